@@ -1,0 +1,35 @@
+#ifndef ORCH_HOOK_H
+#define ORCH_HOOK_H
+
+#include <stddef.h>
+
+/*
+ * What every installed hook shares. The cheap parts (finding the git
+ * directory, chained hooks, the skip switch) work without libgit2, so a
+ * hook with nothing to check returns in about a millisecond.
+ */
+
+/* Embedded in every hook binary; `orch-hooks install` looks for it. */
+extern const char orch_hook_marker[];
+
+/* The git directory of this worktree as git handed it to us (caller frees). */
+char *orch_hook_git_dir(void);
+
+/* 1 if GIT_DIR-relative file `name` exists. */
+int orch_hook_git_file_exists(const char *gitdir, const char *name);
+
+/*
+ * Runs the hook that `orch-hooks install --chain` kept aside, if any, with
+ * our arguments and `input` on its stdin. Returns its exit status (0 if there
+ * is none); a chained hook that fails makes the gate fail.
+ */
+int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **argv,
+			  const char *input, size_t input_len);
+
+/*
+ * ORCH_HOOKS_SKIP=reason: the person bypasses the local gate on purpose.
+ * Announces it loudly, appends it to the skip log, and returns 1.
+ */
+int orch_hook_skipped(const char *name, const char *gitdir);
+
+#endif

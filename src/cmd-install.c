@@ -1,0 +1,401 @@
+/*
+ * orch-hooks install / uninstall: copy the compiled hooks into a
+ * repository (never pointing back into a build tree), next to whatever
+ * hooks the repository already has, and take exactly that back out.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "cmd.h"
+#include "error.h"
+#include "policy.h"
+#include "repo.h"
+#include "strbuf.h"
+
+static const char *const local_hooks[] = { "pre-merge-commit", "prepare-commit-msg", NULL };
+static const char *const server_hooks[] = { NULL }; /* pre-receive: see the server issue */
+
+#define CHAINED_SUFFIX ".orch-chained"
+#define FORCED_SUFFIX ".orig"
+
+enum mode { MODE_REFUSE, MODE_CHAIN, MODE_FORCE };
+
+static int read_all(const char *path, struct strbuf *sb)
+{
+	return strbuf_read_file(sb, path, 256 * 1024 * 1024);
+}
+
+/* 1 if the file at path is one of our hook binaries. */
+static int is_ours(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int r = 0;
+
+	if (read_all(path, &sb) == 0)
+		r = memmem(sb.buf, sb.len, ORCH_HOOK_MARKER, strlen(ORCH_HOOK_MARKER)) != NULL;
+	strbuf_release(&sb);
+	return r;
+}
+
+static int same_content(const char *a, const char *b)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	int r = read_all(a, &x) == 0 && read_all(b, &y) == 0 && x.len == y.len &&
+		!memcmp(strbuf_str(&x), strbuf_str(&y), x.len);
+
+	strbuf_release(&x);
+	strbuf_release(&y);
+	return r;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* Copies src to dst through a temporary file and rename, so a hook is never half-written. */
+static int copy_file(const char *src, const char *dst, mode_t mode)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *tmp = xasprintf("%s.orch-tmp", dst);
+	int fd = -1, ret = -1;
+	size_t off = 0;
+
+	if (read_all(src, &sb) < 0) {
+		orch_error("cannot read '%s': %s", src, strerror(errno));
+		goto done;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		orch_error("cannot write '%s': %s", tmp, strerror(errno));
+		goto done;
+	}
+	while (off < sb.len) {
+		ssize_t w = write(fd, sb.buf + off, sb.len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			orch_error("cannot write '%s': %s", tmp, strerror(errno));
+			goto done;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		orch_error("cannot write '%s': %s", tmp, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (chmod(tmp, mode) < 0 || rename(tmp, dst) < 0) {
+		orch_error("cannot install '%s': %s", dst, strerror(errno));
+		goto done;
+	}
+	ret = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *copy = xstrdup(dir), *p;
+	int ret = 0;
+
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0777) < 0 && errno != EEXIST)
+			ret = -1;
+		*p = '/';
+	}
+	if (mkdir(copy, 0777) < 0 && errno != EEXIST)
+		ret = -1;
+	if (ret < 0)
+		orch_error("cannot create directory '%s': %s", dir, strerror(errno));
+	free(copy);
+	return ret;
+}
+
+/*
+ * Where git looks for hooks: core.hooksPath when set (relative to the top of
+ * the work tree), else the common directory's hooks/ (shared by worktrees).
+ */
+static char *hooks_dir(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT;
+	char *dir = NULL, *common;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_string_buf(&value, cfg, "core.hooksPath") == 0 && value.size) {
+		if (value.ptr[0] == '/') {
+			dir = xstrdup(value.ptr);
+		} else if (value.ptr[0] == '~' && value.ptr[1] == '/' && getenv("HOME")) {
+			dir = xasprintf("%s%s", getenv("HOME"), value.ptr + 1);
+		} else {
+			const char *top = git_repository_workdir(repo);
+
+			orch_say("warning: core.hooksPath '%s' is relative: git looks for it in each work "
+				 "tree, so linked worktrees without it run no hooks at all; prefer an "
+				 "absolute path", value.ptr);
+			dir = xasprintf("%s%s", top ? top : git_repository_path(repo), value.ptr);
+		}
+	}
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	if (dir)
+		return dir;
+	common = orch_repo_commondir(repo);
+	dir = xasprintf("%s/hooks", common);
+	free(common);
+	return dir;
+}
+
+static int write_default_policy(const char *commondir, int *wrote)
+{
+	char *dst = xasprintf("%s/orch-hooks.ini", commondir);
+	char *src = orch_policy_system_path();
+	int ret = 0;
+
+	*wrote = 0;
+	if (exists(dst))
+		goto done;
+	if (access(src, R_OK) == 0) {
+		ret = copy_file(src, dst, 0644);
+	} else {
+		/* No system policy: write the defaults so there is a file to edit. */
+		FILE *f = fopen(dst, "w");
+
+		if (!f) {
+			ret = orch_error("cannot write '%s': %s", dst, strerror(errno));
+			goto done;
+		}
+		fputs("# orch-hooks policy (see orch-hooks(1)); written by 'orch-hooks install'\n"
+		      "[branches]\nprotected = main master\n\n[notes]\nref = refs/notes/verdicts\n", f);
+		if (fclose(f) != 0)
+			ret = orch_error("cannot write '%s': %s", dst, strerror(errno));
+	}
+	if (!ret) {
+		*wrote = 1;
+		orch_say("wrote the default policy to '%s'; edit it to name your reviewer and tests", dst);
+	}
+done:
+	free(src);
+	free(dst);
+	return ret;
+}
+
+struct plan {
+	const char *name;
+	char *src, *dst;
+	enum { P_NEW, P_SAME, P_UPDATE, P_FOREIGN } state;
+};
+
+static int install(const char *path, enum mode mode, int server)
+{
+	const char *const *names = server ? server_hooks : local_hooks;
+	git_repository *repo = NULL;
+	struct plan plans[8];
+	char *dir = NULL, *common = NULL;
+	size_t i, n = 0, changed = 0;
+	int ret = 128, foreign = 0, wrote_policy;
+
+	memset(plans, 0, sizeof(plans));
+	if (orch_repo_open_path(&repo, path) < 0)
+		goto done;
+	if (server && !git_repository_is_bare(repo)) {
+		orch_error("'%s' is not a bare repository; --server installs the push gate into the "
+			   "shared bare repository people push to", path ? path : ".");
+		goto done;
+	}
+	dir = hooks_dir(repo);
+	common = orch_repo_commondir(repo);
+
+	/* Plan every hook first: either all of them go in, or none. */
+	for (i = 0; names[i]; i++, n++) {
+		struct plan *p = &plans[n];
+
+		p->name = names[i];
+		p->src = xasprintf("%s/%s", orch_libexecdir(), names[i]);
+		p->dst = xasprintf("%s/%s", dir, names[i]);
+		if (access(p->src, X_OK) != 0) {
+			orch_error("hook program '%s' is missing; run 'make install' (or set "
+				   "ORCH_HOOKS_LIBEXECDIR to where the hooks were built)", p->src);
+			goto done;
+		}
+		if (!exists(p->dst))
+			p->state = P_NEW;
+		else if (!is_ours(p->dst))
+			p->state = P_FOREIGN;
+		else if (same_content(p->src, p->dst))
+			p->state = P_SAME;
+		else
+			p->state = P_UPDATE;
+		if (p->state == P_FOREIGN) {
+			const char *aside = mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX;
+			char *kept = xasprintf("%s%s", p->dst, aside);
+
+			if (mode == MODE_REFUSE) {
+				orch_error("'%s' is a hook orch-hooks did not install; keep it and run it "
+					   "first with 'orch-hooks install --chain', or move it aside to "
+					   "%s.orig with 'orch-hooks install --force'", p->dst, p->name);
+				foreign = 1;
+			} else if (exists(kept)) {
+				orch_error("cannot move '%s' aside: '%s' already exists", p->dst, kept);
+				foreign = 1;
+			}
+			free(kept);
+		}
+	}
+	if (foreign) {
+		ret = 1;
+		goto done;
+	}
+	if (mkdir_p(dir) < 0)
+		goto done;
+
+	for (i = 0; i < n; i++) {
+		struct plan *p = &plans[i];
+
+		if (p->state == P_SAME)
+			continue;
+		if (p->state == P_FOREIGN) {
+			char *kept = xasprintf("%s%s", p->dst, mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX);
+
+			if (rename(p->dst, kept) < 0) {
+				orch_error("cannot move '%s' aside: %s", p->dst, strerror(errno));
+				free(kept);
+				goto done;
+			}
+			orch_say("%s '%s' to '%s'", mode == MODE_CHAIN ? "kept (it runs first)" : "moved aside",
+				 p->dst, kept);
+			free(kept);
+		}
+		if (copy_file(p->src, p->dst, 0755) < 0)
+			goto done;
+		orch_say("%s %s", p->state == P_UPDATE ? "updated" : "installed", p->dst);
+		changed++;
+	}
+	if (write_default_policy(common, &wrote_policy) < 0)
+		goto done;
+	if (!changed)
+		orch_say("already installed in '%s': nothing to do", dir);
+	ret = 0;
+done:
+	for (i = 0; i < n; i++) {
+		free(plans[i].src);
+		free(plans[i].dst);
+	}
+	free(dir);
+	free(common);
+	git_repository_free(repo);
+	return ret;
+}
+
+static int uninstall(const char *path)
+{
+	const char *const *sets[] = { local_hooks, server_hooks };
+	git_repository *repo = NULL;
+	char *dir = NULL;
+	size_t s, i, removed = 0;
+	int ret = 128;
+
+	if (orch_repo_open_path(&repo, path) < 0)
+		goto done;
+	dir = hooks_dir(repo);
+	ret = 0;
+	for (s = 0; s < 2; s++) {
+		for (i = 0; sets[s][i]; i++) {
+			char *dst = xasprintf("%s/%s", dir, sets[s][i]);
+			char *chained = xasprintf("%s%s", dst, CHAINED_SUFFIX);
+			char *orig = xasprintf("%s%s", dst, FORCED_SUFFIX);
+
+			if (exists(dst) && is_ours(dst)) {
+				if (unlink(dst) < 0) {
+					ret = 128;
+					orch_error("cannot remove '%s': %s", dst, strerror(errno));
+				} else {
+					orch_say("removed %s", dst);
+					removed++;
+				}
+			}
+			if (!exists(dst) && (exists(chained) || exists(orig))) {
+				const char *back = exists(chained) ? chained : orig;
+
+				if (rename(back, dst) < 0) {
+					ret = 128;
+					orch_error("cannot restore '%s': %s", back, strerror(errno));
+				} else {
+					orch_say("restored %s", dst);
+				}
+			}
+			free(dst);
+			free(chained);
+			free(orig);
+		}
+	}
+	if (!removed && !ret)
+		orch_say("not installed in '%s': nothing to remove", dir);
+	else if (!ret)
+		orch_say("the policy and the verdict notes are kept");
+done:
+	free(dir);
+	git_repository_free(repo);
+	return ret;
+}
+
+static int cmd_install(int argc, char **argv)
+{
+	enum mode mode = MODE_REFUSE;
+	const char *path = NULL;
+	int server = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--chain") && mode == MODE_REFUSE)
+			mode = MODE_CHAIN;
+		else if (!strcmp(argv[i], "--force") && mode == MODE_REFUSE)
+			mode = MODE_FORCE;
+		else if (!strcmp(argv[i], "--server"))
+			server = 1;
+		else if (argv[i][0] == '-' || path)
+			return orch_usage(&orch_cmd_install);
+		else
+			path = argv[i];
+	}
+	return install(path, mode, server);
+}
+
+static int cmd_uninstall(int argc, char **argv)
+{
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+		return orch_usage(&orch_cmd_uninstall);
+	return uninstall(argc == 2 ? argv[1] : NULL);
+}
+
+const struct orch_cmd orch_cmd_install = {
+	"install", "install [--chain | --force] [--server] [DIR]",
+	"put the gate's hooks into the repository at DIR (default: this one)", cmd_install,
+};
+
+const struct orch_cmd orch_cmd_uninstall = {
+	"uninstall", "uninstall [DIR]",
+	"take out exactly the hooks install put in, restoring any it moved aside", cmd_uninstall,
+};

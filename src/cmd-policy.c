@@ -1,0 +1,52 @@
+/* orch-hooks policy: print the policy in effect and where each value came from. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "error.h"
+#include "policy.h"
+#include "repo.h"
+
+static int cmd_policy(int argc, char **argv)
+{
+	struct orch_policy policy;
+	git_repository *repo = NULL;
+	char *common = NULL;
+	const char *section = "";
+	int k, ret = 1;
+
+	if (argc > 1)
+		return orch_usage(&orch_cmd_policy);
+	orch_policy_init(&policy);
+	/* Outside a repository the policy still resolves (env, then system). */
+	if (git_repository_open_ext(&repo, ".", 0, NULL) == 0)
+		common = orch_repo_commondir(repo);
+	if (orch_policy_load(&policy, common) < 0)
+		goto done;
+	printf("# policy in effect: %s\n", policy.path);
+	for (k = 0; k < ORCH_KEY__COUNT; k++) {
+		char *value = orch_policy_value_text(&policy, (enum orch_policy_key)k);
+
+		if (strcmp(section, orch_policy_key_section((enum orch_policy_key)k))) {
+			section = orch_policy_key_section((enum orch_policy_key)k);
+			printf("%s[%s]\n", k ? "\n" : "", section);
+		}
+		printf("%s = %s\n    # from %s\n", orch_policy_key_name((enum orch_policy_key)k), value,
+		       policy.origin[k] ? policy.origin[k] : "default");
+		free(value);
+	}
+	ret = 0;
+done:
+	free(common);
+	git_repository_free(repo);
+	orch_policy_release(&policy);
+	return ret;
+}
+
+const struct orch_cmd orch_cmd_policy = {
+	"policy", "policy",
+	"check the policy and print it with where each value came from", cmd_policy,
+};

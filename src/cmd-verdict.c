@@ -1,0 +1,152 @@
+/* orch-hooks verdict show|set: read a commit's verdict, or record one by hand. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "error.h"
+#include "policy.h"
+#include "repo.h"
+#include "strbuf.h"
+#include "verdict.h"
+
+static int resolve_commit(git_repository *repo, const char *rev, git_oid *out)
+{
+	git_object *obj = NULL, *peeled = NULL;
+
+	if (git_revparse_single(&obj, repo, rev) < 0)
+		return orch_error("'%s' does not name a commit here", rev);
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
+		return orch_error("'%s' does not name a commit here", rev);
+	}
+	git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	return 0;
+}
+
+static int open_with_policy(git_repository **repo, struct orch_policy *policy)
+{
+	char *common;
+	int r;
+
+	orch_policy_init(policy);
+	if (orch_repo_open_path(repo, NULL) < 0)
+		return -1;
+	common = orch_repo_commondir(*repo);
+	r = orch_policy_load(policy, common);
+	free(common);
+	return r;
+}
+
+static int verdict_show(int argc, char **argv)
+{
+	struct orch_judgement_result j;
+	struct orch_policy policy;
+	git_repository *repo = NULL;
+	git_oid oid, stale;
+	char *text = NULL;
+	size_t len;
+	int ret = 128;
+
+	if (argc != 2)
+		return orch_usage(&orch_cmd_verdict);
+	memset(&j, 0, sizeof(j));
+	if (open_with_policy(&repo, &policy) < 0 || resolve_commit(repo, argv[1], &oid) < 0)
+		goto done;
+	if (orch_verdict_judge(repo, policy.notes_ref, NULL, &oid, &j, &stale) < 0)
+		goto done;
+	printf("%s %s: %s%s%s\n", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind),
+	       j.detail ? " (" : "", j.detail ? j.detail : "");
+	if (j.detail)
+		printf(")\n");
+	if (orch_note_text(repo, policy.notes_ref, NULL, &oid, &text, &len) > 0) {
+		printf("\n");
+		fwrite(text, 1, len, stdout);
+		if (len && text[len - 1] != '\n')
+			printf("\n");
+	}
+	ret = j.kind == ORCH_JUDGE_PASS ? 0 : 1;
+done:
+	free(text);
+	orch_judgement_result_release(&j);
+	orch_policy_release(&policy);
+	git_repository_free(repo);
+	return ret;
+}
+
+static int verdict_set(int argc, char **argv)
+{
+	struct orch_policy policy;
+	git_repository *repo = NULL;
+	git_signature *me = NULL;
+	enum orch_verdict_value v;
+	const char *msg = NULL, *word = NULL, *rev = NULL;
+	char *reviewer = NULL;
+	git_oid oid;
+	int i, ret = 128;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-m") && i + 1 < argc)
+			msg = argv[++i];
+		else if (!word)
+			word = argv[i];
+		else if (!rev)
+			rev = argv[i];
+		else
+			return orch_usage(&orch_cmd_verdict);
+	}
+	if (!word || !rev)
+		return orch_usage(&orch_cmd_verdict);
+	if (!strcmp(word, "PASS"))
+		v = ORCH_VERDICT_PASS;
+	else if (!strcmp(word, "FAIL"))
+		v = ORCH_VERDICT_FAIL;
+	else {
+		orch_error("a verdict is PASS or FAIL, not '%s'", word);
+		return 2;
+	}
+
+	if (open_with_policy(&repo, &policy) < 0)
+		goto done;
+	if (!policy.allow_manual) {
+		orch_error("manual verdicts are off ([review] allow_manual = false in %s); "
+			   "run 'orch-hooks review %s'", policy.path, rev);
+		ret = 1;
+		goto done;
+	}
+	if (resolve_commit(repo, rev, &oid) < 0)
+		goto done;
+	if (git_signature_default(&me, repo) == 0)
+		reviewer = xasprintf("%s <%s> (by hand)", me->name, me->email);
+	else
+		reviewer = xstrdup("unknown git user (by hand)");
+	if (orch_verdict_write(repo, policy.notes_ref, &oid, v, reviewer, NULL,
+			       msg ? msg : "Recorded by hand with 'orch-hooks verdict set'.") < 0)
+		goto done;
+	orch_say("recorded %s for %s (%s) in %s", word, rev, orch_short_oid(&oid), policy.notes_ref);
+	ret = 0;
+done:
+	free(reviewer);
+	git_signature_free(me);
+	orch_policy_release(&policy);
+	git_repository_free(repo);
+	return ret;
+}
+
+static int cmd_verdict(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "show"))
+		return verdict_show(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "set"))
+		return verdict_set(argc - 1, argv + 1);
+	return orch_usage(&orch_cmd_verdict);
+}
+
+const struct orch_cmd orch_cmd_verdict = {
+	"verdict", "verdict show REV | verdict set PASS|FAIL REV [-m TEXT]",
+	"show a commit's verdict (exit 0 only for a valid PASS), or record one by hand", cmd_verdict,
+};

@@ -1,0 +1,27 @@
+#ifndef ORCH_CMD_H
+#define ORCH_CMD_H
+
+/*
+ * One file per subcommand, each exporting a struct orch_cmd. Commands
+ * return their exit status: 0 success, 1 a gate or check said no,
+ * 2 bad usage, 128 an error.
+ */
+struct orch_cmd {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	int (*fn)(int argc, char **argv);
+};
+
+extern const struct orch_cmd orch_cmd_install;
+extern const struct orch_cmd orch_cmd_uninstall;
+extern const struct orch_cmd orch_cmd_policy;
+extern const struct orch_cmd orch_cmd_verdict;
+
+/* "usage: orch-hooks <usage>" on stderr; returns 2. */
+int orch_usage(const struct orch_cmd *cmd);
+
+/* Directory of the hook binaries ($ORCH_HOOKS_LIBEXECDIR overrides). */
+const char *orch_libexecdir(void);
+
+#endif

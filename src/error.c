@@ -1,0 +1,57 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <git2.h>
+
+#include "error.h"
+
+static void vsay(const char *fmt, va_list ap)
+{
+	fputs("orch-hooks: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int orch_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int orch_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+const char *orch_git_error_text(void)
+{
+	const git_error *e = git_error_last();
+
+	/* git_error_last() may be NULL when a call failed without detail. */
+	if (!e || !e->message || !*e->message)
+		return "unknown libgit2 error";
+	return e->message;
+}
+
+int orch_git_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("orch-hooks: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", orch_git_error_text());
+	return -1;
+}

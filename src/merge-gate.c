@@ -1,0 +1,203 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "merge-gate.h"
+#include "repo.h"
+#include "strbuf.h"
+#include "verdict.h"
+
+void orch_merge_heads_free(struct orch_merge_head *heads, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(heads[i].name);
+	free(heads);
+}
+
+char *orch_shell_quote(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./@+=,:") == strlen(s))
+		return xstrdup(s);
+	strbuf_addch(&sb, '\'');
+	for (p = s; *p; p++) {
+		if (*p == '\'')
+			strbuf_adds(&sb, "'\\''");
+		else
+			strbuf_addch(&sb, *p);
+	}
+	strbuf_addch(&sb, '\'');
+	return strbuf_detach(&sb);
+}
+
+static const char *fix_hint(enum orch_judgement k)
+{
+	switch (k) {
+	case ORCH_JUDGE_FAIL:
+		return "fix the branch, then review its new tip";
+	case ORCH_JUDGE_STALE:
+		return "the branch moved after its review; review the new tip";
+	default:
+		return "review it";
+	}
+}
+
+int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy,
+			  const char *target, const struct orch_merge_head *heads, size_t n)
+{
+	size_t i, refused = 0;
+	int ret = 0;
+
+	if (!target || !orch_patterns_match(&policy->protected, target))
+		return 0;
+
+	for (i = 0; i < n; i++) {
+		struct orch_judgement_result j;
+		char hex[GIT_OID_HEXSZ + 1];
+		char *name, *quoted;
+
+		if (orch_verdict_judge(repo, policy->notes_ref, NULL, &heads[i].oid, &j, NULL) < 0) {
+			ret = -1;
+			refused++;
+			continue;
+		}
+		if (j.kind == ORCH_JUDGE_PASS) {
+			orch_judgement_result_release(&j);
+			continue;
+		}
+		if (!refused++)
+			orch_error("merge into protected branch '%s' refused", target);
+		git_oid_tostr(hex, sizeof(hex), &heads[i].oid);
+		name = heads[i].name ? xstrdup(heads[i].name) : orch_branches_at(repo, &heads[i].oid);
+		orch_say("  %s%s%scommit %s: %s%s%s", name ? "'" : "", name ? name : "",
+			 name ? "' at " : "", hex, orch_judgement_name(j.kind),
+			 j.detail ? ": " : "", j.detail ? j.detail : "");
+		quoted = orch_shell_quote(name && !strchr(name, ',') ? name : hex);
+		orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
+		if (policy->allow_manual && j.kind != ORCH_JUDGE_FAIL)
+			orch_say("    (or, after reviewing it yourself: orch-hooks verdict set PASS %s)", quoted);
+		free(quoted);
+		free(name);
+		orch_judgement_result_release(&j);
+	}
+	if (refused) {
+		orch_say("nothing was committed; to clean up: git merge --abort");
+		return ret < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+static int add_head(git_repository *repo, struct orch_merge_head **heads, size_t *n,
+		    const git_oid *oid, const char *name)
+{
+	*heads = xrealloc(*heads, (*n + 1) * sizeof(**heads));
+	git_oid_cpy(&(*heads)[*n].oid, oid);
+	(*heads)[*n].name = name ? xstrdup(name) : orch_branches_at(repo, oid);
+	(*n)++;
+	return 0;
+}
+
+/* Reads a file of the (per-worktree) git directory. */
+static int read_git_file(git_repository *repo, const char *file, struct strbuf *sb)
+{
+	char *path = xasprintf("%s%s", git_repository_path(repo), file);
+	int r = strbuf_read_file(sb, path, 16 * 1024 * 1024);
+
+	free(path);
+	return r;
+}
+
+int orch_merge_heads_from_merge_head(git_repository *repo, struct orch_merge_head **out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct orch_merge_head *heads = NULL;
+	size_t n = 0;
+	const char *p;
+
+	*out = NULL;
+	if (read_git_file(repo, "MERGE_HEAD", &sb) < 0)
+		return orch_error("cannot read MERGE_HEAD of the merge in progress");
+	for (p = strbuf_str(&sb); *p;) {
+		size_t len = strcspn(p, "\n");
+		git_oid oid;
+
+		if (len) {
+			if (len < GIT_OID_HEXSZ || git_oid_fromstrn(&oid, p, GIT_OID_HEXSZ) < 0) {
+				orch_merge_heads_free(heads, n);
+				strbuf_release(&sb);
+				return orch_error("MERGE_HEAD holds a line that is not an object id");
+			}
+			add_head(repo, &heads, &n, &oid, NULL);
+		}
+		p += len + (p[len] == '\n');
+	}
+	strbuf_release(&sb);
+	*out = heads;
+	return (int)n;
+}
+
+static int heads_from_fetch_head(git_repository *repo, struct orch_merge_head **heads, size_t *n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	if (read_git_file(repo, "FETCH_HEAD", &sb) < 0)
+		return 0;
+	for (p = strbuf_str(&sb); *p;) {
+		size_t len = strcspn(p, "\n");
+		git_oid oid;
+
+		/* "<oid>\t\t<what>" is for merging; "<oid>\tnot-for-merge\t..." is not. */
+		if (len > GIT_OID_HEXSZ + 1 && p[GIT_OID_HEXSZ] == '\t' && p[GIT_OID_HEXSZ + 1] == '\t' &&
+		    git_oid_fromstrn(&oid, p, GIT_OID_HEXSZ) == 0)
+			add_head(repo, heads, n, &oid, NULL);
+		p += len + (p[len] == '\n');
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+int orch_merge_heads_from_env(git_repository *repo, struct orch_merge_head **out)
+{
+	const char *action = getenv("GIT_REFLOG_ACTION");
+	struct orch_merge_head *heads = NULL;
+	size_t n = 0;
+	char *copy, *tok, *save = NULL;
+
+	*out = NULL;
+	if (!action)
+		return 0;
+	if (!strncmp(action, "pull", 4) && (action[4] == ' ' || !action[4])) {
+		heads_from_fetch_head(repo, &heads, &n);
+		*out = heads;
+		return (int)n;
+	}
+	if (strncmp(action, "merge ", 6))
+		return 0;
+	copy = xstrdup(action + 6);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		git_object *obj = NULL, *peeled = NULL;
+
+		if (git_revparse_single(&obj, repo, tok) < 0 ||
+		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+			/* Not something we can resolve: leave it to prepare-commit-msg. */
+			git_object_free(obj);
+			orch_merge_heads_free(heads, n);
+			free(copy);
+			return 0;
+		}
+		add_head(repo, &heads, &n, git_object_id(peeled), tok);
+		git_object_free(peeled);
+		git_object_free(obj);
+	}
+	free(copy);
+	*out = heads;
+	return (int)n;
+}

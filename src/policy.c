@@ -1,0 +1,402 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "error.h"
+#include "policy.h"
+#include "strbuf.h"
+#include "value.h"
+
+#define MAX_POLICY_SIZE (1024 * 1024)
+#define MAX_LINE 4096
+
+enum key_type { T_PATTERNS, T_NOTES_REF, T_COMMAND, T_DURATION, T_BOOL, T_ON_FAILURE, T_SANDBOX };
+
+struct key_info {
+	const char *section;
+	const char *name;
+	enum key_type type;
+	size_t offset;
+};
+
+#define F(field) offsetof(struct orch_policy, field)
+
+/* Indexed by enum orch_policy_key. */
+static const struct key_info keys[ORCH_KEY__COUNT] = {
+	[ORCH_KEY_PROTECTED] = { "branches", "protected", T_PATTERNS, F(protected) },
+	[ORCH_KEY_NOTES_REF] = { "notes", "ref", T_NOTES_REF, F(notes_ref) },
+	[ORCH_KEY_TESTS_REF] = { "notes", "tests_ref", T_NOTES_REF, F(tests_ref) },
+	[ORCH_KEY_REVIEW_COMMAND] = { "review", "command", T_COMMAND, F(review_command) },
+	[ORCH_KEY_REVIEW_TIMEOUT] = { "review", "timeout", T_DURATION, F(review_timeout) },
+	[ORCH_KEY_REVIEW_ALLOW_MANUAL] = { "review", "allow_manual", T_BOOL, F(allow_manual) },
+	[ORCH_KEY_REVIEW_SANDBOX] = { "review", "sandbox", T_SANDBOX, F(review_sandbox) },
+	[ORCH_KEY_TEST_COMMAND] = { "test", "command", T_COMMAND, F(test_command) },
+	[ORCH_KEY_TEST_TIMEOUT] = { "test", "timeout", T_DURATION, F(test_timeout) },
+	[ORCH_KEY_TEST_ON_FAILURE] = { "test", "on_failure", T_ON_FAILURE, F(on_failure) },
+	[ORCH_KEY_TEST_REUSE] = { "test", "reuse", T_BOOL, F(test_reuse) },
+	[ORCH_KEY_SERVER_ALLOW_DIRECT] = { "server", "allow_direct", T_BOOL, F(allow_direct) },
+	[ORCH_KEY_SERVER_TEST_COMMAND] = { "server", "test_command", T_COMMAND, F(server_test_command) },
+	[ORCH_KEY_SERVER_TEST_TIMEOUT] = { "server", "test_timeout", T_DURATION, F(server_test_timeout) },
+};
+
+static const char *const on_failure_names[] = { "undo", "revert", "keep" };
+static const char *const sandbox_names[] = { "none", "bwrap" };
+
+const char *orch_on_failure_name(enum orch_on_failure f)
+{
+	return on_failure_names[f];
+}
+
+const char *orch_policy_key_section(enum orch_policy_key k)
+{
+	return keys[k].section;
+}
+
+const char *orch_policy_key_name(enum orch_policy_key k)
+{
+	return keys[k].name;
+}
+
+void orch_policy_init(struct orch_policy *p)
+{
+	const char *bad;
+
+	memset(p, 0, sizeof(*p));
+	orch_patterns_parse(&p->protected, "main master", &bad);
+	p->notes_ref = xstrdup("refs/notes/verdicts");
+	p->tests_ref = xstrdup("refs/notes/tests");
+	p->review_command = xstrdup("");
+	p->review_timeout = 15 * 60;
+	p->allow_manual = 1;
+	p->review_sandbox = ORCH_SANDBOX_NONE;
+	p->test_command = xstrdup("");
+	p->test_timeout = 30 * 60;
+	p->on_failure = ORCH_ON_FAILURE_UNDO;
+	p->test_reuse = 1;
+	p->allow_direct = 0;
+	p->server_test_command = xstrdup("");
+	p->server_test_timeout = 30 * 60;
+	p->path = xstrdup("built-in defaults");
+}
+
+void orch_policy_release(struct orch_policy *p)
+{
+	int k;
+
+	orch_patterns_release(&p->protected);
+	free(p->notes_ref);
+	free(p->tests_ref);
+	free(p->review_command);
+	free(p->test_command);
+	free(p->server_test_command);
+	free(p->path);
+	for (k = 0; k < ORCH_KEY__COUNT; k++)
+		free(p->origin[k]);
+	memset(p, 0, sizeof(*p));
+}
+
+/* State shared by the line reader and the inih handler. */
+struct parse_state {
+	struct orch_policy *policy;
+	const char *name;
+	const char *text, *pos, *end;
+	int lineno;
+	int seen[ORCH_KEY__COUNT];
+	char *err;	/* the first error, "NAME:LINE: problem" */
+};
+
+static void set_error(struct parse_state *st, const char *fmt, ...) ORCH_PRINTF(2, 3);
+
+static void set_error(struct parse_state *st, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (st->err)
+		return;
+	strbuf_addf(&sb, "%s:%d: ", st->name, st->lineno);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	st->err = strbuf_detach(&sb);
+}
+
+/*
+ * inih's reader: hands over one line at a time so that we know the line
+ * number in the handler (Debian's inih is built without INI_HANDLER_LINENO),
+ * and rejects what inih would silently mangle (NUL bytes, long lines).
+ */
+static char *read_line(char *buf, int size, void *data)
+{
+	struct parse_state *st = data;
+	const char *nl;
+	size_t n;
+
+	if (st->err || st->pos >= st->end)
+		return NULL;
+	st->lineno++;
+	nl = memchr(st->pos, '\n', (size_t)(st->end - st->pos));
+	n = nl ? (size_t)(nl - st->pos) + 1 : (size_t)(st->end - st->pos);
+	if (memchr(st->pos, '\0', n)) {
+		set_error(st, "NUL byte in line");
+		return NULL;
+	}
+	if (n >= (size_t)size || n > MAX_LINE) {
+		set_error(st, "line longer than %d bytes", size < MAX_LINE ? size - 1 : MAX_LINE);
+		return NULL;
+	}
+	memcpy(buf, st->pos, n);
+	buf[n] = '\0';
+	st->pos += n;
+	return buf;
+}
+
+static int set_value(struct parse_state *st, const struct key_info *ki, const char *value)
+{
+	char *field = (char *)st->policy + ki->offset;
+	const char *bad = NULL;
+	size_t i;
+
+	switch (ki->type) {
+	case T_PATTERNS: {
+		struct orch_patterns np = ORCH_PATTERNS_INIT;
+
+		if (orch_patterns_parse(&np, value, &bad) < 0) {
+			orch_patterns_release(&np);
+			set_error(st, "[%s] %s: %s", ki->section, ki->name, bad);
+			return 0;
+		}
+		orch_patterns_release((struct orch_patterns *)field);
+		*(struct orch_patterns *)field = np;
+		return 1;
+	}
+	case T_NOTES_REF:
+		if (strncmp(value, "refs/notes/", 11) || !value[11] || strpbrk(value, " \t~^:?*[\\")) {
+			set_error(st, "[%s] %s: '%s' is not a notes ref (want refs/notes/NAME)",
+				  ki->section, ki->name, value);
+			return 0;
+		}
+		/* fall through */
+	case T_COMMAND:
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 1;
+	case T_DURATION:
+		if (orch_parse_duration(value, (unsigned *)field) < 0) {
+			set_error(st, "[%s] %s: '%s' is not a duration (write it like 90s, 15m or 1h)",
+				  ki->section, ki->name, value);
+			return 0;
+		}
+		return 1;
+	case T_BOOL:
+		if (orch_parse_bool(value, (int *)field) < 0) {
+			set_error(st, "[%s] %s: '%s' is not a boolean (true or false)",
+				  ki->section, ki->name, value);
+			return 0;
+		}
+		return 1;
+	case T_ON_FAILURE:
+		for (i = 0; i < sizeof(on_failure_names) / sizeof(*on_failure_names); i++)
+			if (!strcmp(value, on_failure_names[i])) {
+				*(enum orch_on_failure *)field = (enum orch_on_failure)i;
+				return 1;
+			}
+		set_error(st, "[%s] %s: '%s' is not one of undo, revert, keep",
+			  ki->section, ki->name, value);
+		return 0;
+	case T_SANDBOX:
+		for (i = 0; i < sizeof(sandbox_names) / sizeof(*sandbox_names); i++)
+			if (!strcmp(value, sandbox_names[i])) {
+				*(enum orch_sandbox *)field = (enum orch_sandbox)i;
+				return 1;
+			}
+		set_error(st, "[%s] %s: '%s' is not one of none, bwrap", ki->section, ki->name, value);
+		return 0;
+	}
+	return 0;
+}
+
+static int handle(void *data, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = data;
+	int k;
+
+	if (!name) /* a section header alone; checked when its keys arrive */
+		return 1;
+	for (k = 0; k < ORCH_KEY__COUNT; k++) {
+		if (strcmp(keys[k].section, section) || strcmp(keys[k].name, name))
+			continue;
+		if (st->seen[k]) {
+			set_error(st, "[%s] %s is set twice (first on line %d)", section, name, st->seen[k]);
+			return 0;
+		}
+		st->seen[k] = st->lineno;
+		if (!set_value(st, &keys[k], value))
+			return 0;
+		free(st->policy->origin[k]);
+		st->policy->origin[k] = xasprintf("%s:%d", st->name, st->lineno);
+		return 1;
+	}
+	for (k = 0; k < ORCH_KEY__COUNT; k++)
+		if (!strcmp(keys[k].section, section))
+			break;
+	if (k == ORCH_KEY__COUNT)
+		set_error(st, "unknown section [%s]", section);
+	else
+		set_error(st, "unknown key '%s' in [%s]", name, section);
+	return 0;
+}
+
+int orch_policy_parse_string(struct orch_policy *p, const char *name,
+			     const char *text, size_t len, char **err)
+{
+	struct parse_state st;
+	const char *s;
+	int line;
+
+	/*
+	 * Debian's inih takes its options at run time. No inline comments: a
+	 * command like "make check; ./lint" must survive whole. No continuation
+	 * lines: an indented line is an ordinary line. A heap buffer sized for
+	 * our longest line; read_line rejects anything longer.
+	 */
+	ini_allow_inline_comments = false;
+	ini_allow_multiline = false;
+	ini_use_stack = false;
+	ini_max_line = MAX_LINE + 3;
+
+	memset(&st, 0, sizeof(st));
+	st.policy = p;
+	st.name = name;
+	st.text = st.pos = text;
+	st.end = text + len;
+	*err = NULL;
+
+	for (s = text; s < st.end && strchr(" \t\r\n", *s); s++)
+		;
+	if (s == st.end) {
+		*err = xasprintf("%s:1: the policy is empty (a truncated file?); "
+				 "write at least a [branches] section", name);
+		return -1;
+	}
+	line = ini_parse_stream(read_line, &st, handle, &st);
+	if (!st.err && line > 0) {
+		st.lineno = line;
+		set_error(&st, "cannot parse this line (want [section] or key = value)");
+	} else if (!st.err && line < 0) {
+		set_error(&st, "out of memory while parsing");
+	}
+	if (st.err) {
+		*err = st.err;
+		return -1;
+	}
+	free(p->path);
+	p->path = xstrdup(name);
+	return 0;
+}
+
+int orch_policy_load_file(struct orch_policy *p, const char *path, char **err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	int ret = -1;
+
+	*err = NULL;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*err = xasprintf("cannot read policy '%s': it is a directory", path);
+		goto done;
+	}
+	if (strbuf_read_file(&sb, path, MAX_POLICY_SIZE) < 0) {
+		*err = xasprintf("cannot read policy '%s': %s", path,
+				 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+		goto done;
+	}
+	ret = orch_policy_parse_string(p, path, strbuf_str(&sb), sb.len, err);
+done:
+	strbuf_release(&sb);
+	return ret;
+}
+
+char *orch_policy_system_path(void)
+{
+	const char *dir = getenv("ORCH_HOOKS_SYSCONFDIR");
+
+	return xasprintf("%s/orch-hooks.ini", dir && *dir ? dir : SYSCONFDIR);
+}
+
+int orch_policy_load(struct orch_policy *p, const char *commondir)
+{
+	const char *env = getenv("ORCH_HOOKS_CONFIG");
+	char *path = NULL, *err = NULL;
+	int ret = 0;
+
+	if (env && *env) {
+		path = xstrdup(env); /* named explicitly: it must exist */
+	} else {
+		if (commondir) {
+			path = xasprintf("%s/orch-hooks.ini", commondir);
+			if (access(path, F_OK) && errno == ENOENT)
+				FREE_AND_NULL(path);
+		}
+		if (!path) {
+			path = orch_policy_system_path();
+			if (access(path, F_OK) && errno == ENOENT) {
+				/* No policy anywhere: the built-in defaults still protect main. */
+				free(path);
+				return 0;
+			}
+		}
+	}
+	if (orch_policy_load_file(p, path, &err) < 0) {
+		orch_error("%s", err);
+		orch_error("fix the policy (or point ORCH_HOOKS_CONFIG at a good one); "
+			   "'orch-hooks policy' checks it");
+		ret = -1;
+	}
+	free(err);
+	free(path);
+	return ret;
+}
+
+char *orch_policy_value_text(const struct orch_policy *p, enum orch_policy_key k)
+{
+	const char *field = (const char *)p + keys[k].offset;
+	struct strbuf sb = STRBUF_INIT;
+	char dur[32];
+	size_t i;
+
+	switch (keys[k].type) {
+	case T_PATTERNS: {
+		const struct orch_patterns *pat = (const struct orch_patterns *)field;
+
+		for (i = 0; i < pat->nr; i++)
+			strbuf_addf(&sb, "%s%s", i ? " " : "", pat->items[i]);
+		break;
+	}
+	case T_NOTES_REF:
+	case T_COMMAND:
+		strbuf_adds(&sb, *(char *const *)field);
+		break;
+	case T_DURATION:
+		orch_format_duration(*(const unsigned *)field, dur, sizeof(dur));
+		strbuf_adds(&sb, dur);
+		break;
+	case T_BOOL:
+		strbuf_adds(&sb, *(const int *)field ? "true" : "false");
+		break;
+	case T_ON_FAILURE:
+		strbuf_adds(&sb, on_failure_names[*(const enum orch_on_failure *)field]);
+		break;
+	case T_SANDBOX:
+		strbuf_adds(&sb, sandbox_names[*(const enum orch_sandbox *)field]);
+		break;
+	}
+	return strbuf_detach(&sb);
+}

@@ -1,0 +1,136 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "repo.h"
+#include "strbuf.h"
+
+int orch_libgit2_init(void)
+{
+	/* libgit2 1.5 refuses worktreeConfig repositories unless told it may read them. */
+	const char *ext[] = { "worktreeconfig" };
+
+	if (git_libgit2_init() < 0)
+		return orch_git_error("cannot start libgit2");
+	if (git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, (size_t)1) < 0)
+		return orch_git_error("cannot configure libgit2");
+	return 0;
+}
+
+void orch_libgit2_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
+
+static int report_open_error(const char *where)
+{
+	const char *msg = orch_git_error_text();
+
+	if (strstr(msg, "unsupported extension") || strstr(msg, "unsupported repository version"))
+		return orch_error("unsupported repository format in '%s' (%s); orch-hooks needs "
+				  "a SHA-1 repository of format version 0 or 1", where, msg);
+	return orch_error("cannot open repository '%s': %s", where, msg);
+}
+
+/* Adds each directory of a colon-separated list as an object alternate. */
+static int add_alternates(git_repository *repo, const char *list)
+{
+	git_odb *odb = NULL;
+	char *copy, *dir, *save = NULL;
+	int ret = 0;
+
+	if (!list || !*list)
+		return 0;
+	if (git_repository_odb(&odb, repo) < 0)
+		return orch_git_error("cannot open the object database");
+	copy = xstrdup(list);
+	for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		if (git_odb_add_disk_alternate(odb, dir) < 0) {
+			ret = orch_git_error("cannot add object directory '%s'", dir);
+			break;
+		}
+	}
+	free(copy);
+	git_odb_free(odb);
+	return ret;
+}
+
+int orch_repo_open_env(git_repository **out)
+{
+	const char *work_tree = getenv("GIT_WORK_TREE");
+	const char *git_dir = getenv("GIT_DIR");
+	git_repository *repo = NULL;
+
+	*out = NULL;
+	if (!work_tree || !*work_tree) {
+		if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
+			return report_open_error(git_dir ? git_dir : ".");
+		*out = repo;
+		return 0;
+	}
+
+	/*
+	 * libgit2 before 1.7 fails FROM_ENV whenever GIT_WORK_TREE is set, so
+	 * do by hand what it would: open GIT_DIR, use the work tree, and see
+	 * the objects of a push still in quarantine.
+	 */
+	if (git_repository_open_ext(&repo, git_dir && *git_dir ? git_dir : ".",
+				    git_dir && *git_dir ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0, NULL) < 0)
+		return report_open_error(git_dir ? git_dir : ".");
+	if (git_repository_set_workdir(repo, work_tree, 0) < 0) {
+		git_repository_free(repo);
+		return orch_git_error("cannot use work tree '%s'", work_tree);
+	}
+	if (add_alternates(repo, getenv("GIT_OBJECT_DIRECTORY")) < 0 ||
+	    add_alternates(repo, getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES")) < 0) {
+		git_repository_free(repo);
+		return -1;
+	}
+	*out = repo;
+	return 0;
+}
+
+int orch_repo_open_path(git_repository **out, const char *path)
+{
+	*out = NULL;
+	if (git_repository_open_ext(out, path ? path : ".", 0, NULL) < 0)
+		return report_open_error(path ? path : ".");
+	return 0;
+}
+
+char *orch_repo_commondir(git_repository *repo)
+{
+	char *dir = xstrdup(git_repository_commondir(repo));
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	return dir;
+}
+
+char *orch_repo_current_branch(git_repository *repo)
+{
+	git_reference *head = NULL;
+	char *name = NULL;
+
+	if (git_reference_lookup(&head, repo, "HEAD") < 0)
+		return NULL;
+	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+	    !strncmp(git_reference_symbolic_target(head), "refs/heads/", 11))
+		name = xstrdup(git_reference_symbolic_target(head) + 11);
+	git_reference_free(head);
+	return name;
+}
+
+const char *orch_short_oid(const git_oid *oid)
+{
+	static char buf[2][GIT_OID_HEXSZ + 1];
+	static int which;
+
+	which ^= 1;
+	git_oid_tostr(buf[which], 13, oid);
+	return buf[which];
+}

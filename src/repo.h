@@ -1,0 +1,29 @@
+#ifndef ORCH_REPO_H
+#define ORCH_REPO_H
+
+#include <git2.h>
+
+/* git_libgit2_init() plus the settings every orch-hooks program wants. */
+int orch_libgit2_init(void);
+void orch_libgit2_shutdown(void);
+
+/*
+ * Opens the repository the way git hands it to a hook: GIT_DIR, the
+ * quarantine object directories of a push, or discovery from the cwd.
+ * Reports errors (an unsupported format clearly) and returns -1.
+ */
+int orch_repo_open_env(git_repository **out);
+
+/* Opens the repository containing `path` (NULL: the cwd), for commands. */
+int orch_repo_open_path(git_repository **out, const char *path);
+
+/* The common git directory, without a trailing slash (caller frees). */
+char *orch_repo_commondir(git_repository *repo);
+
+/* The short name of the checked-out branch (caller frees); NULL if detached or unborn. */
+char *orch_repo_current_branch(git_repository *repo);
+
+/* First 12 hex digits of an oid, in a static buffer (two in turn). */
+const char *orch_short_oid(const git_oid *oid);
+
+#endif

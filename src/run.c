@@ -1,0 +1,410 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run.h"
+
+extern char **environ;
+
+#define DEFAULT_TIMEOUT_MS (10u * 60 * 1000)
+#define DEFAULT_KEEP (64 * 1024)
+
+/* The hook environment git hands us; a child must not act on it. */
+static const char *const git_env_vars[] = {
+	"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH", "GIT_PREFIX",
+	"GIT_REFLOG_ACTION", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
+	"GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_EDITOR", "GIT_PUSH_OPTION_COUNT",
+	"GIT_EXEC_PATH", NULL
+};
+
+static int self_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t pending_signal;
+
+int orch_run_pending_signal(void)
+{
+	return pending_signal;
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig != SIGCHLD)
+		pending_signal = sig;
+	if (self_pipe[1] >= 0) {
+		ssize_t w = write(self_pipe[1], "x", 1);
+		(void)w;
+	}
+	errno = saved;
+}
+
+void orch_run_result_release(struct orch_run_result *r)
+{
+	strbuf_release(&r->output);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int name_matches(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(entry, name, n) && entry[n] == '=';
+}
+
+static int is_scrubbed(const char *entry, const struct orch_run_opts *o)
+{
+	size_t i;
+
+	if (o->scrub_git_env) {
+		for (i = 0; git_env_vars[i]; i++)
+			if (name_matches(entry, git_env_vars[i]))
+				return 1;
+		if (!strncmp(entry, "GIT_PUSH_OPTION_", 16))
+			return 1;
+	}
+	/* An explicit setting replaces the inherited one. */
+	if (o->env) {
+		for (i = 0; o->env[i]; i++) {
+			const char *eq = strchr(o->env[i], '=');
+
+			if (eq && !strncmp(entry, o->env[i], (size_t)(eq - o->env[i]) + 1))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Builds the child's environment in the parent, before fork. */
+static char **build_env(const struct orch_run_opts *o)
+{
+	size_t n = 0, extra = 0, i, k = 0;
+	char **envp;
+
+	while (environ[n])
+		n++;
+	while (o->env && o->env[extra])
+		extra++;
+	envp = xcalloc(n + extra + 1, sizeof(*envp));
+	for (i = 0; i < n; i++)
+		if (!is_scrubbed(environ[i], o))
+			envp[k++] = environ[i];
+	for (i = 0; i < extra; i++)
+		envp[k++] = (char *)o->env[i];
+	envp[k] = NULL;
+	return envp;
+}
+
+static void keep_tail(struct orch_run_result *r, size_t keep)
+{
+	if (r->output.len <= keep * 2)
+		return;
+	/* Amortised: trim to `keep` only once twice that has piled up. */
+	memmove(r->output.buf, r->output.buf + r->output.len - keep, keep);
+	r->output.len = keep;
+	r->output.buf[keep] = '\0';
+	r->output_truncated = 1;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void tee_out(const struct orch_run_opts *o, int *at_line_start, const char *p, size_t n)
+{
+	size_t i, start = 0;
+
+	if (o->tee_fd < 0)
+		return;
+	if (!o->tee_prefix) {
+		write_all(o->tee_fd, p, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (*at_line_start) {
+			write_all(o->tee_fd, o->tee_prefix, strlen(o->tee_prefix));
+			*at_line_start = 0;
+		}
+		if (p[i] == '\n') {
+			write_all(o->tee_fd, p + start, i + 1 - start);
+			start = i + 1;
+			*at_line_start = 1;
+		}
+	}
+	if (start < n)
+		write_all(o->tee_fd, p + start, n - start);
+}
+
+static void child(const struct orch_run_opts *o, char **envp, int out_fd, int err_pipe)
+{
+	int in_fd = o->stdin_fd;
+	int e;
+
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	if (in_fd < 0)
+		in_fd = open("/dev/null", O_RDONLY);
+	if (in_fd < 0 || dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+		goto fail;
+	if (o->cwd && chdir(o->cwd) < 0)
+		goto fail;
+	if (o->shell_command) {
+		char *const sh[] = { (char *)"/bin/sh", (char *)"-c", (char *)o->shell_command, NULL };
+
+		execve("/bin/sh", sh, envp);
+	} else {
+		execvpe(o->argv[0], (char *const *)o->argv, envp);
+	}
+fail:
+	e = errno;
+	{
+		ssize_t w = write(err_pipe, &e, sizeof(e));
+		(void)w;
+	}
+	_exit(127);
+}
+
+static void kill_group(pid_t pid, int sig)
+{
+	kill(-pid, sig);
+	kill(pid, sig); /* in case setpgid had not happened yet */
+}
+
+int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
+{
+	struct sigaction sa, old_chld, old_int, old_term, old_hup;
+	unsigned timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	size_t keep = o->keep ? o->keep : DEFAULT_KEEP;
+	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+	int at_line_start = 1, status = 0, reaped = 0, out_open;
+	double start = now(), deadline, kill_at = 0;
+	unsigned grace_ms = 2000;
+	const char *grace_env = getenv("ORCH_HOOKS_KILL_GRACE_MS");
+	char **envp = NULL;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (grace_env && *grace_env)
+		grace_ms = (unsigned)strtoul(grace_env, NULL, 10);
+	deadline = start + timeout_ms / 1000.0;
+
+	if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(err_pipe, O_CLOEXEC) < 0) {
+		snprintf(res->start_error, sizeof(res->start_error), "cannot make a pipe: %s", strerror(errno));
+		goto cleanup;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	pending_signal = 0;
+	sigaction(SIGCHLD, &sa, &old_chld);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+
+	envp = build_env(o);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(res->start_error, sizeof(res->start_error), "cannot fork: %s", strerror(errno));
+		goto restore;
+	}
+	if (pid == 0)
+		child(o, envp, out_pipe[1], err_pipe[1]);
+	setpgid(pid, pid); /* races with the child's own call; either wins */
+	close(out_pipe[1]);
+	out_pipe[1] = -1;
+	close(err_pipe[1]);
+	err_pipe[1] = -1;
+	{
+		int e;
+
+		if (read(err_pipe[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+			snprintf(res->start_error, sizeof(res->start_error), "cannot run '%s': %s",
+				 o->shell_command ? "/bin/sh" : o->argv[0], strerror(e));
+			waitpid(pid, NULL, 0);
+			goto restore;
+		}
+	}
+	res->started = 1;
+	out_open = 1;
+
+	while (!reaped) {
+		struct pollfd pfd[2];
+		double t = now();
+		int wait_ms, nfds = 1;
+		siginfo_t si;
+
+		if (pending_signal && !res->interrupted && !res->timed_out) {
+			res->interrupted = 1;
+			kill_group(pid, SIGTERM);
+			kill_at = t + grace_ms / 1000.0;
+		}
+		if (!res->interrupted && !res->timed_out && t >= deadline) {
+			res->timed_out = 1;
+			kill_group(pid, SIGTERM);
+			kill_at = t + grace_ms / 1000.0;
+		}
+		if (kill_at && t >= kill_at) {
+			kill_group(pid, SIGKILL);
+			kill_at = 0;
+		}
+
+		/* Has the child exited? Look without reaping, so its group id stays ours. */
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
+			/* Take what output is already there, then stop: a leftover background
+			 * child holding the pipe must not keep us waiting. */
+			if (out_open) {
+				char buf[8192];
+				ssize_t n;
+
+				fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+				while ((n = read(out_pipe[0], buf, sizeof(buf))) > 0) {
+					strbuf_add(&res->output, buf, (size_t)n);
+					tee_out(o, &at_line_start, buf, (size_t)n);
+					keep_tail(res, keep);
+				}
+			}
+			kill_group(pid, SIGKILL); /* leftovers of the group */
+			waitpid(pid, &status, 0);
+			reaped = 1;
+			break;
+		}
+
+		pfd[0].fd = self_pipe[0];
+		pfd[0].events = POLLIN;
+		if (out_open) {
+			pfd[1].fd = out_pipe[0];
+			pfd[1].events = POLLIN;
+			nfds = 2;
+		}
+		if (kill_at)
+			wait_ms = (int)((kill_at - t) * 1000) + 1;
+		else if (!res->timed_out && !res->interrupted)
+			wait_ms = (int)((deadline - t) * 1000) + 1;
+		else
+			wait_ms = 100;
+		if (wait_ms > 1000)
+			wait_ms = 1000; /* a SIGCHLD lost to a race costs at most a second */
+		if (poll(pfd, (nfds_t)nfds, wait_ms) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			char drain[64];
+
+			while (read(self_pipe[0], drain, sizeof(drain)) > 0)
+				;
+		}
+		if (nfds == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			char buf[8192];
+			ssize_t n = read(out_pipe[0], buf, sizeof(buf));
+
+			if (n > 0) {
+				strbuf_add(&res->output, buf, (size_t)n);
+				tee_out(o, &at_line_start, buf, (size_t)n);
+				keep_tail(res, keep);
+			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+				out_open = 0;
+			}
+		}
+	}
+	if (!at_line_start && o->tee_fd >= 0)
+		write_all(o->tee_fd, "\n", 1);
+	if (reaped) {
+		if (WIFEXITED(status)) {
+			res->exited = 1;
+			res->exit_code = WEXITSTATUS(status);
+		} else if (WIFSIGNALED(status)) {
+			res->signal = WTERMSIG(status);
+		}
+	}
+	if (res->output.len > keep) {
+		memmove(res->output.buf, res->output.buf + res->output.len - keep, keep);
+		res->output.len = keep;
+		res->output.buf[keep] = '\0';
+		res->output_truncated = 1;
+	}
+
+restore:
+	sigaction(SIGCHLD, &old_chld, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+cleanup:
+	res->seconds = now() - start;
+	free(envp);
+	if (self_pipe[0] >= 0) close(self_pipe[0]);
+	if (self_pipe[1] >= 0) close(self_pipe[1]);
+	self_pipe[0] = self_pipe[1] = -1;
+	if (out_pipe[0] >= 0) close(out_pipe[0]);
+	if (out_pipe[1] >= 0) close(out_pipe[1]);
+	if (err_pipe[0] >= 0) close(err_pipe[0]);
+	if (err_pipe[1] >= 0) close(err_pipe[1]);
+	return res->started && res->exited && res->exit_code == 0 && !res->timed_out &&
+	       !res->interrupted ? 0 : -1;
+}
+
+void orch_run_describe(const struct orch_run_result *r, unsigned timeout_ms, char *buf, size_t len)
+{
+	if (!r->started)
+		snprintf(buf, len, "%s", r->start_error);
+	else if (r->timed_out)
+		snprintf(buf, len, "timed out after %.0fs and was killed", timeout_ms / 1000.0);
+	else if (r->interrupted)
+		snprintf(buf, len, "interrupted (signal %d) and was killed", orch_run_pending_signal());
+	else if (r->signal)
+		snprintf(buf, len, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
+	else if (r->exit_code == 127)
+		snprintf(buf, len, "exit status 127 (command not found?)");
+	else if (r->exit_code == 126)
+		snprintf(buf, len, "exit status 126 (command not executable?)");
+	else
+		snprintf(buf, len, "exit status %d", r->exit_code);
+}
+
+const char *orch_run_tail(const struct orch_run_result *r, int n)
+{
+	const char *s = strbuf_str(&r->output);
+	size_t i = r->output.len;
+
+	while (i && s[i - 1] == '\n')
+		i--;
+	while (i > 0) {
+		if (s[i - 1] == '\n' && --n == 0)
+			break;
+		i--;
+	}
+	return s + i;
+}

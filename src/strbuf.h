@@ -1,0 +1,42 @@
+#ifndef ORCH_STRBUF_H
+#define ORCH_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* A growable, always NUL-terminated byte buffer. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* The contents, "" for an empty buffer: never NULL. */
+const char *strbuf_str(const struct strbuf *sb);
+/* Hands the buffer to the caller (who frees it) and resets sb. */
+char *strbuf_detach(struct strbuf *sb);
+/* Reads a whole file; returns -1 with errno set on failure. */
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max);
+void strbuf_rtrim(struct strbuf *sb);
+
+/* Allocation that never returns NULL: out of memory is fatal. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+#define FREE_AND_NULL(p) do { free(p); (p) = NULL; } while (0)
+
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
