@@ -33,7 +33,6 @@ static void record_skip_in_message(const char *msg_file)
 
 int main(int argc, char **argv)
 {
-	const char *source = argc > 2 ? argv[2] : "";
 	struct orch_hook_ctx ctx;
 	struct orch_merge_head *heads = NULL;
 	char *gitdir;
@@ -46,7 +45,8 @@ int main(int argc, char **argv)
 	/* The hot path: an ordinary commit has nothing for us to check. */
 	gitdir = orch_hook_git_dir();
 	merging = orch_hook_git_file_exists(gitdir, "MERGE_HEAD");
-	squashing = !strcmp(source, "squash");
+	/* SQUASH_MSG, not $2: `git commit -m` after `merge --squash` says "message". */
+	squashing = orch_hook_git_file_exists(gitdir, "SQUASH_MSG");
 	if (!merging && !squashing) {
 		free(gitdir);
 		return 0;

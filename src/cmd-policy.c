@@ -22,7 +22,7 @@ static int cmd_policy(int argc, char **argv)
 		return orch_usage(&orch_cmd_policy);
 	orch_policy_init(&policy);
 	/* Outside a repository the policy still resolves (env, then system). */
-	if (git_repository_open_ext(&repo, ".", 0, NULL) == 0)
+	if (git_repository_open_ext(&repo, ".", 0, getenv("GIT_CEILING_DIRECTORIES")) == 0)
 		common = orch_repo_commondir(repo);
 	if (orch_policy_load(&policy, common) < 0)
 		goto done;

@@ -59,10 +59,10 @@ static int verdict_show(int argc, char **argv)
 		goto done;
 	if (orch_verdict_judge(repo, policy.notes_ref, NULL, &oid, &j, &stale) < 0)
 		goto done;
-	printf("%s %s: %s%s%s\n", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind),
-	       j.detail ? " (" : "", j.detail ? j.detail : "");
+	printf("%s %s: %s", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind));
 	if (j.detail)
-		printf(")\n");
+		printf(" (%s)", j.detail);
+	printf("\n");
 	if (orch_note_text(repo, policy.notes_ref, NULL, &oid, &text, &len) > 0) {
 		printf("\n");
 		fwrite(text, 1, len, stdout);
@@ -120,10 +120,9 @@ static int verdict_set(int argc, char **argv)
 	}
 	if (resolve_commit(repo, rev, &oid) < 0)
 		goto done;
-	if (git_signature_default(&me, repo) == 0)
-		reviewer = xasprintf("%s <%s> (by hand)", me->name, me->email);
-	else
-		reviewer = xstrdup("unknown git user (by hand)");
+	if (orch_repo_signature(repo, &me) < 0)
+		goto done;
+	reviewer = xasprintf("%s <%s> (by hand)", me->name, me->email);
 	if (orch_verdict_write(repo, policy.notes_ref, &oid, v, reviewer, NULL,
 			       msg ? msg : "Recorded by hand with 'orch-hooks verdict set'.") < 0)
 		goto done;

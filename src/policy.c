@@ -137,7 +137,7 @@ static char *read_line(char *buf, int size, void *data)
 {
 	struct parse_state *st = data;
 	const char *nl;
-	size_t n;
+	size_t n, content;
 
 	if (st->err || st->pos >= st->end)
 		return NULL;
@@ -148,7 +148,13 @@ static char *read_line(char *buf, int size, void *data)
 		set_error(st, "NUL byte in line");
 		return NULL;
 	}
-	if (n >= (size_t)size || n > MAX_LINE) {
+	/* The limit is on the line's text; its "\n" or "\r\n" does not count. */
+	content = n;
+	if (content && st->pos[content - 1] == '\n')
+		content--;
+	if (content && st->pos[content - 1] == '\r')
+		content--;
+	if (n >= (size_t)size || content > MAX_LINE) {
 		set_error(st, "line longer than %d bytes", size < MAX_LINE ? size - 1 : MAX_LINE);
 		return NULL;
 	}
@@ -271,6 +277,14 @@ int orch_policy_parse_string(struct orch_policy *p, const char *name,
 	ini_allow_multiline = false;
 	ini_use_stack = false;
 	ini_max_line = MAX_LINE + 3;
+	/*
+	 * With neither the stack nor realloc, inih's line buffer is
+	 * ini_initial_alloc bytes (200 by default), not ini_max_line.
+	 */
+	ini_allow_realloc = false;
+	ini_initial_alloc = MAX_LINE + 3;
+	/* Report the first error, not one from a later line. */
+	ini_stop_on_first_error = true;
 
 	memset(&st, 0, sizeof(st));
 	st.policy = p;

@@ -96,7 +96,8 @@ int orch_repo_open_env(git_repository **out)
 int orch_repo_open_path(git_repository **out, const char *path)
 {
 	*out = NULL;
-	if (git_repository_open_ext(out, path ? path : ".", 0, NULL) < 0)
+	/* GIT_CEILING_DIRECTORIES keeps discovery where the person wants it. */
+	if (git_repository_open_ext(out, path ? path : ".", 0, getenv("GIT_CEILING_DIRECTORIES")) < 0)
 		return report_open_error(path ? path : ".");
 	return 0;
 }
@@ -123,6 +124,29 @@ char *orch_repo_current_branch(git_repository *repo)
 		name = xstrdup(git_reference_symbolic_target(head) + 11);
 	git_reference_free(head);
 	return name;
+}
+
+int orch_repo_signature(git_repository *repo, git_signature **out)
+{
+	const char *name = getenv("GIT_COMMITTER_NAME"), *email = getenv("GIT_COMMITTER_EMAIL");
+	git_config *cfg = NULL;
+	git_buf cname = GIT_BUF_INIT, cemail = GIT_BUF_INIT;
+	int r;
+
+	if ((!name || !email) && git_repository_config_snapshot(&cfg, repo) == 0) {
+		if (!name && git_config_get_string_buf(&cname, cfg, "user.name") == 0)
+			name = cname.ptr;
+		if (!email && git_config_get_string_buf(&cemail, cfg, "user.email") == 0)
+			email = cemail.ptr;
+	}
+	r = git_signature_now(out, name && *name ? name : "orch-hooks",
+			      email && *email ? email : "orch-hooks@localhost");
+	if (r < 0)
+		orch_git_error("cannot make a signature");
+	git_buf_dispose(&cname);
+	git_buf_dispose(&cemail);
+	git_config_free(cfg);
+	return r < 0 ? -1 : 0;
 }
 
 const char *orch_short_oid(const git_oid *oid)

@@ -23,6 +23,12 @@ char *orch_repo_commondir(git_repository *repo);
 /* The short name of the checked-out branch (caller frees); NULL if detached or unborn. */
 char *orch_repo_current_branch(git_repository *repo);
 
+/*
+ * Who is acting, as git would say: GIT_COMMITTER_NAME/EMAIL, then user.name
+ * and user.email, then "orch-hooks". Never fails for a missing identity.
+ */
+int orch_repo_signature(git_repository *repo, git_signature **out);
+
 /* First 12 hex digits of an oid, in a static buffer (two in turn). */
 const char *orch_short_oid(const git_oid *oid);
 

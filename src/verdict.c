@@ -122,14 +122,6 @@ done:
 	return 0;
 }
 
-static int signature(git_repository *repo, git_signature **out)
-{
-	if (git_signature_default(out, repo) == 0)
-		return 0;
-	/* No user.name: still record who by the only name we have. */
-	return git_signature_now(out, "orch-hooks", "orch-hooks@localhost");
-}
-
 int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oid *commit,
 		       enum orch_verdict_value verdict, const char *reviewer,
 		       const char *duration, const char *body)
@@ -146,10 +138,8 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 		orch_git_error("cannot read commit %s", orch_short_oid(commit));
 		goto done;
 	}
-	if (signature(repo, &sig) < 0) {
-		orch_git_error("cannot make a signature for the note");
+	if (orch_repo_signature(repo, &sig) < 0)
 		goto done;
-	}
 	memset(&r, 0, sizeof(r));
 	r.verdict = verdict;
 	r.commit = git_oid_tostr(hex, sizeof(hex), commit);
