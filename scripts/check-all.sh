@@ -1,0 +1,55 @@
+#!/bin/sh
+# Every test orch-hooks has, the way CI runs them:
+#   1. gcc, warnings as errors: make check, then make distcheck
+#   2. clang, warnings as errors, ASan + UBSan: make check
+# Build trees go under _ci/ (ignored by git). Ends with one "N passed, N failed" line.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+autoreconf -fi >/dev/null 2>&1 || autoreconf -fi || exit 1
+rm -rf _ci && mkdir -p _ci/gcc _ci/asan
+
+status=0
+run() {
+	name=$1; shift
+	echo "==> $name"
+	if ! "$@"; then
+		echo "==> $name FAILED" >&2
+		status=1
+		return 1
+	fi
+}
+
+show_failures() {
+	for log in "$1"/t/*.log "$1"/t/unit/*.log; do
+		[ -f "$log" ] || continue
+		if grep -q '^not ok\|^ERROR\|^FAIL' "$log"; then
+			echo "---- $log" && cat "$log"
+		fi
+	done
+}
+
+run "gcc configure" sh -c 'cd _ci/gcc && CC=gcc ../../configure -q --enable-werror' &&
+	run "gcc build" make -s -C _ci/gcc -j"$jobs" &&
+	{ run "gcc check" make -s -C _ci/gcc -j"$jobs" check || show_failures _ci/gcc; }
+run "distcheck" sh -c 'make -C _ci/gcc -j"$1" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
+	>_ci/distcheck.out 2>&1 || { tail -60 _ci/distcheck.out; exit 1; }' sh "$jobs"
+
+run "clang+sanitizers configure" sh -c 'cd _ci/asan && CC=clang ../../configure -q --enable-werror --enable-sanitizers' &&
+	run "clang+sanitizers build" make -s -C _ci/asan -j"$jobs" &&
+	{ run "clang+sanitizers check" make -s -C _ci/asan -j"$jobs" check || show_failures _ci/asan; }
+
+passed=0 failed=0
+for f in _ci/gcc/test-suite.log _ci/asan/test-suite.log; do
+	[ -f "$f" ] || { failed=$((failed + 1)); continue; }
+	p=$(sed -n 's/^# PASS: *//p' "$f" | head -1)
+	x=$(sed -n 's/^# FAIL: *//p' "$f" | head -1)
+	e=$(sed -n 's/^# ERROR: *//p' "$f" | head -1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${x:-0} + ${e:-0}))
+done
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "check-all: $passed passed, $failed failed"
+exit "$status"
