@@ -49,7 +49,7 @@ static char *parse_err_len(const char *name, const char *text, size_t len)
 	return err;
 }
 
-static void expect_error(const char *text, const char *want)
+static void want_error(const char *text, const char *want)
 {
 	char *err = parse_err_len("P", text, strlen(text));
 
@@ -57,7 +57,7 @@ static void expect_error(const char *text, const char *want)
 	free(err);
 }
 
-static void expect_value(const struct orch_policy *p, enum orch_policy_key k, const char *want)
+static void want_value(const struct orch_policy *p, enum orch_policy_key k, const char *want)
 {
 	char *v = orch_policy_value_text(p, k);
 
@@ -65,7 +65,7 @@ static void expect_value(const struct orch_policy *p, enum orch_policy_key k, co
 	free(v);
 }
 
-static void expect_origin(const struct orch_policy *p, enum orch_policy_key k, const char *want)
+static void want_origin(const struct orch_policy *p, enum orch_policy_key k, const char *want)
 {
 	if (!want) {
 		assert_null(p->origin[k]);
@@ -108,20 +108,20 @@ static void test_defaults(void **state)
 	for (k = 0; k < ORCH_KEY__COUNT; k++)
 		assert_null(p.origin[k]);
 
-	expect_value(&p, ORCH_KEY_PROTECTED, "main master");
-	expect_value(&p, ORCH_KEY_NOTES_REF, "refs/notes/verdicts");
-	expect_value(&p, ORCH_KEY_TESTS_REF, "refs/notes/tests");
-	expect_value(&p, ORCH_KEY_REVIEW_COMMAND, "");
-	expect_value(&p, ORCH_KEY_REVIEW_TIMEOUT, "15m");
-	expect_value(&p, ORCH_KEY_REVIEW_ALLOW_MANUAL, "true");
-	expect_value(&p, ORCH_KEY_REVIEW_SANDBOX, "none");
-	expect_value(&p, ORCH_KEY_TEST_COMMAND, "");
-	expect_value(&p, ORCH_KEY_TEST_TIMEOUT, "30m");
-	expect_value(&p, ORCH_KEY_TEST_ON_FAILURE, "undo");
-	expect_value(&p, ORCH_KEY_TEST_REUSE, "true");
-	expect_value(&p, ORCH_KEY_SERVER_ALLOW_DIRECT, "false");
-	expect_value(&p, ORCH_KEY_SERVER_TEST_COMMAND, "");
-	expect_value(&p, ORCH_KEY_SERVER_TEST_TIMEOUT, "30m");
+	want_value(&p, ORCH_KEY_PROTECTED, "main master");
+	want_value(&p, ORCH_KEY_NOTES_REF, "refs/notes/verdicts");
+	want_value(&p, ORCH_KEY_TESTS_REF, "refs/notes/tests");
+	want_value(&p, ORCH_KEY_REVIEW_COMMAND, "");
+	want_value(&p, ORCH_KEY_REVIEW_TIMEOUT, "15m");
+	want_value(&p, ORCH_KEY_REVIEW_ALLOW_MANUAL, "true");
+	want_value(&p, ORCH_KEY_REVIEW_SANDBOX, "none");
+	want_value(&p, ORCH_KEY_TEST_COMMAND, "");
+	want_value(&p, ORCH_KEY_TEST_TIMEOUT, "30m");
+	want_value(&p, ORCH_KEY_TEST_ON_FAILURE, "undo");
+	want_value(&p, ORCH_KEY_TEST_REUSE, "true");
+	want_value(&p, ORCH_KEY_SERVER_ALLOW_DIRECT, "false");
+	want_value(&p, ORCH_KEY_SERVER_TEST_COMMAND, "");
+	want_value(&p, ORCH_KEY_SERVER_TEST_TIMEOUT, "30m");
 	orch_policy_release(&p);
 }
 
@@ -134,12 +134,12 @@ static void test_absent_keys_keep_defaults(void **state)
 	(void)state;
 	parse_ok(&p, "[review]\ntimeout = 5m\n");
 	assert_int_equal(p.review_timeout, 300);
-	expect_origin(&p, ORCH_KEY_REVIEW_TIMEOUT, "P:2");
+	want_origin(&p, ORCH_KEY_REVIEW_TIMEOUT, "P:2");
 	for (k = 0; k < ORCH_KEY__COUNT; k++)
 		if (k != ORCH_KEY_REVIEW_TIMEOUT)
 			assert_null(p.origin[k]);
 	assert_string_equal(p.path, "P");
-	expect_value(&p, ORCH_KEY_PROTECTED, "main master");
+	want_value(&p, ORCH_KEY_PROTECTED, "main master");
 	assert_string_equal(p.notes_ref, "refs/notes/verdicts");
 	assert_string_equal(p.tests_ref, "refs/notes/tests");
 	assert_int_equal(p.on_failure, ORCH_ON_FAILURE_UNDO);
@@ -151,8 +151,8 @@ static void test_absent_keys_keep_defaults(void **state)
 
 	/* A section header with no keys changes nothing. */
 	parse_ok(&p, "[branches]\n");
-	expect_value(&p, ORCH_KEY_PROTECTED, "main master");
-	expect_origin(&p, ORCH_KEY_PROTECTED, NULL);
+	want_value(&p, ORCH_KEY_PROTECTED, "main master");
+	want_origin(&p, ORCH_KEY_PROTECTED, NULL);
 	orch_policy_release(&p);
 }
 
@@ -174,7 +174,7 @@ static void test_protected_replaces_default(void **state)
 	parse_ok(&p, "[branches]\nprotected =\n");
 	assert_int_equal(p.protected.nr, 0);
 	assert_false(orch_patterns_match(&p.protected, "main"));
-	expect_origin(&p, ORCH_KEY_PROTECTED, "P:2");
+	want_origin(&p, ORCH_KEY_PROTECTED, "P:2");
 	orch_policy_release(&p);
 }
 
@@ -233,35 +233,35 @@ static void test_full_policy(void **state)
 	assert_string_equal(p.server_test_command, "make distcheck");
 	assert_int_equal(p.server_test_timeout, 7200);
 
-	expect_origin(&p, ORCH_KEY_PROTECTED, "team.ini:4");
-	expect_origin(&p, ORCH_KEY_NOTES_REF, "team.ini:7");
-	expect_origin(&p, ORCH_KEY_TESTS_REF, "team.ini:8");
-	expect_origin(&p, ORCH_KEY_REVIEW_COMMAND, "team.ini:10");
-	expect_origin(&p, ORCH_KEY_REVIEW_TIMEOUT, "team.ini:11");
-	expect_origin(&p, ORCH_KEY_REVIEW_ALLOW_MANUAL, "team.ini:12");
-	expect_origin(&p, ORCH_KEY_REVIEW_SANDBOX, "team.ini:13");
-	expect_origin(&p, ORCH_KEY_TEST_COMMAND, "team.ini:15");
-	expect_origin(&p, ORCH_KEY_TEST_TIMEOUT, "team.ini:16");
-	expect_origin(&p, ORCH_KEY_TEST_ON_FAILURE, "team.ini:17");
-	expect_origin(&p, ORCH_KEY_TEST_REUSE, "team.ini:18");
-	expect_origin(&p, ORCH_KEY_SERVER_ALLOW_DIRECT, "team.ini:20");
-	expect_origin(&p, ORCH_KEY_SERVER_TEST_COMMAND, "team.ini:21");
-	expect_origin(&p, ORCH_KEY_SERVER_TEST_TIMEOUT, "team.ini:22");
+	want_origin(&p, ORCH_KEY_PROTECTED, "team.ini:4");
+	want_origin(&p, ORCH_KEY_NOTES_REF, "team.ini:7");
+	want_origin(&p, ORCH_KEY_TESTS_REF, "team.ini:8");
+	want_origin(&p, ORCH_KEY_REVIEW_COMMAND, "team.ini:10");
+	want_origin(&p, ORCH_KEY_REVIEW_TIMEOUT, "team.ini:11");
+	want_origin(&p, ORCH_KEY_REVIEW_ALLOW_MANUAL, "team.ini:12");
+	want_origin(&p, ORCH_KEY_REVIEW_SANDBOX, "team.ini:13");
+	want_origin(&p, ORCH_KEY_TEST_COMMAND, "team.ini:15");
+	want_origin(&p, ORCH_KEY_TEST_TIMEOUT, "team.ini:16");
+	want_origin(&p, ORCH_KEY_TEST_ON_FAILURE, "team.ini:17");
+	want_origin(&p, ORCH_KEY_TEST_REUSE, "team.ini:18");
+	want_origin(&p, ORCH_KEY_SERVER_ALLOW_DIRECT, "team.ini:20");
+	want_origin(&p, ORCH_KEY_SERVER_TEST_COMMAND, "team.ini:21");
+	want_origin(&p, ORCH_KEY_SERVER_TEST_TIMEOUT, "team.ini:22");
 
-	expect_value(&p, ORCH_KEY_PROTECTED, "main release/* hotfix/**");
-	expect_value(&p, ORCH_KEY_NOTES_REF, "refs/notes/reviews");
-	expect_value(&p, ORCH_KEY_TESTS_REF, "refs/notes/checks");
-	expect_value(&p, ORCH_KEY_REVIEW_COMMAND, "reviewer --strict \"$ORCH_COMMIT\"; echo done # kept");
-	expect_value(&p, ORCH_KEY_REVIEW_TIMEOUT, "1h30m");
-	expect_value(&p, ORCH_KEY_REVIEW_ALLOW_MANUAL, "false");
-	expect_value(&p, ORCH_KEY_REVIEW_SANDBOX, "bwrap");
-	expect_value(&p, ORCH_KEY_TEST_COMMAND, "make check; ./lint");
-	expect_value(&p, ORCH_KEY_TEST_TIMEOUT, "1m30s");
-	expect_value(&p, ORCH_KEY_TEST_ON_FAILURE, "revert");
-	expect_value(&p, ORCH_KEY_TEST_REUSE, "false");
-	expect_value(&p, ORCH_KEY_SERVER_ALLOW_DIRECT, "true");
-	expect_value(&p, ORCH_KEY_SERVER_TEST_COMMAND, "make distcheck");
-	expect_value(&p, ORCH_KEY_SERVER_TEST_TIMEOUT, "2h");
+	want_value(&p, ORCH_KEY_PROTECTED, "main release/* hotfix/**");
+	want_value(&p, ORCH_KEY_NOTES_REF, "refs/notes/reviews");
+	want_value(&p, ORCH_KEY_TESTS_REF, "refs/notes/checks");
+	want_value(&p, ORCH_KEY_REVIEW_COMMAND, "reviewer --strict \"$ORCH_COMMIT\"; echo done # kept");
+	want_value(&p, ORCH_KEY_REVIEW_TIMEOUT, "1h30m");
+	want_value(&p, ORCH_KEY_REVIEW_ALLOW_MANUAL, "false");
+	want_value(&p, ORCH_KEY_REVIEW_SANDBOX, "bwrap");
+	want_value(&p, ORCH_KEY_TEST_COMMAND, "make check; ./lint");
+	want_value(&p, ORCH_KEY_TEST_TIMEOUT, "1m30s");
+	want_value(&p, ORCH_KEY_TEST_ON_FAILURE, "revert");
+	want_value(&p, ORCH_KEY_TEST_REUSE, "false");
+	want_value(&p, ORCH_KEY_SERVER_ALLOW_DIRECT, "true");
+	want_value(&p, ORCH_KEY_SERVER_TEST_COMMAND, "make distcheck");
+	want_value(&p, ORCH_KEY_SERVER_TEST_TIMEOUT, "2h");
 	orch_policy_release(&p);
 }
 
@@ -291,12 +291,12 @@ static void test_on_failure_and_sandbox_values(void **state)
 	parse_ok(&p, "[test]\non_failure = keep\n[review]\nsandbox = none\n");
 	assert_int_equal(p.on_failure, ORCH_ON_FAILURE_KEEP);
 	assert_int_equal(p.review_sandbox, ORCH_SANDBOX_NONE);
-	expect_origin(&p, ORCH_KEY_REVIEW_SANDBOX, "P:4");
+	want_origin(&p, ORCH_KEY_REVIEW_SANDBOX, "P:4");
 	orch_policy_release(&p);
 
 	parse_ok(&p, "[test]\non_failure = undo\n");
 	assert_int_equal(p.on_failure, ORCH_ON_FAILURE_UNDO);
-	expect_origin(&p, ORCH_KEY_TEST_ON_FAILURE, "P:2");
+	want_origin(&p, ORCH_KEY_TEST_ON_FAILURE, "P:2");
 	orch_policy_release(&p);
 }
 
@@ -328,12 +328,12 @@ static void test_comment_lines(void **state)
 		     "#protected = again\n");
 	assert_int_equal(p.protected.nr, 1);
 	assert_string_equal(p.protected.items[0], "trunk");
-	expect_origin(&p, ORCH_KEY_PROTECTED, "P:6");
+	want_origin(&p, ORCH_KEY_PROTECTED, "P:6");
 	orch_policy_release(&p);
 
 	/* A file holding only comments is a valid (default) policy. */
 	parse_ok(&p, "# nothing here yet\n; really\n");
-	expect_value(&p, ORCH_KEY_PROTECTED, "main master");
+	want_value(&p, ORCH_KEY_PROTECTED, "main master");
 	orch_policy_release(&p);
 }
 
@@ -344,11 +344,11 @@ static void test_bom_accepted(void **state)
 	(void)state;
 	parse_ok(&p, "\xEF\xBB\xBF[review]\ncommand = ./review\n");
 	assert_string_equal(p.review_command, "./review");
-	expect_origin(&p, ORCH_KEY_REVIEW_COMMAND, "P:2");
+	want_origin(&p, ORCH_KEY_REVIEW_COMMAND, "P:2");
 	orch_policy_release(&p);
 
 	/* The BOM belongs to the first line: line numbers do not shift. */
-	expect_error("\xEF\xBB\xBF[review]\nbogus = 1\n", "P:2: unknown key 'bogus' in [review]");
+	want_error("\xEF\xBB\xBF[review]\nbogus = 1\n", "P:2: unknown key 'bogus' in [review]");
 }
 
 static void test_crlf_accepted(void **state)
@@ -363,7 +363,7 @@ static void test_crlf_accepted(void **state)
 	assert_int_equal(p.review_timeout, 300);
 	assert_int_equal(p.allow_manual, 0);
 	assert_string_equal(p.notes_ref, "refs/notes/x");
-	expect_origin(&p, ORCH_KEY_NOTES_REF, "P:7");
+	want_origin(&p, ORCH_KEY_NOTES_REF, "P:7");
 	orch_policy_release(&p);
 }
 
@@ -371,7 +371,7 @@ static void test_crlf_accepted(void **state)
 static void test_no_multiline_values(void **state)
 {
 	(void)state;
-	expect_error("[test]\ncommand = make\n  ./lint\n",
+	want_error("[test]\ncommand = make\n  ./lint\n",
 		     "P:3: cannot parse this line (want [section] or key = value)");
 }
 
@@ -382,7 +382,7 @@ static void test_last_line_without_newline(void **state)
 	(void)state;
 	parse_ok(&p, "[test]\ntimeout = 10m");
 	assert_int_equal(p.test_timeout, 600);
-	expect_origin(&p, ORCH_KEY_TEST_TIMEOUT, "P:2");
+	want_origin(&p, ORCH_KEY_TEST_TIMEOUT, "P:2");
 	orch_policy_release(&p);
 }
 
@@ -402,28 +402,28 @@ static void test_error_names_the_source(void **state)
 static void test_unknown_section(void **state)
 {
 	(void)state;
-	expect_error("[branches]\nprotected = main\n\n[bogus]\nkey = 1\n",
+	want_error("[branches]\nprotected = main\n\n[bogus]\nkey = 1\n",
 		     "P:5: unknown section [bogus]");
 	/* Keys before any section header belong to no known section. */
-	expect_error("protected = main\n", "P:1: unknown section []");
+	want_error("protected = main\n", "P:1: unknown section []");
 	/* Section names are case-sensitive. */
-	expect_error("[Branches]\nprotected = main\n", "P:2: unknown section [Branches]");
+	want_error("[Branches]\nprotected = main\n", "P:2: unknown section [Branches]");
 }
 
 static void test_unknown_key(void **state)
 {
 	(void)state;
-	expect_error("[review]\ncommand = x\ncmd = y\n", "P:3: unknown key 'cmd' in [review]");
+	want_error("[review]\ncommand = x\ncmd = y\n", "P:3: unknown key 'cmd' in [review]");
 	/* A key of another section is unknown here. */
-	expect_error("[test]\nallow_direct = true\n", "P:2: unknown key 'allow_direct' in [test]");
+	want_error("[test]\nallow_direct = true\n", "P:2: unknown key 'allow_direct' in [test]");
 }
 
 static void test_key_set_twice(void **state)
 {
 	(void)state;
-	expect_error("[test]\ntimeout = 5m\n\n[test]\ntimeout = 10m\n",
+	want_error("[test]\ntimeout = 5m\n\n[test]\ntimeout = 10m\n",
 		     "P:5: [test] timeout is set twice (first on line 2)");
-	expect_error("[branches]\nprotected = main\nprotected = main\n",
+	want_error("[branches]\nprotected = main\nprotected = main\n",
 		     "P:3: [branches] protected is set twice (first on line 2)");
 }
 
@@ -440,69 +440,69 @@ static void test_bad_duration(void **state)
 		snprintf(want, sizeof(want),
 			 "P:3: [review] timeout: '%s' is not a duration (write it like 90s, 15m or 1h)",
 			 bad[i]);
-		expect_error(text, want);
+		want_error(text, want);
 	}
-	expect_error("[server]\ntest_timeout = 15\n",
+	want_error("[server]\ntest_timeout = 15\n",
 		     "P:2: [server] test_timeout: '15' is not a duration (write it like 90s, 15m or 1h)");
 }
 
 static void test_bad_boolean(void **state)
 {
 	(void)state;
-	expect_error("[server]\nallow_direct = maybe\n",
+	want_error("[server]\nallow_direct = maybe\n",
 		     "P:2: [server] allow_direct: 'maybe' is not a boolean (true or false)");
-	expect_error("[test]\nreuse = 2\n", "P:2: [test] reuse: '2' is not a boolean (true or false)");
-	expect_error("[review]\n\nallow_manual =\n",
+	want_error("[test]\nreuse = 2\n", "P:2: [test] reuse: '2' is not a boolean (true or false)");
+	want_error("[review]\n\nallow_manual =\n",
 		     "P:3: [review] allow_manual: '' is not a boolean (true or false)");
 }
 
 static void test_bad_on_failure(void **state)
 {
 	(void)state;
-	expect_error("[test]\non_failure = abort\n",
+	want_error("[test]\non_failure = abort\n",
 		     "P:2: [test] on_failure: 'abort' is not one of undo, revert, keep");
 }
 
 static void test_bad_sandbox(void **state)
 {
 	(void)state;
-	expect_error("[review]\nsandbox = docker\n",
+	want_error("[review]\nsandbox = docker\n",
 		     "P:2: [review] sandbox: 'docker' is not one of none, bwrap");
 }
 
 static void test_bad_notes_ref(void **state)
 {
 	(void)state;
-	expect_error("[notes]\nref = refs/heads/verdicts\n",
+	want_error("[notes]\nref = refs/heads/verdicts\n",
 		     "P:2: [notes] ref: 'refs/heads/verdicts' is not a notes ref (want refs/notes/NAME)");
-	expect_error("[notes]\nref = verdicts\n",
+	want_error("[notes]\nref = verdicts\n",
 		     "P:2: [notes] ref: 'verdicts' is not a notes ref (want refs/notes/NAME)");
-	expect_error("[notes]\ntests_ref = refs/notes/\n",
+	want_error("[notes]\ntests_ref = refs/notes/\n",
 		     "P:2: [notes] tests_ref: 'refs/notes/' is not a notes ref (want refs/notes/NAME)");
-	expect_error("[notes]\nref = refs/notes/a:b\n",
+	want_error("[notes]\nref = refs/notes/a:b\n",
 		     "P:2: [notes] ref: 'refs/notes/a:b' is not a notes ref (want refs/notes/NAME)");
-	expect_error("[notes]\nref = refs/notes/a b\n",
+	want_error("[notes]\nref = refs/notes/a b\n",
 		     "P:2: [notes] ref: 'refs/notes/a b' is not a notes ref (want refs/notes/NAME)");
 }
 
 static void test_bad_protected_pattern(void **state)
 {
 	(void)state;
-	expect_error("[branches]\nprotected = main bad~name\n",
+	want_error("[branches]\nprotected = main bad~name\n",
 		     "P:2: [branches] protected: a pattern holds a character git forbids in branch names");
 }
 
 static void test_unparsable_line(void **state)
 {
 	(void)state;
-	expect_error("[branches]\nprotected = main\njust words\n",
+	want_error("[branches]\nprotected = main\njust words\n",
 		     "P:3: cannot parse this line (want [section] or key = value)");
-	expect_error("[branches\nprotected = main\n",
+	want_error("[branches\nprotected = main\n",
 		     "P:1: cannot parse this line (want [section] or key = value)");
 	/* The first error is the one reported, even when later lines are wrong too. */
-	expect_error("[branches]\njust words\n[bogus]\nx = 1\n",
+	want_error("[branches]\njust words\n[bogus]\nx = 1\n",
 		     "P:2: cannot parse this line (want [section] or key = value)");
-	expect_error("[branches]\nprotected = a\nprotected = b\nnonsense\n",
+	want_error("[branches]\nprotected = a\nprotected = b\nnonsense\n",
 		     "P:3: [branches] protected is set twice (first on line 2)");
 }
 

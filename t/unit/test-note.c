@@ -1,0 +1,793 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "note.h"
+
+#define C1 "0123456789abcdef0123456789abcdef01234567"
+#define C2 "fedcba9876543210fedcba9876543210fedcba98"
+#define C256 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define T1 "1111111111111111111111111111111111111111"
+#define T2 "2222222222222222222222222222222222222222"
+#define D1 "2026-11-24T18:00:00Z"
+#define D1_EPOCH ((time_t)1795543200)
+#define D0 "2026-11-24T17:00:00Z"
+#define D2 "2026-11-24T19:00:00Z"
+#define TRUNCATED "[... reasons truncated by orch-hooks]"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void judge(const char *text, const char *commit, const char *tree,
+		  struct orch_judgement_result *res)
+{
+	orch_note_judge(text, strlen(text), commit, tree, res);
+}
+
+/* Judges text against C1 (no tree check) and checks the kind. */
+static void expect_kind(const char *text, enum orch_judgement kind)
+{
+	struct orch_judgement_result res;
+
+	judge(text, C1, NULL, &res);
+	if (res.kind != kind)
+		fail_msg("note judged '%s' (%s), want '%s'", orch_judgement_name(res.kind),
+			 res.detail ? res.detail : "-", orch_judgement_name(kind));
+	orch_judgement_result_release(&res);
+}
+
+/* Judges text against C1; it must be GARBAGE with this detail. */
+static void expect_garbage(const char *text, const char *detail)
+{
+	struct orch_judgement_result res;
+
+	judge(text, C1, NULL, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_GARBAGE);
+	assert_int_equal(res.has_record, 0);
+	assert_non_null(res.detail);
+	assert_string_equal(res.detail, detail);
+	orch_judgement_result_release(&res);
+}
+
+static char *format_record(enum orch_verdict_value v, const char *commit, const char *tree,
+			   const char *reviewer, const char *date, const char *body)
+{
+	struct orch_verdict_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.verdict = v;
+	r.commit = (char *)commit;
+	r.tree = (char *)tree;
+	r.reviewer = (char *)reviewer;
+	r.date = (char *)date;
+	r.body = (char *)body;
+	return orch_note_format(&r);
+}
+
+/* Two notes joined the way a union merge of notes leaves them. */
+static char *join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + 1 + lb + 1);
+
+	assert_non_null(s);
+	memcpy(s, a, la);
+	s[la] = '\n';
+	memcpy(s + la + 1, b, lb + 1);
+	return s;
+}
+
+/* Judges the union of two formatted records against C1. */
+static void judge_two(const char *a, const char *b, struct orch_judgement_result *res)
+{
+	char *both = join(a, b);
+	struct orch_verdict_record *recs;
+	char *err;
+	int n;
+
+	n = orch_note_parse(both, strlen(both), &recs, &err);
+	assert_null(err);
+	assert_int_equal(n, 2);
+	orch_verdict_records_free(recs, n);
+	judge(both, C1, T1, res);
+	free(both);
+}
+
+/* ---- round trip --------------------------------------------------------- */
+
+static void test_format_exact_text(void **state)
+{
+	struct orch_verdict_record r;
+	char *text;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.verdict = ORCH_VERDICT_PASS;
+	r.commit = (char *)C1;
+	r.tree = (char *)T1;
+	r.reviewer = (char *)"claude-review";
+	r.date = (char *)D1;
+	r.duration = (char *)"42s";
+	r.body = (char *)"Looks good.\nTests cover the change.\n\n";
+	text = orch_note_format(&r);
+	assert_string_equal(text, "Verdict: PASS\n"
+			    "Commit: " C1 "\n"
+			    "Tree: " T1 "\n"
+			    "Reviewer: claude-review\n"
+			    "Date: " D1 "\n"
+			    "Duration: 42s\n"
+			    "\n"
+			    "Looks good.\n"
+			    "Tests cover the change.\n");
+	free(text);
+
+	/* Absent and empty headers are left out; so is an empty body. */
+	text = format_record(ORCH_VERDICT_FAIL, C1, NULL, "", NULL, "");
+	assert_string_equal(text, "Verdict: FAIL\nCommit: " C1 "\n");
+	free(text);
+}
+
+static void test_round_trip_pass(void **state)
+{
+	struct orch_verdict_record r, *recs;
+	struct orch_judgement_result res;
+	char *text, *err;
+	int n;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.verdict = ORCH_VERDICT_PASS;
+	r.commit = (char *)C1;
+	r.tree = (char *)T1;
+	r.reviewer = (char *)"claude-review";
+	r.date = (char *)D1;
+	r.duration = (char *)"1m30s";
+	r.body = (char *)"Looks good.\n\nSecond paragraph.";
+	text = orch_note_format(&r);
+
+	n = orch_note_parse(text, strlen(text), &recs, &err);
+	assert_null(err);
+	assert_int_equal(n, 1);
+	assert_int_equal(recs[0].verdict, ORCH_VERDICT_PASS);
+	assert_string_equal(recs[0].commit, C1);
+	assert_string_equal(recs[0].tree, T1);
+	assert_string_equal(recs[0].reviewer, "claude-review");
+	assert_string_equal(recs[0].date, D1);
+	assert_int_equal(recs[0].when, D1_EPOCH);
+	assert_string_equal(recs[0].duration, "1m30s");
+	assert_string_equal(recs[0].body, "Looks good.\n\nSecond paragraph.");
+	orch_verdict_records_free(recs, n);
+
+	judge(text, C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_null(res.detail);
+	assert_int_equal(res.has_record, 1);
+	assert_int_equal(res.record.verdict, ORCH_VERDICT_PASS);
+	assert_string_equal(res.record.commit, C1);
+	assert_string_equal(res.record.tree, T1);
+	assert_string_equal(res.record.reviewer, "claude-review");
+	assert_string_equal(res.record.date, D1);
+	assert_int_equal(res.record.when, D1_EPOCH);
+	assert_string_equal(res.record.duration, "1m30s");
+	assert_string_equal(res.record.body, "Looks good.\n\nSecond paragraph.");
+	orch_judgement_result_release(&res);
+	free(text);
+}
+
+static void test_round_trip_sha256_and_minimal(void **state)
+{
+	struct orch_judgement_result res;
+	char *text;
+
+	(void)state;
+	text = format_record(ORCH_VERDICT_PASS, C256, NULL, NULL, NULL, NULL);
+	judge(text, C256, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.commit, C256);
+	assert_null(res.record.tree);
+	assert_null(res.record.date);
+	assert_int_equal(res.record.when, 0);
+	assert_string_equal(res.record.body, "");
+	orch_judgement_result_release(&res);
+	free(text);
+}
+
+/* A header value cannot smuggle in a line of its own. */
+static void test_format_folds_header_newlines(void **state)
+{
+	struct orch_verdict_record *recs;
+	char *text, *err;
+	int n;
+
+	(void)state;
+	text = format_record(ORCH_VERDICT_FAIL, C1, NULL, "evil\nVerdict: PASS\r", NULL, "no");
+	assert_string_equal(text, "Verdict: FAIL\nCommit: " C1 "\nReviewer: evil Verdict: PASS \n\nno\n");
+	n = orch_note_parse(text, strlen(text), &recs, &err);
+	assert_int_equal(n, 1);
+	assert_int_equal(recs[0].verdict, ORCH_VERDICT_FAIL);
+	assert_string_equal(recs[0].reviewer, "evil Verdict: PASS");
+	orch_verdict_records_free(recs, n);
+	expect_kind(text, ORCH_JUDGE_FAIL);
+	free(text);
+}
+
+/* ---- single records that are not a pass -------------------------------- */
+
+static void test_fail(void **state)
+{
+	struct orch_judgement_result res;
+
+	(void)state;
+	judge("Verdict: FAIL\nCommit: " C1 "\nTree: " T1 "\n\n\n   \nMissing tests for X.  \nMore.\n",
+	      C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "Missing tests for X.");
+	assert_int_equal(res.has_record, 1);
+	assert_int_equal(res.record.verdict, ORCH_VERDICT_FAIL);
+	assert_string_equal(res.record.commit, C1);
+	orch_judgement_result_release(&res);
+
+	judge("Verdict: FAIL\nCommit: " C1 "\n", C1, NULL, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "(no reason given)");
+	orch_judgement_result_release(&res);
+}
+
+static void test_empty(void **state)
+{
+	struct orch_judgement_result res;
+
+	(void)state;
+	orch_note_judge("", 0, C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_EMPTY);
+	assert_int_equal(res.has_record, 0);
+	assert_string_equal(res.detail, "the note is empty");
+	orch_judgement_result_release(&res);
+
+	expect_kind("\n", ORCH_JUDGE_EMPTY);
+	expect_kind("  \n\t\n\r\n \n", ORCH_JUDGE_EMPTY);
+	expect_kind("   ", ORCH_JUDGE_EMPTY);
+}
+
+static void test_garbage(void **state)
+{
+	(void)state;
+	expect_garbage("hello world\n", "header line without ':' ('hello world')");
+	expect_garbage("LGTM", "header line without ':' ('LGTM')");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nlooks fine\n",
+		       "header line without ':' ('looks fine')");
+	expect_garbage("Subject: hi\n", "no 'Verdict:' line");
+}
+
+static void test_bad_verdict_word(void **state)
+{
+	(void)state;
+	expect_garbage("Verdict: PASSED\nCommit: " C1 "\n",
+		       "Verdict is 'PASSED', which is neither PASS nor FAIL");
+	expect_garbage("Verdict: pass\nCommit: " C1 "\n",
+		       "Verdict is 'pass', which is neither PASS nor FAIL");
+	expect_garbage("Verdict:\nCommit: " C1 "\n", "Verdict is '', which is neither PASS nor FAIL");
+	expect_garbage("Verdict: PASS FAIL\nCommit: " C1 "\n",
+		       "Verdict is 'PASS FAIL', which is neither PASS nor FAIL");
+	/* Header names are case-sensitive. */
+	expect_garbage("verdict: PASS\nCommit: " C1 "\n", "no 'Verdict:' line");
+}
+
+static void test_missing_headers(void **state)
+{
+	(void)state;
+	expect_garbage("Commit: " C1 "\nTree: " T1 "\n\nok\n", "no 'Verdict:' line");
+	expect_garbage("Verdict: PASS\nTree: " T1 "\n\nok\n", "no 'Commit:' line");
+	/* A Commit line in the body is not a header. */
+	expect_garbage("Verdict: PASS\n\nCommit: " C1 "\n", "no 'Commit:' line");
+}
+
+static void test_commit_not_full_oid(void **state)
+{
+	(void)state;
+	expect_garbage("Verdict: PASS\nCommit: 0123456\n",
+		       "Commit '0123456' is not a full object id");
+	expect_garbage("Verdict: PASS\nCommit: 0123456789ABCDEF0123456789abcdef01234567\n",
+		       "Commit '0123456789ABCDEF0123456789abcdef01234567' is not a full object id");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "8\n",
+		       "Commit '" C1 "8' is not a full object id");
+	expect_garbage("Verdict: PASS\nCommit: g123456789abcdef0123456789abcdef01234567\n",
+		       "Commit 'g123456789abcdef0123456789abcdef01234567' is not a full object id");
+	expect_garbage("Verdict: PASS\nCommit: HEAD\n", "Commit 'HEAD' is not a full object id");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nTree: main^{tree}\n",
+		       "Tree 'main^{tree}' is not a full object id");
+}
+
+static void test_wrong_commit(void **state)
+{
+	struct orch_judgement_result res;
+	char *text;
+
+	(void)state;
+	text = format_record(ORCH_VERDICT_PASS, C2, T1, "r", D1, "fine");
+	judge(text, C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_COMMIT);
+	assert_int_equal(res.has_record, 0);
+	assert_string_equal(res.detail, "the note says Commit " C2);
+	orch_judgement_result_release(&res);
+
+	/* The same note is a pass for the commit it names. */
+	judge(text, C2, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	orch_judgement_result_release(&res);
+	free(text);
+}
+
+static void test_wrong_tree(void **state)
+{
+	struct orch_judgement_result res;
+	char *text;
+
+	(void)state;
+	text = format_record(ORCH_VERDICT_PASS, C1, T2, "r", D1, "fine");
+	judge(text, C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_TREE);
+	assert_int_equal(res.has_record, 0);
+	assert_string_equal(res.detail, "the note says Tree " T2 ", the commit has " T1);
+	orch_judgement_result_release(&res);
+
+	/* Without a tree to compare, the check is skipped. */
+	judge(text, C1, NULL, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.tree, T2);
+	orch_judgement_result_release(&res);
+	free(text);
+
+	/* A note without Tree is not checked against the commit's. */
+	judge("Verdict: PASS\nCommit: " C1 "\n", C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	orch_judgement_result_release(&res);
+}
+
+static void test_duplicate_headers(void **state)
+{
+	(void)state;
+	expect_garbage("Verdict: PASS\nVerdict: FAIL\nCommit: " C1 "\n",
+		       "two 'Verdict' lines in one record");
+	expect_garbage("Verdict: FAIL\nCommit: " C1 "\nVerdict: PASS\n",
+		       "two 'Verdict' lines in one record");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nCommit: " C1 "\n",
+		       "two 'Commit' lines in one record");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nDate: " D1 "\nDate: " D2 "\n",
+		       "two 'Date' lines in one record");
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "Verdict: PASS\nCommit: " C1 "\n\nfine\0Verdict: FAIL\n";
+	struct orch_judgement_result res;
+	struct orch_verdict_record *recs;
+	char *err;
+
+	(void)state;
+	orch_note_judge(text, sizeof(text) - 1, C1, NULL, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_GARBAGE);
+	assert_string_equal(res.detail, "the note holds a NUL byte");
+	orch_judgement_result_release(&res);
+
+	assert_int_equal(orch_note_parse(text, sizeof(text) - 1, &recs, &err), -1);
+	assert_null(recs);
+	assert_string_equal(err, "the note holds a NUL byte");
+	free(err);
+}
+
+static void test_crlf(void **state)
+{
+	struct orch_judgement_result res;
+
+	(void)state;
+	judge("Verdict: PASS\r\nCommit: " C1 "\r\nTree: " T1 "\r\nDate: " D1 "\r\n\r\nFine.\r\nReally.\r\n",
+	      C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.commit, C1);
+	assert_string_equal(res.record.tree, T1);
+	assert_string_equal(res.record.date, D1);
+	assert_int_equal(res.record.when, D1_EPOCH);
+	assert_string_equal(res.record.body, "Fine.\nReally.");
+	orch_judgement_result_release(&res);
+}
+
+static void test_bad_date(void **state)
+{
+	(void)state;
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nDate: yesterday\n",
+		       "Date 'yesterday' is not ISO 8601 (like 2026-11-24T18:00:00Z)");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nDate: 2026-13-01T00:00:00Z\n",
+		       "Date '2026-13-01T00:00:00Z' is not ISO 8601 (like 2026-11-24T18:00:00Z)");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nDate: 2026-11-24 18:00:00Z\n",
+		       "Date '2026-11-24 18:00:00Z' is not ISO 8601 (like 2026-11-24T18:00:00Z)");
+}
+
+static void test_unknown_headers_ignored(void **state)
+{
+	(void)state;
+	expect_kind("Verdict: PASS\nX-Future: something\nCommit: " C1 "\n", ORCH_JUDGE_PASS);
+	/* Surrounding blank lines and spaces around values do not matter. */
+	expect_kind("\n\nVerdict:   PASS  \nCommit:\t" C1 " \n\n\n", ORCH_JUDGE_PASS);
+}
+
+/* ---- several records ---------------------------------------------------- */
+
+static void test_multi_newest_decides(void **state)
+{
+	struct orch_judgement_result res;
+	char *fail_old = format_record(ORCH_VERDICT_FAIL, C1, T1, "first", D0, "Broken.");
+	char *pass_new = format_record(ORCH_VERDICT_PASS, C1, T1, "second", D2, "Fixed.");
+	char *fail_new = format_record(ORCH_VERDICT_FAIL, C1, T1, "third", D2, "Broken again.");
+	char *pass_old = format_record(ORCH_VERDICT_PASS, C1, T1, "fourth", D0, "Fine.");
+
+	(void)state;
+	judge_two(fail_old, pass_new, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.reviewer, "second");
+	assert_string_equal(res.record.body, "Fixed.");
+	orch_judgement_result_release(&res);
+
+	/* Order in the note does not matter, only Date. */
+	judge_two(pass_new, fail_old, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.reviewer, "second");
+	orch_judgement_result_release(&res);
+
+	judge_two(pass_old, fail_new, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.record.reviewer, "third");
+	assert_string_equal(res.detail, "Broken again.");
+	orch_judgement_result_release(&res);
+
+	judge_two(fail_new, pass_old, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "Broken again.");
+	orch_judgement_result_release(&res);
+
+	free(fail_old);
+	free(pass_new);
+	free(fail_new);
+	free(pass_old);
+}
+
+static void test_multi_tie_is_fail(void **state)
+{
+	struct orch_judgement_result res;
+	char *pass = format_record(ORCH_VERDICT_PASS, C1, T1, "a", D1, "ok");
+	char *fail = format_record(ORCH_VERDICT_FAIL, C1, T1, "b", D1, "not ok");
+	char *pass_nodate = format_record(ORCH_VERDICT_PASS, C1, T1, "c", NULL, "ok");
+	char *fail_nodate = format_record(ORCH_VERDICT_FAIL, C1, T1, "d", NULL, "nope");
+
+	(void)state;
+	judge_two(pass, fail, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "not ok");
+	orch_judgement_result_release(&res);
+
+	judge_two(fail, pass, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "not ok");
+	orch_judgement_result_release(&res);
+
+	/* Two records without Date tie too. */
+	judge_two(pass_nodate, fail_nodate, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "nope");
+	orch_judgement_result_release(&res);
+
+	free(pass);
+	free(fail);
+	free(pass_nodate);
+	free(fail_nodate);
+}
+
+static void test_multi_missing_date_is_oldest(void **state)
+{
+	struct orch_judgement_result res;
+	char *fail_nodate = format_record(ORCH_VERDICT_FAIL, C1, T1, "undated", NULL, "Broken.");
+	char *pass_nodate = format_record(ORCH_VERDICT_PASS, C1, T1, "undated", NULL, "Fine.");
+	char *pass = format_record(ORCH_VERDICT_PASS, C1, T1, "dated", D1, "Fixed.");
+	char *fail = format_record(ORCH_VERDICT_FAIL, C1, T1, "dated", D1, "Broken.");
+
+	(void)state;
+	judge_two(fail_nodate, pass, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.reviewer, "dated");
+	orch_judgement_result_release(&res);
+
+	judge_two(pass, fail_nodate, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.reviewer, "dated");
+	orch_judgement_result_release(&res);
+
+	judge_two(pass_nodate, fail, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.record.reviewer, "dated");
+	orch_judgement_result_release(&res);
+
+	free(fail_nodate);
+	free(pass_nodate);
+	free(pass);
+	free(fail);
+}
+
+static void test_multi_each_record_checked(void **state)
+{
+	struct orch_judgement_result res;
+	char *good = format_record(ORCH_VERDICT_PASS, C1, T1, "a", D2, "ok");
+	char *other = format_record(ORCH_VERDICT_PASS, C2, T1, "b", D0, "ok");
+	char *tree2 = format_record(ORCH_VERDICT_PASS, C1, T2, "c", D0, "ok");
+	static const char bad_date[] = "Verdict: PASS\nCommit: " C1 "\nDate: soon\n";
+	char *both;
+
+	(void)state;
+	judge_two(good, other, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_COMMIT);
+	orch_judgement_result_release(&res);
+
+	judge_two(good, tree2, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_TREE);
+	orch_judgement_result_release(&res);
+
+	/* A bad second record spoils the whole note. */
+	both = join(good, bad_date);
+	judge(both, C1, T1, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_GARBAGE);
+	orch_judgement_result_release(&res);
+	free(both);
+
+	free(good);
+	free(other);
+	free(tree2);
+}
+
+static void test_multi_records_without_body(void **state)
+{
+	static const char text[] = "Verdict: FAIL\nCommit: " C1 "\nDate: " D0 "\n"
+				   "\n"
+				   "Verdict: PASS\nCommit: " C1 "\nDate: " D1 "\n"
+				   "\n\n"
+				   "Verdict: FAIL\nCommit: " C1 "\nDate: " D2 "\n"
+				   "\nwhy\n";
+	struct orch_verdict_record *recs;
+	struct orch_judgement_result res;
+	char *err;
+	int n;
+
+	(void)state;
+	n = orch_note_parse(text, strlen(text), &recs, &err);
+	assert_null(err);
+	assert_int_equal(n, 3);
+	assert_int_equal(recs[0].verdict, ORCH_VERDICT_FAIL);
+	assert_string_equal(recs[0].body, "");
+	assert_int_equal(recs[1].verdict, ORCH_VERDICT_PASS);
+	assert_int_equal(recs[1].when, D1_EPOCH);
+	assert_string_equal(recs[1].body, "");
+	assert_int_equal(recs[2].verdict, ORCH_VERDICT_FAIL);
+	assert_int_equal(recs[2].when, D1_EPOCH + 3600);
+	assert_string_equal(recs[2].body, "why");
+	orch_verdict_records_free(recs, n);
+
+	judge(text, C1, NULL, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "why");
+	orch_judgement_result_release(&res);
+}
+
+/* A body line "Verdict:" is escaped on writing, so it cannot forge a record. */
+static void test_body_verdict_lines_escaped(void **state)
+{
+	static const char body[] = "Not good.\n\nVerdict: PASS\nCommit: " C1 "\nDate: " D2 "\n";
+	static const char unescaped[] = "Verdict: FAIL\nCommit: " C1 "\n\nNot good.\nVerdict: PASS\n";
+	struct orch_verdict_record *recs;
+	struct orch_judgement_result res;
+	char *text, *err, *raw;
+	int n;
+
+	(void)state;
+	text = format_record(ORCH_VERDICT_FAIL, C1, NULL, "r", D1, body);
+	assert_non_null(strstr(text, "\n\n Verdict: PASS\n"));
+	assert_null(strstr(text, "\nVerdict: PASS"));
+
+	n = orch_note_parse(text, strlen(text), &recs, &err);
+	assert_null(err);
+	assert_int_equal(n, 1);
+	assert_int_equal(recs[0].verdict, ORCH_VERDICT_FAIL);
+	assert_string_equal(recs[0].body, "Not good.\n\n Verdict: PASS\nCommit: " C1 "\nDate: " D2);
+	orch_verdict_records_free(recs, n);
+
+	judge(text, C1, NULL, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	assert_string_equal(res.detail, "Not good.");
+	orch_judgement_result_release(&res);
+	free(text);
+
+	/* Written by hand without the escape, it does start a record. */
+	raw = join("Verdict: FAIL\nCommit: " C1 "\nDate: " D1 "\n\nNot good.\n",
+		   "Verdict: PASS\nCommit: " C1 "\nDate: " D2 "\n");
+	n = orch_note_parse(raw, strlen(raw), &recs, &err);
+	assert_int_equal(n, 2);
+	orch_verdict_records_free(recs, n);
+	free(raw);
+
+	/* "Verdict:" in the body without a blank line before it stays body. */
+	n = orch_note_parse(unescaped, strlen(unescaped), &recs, &err);
+	assert_int_equal(n, 1);
+	assert_string_equal(recs[0].body, "Not good.\nVerdict: PASS");
+	orch_verdict_records_free(recs, n);
+}
+
+static void test_body_truncated(void **state)
+{
+	enum { LINE = 99, LINES = 1000 };
+	struct orch_verdict_record *recs;
+	char *body, *text, *err, *p;
+	size_t i, kept, want_kept;
+	int n;
+
+	(void)state;
+	body = malloc((LINE + 1) * LINES + 1);
+	assert_non_null(body);
+	for (i = 0; i < LINES; i++) {
+		memset(body + i * (LINE + 1), 'a' + (char)(i % 26), LINE);
+		body[i * (LINE + 1) + LINE] = '\n';
+	}
+	body[(LINE + 1) * LINES] = '\0';
+
+	text = format_record(ORCH_VERDICT_FAIL, C1, NULL, NULL, NULL, body);
+	n = orch_note_parse(text, strlen(text), &recs, &err);
+	assert_null(err);
+	assert_int_equal(n, 1);
+
+	/* Whole lines are kept while they fit in ORCH_NOTE_MAX_BODY, then the marker. */
+	want_kept = (ORCH_NOTE_MAX_BODY - LINE) / (LINE + 1) + 1;
+	assert_true(want_kept < LINES);
+	assert_true(want_kept * (LINE + 1) <= ORCH_NOTE_MAX_BODY);
+	assert_true((want_kept + 1) * (LINE + 1) > ORCH_NOTE_MAX_BODY);
+	for (kept = 0, p = recs[0].body; *p && strncmp(p, TRUNCATED, strlen(TRUNCATED)); kept++) {
+		char *nl = strchr(p, '\n');
+
+		assert_non_null(nl);
+		assert_int_equal(nl - p, LINE);
+		assert_memory_equal(p, body + kept * (LINE + 1), LINE);
+		p = nl + 1;
+	}
+	assert_int_equal(kept, want_kept);
+	assert_string_equal(p, TRUNCATED);
+	assert_true(strlen(recs[0].body) <= ORCH_NOTE_MAX_BODY + strlen(TRUNCATED));
+	orch_verdict_records_free(recs, n);
+	free(text);
+
+	/* A body that fits is written whole. */
+	body[(LINE + 1) * 10] = '\0';
+	text = format_record(ORCH_VERDICT_FAIL, C1, NULL, NULL, NULL, body);
+	assert_null(strstr(text, TRUNCATED));
+	n = orch_note_parse(text, strlen(text), &recs, &err);
+	assert_int_equal(n, 1);
+	assert_int_equal(strlen(recs[0].body), (LINE + 1) * 10 - 1);
+	orch_verdict_records_free(recs, n);
+	free(text);
+	free(body);
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+static void test_parse_iso8601(void **state)
+{
+	static const struct {
+		const char *text;
+		time_t when;
+	} good[] = {
+		{ D1, D1_EPOCH },
+		{ "2026-11-24T20:00:00+02:00", D1_EPOCH },
+		{ "2026-11-24T13:30:00-04:30", D1_EPOCH },
+		{ "2026-11-24T18:00:00+00:00", D1_EPOCH },
+		{ "2026-11-24T18:00:00-00:00", D1_EPOCH },
+		{ "2026-11-25T03:00:00+09:00", D1_EPOCH },
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2000-02-29T23:59:59Z", 951868799 },
+	};
+	static const char *const bad[] = {
+		"", "2026-11-24", "2026-11-24T18:00", "2026-11-24T18:00:00",
+		"2026-11-24 18:00:00Z", "2026-11-24T18:00:00z", "2026-11-24T18:00:00ZZ",
+		"2026-11-24T18:00:00 Z", "2026-11-24T18:00:00+0200", "2026-11-24T18:00:00+02",
+		"2026-11-24T18:00:00+02:00:00", "2026-11-24T18:00:00+2:00", "2026-11-24T18:00:00+24:00",
+		"2026-11-24T18:00:00+02:60", "2026-11-24T24:00:00Z", "2026-11-24T18:60:00Z",
+		"2026-11-24T18:00:61Z", "2026-00-10T00:00:00Z", "2026-13-10T00:00:00Z",
+		"2026-11-00T00:00:00Z", "2026-11-32T00:00:00Z", "2026-1-24T18:00:00Z",
+		"26-11-24T18:00:00Z", "2026/11/24T18:00:00Z", "2026-11-24T1a:00:00Z",
+		"+026-11-24T18:00:00Z", " 2026-11-24T18:00:00Z",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		time_t t = 12345;
+
+		if (orch_parse_iso8601(good[i].text, &t) != 0)
+			fail_msg("'%s' was rejected", good[i].text);
+		assert_int_equal(t, good[i].when);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		time_t t = 12345;
+
+		if (orch_parse_iso8601(bad[i], &t) != -1)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_int_equal(t, 12345);
+	}
+}
+
+static void test_iso8601(void **state)
+{
+	static const time_t times[] = { 0, 1, 951868799, D1_EPOCH, D1_EPOCH + 86399 };
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	assert_ptr_equal(orch_iso8601(D1_EPOCH, buf, sizeof(buf)), buf);
+	assert_string_equal(buf, D1);
+	orch_iso8601(0, buf, sizeof(buf));
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	orch_iso8601(951868799, buf, sizeof(buf));
+	assert_string_equal(buf, "2000-02-29T23:59:59Z");
+	for (i = 0; i < sizeof(times) / sizeof(*times); i++) {
+		time_t back = -1;
+
+		orch_iso8601(times[i], buf, sizeof(buf));
+		assert_int_equal(orch_parse_iso8601(buf, &back), 0);
+		assert_int_equal(back, times[i]);
+	}
+}
+
+static void test_judgement_names(void **state)
+{
+	(void)state;
+	assert_string_equal(orch_judgement_name(ORCH_JUDGE_PASS), "PASS");
+	assert_string_equal(orch_judgement_name(ORCH_JUDGE_FAIL), "FAIL");
+	assert_string_equal(orch_judgement_name(ORCH_JUDGE_NONE), "no verdict");
+	assert_string_equal(orch_judgement_name(ORCH_JUDGE_STALE), "stale verdict");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_exact_text),
+		cmocka_unit_test(test_round_trip_pass),
+		cmocka_unit_test(test_round_trip_sha256_and_minimal),
+		cmocka_unit_test(test_format_folds_header_newlines),
+		cmocka_unit_test(test_fail),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_bad_verdict_word),
+		cmocka_unit_test(test_missing_headers),
+		cmocka_unit_test(test_commit_not_full_oid),
+		cmocka_unit_test(test_wrong_commit),
+		cmocka_unit_test(test_wrong_tree),
+		cmocka_unit_test(test_duplicate_headers),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_bad_date),
+		cmocka_unit_test(test_unknown_headers_ignored),
+		cmocka_unit_test(test_multi_newest_decides),
+		cmocka_unit_test(test_multi_tie_is_fail),
+		cmocka_unit_test(test_multi_missing_date_is_oldest),
+		cmocka_unit_test(test_multi_each_record_checked),
+		cmocka_unit_test(test_multi_records_without_body),
+		cmocka_unit_test(test_body_verdict_lines_escaped),
+		cmocka_unit_test(test_body_truncated),
+		cmocka_unit_test(test_parse_iso8601),
+		cmocka_unit_test(test_iso8601),
+		cmocka_unit_test(test_judgement_names),
+	};
+
+	return cmocka_run_group_tests_name("note", tests, NULL, NULL);
+}

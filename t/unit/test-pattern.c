@@ -1,0 +1,239 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pattern.h"
+
+#define FORBIDDEN "a pattern holds a character git forbids in branch names"
+
+struct match_case {
+	const char *pattern;
+	const char *name;
+	int want;
+};
+
+static void check_cases(const struct match_case *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (orch_pattern_match(c[i].pattern, c[i].name) != c[i].want)
+			fail_msg("pattern '%s' against '%s': want %s", c[i].pattern, c[i].name,
+				 c[i].want ? "a match" : "no match");
+}
+
+#define CHECK(cases) check_cases(cases, sizeof(cases) / sizeof(*(cases)))
+
+static void test_literal(void **state)
+{
+	static const struct match_case cases[] = {
+		{ "main", "main", 1 },
+		{ "main", "refs/heads/main", 1 },
+		{ "refs/heads/main", "main", 1 },
+		{ "refs/heads/main", "refs/heads/main", 1 },
+		{ "main", "mainline", 0 },
+		{ "main", "mai", 0 },
+		{ "main", "xmain", 0 },
+		{ "main", "Main", 0 },
+		{ "main", "feature/main", 0 },
+		{ "main", "refs/heads/feature/main", 0 },
+		{ "main", "refs/tags/main", 0 },
+		{ "main", "", 0 },
+		{ "release/1.0", "release/1.0", 1 },
+		{ "release/1.0", "release/1x0", 0 },
+	};
+
+	(void)state;
+	CHECK(cases);
+}
+
+static void test_star(void **state)
+{
+	static const struct match_case cases[] = {
+		{ "release/*", "release/1.0", 1 },
+		{ "release/*", "refs/heads/release/1.0", 1 },
+		{ "refs/heads/release/*", "release/2.0", 1 },
+		{ "release/*", "release/a/b", 0 },
+		{ "release/*", "release", 0 },
+		{ "release/*", "releases/1.0", 0 },
+		{ "release/*", "xrelease/1.0", 0 },
+		{ "*", "main", 1 },
+		{ "*", "feature/x", 0 },
+		{ "feat-*-fix", "feat-login-fix", 1 },
+		{ "feat-*-fix", "feat--fix", 1 },
+		{ "feat-*-fix", "feat-a/b-fix", 0 },
+		{ "feat-*-fix", "feat-login-fixed", 0 },
+		{ "*/main", "team/main", 1 },
+		{ "*/main", "a/team/main", 0 },
+		{ "v*.*", "v1.2", 1 },
+		{ "v*.*", "v12", 0 },
+	};
+
+	(void)state;
+	CHECK(cases);
+}
+
+static void test_double_star(void **state)
+{
+	static const struct match_case cases[] = {
+		{ "release/**", "release/a/b", 1 },
+		{ "release/**", "release/1.0", 1 },
+		{ "release/**", "refs/heads/release/a/b/c", 1 },
+		{ "release/**", "release", 0 },
+		{ "release/**", "other/a/b", 0 },
+		{ "**", "a/b/c", 1 },
+		{ "**", "main", 1 },
+		{ "team/**/fix", "team/a/b/fix", 1 },
+		{ "team/**/fix", "team/a/b/fixes", 0 },
+		{ "team/**-wip", "team/x/y-wip", 1 },
+	};
+
+	(void)state;
+	CHECK(cases);
+}
+
+static void test_question_mark(void **state)
+{
+	static const struct match_case cases[] = {
+		{ "?", "a", 1 },
+		{ "?", "/", 0 },
+		{ "?", "ab", 0 },
+		{ "?", "", 0 },
+		{ "v?.0", "v1.0", 1 },
+		{ "v?.0", "v/.0", 0 },
+		{ "v?.0", "v10.0", 0 },
+		{ "a?b", "a/b", 0 },
+		{ "a??", "a/b", 0 },
+	};
+
+	(void)state;
+	CHECK(cases);
+}
+
+static void test_parse_list(void **state)
+{
+	struct orch_patterns p = ORCH_PATTERNS_INIT;
+	const char *bad = NULL;
+
+	(void)state;
+	assert_int_equal(orch_patterns_parse(&p, "main, master release/*", &bad), 0);
+	assert_null(bad);
+	assert_int_equal(p.nr, 3);
+	assert_string_equal(p.items[0], "main");
+	assert_string_equal(p.items[1], "master");
+	assert_string_equal(p.items[2], "release/*");
+	orch_patterns_release(&p);
+	assert_null(p.items);
+	assert_int_equal(p.nr, 0);
+
+	assert_int_equal(orch_patterns_parse(&p, " ,,main,\t,master\t, ,", &bad), 0);
+	assert_int_equal(p.nr, 2);
+	assert_string_equal(p.items[0], "main");
+	assert_string_equal(p.items[1], "master");
+	orch_patterns_release(&p);
+
+	assert_int_equal(orch_patterns_parse(&p, "refs/heads/trunk", &bad), 0);
+	assert_int_equal(p.nr, 1);
+	assert_string_equal(p.items[0], "refs/heads/trunk");
+	orch_patterns_release(&p);
+}
+
+static void test_parse_empty(void **state)
+{
+	static const char *const empties[] = { "", " ", ",", " , \t,, " };
+	struct orch_patterns p = ORCH_PATTERNS_INIT;
+	const char *bad = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(empties) / sizeof(*empties); i++) {
+		assert_int_equal(orch_patterns_parse(&p, empties[i], &bad), 0);
+		assert_int_equal(p.nr, 0);
+		assert_null(p.items);
+		assert_false(orch_patterns_match(&p, "main"));
+		orch_patterns_release(&p);
+	}
+	assert_null(bad);
+}
+
+static void test_parse_invalid(void **state)
+{
+	static const char *const invalid[] = {
+		"bad~name", "main^", "a:b", "release/[0-9]*", "back\\slash",
+		"ctl\x01x", "tab-is-a-separator-but-cr\rx", "del\x7f", "esc\x1b",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(invalid) / sizeof(*invalid); i++) {
+		struct orch_patterns p = ORCH_PATTERNS_INIT;
+		const char *bad = NULL;
+		char list[128];
+
+		if (orch_patterns_parse(&p, invalid[i], &bad) != -1)
+			fail_msg("pattern '%s' was accepted", invalid[i]);
+		assert_non_null(bad);
+		assert_string_equal(bad, FORBIDDEN);
+		orch_patterns_release(&p);
+
+		/* Also when it follows valid patterns in a list. */
+		snprintf(list, sizeof(list), "main, %s master", invalid[i]);
+		bad = NULL;
+		assert_int_equal(orch_patterns_parse(&p, list, &bad), -1);
+		assert_string_equal(bad, FORBIDDEN);
+		orch_patterns_release(&p);
+	}
+
+	/* bad may be NULL. */
+	{
+		struct orch_patterns p = ORCH_PATTERNS_INIT;
+
+		assert_int_equal(orch_patterns_parse(&p, "x~y", NULL), -1);
+		orch_patterns_release(&p);
+	}
+}
+
+static void test_list_match(void **state)
+{
+	struct orch_patterns p = ORCH_PATTERNS_INIT;
+	struct orch_patterns none = ORCH_PATTERNS_INIT;
+	const char *bad = NULL;
+
+	(void)state;
+	assert_int_equal(orch_patterns_parse(&p, "main release/* hotfix/**", &bad), 0);
+	assert_true(orch_patterns_match(&p, "main"));
+	assert_true(orch_patterns_match(&p, "refs/heads/main"));
+	assert_true(orch_patterns_match(&p, "release/1.0"));
+	assert_true(orch_patterns_match(&p, "refs/heads/release/1.0"));
+	assert_true(orch_patterns_match(&p, "hotfix/a/b"));
+	assert_false(orch_patterns_match(&p, "mainline"));
+	assert_false(orch_patterns_match(&p, "release/a/b"));
+	assert_false(orch_patterns_match(&p, "feature/x"));
+	assert_false(orch_patterns_match(&p, "master"));
+	orch_patterns_release(&p);
+
+	assert_false(orch_patterns_match(&none, "main"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_literal),
+		cmocka_unit_test(test_star),
+		cmocka_unit_test(test_double_star),
+		cmocka_unit_test(test_question_mark),
+		cmocka_unit_test(test_parse_list),
+		cmocka_unit_test(test_parse_empty),
+		cmocka_unit_test(test_parse_invalid),
+		cmocka_unit_test(test_list_match),
+	};
+
+	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
+}
