@@ -102,6 +102,14 @@ int orch_parse_iso8601(const char *s, time_t *out)
 	tm.tm_min = mi;
 	tm.tm_sec = se;
 	t = timegm(&tm);
+	/* timegm() quietly normalises 31 February into March: refuse that. */
+	{
+		struct tm back;
+
+		gmtime_r(&t, &back);
+		if (back.tm_mday != d || back.tm_mon != mo - 1)
+			return -1;
+	}
 	*out = t - sign * (oh * 3600 + om * 60);
 	return 0;
 }

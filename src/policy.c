@@ -128,6 +128,35 @@ static void set_error(struct parse_state *st, const char *fmt, ...)
 	st->err = strbuf_detach(&sb);
 }
 
+static int known_section(const char *name, size_t len)
+{
+	int k;
+
+	for (k = 0; k < ORCH_KEY__COUNT; k++)
+		if (strlen(keys[k].section) == len && !strncmp(keys[k].section, name, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * Debian's inih calls the handler only for keys, so a misspelt section with
+ * nothing under it would pass unnoticed; look at headers as they go by.
+ */
+static void check_section_header(struct parse_state *st, const char *line)
+{
+	const char *p = line, *end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strncmp(p, "\xef\xbb\xbf", 3) && st->lineno == 1)
+		p += 3;
+	if (*p != '[')
+		return;
+	end = strchr(p, ']');
+	if (end && !known_section(p + 1, (size_t)(end - p - 1)))
+		set_error(st, "unknown section [%.*s]", (int)(end - p - 1), p + 1);
+}
+
 /*
  * inih's reader: hands over one line at a time so that we know the line
  * number in the handler (Debian's inih is built without INI_HANDLER_LINENO),
@@ -161,6 +190,7 @@ static char *read_line(char *buf, int size, void *data)
 	memcpy(buf, st->pos, n);
 	buf[n] = '\0';
 	st->pos += n;
+	check_section_header(st, buf);
 	return buf;
 }
 

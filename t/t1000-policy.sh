@@ -57,7 +57,7 @@ test_expect_success 'an unknown key is an error naming file and line' '
 test_expect_success 'an unknown section is an error naming file and line' '
 	printf "[branches]\nprotected = main\n[bogus]\nx = 1\n" >bad.ini &&
 	(cd r && test_must_fail env ORCH_HOOKS_CONFIG="$TRASH/bad.ini" orch-hooks policy 2>../err) &&
-	test_grep "bad.ini:4: unknown section \[bogus\]" err
+	test_grep "bad.ini:3: unknown section \[bogus\]" err
 '
 
 test_expect_success 'a malformed duration is an error naming file and line' '

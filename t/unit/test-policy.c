@@ -395,7 +395,7 @@ static void test_error_names_the_source(void **state)
 	(void)state;
 	err = parse_err_len("/etc/orch-hooks.ini", "[branches]\nprotected = main\n[bogus]\nx = 1\n",
 			    strlen("[branches]\nprotected = main\n[bogus]\nx = 1\n"));
-	assert_string_equal(err, "/etc/orch-hooks.ini:4: unknown section [bogus]");
+	assert_string_equal(err, "/etc/orch-hooks.ini:3: unknown section [bogus]");
 	free(err);
 }
 
@@ -403,11 +403,13 @@ static void test_unknown_section(void **state)
 {
 	(void)state;
 	want_error("[branches]\nprotected = main\n\n[bogus]\nkey = 1\n",
-		     "P:5: unknown section [bogus]");
+		     "P:4: unknown section [bogus]");
 	/* Keys before any section header belong to no known section. */
 	want_error("protected = main\n", "P:1: unknown section []");
 	/* Section names are case-sensitive. */
-	want_error("[Branches]\nprotected = main\n", "P:2: unknown section [Branches]");
+	want_error("[Branches]\nprotected = main\n", "P:1: unknown section [Branches]");
+	/* A misspelt section with nothing under it is caught at its header. */
+	want_error("[branches]\nprotected = main\n[reveiw]\n", "P:3: unknown section [reveiw]");
 }
 
 static void test_unknown_key(void **state)
