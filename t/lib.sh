@@ -158,3 +158,11 @@ branch_with_commit() {
 	test_commit "$2" "$2" &&
 	git checkout -q main
 }
+
+test_must_be_empty() {
+	if [ -s "$1" ]; then
+		echo "'$1' is not empty:" >&2
+		cat "$1" >&2
+		return 1
+	fi
+}

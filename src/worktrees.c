@@ -1,0 +1,71 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "worktrees.h"
+
+int orch_worktrees_list(git_repository *repo, struct orch_worktree **out, size_t *n)
+{
+	git_strarray names = { NULL, 0 };
+	struct orch_worktree *wts = NULL;
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (git_worktree_list(&names, repo) < 0)
+		return orch_git_error("cannot list worktrees");
+	if (names.count)
+		wts = xcalloc(names.count, sizeof(*wts));
+	for (i = 0; i < names.count; i++) {
+		git_worktree *wt = NULL;
+		git_repository *wrepo = NULL;
+		git_reference *head = NULL;
+
+		/* A worktree whose directory is gone is only pruned, never used. */
+		if (git_worktree_lookup(&wt, repo, names.strings[i]) < 0 || git_worktree_validate(wt) < 0) {
+			git_worktree_free(wt);
+			continue;
+		}
+		wts[k].name = xstrdup(names.strings[i]);
+		wts[k].path = xstrdup(git_worktree_path(wt));
+		if (git_repository_open_from_worktree(&wrepo, wt) == 0 &&
+		    git_reference_lookup(&head, wrepo, "HEAD") == 0 &&
+		    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+		    !strncmp(git_reference_symbolic_target(head), "refs/heads/", 11))
+			wts[k].branch = xstrdup(git_reference_symbolic_target(head) + 11);
+		git_reference_free(head);
+		git_repository_free(wrepo);
+		git_worktree_free(wt);
+		k++;
+	}
+	git_strarray_dispose(&names);
+	*out = wts;
+	*n = k;
+	return 0;
+}
+
+void orch_worktrees_free(struct orch_worktree *wts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(wts[i].name);
+		free(wts[i].path);
+		free(wts[i].branch);
+	}
+	free(wts);
+}
+
+const struct orch_worktree *orch_worktrees_find(const struct orch_worktree *wts, size_t n,
+						const char *branch)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (wts[i].branch && !strcmp(wts[i].branch, branch))
+			return &wts[i];
+	return NULL;
+}
