@@ -35,6 +35,28 @@ static int report_open_error(const char *where)
 	return orch_error("cannot open repository '%s': %s", where, msg);
 }
 
+/*
+ * FROM_ENV may trip over the index (GIT_INDEX_FILE) of a repository it
+ * cannot read before it looks at the format; a plain open says why.
+ */
+static int report_env_open_error(const char *git_dir)
+{
+	char *first = xstrdup(orch_git_error_text());
+	git_repository *plain = NULL;
+	int ret;
+
+	if (git_repository_open_ext(&plain, git_dir && *git_dir ? git_dir : ".", 0, NULL) < 0 &&
+	    (strstr(orch_git_error_text(), "unsupported extension") ||
+	     strstr(orch_git_error_text(), "unsupported repository version"))) {
+		ret = report_open_error(git_dir ? git_dir : ".");
+	} else {
+		ret = orch_error("cannot open repository '%s': %s", git_dir ? git_dir : ".", first);
+	}
+	git_repository_free(plain);
+	free(first);
+	return ret;
+}
+
 /* Adds each directory of a colon-separated list as an object alternate. */
 static int add_alternates(git_repository *repo, const char *list)
 {
@@ -67,7 +89,7 @@ int orch_repo_open_env(git_repository **out)
 	*out = NULL;
 	if (!work_tree || !*work_tree) {
 		if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
-			return report_open_error(git_dir ? git_dir : ".");
+			return report_env_open_error(git_dir);
 		*out = repo;
 		return 0;
 	}

@@ -107,4 +107,18 @@ test_expect_success 'the gate works from a subdirectory' '
 	test_grep "subfeat. at commit .*: no verdict" err
 '
 
+test_expect_success 'a SHA-256 repository is refused as an unsupported format' '
+	git init -q --object-format=sha256 sha &&
+	(cd sha && test_commit initial && branch_with_commit feat f8) &&
+	test_must_fail orch-hooks install sha 2>err &&
+	test_grep "unsupported repository format" err &&
+	cp "$ORCH_HOOKS_LIBEXECDIR/pre-merge-commit" "$ORCH_HOOKS_LIBEXECDIR/prepare-commit-msg" sha/.git/hooks/ &&
+	(cd sha && git rev-parse HEAD >../before &&
+	 test_must_fail git merge --no-ff -m m feat 2>../err &&
+	 git rev-parse HEAD >../after && git merge --abort) &&
+	test_cmp before after &&
+	test_grep "orch-hooks: unsupported repository format" err &&
+	test_grep "merge refused: the merge gate cannot decide" err
+'
+
 test_done
