@@ -1,0 +1,44 @@
+# Shared helpers of the benchmarks: timing, medians, a sealed environment.
+: "${ORCH_HOOKS_BUILD:?run benchmarks with make bench}"
+: "${ORCH_HOOKS_SRC:=$ORCH_HOOKS_BUILD}"
+
+BENCH_RUNS=${BENCH_RUNS:-21}
+BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/orch-hooks-bench.XXXXXX")
+trap 'rm -rf "$BENCH_DIR"' EXIT
+
+for v in $(env | sed -n 's/^\(GIT_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+export HOME="$BENCH_DIR" TZ=UTC LC_ALL=C GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+export GIT_EDITOR=true GIT_MERGE_AUTOEDIT=no
+export PATH="$ORCH_HOOKS_BUILD/src:$PATH"
+export ORCH_HOOKS_LIBEXECDIR="$ORCH_HOOKS_BUILD/hooks"
+export ORCH_HOOKS_SYSCONFDIR="$ORCH_HOOKS_SRC/etc"
+git config --global init.defaultBranch main
+
+now_ns() { date +%s%N; }
+
+# median FILE: the median of the numbers in FILE, one a line.
+median() {
+	sort -n "$1" | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# ratio A B: A / B with two decimals.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+
+ms() {
+	awk -v n="$1" 'BEGIN { printf "%.2f", n / 1e6 }'
+}
+
+# report NAME VALUE_NS BASE_NS TARGET: one result line; returns 1 when over target.
+report() {
+	r=$(ratio "$2" "$3")
+	verdict=ok
+	if [ -n "$4" ] && awk -v r="$r" -v t="$4" 'BEGIN { exit !(r > t) }'; then
+		verdict="OVER TARGET"
+	fi
+	printf '%-58s %9s ms  %6sx  (target <= %sx) %s\n' "$1" "$(ms "$2")" "$r" "${4:--}" "$verdict"
+	[ "$verdict" = ok ]
+}
