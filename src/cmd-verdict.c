@@ -9,6 +9,7 @@
 #include "error.h"
 #include "policy.h"
 #include "repo.h"
+#include "sign.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -63,6 +64,23 @@ static int verdict_show(int argc, char **argv)
 	if (j.detail)
 		printf(" (%s)", j.detail);
 	printf("\n");
+	if (j.has_record && j.record.signature) {
+		struct orch_sig_check sc;
+
+		orch_sign_check_policy(&policy, &j.record, &sc);
+		printf("signature: %s%s%s%s%s%s%s\n", orch_sig_status_name(sc.status),
+		       sc.principal ? ", signed by " : "", sc.principal ? sc.principal : "",
+		       sc.fingerprint ? " (" : "", sc.fingerprint ? sc.fingerprint : "",
+		       sc.fingerprint ? ")" : "", "");
+		if (sc.status != ORCH_SIG_GOOD && sc.detail)
+			printf("  %s\n", sc.detail);
+		if (policy.require_signed && sc.status != ORCH_SIG_GOOD)
+			j.kind = ORCH_JUDGE_UNTRUSTED;
+		orch_sig_check_release(&sc);
+	} else if (j.kind == ORCH_JUDGE_PASS && policy.require_signed) {
+		printf("signature: none, but [branches] require_signed is on\n");
+		j.kind = ORCH_JUDGE_UNTRUSTED;
+	}
 	if (orch_note_text(repo, policy.notes_ref, NULL, &oid, &text, &len) > 0) {
 		printf("\n");
 		fwrite(text, 1, len, stdout);
@@ -85,7 +103,7 @@ static int verdict_set(int argc, char **argv)
 	git_signature *me = NULL;
 	enum orch_verdict_value v;
 	const char *msg = NULL, *word = NULL, *rev = NULL;
-	char *reviewer = NULL;
+	char *reviewer = NULL, *key = NULL;
 	git_oid oid;
 	int i, ret = 128;
 
@@ -123,12 +141,15 @@ static int verdict_set(int argc, char **argv)
 	if (orch_repo_signature(repo, &me) < 0)
 		goto done;
 	reviewer = xasprintf("%s <%s> (by hand)", me->name, me->email);
-	if (orch_verdict_write(repo, policy.notes_ref, &oid, v, reviewer, NULL,
-			       msg ? msg : "Recorded by hand with 'orch-hooks verdict set'.") < 0)
+	key = orch_policy_resolve_path(&policy, policy.signing_key);
+	if (orch_verdict_write_signed(repo, policy.notes_ref, &oid, v, reviewer, NULL,
+				      msg ? msg : "Recorded by hand with 'orch-hooks verdict set'.", key) < 0)
 		goto done;
-	orch_say("recorded %s for %s (%s) in %s", word, rev, orch_short_oid(&oid), policy.notes_ref);
+	orch_say("recorded %s%s for %s (%s) in %s", key ? "signed " : "", word, rev,
+		 orch_short_oid(&oid), policy.notes_ref);
 	ret = 0;
 done:
+	free(key);
 	free(reviewer);
 	git_signature_free(me);
 	orch_policy_release(&policy);

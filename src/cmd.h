@@ -19,6 +19,7 @@ extern const struct orch_cmd orch_cmd_policy;
 extern const struct orch_cmd orch_cmd_verdict;
 extern const struct orch_cmd orch_cmd_land;
 extern const struct orch_cmd orch_cmd_status;
+extern const struct orch_cmd orch_cmd_log;
 
 /* "usage: orch-hooks <usage>" on stderr; returns 2. */
 int orch_usage(const struct orch_cmd *cmd);

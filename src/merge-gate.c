@@ -7,6 +7,7 @@
 #include "error.h"
 #include "merge-gate.h"
 #include "repo.h"
+#include "sign.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -44,6 +45,8 @@ static const char *fix_hint(enum orch_judgement k)
 		return "fix the branch, then review its new tip";
 	case ORCH_JUDGE_STALE:
 		return "the branch moved after its review; review the new tip";
+	case ORCH_JUDGE_UNTRUSTED:
+		return "have an allowed reviewer sign a verdict for it";
 	default:
 		return "review it";
 	}
@@ -67,6 +70,18 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 			ret = -1;
 			refused++;
 			continue;
+		}
+		if (j.kind == ORCH_JUDGE_PASS && policy->require_signed) {
+			struct orch_sig_check sc;
+
+			orch_sign_check_policy(policy, &j.record, &sc);
+			if (sc.status != ORCH_SIG_GOOD) {
+				/* A PASS nobody trusted vouches for nothing. */
+				j.kind = ORCH_JUDGE_UNTRUSTED;
+				free(j.detail);
+				j.detail = xasprintf("%s: %s", orch_sig_status_name(sc.status), sc.detail);
+			}
+			orch_sig_check_release(&sc);
 		}
 		if (j.kind == ORCH_JUDGE_PASS) {
 			orch_judgement_result_release(&j);

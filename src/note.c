@@ -16,6 +16,7 @@ void orch_verdict_record_release(struct orch_verdict_record *r)
 	free(r->reviewer);
 	free(r->date);
 	free(r->duration);
+	free(r->signature);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }
@@ -48,6 +49,7 @@ const char *orch_judgement_name(enum orch_judgement k)
 	case ORCH_JUDGE_WRONG_TREE: return "verdict for another tree";
 	case ORCH_JUDGE_STALE: return "stale verdict";
 	case ORCH_JUDGE_UNREADABLE: return "note cannot be read";
+	case ORCH_JUDGE_UNTRUSTED: return "untrusted verdict";
 	}
 	return "?";
 }
@@ -220,6 +222,8 @@ static int parse_record(const char **pos, const char *end, struct orch_verdict_r
 			field = &r->date;
 		else if (KEY("Duration"))
 			field = &r->duration;
+		else if (KEY("Signature"))
+			field = &r->signature;
 		else
 			continue; /* headers of later versions are ignored, not fatal */
 #undef KEY
@@ -401,6 +405,7 @@ char *orch_note_format(const struct orch_verdict_record *r)
 	add_header(&sb, "Reviewer", r->reviewer);
 	add_header(&sb, "Date", r->date);
 	add_header(&sb, "Duration", r->duration);
+	add_header(&sb, "Signature", r->signature);
 	if (r->body && *r->body) {
 		strbuf_addch(&sb, '\n');
 		for (p = r->body; *p;) {

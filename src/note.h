@@ -34,6 +34,7 @@ struct orch_verdict_record {
 	char *date;	/* as written */
 	time_t when;	/* parsed Date, 0 when absent */
 	char *duration;
+	char *signature;	/* base64 of an SSH signature over the signed payload, or NULL */
 	char *body;
 };
 
@@ -50,6 +51,7 @@ enum orch_judgement {
 	ORCH_JUDGE_WRONG_TREE,	/* Tree does not match the commit's */
 	ORCH_JUDGE_STALE,	/* an earlier commit of the branch was reviewed */
 	ORCH_JUDGE_UNREADABLE,	/* the note could not be read */
+	ORCH_JUDGE_UNTRUSTED,	/* a PASS whose signature the policy does not accept */
 };
 
 struct orch_judgement_result {

@@ -16,6 +16,7 @@ static const struct orch_cmd *const commands[] = {
 	&orch_cmd_verdict,
 	&orch_cmd_land,
 	&orch_cmd_status,
+	&orch_cmd_log,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

@@ -31,12 +31,14 @@ struct key_info {
 /* Indexed by enum orch_policy_key. */
 static const struct key_info keys[ORCH_KEY__COUNT] = {
 	[ORCH_KEY_PROTECTED] = { "branches", "protected", T_PATTERNS, F(protected) },
+	[ORCH_KEY_REQUIRE_SIGNED] = { "branches", "require_signed", T_BOOL, F(require_signed) },
 	[ORCH_KEY_NOTES_REF] = { "notes", "ref", T_NOTES_REF, F(notes_ref) },
 	[ORCH_KEY_TESTS_REF] = { "notes", "tests_ref", T_NOTES_REF, F(tests_ref) },
 	[ORCH_KEY_REVIEW_COMMAND] = { "review", "command", T_COMMAND, F(review_command) },
 	[ORCH_KEY_REVIEW_TIMEOUT] = { "review", "timeout", T_DURATION, F(review_timeout) },
 	[ORCH_KEY_REVIEW_ALLOW_MANUAL] = { "review", "allow_manual", T_BOOL, F(allow_manual) },
 	[ORCH_KEY_REVIEW_SANDBOX] = { "review", "sandbox", T_SANDBOX, F(review_sandbox) },
+	[ORCH_KEY_REVIEW_SIGNING_KEY] = { "review", "signing_key", T_COMMAND, F(signing_key) },
 	[ORCH_KEY_TEST_COMMAND] = { "test", "command", T_COMMAND, F(test_command) },
 	[ORCH_KEY_TEST_TIMEOUT] = { "test", "timeout", T_DURATION, F(test_timeout) },
 	[ORCH_KEY_TEST_ON_FAILURE] = { "test", "on_failure", T_ON_FAILURE, F(on_failure) },
@@ -44,6 +46,9 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 	[ORCH_KEY_SERVER_ALLOW_DIRECT] = { "server", "allow_direct", T_BOOL, F(allow_direct) },
 	[ORCH_KEY_SERVER_TEST_COMMAND] = { "server", "test_command", T_COMMAND, F(server_test_command) },
 	[ORCH_KEY_SERVER_TEST_TIMEOUT] = { "server", "test_timeout", T_DURATION, F(server_test_timeout) },
+	[ORCH_KEY_SERVER_ALLOWED_SIGNERS] = { "server", "allowed_signers", T_COMMAND, F(allowed_signers) },
+	[ORCH_KEY_SERVER_REQUIRE_SIGNED] = { "server", "require_signed", T_BOOL, F(server_require_signed) },
+	[ORCH_KEY_SERVER_REVIEWERS] = { "server", "reviewers", T_COMMAND, F(reviewers) },
 };
 
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };
@@ -83,6 +88,9 @@ void orch_policy_init(struct orch_policy *p)
 	p->allow_direct = 0;
 	p->server_test_command = xstrdup("");
 	p->server_test_timeout = 30 * 60;
+	p->signing_key = xstrdup("");
+	p->allowed_signers = xstrdup("");
+	p->reviewers = xstrdup("");
 	p->path = xstrdup("built-in defaults");
 }
 
@@ -96,6 +104,9 @@ void orch_policy_release(struct orch_policy *p)
 	free(p->review_command);
 	free(p->test_command);
 	free(p->server_test_command);
+	free(p->signing_key);
+	free(p->allowed_signers);
+	free(p->reviewers);
 	free(p->path);
 	for (k = 0; k < ORCH_KEY__COUNT; k++)
 		free(p->origin[k]);
@@ -407,6 +418,22 @@ int orch_policy_load(struct orch_policy *p, const char *commondir)
 	free(err);
 	free(path);
 	return ret;
+}
+
+char *orch_policy_resolve_path(const struct orch_policy *p, const char *value)
+{
+	const char *slash;
+
+	if (!value || !*value)
+		return NULL;
+	if (value[0] == '/')
+		return xstrdup(value);
+	if (value[0] == '~' && value[1] == '/' && getenv("HOME"))
+		return xasprintf("%s%s", getenv("HOME"), value + 1);
+	slash = strrchr(p->path, '/');
+	if (!slash)
+		return xstrdup(value);
+	return xasprintf("%.*s/%s", (int)(slash - p->path), p->path, value);
 }
 
 char *orch_policy_value_text(const struct orch_policy *p, enum orch_policy_key k)

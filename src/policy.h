@@ -17,12 +17,14 @@ enum orch_sandbox {
 /* Keys, in the order `orch-hooks policy` prints them. */
 enum orch_policy_key {
 	ORCH_KEY_PROTECTED,
+	ORCH_KEY_REQUIRE_SIGNED,
 	ORCH_KEY_NOTES_REF,
 	ORCH_KEY_TESTS_REF,
 	ORCH_KEY_REVIEW_COMMAND,
 	ORCH_KEY_REVIEW_TIMEOUT,
 	ORCH_KEY_REVIEW_ALLOW_MANUAL,
 	ORCH_KEY_REVIEW_SANDBOX,
+	ORCH_KEY_REVIEW_SIGNING_KEY,
 	ORCH_KEY_TEST_COMMAND,
 	ORCH_KEY_TEST_TIMEOUT,
 	ORCH_KEY_TEST_ON_FAILURE,
@@ -30,17 +32,22 @@ enum orch_policy_key {
 	ORCH_KEY_SERVER_ALLOW_DIRECT,
 	ORCH_KEY_SERVER_TEST_COMMAND,
 	ORCH_KEY_SERVER_TEST_TIMEOUT,
+	ORCH_KEY_SERVER_ALLOWED_SIGNERS,
+	ORCH_KEY_SERVER_REQUIRE_SIGNED,
+	ORCH_KEY_SERVER_REVIEWERS,
 	ORCH_KEY__COUNT
 };
 
 struct orch_policy {
 	struct orch_patterns protected;
+	int require_signed;		/* the local gate wants signed verdicts */
 	char *notes_ref;
 	char *tests_ref;
 	char *review_command;
 	unsigned review_timeout;
 	int allow_manual;
 	enum orch_sandbox review_sandbox;
+	char *signing_key;		/* SSH key that signs verdicts; "" for none */
 	char *test_command;
 	unsigned test_timeout;
 	enum orch_on_failure on_failure;
@@ -48,6 +55,9 @@ struct orch_policy {
 	int allow_direct;
 	char *server_test_command;
 	unsigned server_test_timeout;
+	char *allowed_signers;		/* git's allowedSignersFile format; "" for none */
+	int server_require_signed;
+	char *reviewers;		/* principals allowed to pass; "" for any */
 
 	/* Where the policy was read from ("built-in defaults" if nowhere). */
 	char *path;
@@ -84,5 +94,11 @@ const char *orch_policy_key_name(enum orch_policy_key k);
 char *orch_policy_value_text(const struct orch_policy *p, enum orch_policy_key k);
 
 const char *orch_on_failure_name(enum orch_on_failure f);
+
+/*
+ * A path from the policy: absolute as given, relative to the directory of
+ * the policy file otherwise (caller frees). NULL for an empty value.
+ */
+char *orch_policy_resolve_path(const struct orch_policy *p, const char *value);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "repo.h"
+#include "sign.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -126,6 +127,13 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 		       enum orch_verdict_value verdict, const char *reviewer,
 		       const char *duration, const char *body)
 {
+	return orch_verdict_write_signed(repo, notes_ref, commit, verdict, reviewer, duration, body, NULL);
+}
+
+int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const git_oid *commit,
+			      enum orch_verdict_value verdict, const char *reviewer,
+			      const char *duration, const char *body, const char *signing_key)
+{
 	struct orch_verdict_record r;
 	char hex[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1], date[32];
 	git_signature *sig = NULL;
@@ -134,13 +142,13 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 	char *text = NULL;
 	int ret = -1;
 
+	memset(&r, 0, sizeof(r));
 	if (git_commit_lookup(&c, repo, commit) < 0) {
 		orch_git_error("cannot read commit %s", orch_short_oid(commit));
 		goto done;
 	}
 	if (orch_repo_signature(repo, &sig) < 0)
 		goto done;
-	memset(&r, 0, sizeof(r));
 	r.verdict = verdict;
 	r.commit = git_oid_tostr(hex, sizeof(hex), commit);
 	r.tree = git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(c));
@@ -148,6 +156,8 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 	r.date = orch_iso8601(time(NULL), date, sizeof(date));
 	r.duration = (char *)duration;
 	r.body = (char *)body;
+	if (signing_key && *signing_key && orch_sign_record(&r, signing_key) < 0)
+		goto done;
 	text = orch_note_format(&r);
 	if (git_note_create(&note_id, repo, notes_ref, sig, sig, commit, text, 1) < 0) {
 		orch_git_error("cannot write the verdict note of %s", orch_short_oid(commit));
@@ -155,6 +165,7 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 	}
 	ret = 0;
 done:
+	free(r.signature);
 	free(text);
 	git_signature_free(sig);
 	git_commit_free(c);

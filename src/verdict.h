@@ -26,6 +26,11 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 		       enum orch_verdict_value verdict, const char *reviewer,
 		       const char *duration, const char *body);
 
+/* The same, signed with the SSH key at signing_key when it is not NULL or "". */
+int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const git_oid *commit,
+			      enum orch_verdict_value verdict, const char *reviewer,
+			      const char *duration, const char *body, const char *signing_key);
+
 /* The note text of `commit` (NULL when there is none); -1 on a read error. */
 int orch_note_text(git_repository *repo, const char *notes_ref, const git_commit *notes_commit,
 		   const git_oid *commit, char **out, size_t *len);
