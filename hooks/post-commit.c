@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 	rc = 1;
 	if (orch_gate_lock_take(&lock, ctx.commondir, orch_test_gate_lock_wait_ms(&ctx.policy)) < 0) {
 		orch_test_gate_refuse(ctx.repo, &l, NULL, "the merge cannot be tested while another test "
-				      "gate runs in this repository");
+				      "gate runs in this repository", "merge again when it has finished");
 		goto done;
 	}
 	signal(SIGINT, SIG_IGN);

@@ -73,7 +73,7 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 			      struct orch_gate_lock *lock, int *upstream)
 {
 	struct orch_judgement_result j;
-	char *why, *label, *remote = NULL, *name, *quoted;
+	char *why, *label, *remote = NULL, *name, *quoted, *hint;
 	int r;
 
 	*upstream = 0;
@@ -85,7 +85,7 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 		return 0;
 	}
 	if (orch_verdict_judge(ctx->repo, ctx->policy.notes_ref, NULL, &l->tip, &j, NULL) < 0)
-		return orch_test_gate_refuse(ctx->repo, l, lock, "its verdict cannot be read");
+		return orch_test_gate_refuse(ctx->repo, l, lock, "its verdict cannot be read", NULL);
 	if (j.kind == ORCH_JUDGE_PASS) {
 		orch_judgement_result_release(&j);
 		return 0;
@@ -93,11 +93,12 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 	label = orch_landed_heads_label(ctx->repo, l);
 	why = xasprintf("a fast-forward runs no merge gate, and %s has %s%s%s", label,
 			orch_judgement_name(j.kind), j.detail ? ": " : "", j.detail ? j.detail : "");
-	r = orch_test_gate_refuse(ctx->repo, l, lock, why);
 	name = orch_landed_head_name(ctx->repo, l, 0);
 	quoted = orch_shell_quote(name && !strchr(name, ',') ? name : orch_short_oid(&l->tip));
-	orch_say("  review it first (orch-hooks review %s), then merge it again; "
-		 "git merge --no-ff %s makes a merge commit", quoted, quoted);
+	hint = xasprintf("review it first (orch-hooks review %s), then merge it again; "
+			 "git merge --no-ff %s makes a merge commit", quoted, quoted);
+	r = orch_test_gate_refuse(ctx->repo, l, lock, why, hint);
+	free(hint);
 	free(quoted);
 	free(name);
 	free(why);
@@ -124,7 +125,8 @@ static int cannot_decide(struct orch_hook_ctx *ctx)
 	}
 	l.hook = "post-merge";
 	if (!git_oid_equal(&l.tip, &orig))
-		r = orch_test_gate_refuse(ctx->repo, &l, NULL, "the test gate cannot decide (see above)");
+		r = orch_test_gate_refuse(ctx->repo, &l, NULL, "the test gate cannot decide (see above)",
+					  "fix the problem above, then merge again");
 	orch_landed_release(&l);
 	free(target);
 	return r;
@@ -187,7 +189,7 @@ int main(int argc, char **argv)
 	rc = 1;
 	if (orch_gate_lock_take(&lock, ctx.commondir, orch_test_gate_lock_wait_ms(&ctx.policy)) < 0) {
 		orch_test_gate_refuse(ctx.repo, &l, NULL, "the merge cannot be tested while another test "
-				      "gate runs in this repository");
+				      "gate runs in this repository", "merge again when it has finished");
 		goto done;
 	}
 	/* From here on, a Ctrl-C stops the tests (orch_run handles it), never a half-done undo. */

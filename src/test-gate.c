@@ -257,6 +257,7 @@ static int take_back(git_repository *repo, const struct orch_landed *l, struct o
 			 "uncommitted changes were kept", l->target, orch_short_oid(&l->orig));
 		orch_say("  the undone %s is still there to look at: git show %s",
 			 l->fast_forward ? "tip" : "merge", orch_short_oid(&l->tip));
+		orch_say("  fix what broke, then merge again");
 		orch_say("  (git itself reported the merge as a success: it ignores what post-merge says)");
 	} else if (r == 0) {
 		orch_say("the merge was REVERTED: '%s' is now at %s, a commit that reverts %s",
@@ -386,13 +387,15 @@ done:
 }
 
 int orch_test_gate_refuse(git_repository *repo, const struct orch_landed *l,
-			  struct orch_gate_lock *lock, const char *why)
+			  struct orch_gate_lock *lock, const char *why, const char *hint)
 {
 	char *heads = what_landed(repo, l);
 	int ret;
 
 	orch_say(RULE);
 	orch_say("MERGE REFUSED: %s: %s", heads, why);
+	if (hint)
+		orch_say("  %s", hint);
 	ret = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why, heads, "MERGE REFUSED");
 	free(heads);
 	return ret;

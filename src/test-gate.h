@@ -55,10 +55,11 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 /*
  * The merge cannot stay for a reason other than its tests (it was never
  * reviewed, or the gate cannot decide): it is undone, whatever on_failure
- * says, and the person is told `why`. Returns 1 when undone, -1 when it
+ * says, and the person is told `why` and, if not NULL, `hint` (what to do
+ * instead). Returns 1 when undone, -1 when it
  * could not be (reported).
  */
 int orch_test_gate_refuse(git_repository *repo, const struct orch_landed *l,
-			  struct orch_gate_lock *lock, const char *why);
+			  struct orch_gate_lock *lock, const char *why, const char *hint);
 
 #endif
