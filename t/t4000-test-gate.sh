@@ -134,6 +134,23 @@ test_expect_success 'undo of a fast-forward keeps staged and unstaged changes' '
 	(cd r && git reset -q && git checkout -q -- u.t w.t)
 '
 
+test_expect_success 'undo with --autostash: git puts the stashed change back, even on a file the merge touched' '
+	set_policy "exit 1" &&
+	(cd r && git checkout -q -b feat13 main && test_commit f13 u.t "theirs" && git checkout -q main &&
+	 orch-hooks verdict set PASS feat13 2>/dev/null &&
+	 git rev-parse HEAD >../before &&
+	 echo "my work" >u.t &&
+	 git merge --no-ff --autostash -m "merge feat13" feat13 >../out 2>../err &&
+	 git rev-parse HEAD >../after && git status --porcelain >../status &&
+	 git stash list >../stashes) &&
+	test_cmp before after &&
+	printf " M u.t\n" >expect && test_cmp expect status &&
+	echo "my work" >expect && test_cmp expect r/u.t &&
+	test_must_fail test -s stashes &&
+	test_grep "UNDONE" err &&
+	(cd r && git checkout -q -- u.t)
+'
+
 test_expect_success 'changes in the way of the undo: nothing is touched and the message says what to do' '
 	set_policy "echo scribble >>f6.t; exit 1" &&
 	(cd r && reviewed feat6 f6.t &&

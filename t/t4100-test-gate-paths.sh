@@ -119,6 +119,21 @@ test_expect_success 'a conflicted merge concluded with git merge --continue is t
 	test_grep "^Tests: PASS$" note
 '
 
+test_expect_success 'a conflicted merge concluded with git commit -a is tested too' '
+	set_policy r "exit 1" &&
+	(cd r && git checkout -q -b c2 main && test_commit c2 initial.t "theirs2" &&
+	 git checkout -q main && test_commit base2 initial.t "ours2" &&
+	 orch-hooks verdict set PASS c2 2>/dev/null &&
+	 git rev-parse HEAD >../before &&
+	 test_must_fail git merge --no-ff -m "merge c2" c2 &&
+	 echo resolved >initial.t &&
+	 git commit -a --no-edit 2>../err &&
+	 git rev-parse HEAD >../after && git status --porcelain >../status) &&
+	test_cmp before after &&
+	test_must_fail test -s status &&
+	test_grep "TESTS FAILED after the merge of .c2." err
+'
+
 test_expect_success 'a clean merge is tested once, by post-merge (post-commit does not run)' '
 	set_policy r "echo once >>\"$TRASH/count\"" &&
 	(cd r && reviewed once once.t && git merge --no-ff -m "merge once" once 2>../err) &&
