@@ -217,13 +217,12 @@ static void say_tail(const char *tail)
 	}
 }
 
-/* The failure report; `done` says what happened to the merge. Printed last, framed. */
-static void report_failure(git_repository *repo, const struct orch_policy *policy,
-			   const struct orch_landed *l, const struct outcome *o, const char *heads)
+/* The head of the failure report; what became of the merge follows, then the last line. */
+static void report_failure(const struct orch_policy *policy, const struct orch_landed *l,
+			   const struct outcome *o, const char *heads)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	(void)repo;
 	orch_say(RULE);
 	orch_say("TESTS FAILED after %s", heads);
 	orch_say("  the %s is commit %s", l->fast_forward ? "new tip" : "merge",
@@ -233,19 +232,9 @@ static void report_failure(git_repository *repo, const struct orch_policy *polic
 	say_tail(o->tail);
 }
 
-/* The merge stays, broken: say how to take it out later. */
-static void report_kept(const struct orch_landed *l, const char *heads)
-{
-	orch_say("the merge was KEPT ([test] on_failure = keep): '%s' now holds a merge that fails "
-		 "its tests", l->target);
-	orch_say("  to take it out: git reset --keep %s (or git revert -m 1 %s)", orch_short_oid(&l->orig),
-		 orch_short_oid(&l->tip));
-	orch_say("TESTS FAILED: %s was KEPT", heads);
-	orch_say(RULE);
-}
-
+/* Takes the merge back and says how that went. Returns orch_take_back's answer. */
 static int take_back(git_repository *repo, const struct orch_landed *l, struct orch_gate_lock *lock,
-		     enum orch_take_back how, const char *why, const char *heads, const char *failed_what)
+		     enum orch_take_back how, const char *why)
 {
 	git_oid new_tip;
 	int r;
@@ -257,7 +246,6 @@ static int take_back(git_repository *repo, const struct orch_landed *l, struct o
 			 "uncommitted changes were kept", l->target, orch_short_oid(&l->orig));
 		orch_say("  the undone %s is still there to look at: git show %s",
 			 l->fast_forward ? "tip" : "merge", orch_short_oid(&l->tip));
-		orch_say("  fix what broke, then merge again");
 		orch_say("  (git itself reported the merge as a success: it ignores what post-merge says)");
 	} else if (r == 0) {
 		orch_say("the merge was REVERTED: '%s' is now at %s, a commit that reverts %s",
@@ -265,10 +253,14 @@ static int take_back(git_repository *repo, const struct orch_landed *l, struct o
 	} else {
 		orch_say("the merge is STILL ON '%s': it could not be taken back (see above)", l->target);
 	}
-	orch_say("%s: %s was %s", failed_what, heads,
-		 r == 0 ? (how == ORCH_TAKE_BACK_UNDO ? "UNDONE" : "REVERTED") : "NOT UNDONE");
+	return r;
+}
+
+/* The last two lines, the ones a person sees: what failed and what became of it. */
+static void report_end(const char *failed_what, const char *heads, const char *fate)
+{
+	orch_say("%s: %s was %s", failed_what, heads, fate);
 	orch_say(RULE);
-	return r == 0 ? 1 : -1;
 }
 
 /* Records the result and acts on it. Returns 0 when the merge stays as it passed, else 1 or -1. */
@@ -276,31 +268,46 @@ static int conclude(git_repository *repo, const struct orch_policy *policy, cons
 		    struct orch_gate_lock *lock, const struct outcome *o)
 {
 	char *heads = what_landed(repo, l);
-	const char *action = o->passed ? "none" : orch_on_failure_name(policy->on_failure);
+	const char *action, *fate;
 	char *why = NULL;
-	int ret;
+	int ret, r;
 
-	record_note(repo, policy, l, o, action);
 	if (o->passed) {
+		record_note(repo, policy, l, o, "none");
 		orch_say("tests PASSED for %s (%s, %.1fs); recorded under %s", heads,
 			 policy->test_command, o->seconds, policy->tests_ref);
 		ret = 0;
 		goto done;
 	}
-	report_failure(repo, policy, l, o, heads);
+	report_failure(policy, l, o, heads);
 	why = xasprintf("the tests failed (%s: %s)", policy->test_command, o->how);
 	switch (policy->on_failure) {
 	case ORCH_ON_FAILURE_KEEP:
-		report_kept(l, heads);
+		orch_say("the merge was KEPT ([test] on_failure = keep): '%s' now holds a merge that "
+			 "fails its tests", l->target);
+		orch_say("  to take it out: git reset --keep %s (or git revert -m 1 %s)",
+			 orch_short_oid(&l->orig), orch_short_oid(&l->tip));
+		action = "keep";
+		fate = "KEPT";
 		ret = 1;
 		break;
 	case ORCH_ON_FAILURE_REVERT:
-		ret = take_back(repo, l, lock, ORCH_TAKE_BACK_REVERT, why, heads, "TESTS FAILED");
+		r = take_back(repo, l, lock, ORCH_TAKE_BACK_REVERT, why);
+		action = r == 0 ? "revert" : "revert failed";
+		fate = r == 0 ? "REVERTED" : "NOT REVERTED";
+		ret = r == 0 ? 1 : -1;
 		break;
 	default:
-		ret = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why, heads, "TESTS FAILED");
+		r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why);
+		action = r == 0 ? "undo" : "undo failed";
+		fate = r == 0 ? "UNDONE" : "NOT UNDONE";
+		ret = r == 0 ? 1 : -1;
 		break;
 	}
+	if (ret == 1)
+		orch_say("  fix what broke, then merge again");
+	record_note(repo, policy, l, o, action);
+	report_end("TESTS FAILED", heads, fate);
 done:
 	free(why);
 	free(heads);
@@ -390,13 +397,14 @@ int orch_test_gate_refuse(git_repository *repo, const struct orch_landed *l,
 			  struct orch_gate_lock *lock, const char *why, const char *hint)
 {
 	char *heads = what_landed(repo, l);
-	int ret;
+	int r;
 
 	orch_say(RULE);
 	orch_say("MERGE REFUSED: %s: %s", heads, why);
 	if (hint)
 		orch_say("  %s", hint);
-	ret = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why, heads, "MERGE REFUSED");
+	r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why);
+	report_end("MERGE REFUSED", heads, r == 0 ? "UNDONE" : "NOT UNDONE");
 	free(heads);
-	return ret;
+	return r == 0 ? 1 : -1;
 }

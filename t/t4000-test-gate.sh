@@ -162,6 +162,8 @@ test_expect_success 'changes in the way of the undo: nothing is touched and the 
 	test_grep "git stash && git reset --keep" err &&
 	test_grep "STILL ON .main." err &&
 	test_grep "TESTS FAILED: the merge of .feat6. (.*) into .main. was NOT UNDONE" err &&
+	git -C r notes --ref=refs/notes/tests show HEAD >note &&
+	test_grep "^Action: undo failed$" note &&
 	(cd r && git checkout -q -- f6.t && git reset -q --keep HEAD^)
 '
 
