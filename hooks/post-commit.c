@@ -56,6 +56,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	n_approved = orch_merge_marker_take(gitdir, &approved);
+	if (orch_hook_skipped("post-commit (the test gate)", gitdir)) {
+		free(approved);
+		free(gitdir);
+		return 0;
+	}
 	free(gitdir);
 
 	rc = 1;
