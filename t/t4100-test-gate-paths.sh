@@ -255,6 +255,25 @@ test_expect_success 'a second gate that waits long enough goes on when the first
 	test_grep "tests PASSED" err && test -e ran2
 '
 
+test_expect_success 'two real gates in two worktrees of one repository: the second waits for the first' '
+	set_policy r "sleep 2" &&
+	(cd r && reviewed slow1 slow1.t) &&
+	(cd wt && git checkout -q -b slow2 wtmain && test_commit slow2 && git checkout -q wtmain &&
+	 orch-hooks verdict set PASS slow2 2>/dev/null) &&
+	{ (cd r && git merge --no-ff -m "merge slow1" slow1 2>../errA; echo done >../doneA) & } &&
+	first=$! &&
+	test_when_finished "kill $first 2>/dev/null; true" &&
+	i=0 && while ! grep -q "^phase testing" r/.git/orch-hooks-gate.lock && test $i -lt 100; do
+		sleep 0.05; i=$((i + 1)); done &&
+	(cd wt && git merge --no-ff -m "merge slow2" slow2 2>../errB && git rev-parse HEAD^2 >../mergedB) &&
+	wait $first && test -e doneA &&
+	git -C r rev-parse main^2 >mergedA &&
+	git -C r rev-parse slow1 >expect && test_cmp expect mergedA &&
+	git -C r rev-parse slow2 >expect && test_cmp expect mergedB &&
+	test_grep "waiting for another test gate (pid [0-9]*, testing merge $(git -C r rev-parse main) of .main.) to finish" errB &&
+	test_grep "tests PASSED" errA && test_grep "tests PASSED" errB
+'
+
 test_expect_success 'a gate killed while undoing leaves a lock that the next gate takes over, saying how to recover' '
 	printf "pid 999999\nphase undoing\nbranch main\nmerge 1111111111111111111111111111111111111111\norig 2222222222222222222222222222222222222222\n" \
 		>r/.git/orch-hooks-gate.lock &&
