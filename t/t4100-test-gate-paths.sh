@@ -198,6 +198,18 @@ test_expect_success 'ORCH_HOOKS_SKIP skips the tests loudly and leaves a record'
 	test_grep "post-merge (the test gate)	tests broken upstream" r/.git/orch-hooks-skip.log
 '
 
+test_expect_success 'a broken policy: a fast-forward is undone (fail closed), and says why' '
+	printf "[test]\non_failure = sometimes\n" >r/.git/orch-hooks.ini &&
+	(cd r && branch_with_commit broken broken.t &&
+	 git rev-parse HEAD >../before &&
+	 git merge broken 2>../err &&
+	 git rev-parse HEAD >../after) &&
+	test_cmp before after &&
+	test_grep "orch-hooks.ini:2" err &&
+	test_grep "MERGE REFUSED: the fast-forward of .main. to .broken. (.*): the test gate cannot decide" err &&
+	test_grep "UNDONE" err
+'
+
 test_expect_success 'ordinary commits: post-commit does not even read the policy' '
 	printf "[nonsense\n" >r/.git/orch-hooks.ini &&
 	(cd r && test_commit ordinary 2>../err) &&
