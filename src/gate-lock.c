@@ -77,7 +77,8 @@ static void report_dead_holder(const struct holder *h)
 {
 	const char *pid = *h->pid ? h->pid : "?";
 
-	if (!*h->phase || !strcmp(h->phase, "done"))
+	/* "starting": it died before it did anything. */
+	if (!*h->phase || !strcmp(h->phase, "done") || !strcmp(h->phase, "starting"))
 		return;
 	if (!strcmp(h->phase, "testing")) {
 		orch_say("warning: an earlier test gate (pid %s) was killed while testing merge %s "

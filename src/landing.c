@@ -42,7 +42,7 @@ static int still_in_place(git_repository *repo, const char *refname, const char 
 		goto done;
 	}
 	if (!git_oid_equal(git_reference_target(ref), merge)) {
-		orch_error("'%s' moved on to %s while the tests ran; the merge %s was not taken back",
+		orch_error("'%s' has moved on to %s meanwhile; the merge %s was not taken back",
 			   branch, orch_short_oid(git_reference_target(ref)), orch_short_oid(merge));
 		goto done;
 	}

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,15 +70,21 @@ void orch_landed_release(struct orch_landed *l)
 /* Branch names at oid other than the target itself (which a fast-forward moved there). */
 static char *names_at(git_repository *repo, const git_oid *oid, const char *target)
 {
-	char *all = orch_branches_at(repo, oid), *tok, *save = NULL;
+	char *all = orch_branches_at(repo, oid);
 	struct strbuf sb = STRBUF_INIT;
+	const char *p, *sep;
 
 	if (!all)
 		return NULL;
-	/* Branch names hold no spaces, so ", " separates them safely. */
-	for (tok = strtok_r(all, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-		if (strcmp(tok, target))
-			strbuf_addf(&sb, "%s%s", sb.len ? "', '" : "", tok);
+	/* Branch names hold no spaces, so ", " separates them safely (a comma alone may not). */
+	for (p = all; *p; p = sep ? sep + 2 : p + strlen(p)) {
+		size_t len;
+
+		sep = strstr(p, ", ");
+		len = sep ? (size_t)(sep - p) : strlen(p);
+		if (len != strlen(target) || strncmp(p, target, len))
+			strbuf_addf(&sb, "%s%.*s", sb.len ? "', '" : "", (int)len, p);
+	}
 	free(all);
 	return sb.len ? strbuf_detach(&sb) : NULL;
 }
