@@ -167,6 +167,19 @@ test_expect_success 'changes in the way of the undo: nothing is touched and the 
 	(cd r && git checkout -q -- f6.t && git reset -q --keep HEAD^)
 '
 
+test_expect_success 'a branch that moved during the tests is left alone, and the message says so' '
+	set_policy "git update-ref refs/heads/main \$(git commit-tree -p HEAD -m moved HEAD^{tree}); exit 1" &&
+	(cd r && reviewed feat14 f14.t &&
+	 git merge --no-ff -m "merge feat14" feat14 2>../err &&
+	 git rev-parse "HEAD^^2" >../merged &&
+	 git status --porcelain >../status) &&
+	git -C r rev-parse feat14 >expect && test_cmp expect merged &&
+	test_must_fail test -s status &&
+	test_grep "has moved on to $(git -C r rev-parse --short=12 HEAD) meanwhile; the merge $(git -C r rev-parse --short=12 HEAD^) was not taken back" err &&
+	test_grep "TESTS FAILED: the merge of .feat14. (.*) into .main. was NOT UNDONE" err &&
+	(cd r && git reset -q --keep HEAD^^)
+'
+
 test_expect_success 'on_failure = revert commits a revert of the merge' '
 	set_policy "exit 4" revert &&
 	(cd r && reviewed feat7 f7.t &&
