@@ -134,6 +134,19 @@ test_expect_success 'a conflicted merge concluded with git commit -a is tested t
 	test_grep "TESTS FAILED after the merge of .c2." err
 '
 
+test_expect_success 'git merge --no-commit, then git commit: tested by post-commit' '
+	set_policy r "echo \$ORCH_HOOK >\"$TRASH/hook\"" &&
+	(cd r && reviewed nc nc.t &&
+	 git merge --no-ff --no-commit nc 2>../err &&
+	 git commit --no-edit 2>../err &&
+	 git rev-parse HEAD^2 >../merged &&
+	 git notes --ref=refs/notes/tests show HEAD >../note) &&
+	git -C r rev-parse nc >expect && test_cmp expect merged &&
+	echo post-commit >expect && test_cmp expect hook &&
+	test_grep "tests PASSED for the merge of .nc." err &&
+	test_grep "^Tests: PASS$" note
+'
+
 test_expect_success 'a clean merge is tested once, by post-merge (post-commit does not run)' '
 	set_policy r "echo once >>\"$TRASH/count\"" &&
 	(cd r && reviewed once once.t && git merge --no-ff -m "merge once" once 2>../err) &&
