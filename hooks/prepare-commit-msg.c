@@ -15,6 +15,7 @@
 #include "hook.h"
 #include "hook-repo.h"
 #include "merge-gate.h"
+#include "merge-marker.h"
 
 /* Leaves a trailer in the merge message so the bypass shows in history. */
 static void record_skip_in_message(const char *msg_file)
@@ -79,6 +80,9 @@ int main(int argc, char **argv)
 	if (n < 0)
 		goto done;
 	rc = orch_merge_gate_check(ctx.repo, &ctx.policy, ctx.target, heads, (size_t)n) != 0;
+	/* Tells the test gate (post-merge or post-commit) which merge it approved. */
+	if (!rc && orch_merge_marker_write(git_repository_path(ctx.repo), heads, (size_t)n) < 0)
+		rc = 1;
 done:
 	orch_merge_heads_free(heads, n > 0 ? (size_t)n : 0);
 	orch_hook_ctx_release(&ctx);

@@ -21,7 +21,8 @@
 #include "repo.h"
 #include "strbuf.h"
 
-static const char *const local_hooks[] = { "pre-merge-commit", "prepare-commit-msg", NULL };
+static const char *const local_hooks[] = { "pre-merge-commit", "prepare-commit-msg", "post-merge",
+					    "post-commit", NULL };
 static const char *const server_hooks[] = { NULL }; /* pre-receive: see the server issue */
 
 #define CHAINED_SUFFIX ".orch-chained"

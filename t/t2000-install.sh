@@ -2,7 +2,7 @@
 test_description='orch-hooks install and uninstall'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 
-hooks="pre-merge-commit prepare-commit-msg"
+hooks="pre-merge-commit prepare-commit-msg post-merge post-commit"
 
 test_expect_success 'install puts every hook into .git/hooks' '
 	git init -q r && (cd r && test_commit initial) &&

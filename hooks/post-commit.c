@@ -1,0 +1,105 @@
+/*
+ * post-commit: the test gate for a merge that `git merge` did not finish
+ * itself (a conflicted or --no-commit merge concluded with `git commit` or
+ * `git merge --continue`), where git runs no post-merge. prepare-commit-msg
+ * leaves a marker when it approves such a merge onto a protected branch;
+ * without the marker (every ordinary commit) this returns at once, without
+ * loading libgit2.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "gate-lock.h"
+#include "hook.h"
+#include "hook-repo.h"
+#include "merge-marker.h"
+#include "repo.h"
+#include "test-gate.h"
+
+/* HEAD's first parent: where the branch was before the merge commit. */
+static int first_parent(git_repository *repo, git_oid *out, unsigned *parents)
+{
+	git_commit *head = NULL;
+	git_oid id;
+
+	*parents = 0;
+	if (git_reference_name_to_id(&id, repo, "HEAD") < 0 || git_commit_lookup(&head, repo, &id) < 0)
+		return orch_git_error("cannot read the commit just made");
+	*parents = git_commit_parentcount(head);
+	if (*parents)
+		git_oid_cpy(out, git_commit_parent_id(head, 0));
+	git_commit_free(head);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct orch_hook_ctx ctx;
+	struct orch_landed l;
+	struct orch_gate_lock lock = ORCH_GATE_LOCK_INIT;
+	git_oid orig, *approved = NULL;
+	unsigned parents = 0;
+	char *gitdir;
+	int n_approved, rc;
+
+	memset(&l, 0, sizeof(l));
+	orch_hook_run_chained(argv[0], "post-commit", argc, argv, NULL, 0);
+
+	/* The hot path: no approved merge is waiting for its tests. */
+	gitdir = orch_hook_git_dir();
+	if (!orch_hook_git_file_exists(gitdir, ORCH_MERGE_MARKER)) {
+		free(gitdir);
+		return 0;
+	}
+	n_approved = orch_merge_marker_take(gitdir, &approved);
+	if (orch_hook_skipped("post-commit (the test gate)", gitdir)) {
+		free(approved);
+		free(gitdir);
+		return 0;
+	}
+	free(gitdir);
+
+	rc = 1;
+	if (orch_hook_ctx_open(&ctx) < 0) {
+		orch_error("the test gate cannot decide (see above): the merge just committed was NOT "
+			   "TESTED; fix the problem, then run the tests or undo it: git reset --keep HEAD^");
+		goto done;
+	}
+	rc = 0;
+	if (!ctx.protected)
+		goto done;
+	if (first_parent(ctx.repo, &orig, &parents) < 0) {
+		rc = 1;
+		goto done;
+	}
+	if (parents < 2)
+		goto done; /* a marker left by a merge commit that was never made */
+	if (orch_landed_from_head(ctx.repo, ctx.target, &orig, &l) < 0) {
+		rc = 1;
+		goto done;
+	}
+	l.hook = "post-commit";
+	if (!orch_merge_marker_matches(approved, (size_t)n_approved, l.merged, l.n_merged))
+		goto done; /* a stale marker: this merge commit is not the one approved */
+
+	rc = 1;
+	if (orch_gate_lock_take(&lock, ctx.commondir, orch_test_gate_lock_wait_ms(&ctx.policy)) < 0) {
+		orch_test_gate_refuse(ctx.repo, &l, NULL, "the merge cannot be tested while another test "
+				      "gate runs in this repository", "merge again when it has finished");
+		goto done;
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	rc = orch_test_gate_run(ctx.repo, &ctx.policy, &l, &lock) != 0;
+done:
+	orch_gate_lock_release(&lock);
+	orch_landed_release(&l);
+	free(approved);
+	orch_hook_ctx_release(&ctx);
+	return rc;
+}

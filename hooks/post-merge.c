@@ -1,0 +1,229 @@
+/*
+ * post-merge: the test gate after `git merge` and `git pull` moved a
+ * protected branch. git runs it for merge commits (clean, octopus,
+ * --no-verify) and for fast-forwards, which run no other hook: a
+ * fast-forward must bring a commit with a PASS verdict, or it is undone.
+ * Then the tests run; a merge that breaks them is undone, reverted or
+ * kept as [test] on_failure says. git ignores this hook's exit status, so
+ * everything it has to say is printed, loudly, last.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "gate-lock.h"
+#include "hook.h"
+#include "hook-repo.h"
+#include "merge-gate.h"
+#include "merge-marker.h"
+#include "repo.h"
+#include "strbuf.h"
+#include "test-gate.h"
+#include "verdict.h"
+
+/* Where the branch was before the merge: ORIG_HEAD (HEAD@{1} if that is missing). */
+static int read_orig_head(git_repository *repo, git_oid *out)
+{
+	git_object *obj = NULL;
+
+	if (git_reference_name_to_id(out, repo, "ORIG_HEAD") == 0)
+		return 0;
+	if (git_revparse_single(&obj, repo, "HEAD@{1}") == 0) {
+		git_oid_cpy(out, git_object_id(obj));
+		git_object_free(obj);
+		return 0;
+	}
+	return orch_git_error("cannot tell where the branch was before the merge (no ORIG_HEAD)");
+}
+
+/* 1 if refs/remotes/REMOTE/TARGET exists and has tip (the upstream branch already had it). */
+static int remote_has(git_repository *repo, const char *remote, size_t len, const char *target,
+		      const git_oid *tip, char **remote_ref)
+{
+	char *name = xasprintf("refs/remotes/%.*s/%s", (int)len, remote, target);
+	git_oid at;
+	int found = git_reference_name_to_id(&at, repo, name) == 0 &&
+		    (git_oid_equal(&at, tip) || git_graph_descendant_of(repo, &at, tip) == 1);
+
+	if (found)
+		*remote_ref = xstrdup(name + 13);
+	free(name);
+	return found;
+}
+
+/*
+ * A fast-forward to what a remote already has on this branch is an update
+ * from upstream (`git pull` of main): the server gate vouched for it.
+ * Remotes are read from the config by hand: git_remote_list leaks in
+ * libgit2 1.5.
+ */
+static int from_upstream(git_repository *repo, const char *target, const git_oid *tip, char **remote_ref)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	int found = 0;
+
+	*remote_ref = NULL;
+	if (git_repository_config_snapshot(&cfg, repo) < 0 || git_config_iterator_new(&it, cfg) < 0)
+		goto done;
+	while (!found && git_config_next(&e, it) == 0) {
+		size_t n = strlen(e->name);
+
+		if (n > 11 && !strncmp(e->name, "remote.", 7) && !strcmp(e->name + n - 4, ".url"))
+			found = remote_has(repo, e->name + 7, n - 11, target, tip, remote_ref);
+	}
+done:
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	return found;
+}
+
+/* A fast-forward needs a PASS on the commit it brings. Returns 0 if it has one, 1 if undone, -1. */
+static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_landed *l,
+			      struct orch_gate_lock *lock, int *upstream)
+{
+	struct orch_judgement_result j;
+	char *why, *label, *remote = NULL, *name, *quoted, *hint;
+	int r;
+
+	*upstream = 0;
+	if (from_upstream(ctx->repo, ctx->target, &l->tip, &remote)) {
+		orch_say("'%s' fast-forwarded to %s, which '%s' already has: an update from upstream, "
+			 "gated by the server; not tested here", ctx->target, orch_short_oid(&l->tip), remote);
+		free(remote);
+		*upstream = 1;
+		return 0;
+	}
+	if (orch_verdict_judge(ctx->repo, ctx->policy.notes_ref, NULL, &l->tip, &j, NULL) < 0)
+		return orch_test_gate_refuse(ctx->repo, l, lock, "its verdict cannot be read", NULL);
+	if (j.kind == ORCH_JUDGE_PASS) {
+		orch_judgement_result_release(&j);
+		return 0;
+	}
+	label = orch_landed_heads_label(ctx->repo, l);
+	why = xasprintf("a fast-forward runs no merge gate, and %s has %s%s%s", label,
+			orch_judgement_name(j.kind), j.detail ? ": " : "", j.detail ? j.detail : "");
+	name = orch_landed_head_name(ctx->repo, l, 0);
+	quoted = orch_shell_quote(name && !strchr(name, ',') ? name : orch_short_oid(&l->tip));
+	hint = xasprintf("review it first (orch-hooks review %s), then merge it again; "
+			 "git merge --no-ff %s makes a merge commit", quoted, quoted);
+	r = orch_test_gate_refuse(ctx->repo, l, lock, why, hint);
+	free(hint);
+	free(quoted);
+	free(name);
+	free(why);
+	free(label);
+	orch_judgement_result_release(&j);
+	return r;
+}
+
+/* The gate cannot load its policy or repository: fail closed, take the merge back. */
+static int cannot_decide(struct orch_hook_ctx *ctx)
+{
+	struct orch_landed l;
+	char *target = NULL;
+	git_oid orig;
+	int r = -1;
+
+	orch_error("the test gate cannot decide (see above)");
+	if (!ctx->repo || !(target = orch_repo_current_branch(ctx->repo)) ||
+	    read_orig_head(ctx->repo, &orig) < 0 || orch_landed_from_head(ctx->repo, target, &orig, &l) < 0) {
+		orch_say("the merge was NOT TESTED and is still on the branch: fix the problem above, "
+			 "then run the tests yourself, or undo it: git reset --keep ORIG_HEAD");
+		free(target);
+		return -1;
+	}
+	l.hook = "post-merge";
+	if (!git_oid_equal(&l.tip, &orig))
+		r = orch_test_gate_refuse(ctx->repo, &l, NULL, "the test gate cannot decide (see above)",
+					  "fix the problem above, then merge again");
+	orch_landed_release(&l);
+	free(target);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct orch_hook_ctx ctx;
+	struct orch_landed l;
+	struct orch_gate_lock lock = ORCH_GATE_LOCK_INIT;
+	git_oid orig, *approved = NULL;
+	char *gitdir;
+	int squash = argc > 1 && !strcmp(argv[1], "1");
+	int n_approved, upstream = 0, rc, r;
+
+	memset(&l, 0, sizeof(l));
+	/* git ignores our exit status; a chained hook's failure is its own to report. */
+	orch_hook_run_chained(argv[0], "post-merge", argc, argv, NULL, 0);
+
+	gitdir = orch_hook_git_dir();
+	n_approved = orch_merge_marker_take(gitdir, &approved);
+	if (orch_hook_skipped("post-merge (the test gate)", gitdir)) {
+		free(approved);
+		free(gitdir);
+		return 0;
+	}
+	free(gitdir);
+
+	rc = 1;
+	if (orch_hook_ctx_open(&ctx) < 0) {
+		cannot_decide(&ctx);
+		goto done;
+	}
+	rc = 0;
+	if (!ctx.protected)
+		goto done;
+	if (squash) {
+		orch_say("the squashed changes are staged on protected branch '%s', but a squash commit "
+			 "there will be refused: it carries no link to the reviewed branch", ctx.target);
+		orch_say("  to drop them: git reset --merge; to land the branch: git merge --no-ff BRANCH");
+		goto done;
+	}
+	rc = 1;
+	if (read_orig_head(ctx.repo, &orig) < 0 || orch_landed_from_head(ctx.repo, ctx.target, &orig, &l) < 0)
+		goto done;
+	l.hook = "post-merge";
+	rc = 0;
+	if (git_oid_equal(&l.tip, &orig))
+		goto done; /* nothing landed */
+	/*
+	 * A merge commit prepare-commit-msg did not approve was not made by this
+	 * merge: git fast-forwarded onto an existing merge commit.
+	 */
+	if (!l.fast_forward && !orch_merge_marker_matches(approved, (size_t)n_approved, l.merged, l.n_merged)) {
+		l.fast_forward = 1;
+		l.n_merged = 1;
+		git_oid_cpy(&l.merged[0], &l.tip);
+	}
+
+	rc = 1;
+	if (orch_gate_lock_take(&lock, ctx.commondir, orch_test_gate_lock_wait_ms(&ctx.policy)) < 0) {
+		orch_test_gate_refuse(ctx.repo, &l, NULL, "the merge cannot be tested while another test "
+				      "gate runs in this repository", "merge again when it has finished");
+		goto done;
+	}
+	/* From here on, a Ctrl-C stops the tests (orch_run handles it), never a half-done undo. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	if (l.fast_forward) {
+		r = check_fast_forward(&ctx, &l, &lock, &upstream);
+		if (r != 0 || upstream) {
+			rc = r != 0;
+			goto done;
+		}
+	}
+	r = orch_test_gate_run(ctx.repo, &ctx.policy, &l, &lock);
+	rc = r != 0;
+done:
+	orch_gate_lock_release(&lock);
+	orch_landed_release(&l);
+	free(approved);
+	orch_hook_ctx_release(&ctx);
+	return rc;
+}

@@ -1,0 +1,415 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "error.h"
+#include "landing.h"
+#include "note.h"
+#include "repo.h"
+#include "run.h"
+#include "strbuf.h"
+#include "test-gate.h"
+#include "value.h"
+#include "verdict.h"
+
+#define TAIL_LINES 20
+#define RULE "================================================================"
+
+/* How a test run ended, in the words of the message and the note. */
+struct outcome {
+	int passed;
+	char how[320];		/* "exit status 2", "timed out after 2s and was killed" */
+	char exit[64];		/* the note's Exit: 0, 2, timeout, signal 9, not started */
+	double seconds;
+	const char *tail;	/* last lines of the output */
+};
+
+int orch_landed_from_head(git_repository *repo, const char *target, const git_oid *orig,
+			  struct orch_landed *out)
+{
+	git_commit *tip = NULL;
+	git_oid head;
+	unsigned i, n;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->target = target;
+	if (git_reference_name_to_id(&head, repo, "HEAD") < 0 || git_commit_lookup(&tip, repo, &head) < 0) {
+		orch_git_error("cannot read HEAD after the merge");
+		goto done;
+	}
+	git_oid_cpy(&out->tip, &head);
+	git_oid_cpy(&out->orig, orig);
+	n = git_commit_parentcount(tip);
+	if (n >= 2 && git_oid_equal(git_commit_parent_id(tip, 0), orig)) {
+		out->merged = xcalloc(n - 1, sizeof(*out->merged));
+		for (i = 1; i < n; i++)
+			git_oid_cpy(&out->merged[out->n_merged++], git_commit_parent_id(tip, i));
+	} else {
+		out->fast_forward = 1;
+		out->merged = xcalloc(1, sizeof(*out->merged));
+		git_oid_cpy(&out->merged[0], &head);
+		out->n_merged = 1;
+	}
+	ret = 0;
+done:
+	git_commit_free(tip);
+	return ret;
+}
+
+void orch_landed_release(struct orch_landed *l)
+{
+	free(l->merged);
+	l->merged = NULL;
+	l->n_merged = 0;
+}
+
+/* Branch names at oid other than the target itself (which a fast-forward moved there). */
+static char *names_at(git_repository *repo, const git_oid *oid, const char *target)
+{
+	char *all = orch_branches_at(repo, oid);
+	struct strbuf sb = STRBUF_INIT;
+	const char *p, *sep;
+
+	if (!all)
+		return NULL;
+	/* Branch names hold no spaces, so ", " separates them safely (a comma alone may not). */
+	for (p = all; *p; p = sep ? sep + 2 : p + strlen(p)) {
+		size_t len;
+
+		sep = strstr(p, ", ");
+		len = sep ? (size_t)(sep - p) : strlen(p);
+		if (len != strlen(target) || strncmp(p, target, len))
+			strbuf_addf(&sb, "%s%.*s", sb.len ? "', '" : "", (int)len, p);
+	}
+	free(all);
+	return sb.len ? strbuf_detach(&sb) : NULL;
+}
+
+char *orch_landed_head_name(git_repository *repo, const struct orch_landed *l, size_t i)
+{
+	return i < l->n_merged ? names_at(repo, &l->merged[i], l->target) : NULL;
+}
+
+char *orch_landed_heads_label(git_repository *repo, const struct orch_landed *l)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < l->n_merged; i++) {
+		char *name = names_at(repo, &l->merged[i], l->target);
+
+		if (i)
+			strbuf_adds(&sb, i + 1 == l->n_merged ? " and " : ", ");
+		if (name)
+			strbuf_addf(&sb, "'%s' (%s)", name, orch_short_oid(&l->merged[i]));
+		else
+			strbuf_addf(&sb, "commit %s", orch_short_oid(&l->merged[i]));
+		free(name);
+	}
+	return strbuf_detach(&sb);
+}
+
+/* "the merge of 'feat' (...) into 'main'" or "the fast-forward of 'main' to ..." (caller frees). */
+static char *what_landed(git_repository *repo, const struct orch_landed *l)
+{
+	char *heads = orch_landed_heads_label(repo, l);
+	char *s = l->fast_forward ? xasprintf("the fast-forward of '%s' to %s", l->target, heads)
+				  : xasprintf("the merge of %s into '%s'", heads, l->target);
+
+	free(heads);
+	return s;
+}
+
+unsigned orch_test_gate_lock_wait_ms(const struct orch_policy *policy)
+{
+	const char *env = getenv("ORCH_HOOKS_LOCK_WAIT_MS");
+
+	if (env && *env)
+		return (unsigned)strtoul(env, NULL, 10);
+	return (policy->test_timeout + 60) * 1000u;
+}
+
+static void set_phase(struct orch_gate_lock *lock, const char *phase, const struct orch_landed *l)
+{
+	char tip[GIT_OID_HEXSZ + 1], orig[GIT_OID_HEXSZ + 1];
+
+	if (!lock)
+		return;
+	git_oid_tostr(tip, sizeof(tip), &l->tip);
+	git_oid_tostr(orig, sizeof(orig), &l->orig);
+	orch_gate_lock_phase(lock, phase, l->target, tip, orig);
+}
+
+/* The tests note: "Key: value" headers like a verdict's, then the output tail. */
+static int record_note(git_repository *repo, const struct orch_policy *policy,
+		       const struct orch_landed *l, const struct outcome *o, const char *action)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1], date[32];
+	git_signature *sig = NULL;
+	git_commit *c = NULL;
+	git_oid note_id;
+	const char *p;
+	size_t i;
+	int ret = -1;
+
+	if (git_commit_lookup(&c, repo, &l->tip) < 0) {
+		orch_git_error("cannot read commit %s", orch_short_oid(&l->tip));
+		goto done;
+	}
+	strbuf_addf(&sb, "Tests: %s\n", o->passed ? "PASS" : "FAIL");
+	strbuf_addf(&sb, "Commit: %s\n", git_oid_tostr(hex, sizeof(hex), &l->tip));
+	strbuf_addf(&sb, "Tree: %s\n", git_oid_tostr(hex, sizeof(hex), git_commit_tree_id(c)));
+	strbuf_addf(&sb, "Target: %s\n", l->target);
+	strbuf_adds(&sb, "Merged:");
+	for (i = 0; i < l->n_merged; i++)
+		strbuf_addf(&sb, " %s", git_oid_tostr(hex, sizeof(hex), &l->merged[i]));
+	strbuf_addch(&sb, '\n');
+	strbuf_adds(&sb, "Command: ");
+	for (p = policy->test_command; *p; p++)
+		strbuf_addch(&sb, *p == '\n' ? ' ' : *p);
+	strbuf_addch(&sb, '\n');
+	strbuf_addf(&sb, "Exit: %s\n", o->exit);
+	strbuf_addf(&sb, "Duration: %.1fs\n", o->seconds);
+	strbuf_addf(&sb, "Date: %s\n", orch_iso8601(time(NULL), date, sizeof(date)));
+	strbuf_addf(&sb, "Action: %s\n", action);
+	if (o->tail && *o->tail) {
+		strbuf_addch(&sb, '\n');
+		/* A body line must not pass for the start of another record. */
+		for (p = o->tail; *p;) {
+			size_t len = strcspn(p, "\n");
+
+			if (!strncmp(p, "Tests:", 6))
+				strbuf_addch(&sb, ' ');
+			strbuf_add(&sb, p, len);
+			strbuf_addch(&sb, '\n');
+			p += len + (p[len] == '\n');
+		}
+	}
+	if (orch_repo_signature(repo, &sig) < 0)
+		goto done;
+	if (git_note_create(&note_id, repo, policy->tests_ref, sig, sig, &l->tip, strbuf_str(&sb), 1) < 0) {
+		orch_git_error("cannot record the test result as a note on %s under '%s'",
+			       orch_short_oid(&l->tip), policy->tests_ref);
+		goto done;
+	}
+	ret = 0;
+done:
+	git_signature_free(sig);
+	git_commit_free(c);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static void say_tail(const char *tail)
+{
+	const char *p = tail;
+
+	if (!tail || !*tail) {
+		orch_say("  (it printed nothing)");
+		return;
+	}
+	orch_say("  last lines of its output:");
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		orch_say("  | %.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+/* The head of the failure report; what became of the merge follows, then the last line. */
+static void report_failure(const struct orch_policy *policy, const struct orch_landed *l,
+			   const struct outcome *o, const char *heads)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	orch_say(RULE);
+	orch_say("TESTS FAILED after %s", heads);
+	orch_say("  the %s is commit %s", l->fast_forward ? "new tip" : "merge",
+		 git_oid_tostr(hex, sizeof(hex), &l->tip));
+	orch_say("  test command: %s", policy->test_command);
+	orch_say("  result: %s (after %.1fs)", o->how, o->seconds);
+	say_tail(o->tail);
+}
+
+/* Takes the merge back and says how that went. Returns orch_take_back's answer. */
+static int take_back(git_repository *repo, const struct orch_landed *l, struct orch_gate_lock *lock,
+		     enum orch_take_back how, const char *why)
+{
+	git_oid new_tip;
+	int r;
+
+	set_phase(lock, how == ORCH_TAKE_BACK_REVERT ? "reverting" : "undoing", l);
+	r = orch_take_back(repo, how, l->target, &l->tip, &l->orig, why, &new_tip);
+	if (r == 0 && how == ORCH_TAKE_BACK_UNDO) {
+		orch_say("the merge was UNDONE: '%s' is back at %s, where it was before; your "
+			 "uncommitted changes were kept", l->target, orch_short_oid(&l->orig));
+		orch_say("  the undone %s is still there to look at: git show %s",
+			 l->fast_forward ? "tip" : "merge", orch_short_oid(&l->tip));
+		orch_say("  (git itself reported the merge as a success: it ignores what post-merge says)");
+	} else if (r == 0) {
+		orch_say("the merge was REVERTED: '%s' is now at %s, a commit that reverts %s",
+			 l->target, orch_short_oid(&new_tip), orch_short_oid(&l->tip));
+	} else {
+		orch_say("the merge is STILL ON '%s': it could not be taken back (see above)", l->target);
+	}
+	return r;
+}
+
+/* The last two lines, the ones a person sees: what failed and what became of it. */
+static void report_end(const char *failed_what, const char *heads, const char *fate)
+{
+	orch_say("%s: %s was %s", failed_what, heads, fate);
+	orch_say(RULE);
+}
+
+/* Records the result and acts on it. Returns 0 when the merge stays as it passed, else 1 or -1. */
+static int conclude(git_repository *repo, const struct orch_policy *policy, const struct orch_landed *l,
+		    struct orch_gate_lock *lock, const struct outcome *o)
+{
+	char *heads = what_landed(repo, l);
+	const char *action, *fate;
+	char *why = NULL;
+	int ret, r;
+
+	if (o->passed) {
+		record_note(repo, policy, l, o, "none");
+		orch_say("tests PASSED for %s (%s, %.1fs); recorded under %s", heads,
+			 policy->test_command, o->seconds, policy->tests_ref);
+		ret = 0;
+		goto done;
+	}
+	report_failure(policy, l, o, heads);
+	why = xasprintf("the tests failed (%s: %s)", policy->test_command, o->how);
+	switch (policy->on_failure) {
+	case ORCH_ON_FAILURE_KEEP:
+		orch_say("the merge was KEPT ([test] on_failure = keep): '%s' now holds a merge that "
+			 "fails its tests", l->target);
+		orch_say("  to take it out: git reset --keep %s (or git revert -m 1 %s)",
+			 orch_short_oid(&l->orig), orch_short_oid(&l->tip));
+		action = "keep";
+		fate = "KEPT";
+		ret = 1;
+		break;
+	case ORCH_ON_FAILURE_REVERT:
+		r = take_back(repo, l, lock, ORCH_TAKE_BACK_REVERT, why);
+		action = r == 0 ? "revert" : "revert failed";
+		fate = r == 0 ? "REVERTED" : "NOT REVERTED";
+		ret = r == 0 ? 1 : -1;
+		break;
+	default:
+		r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why);
+		action = r == 0 ? "undo" : "undo failed";
+		fate = r == 0 ? "UNDONE" : "NOT UNDONE";
+		ret = r == 0 ? 1 : -1;
+		break;
+	}
+	if (ret == 1)
+		orch_say("  fix what broke, then merge again");
+	record_note(repo, policy, l, o, action);
+	report_end("TESTS FAILED", heads, fate);
+done:
+	free(why);
+	free(heads);
+	return ret;
+}
+
+static void outcome_from_run(struct outcome *o, const struct orch_run_result *res, unsigned timeout_ms)
+{
+	memset(o, 0, sizeof(*o));
+	o->passed = res->started && res->exited && !res->exit_code && !res->timed_out && !res->interrupted;
+	orch_run_describe(res, timeout_ms, o->how, sizeof(o->how));
+	if (!res->started)
+		snprintf(o->exit, sizeof(o->exit), "not started");
+	else if (res->timed_out)
+		snprintf(o->exit, sizeof(o->exit), "timeout");
+	else if (res->interrupted)
+		snprintf(o->exit, sizeof(o->exit), "interrupted");
+	else if (res->signal)
+		snprintf(o->exit, sizeof(o->exit), "signal %d", res->signal);
+	else
+		snprintf(o->exit, sizeof(o->exit), "%d", res->exit_code);
+	o->seconds = res->seconds;
+	o->tail = orch_run_tail(res, TAIL_LINES);
+}
+
+/* "NAME=value" in a fresh string. */
+static char *env_entry(const char *name, const char *value)
+{
+	return xasprintf("%s=%s", name, value);
+}
+
+int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
+		       const struct orch_landed *l, struct orch_gate_lock *lock)
+{
+	struct orch_run_opts ro = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	struct strbuf merged = STRBUF_INIT;
+	struct outcome o;
+	char hex[GIT_OID_HEXSZ + 1], dur[32];
+	const char *env[7];
+	char *heads = NULL;
+	size_t i;
+	int ret = -1;
+
+	memset(env, 0, sizeof(env));
+	heads = what_landed(repo, l);
+	if (!policy->test_command || !*policy->test_command) {
+		orch_say("no [test] command in the policy: %s was not tested", heads);
+		ret = 0;
+		goto done;
+	}
+	if (!git_repository_workdir(repo)) {
+		orch_error("the repository has no work tree to test in");
+		goto done;
+	}
+	for (i = 0; i < l->n_merged; i++)
+		strbuf_addf(&merged, "%s%s", i ? " " : "", git_oid_tostr(hex, sizeof(hex), &l->merged[i]));
+	env[0] = env_entry("ORCH_TARGET", l->target);
+	env[1] = env_entry("ORCH_MERGED", strbuf_str(&merged));
+	env[2] = env_entry("ORCH_ORIG_HEAD", git_oid_tostr(hex, sizeof(hex), &l->orig));
+	env[3] = env_entry("ORCH_MERGE_COMMIT", git_oid_tostr(hex, sizeof(hex), &l->tip));
+	env[4] = env_entry("ORCH_FAST_FORWARD", l->fast_forward ? "1" : "0");
+	env[5] = env_entry("ORCH_HOOK", l->hook ? l->hook : "");
+
+	orch_format_duration(policy->test_timeout, dur, sizeof(dur));
+	orch_say("testing %s: %s (timeout %s)", heads, policy->test_command, dur);
+	set_phase(lock, "testing", l);
+	ro.shell_command = policy->test_command;
+	ro.env = env;
+	ro.scrub_git_env = 1;	/* a test suite that makes repositories must not act on this one */
+	ro.cwd = git_repository_workdir(repo);
+	ro.timeout_ms = policy->test_timeout * 1000u;
+	ro.tee_fd = 2;
+	orch_run(&ro, &res);
+	outcome_from_run(&o, &res, ro.timeout_ms);
+	ret = conclude(repo, policy, l, lock, &o);
+	orch_run_result_release(&res);
+done:
+	for (i = 0; env[i]; i++)
+		free((char *)env[i]);
+	strbuf_release(&merged);
+	free(heads);
+	return ret;
+}
+
+int orch_test_gate_refuse(git_repository *repo, const struct orch_landed *l,
+			  struct orch_gate_lock *lock, const char *why, const char *hint)
+{
+	char *heads = what_landed(repo, l);
+	int r;
+
+	orch_say(RULE);
+	orch_say("MERGE REFUSED: %s: %s", heads, why);
+	if (hint)
+		orch_say("  %s", hint);
+	r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why);
+	report_end("MERGE REFUSED", heads, r == 0 ? "UNDONE" : "NOT UNDONE");
+	free(heads);
+	return r == 0 ? 1 : -1;
+}
