@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "review-verdict.h"
@@ -124,8 +125,15 @@ enum orch_verdict_value orch_review_decide(const struct orch_review_exit *how, c
 		return ORCH_VERDICT_FAIL;
 	}
 	if (how->exit_code) {
-		*reason = xasprintf("the reviewer exited with status %d%s%s", how->exit_code,
-				    how->exit_code == 127 ? " (command not found?)" : "",
+		char why[96] = "";
+
+		/* A shell reports a child that died of signal N as 128 + N. */
+		if (how->exit_code == 127)
+			snprintf(why, sizeof(why), " (command not found?)");
+		else if (how->exit_code > 128 && how->exit_code < 128 + 32)
+			snprintf(why, sizeof(why), " (killed by signal %d: %s?)", how->exit_code - 128,
+				 strsignal(how->exit_code - 128));
+		*reason = xasprintf("the reviewer exited with status %d%s%s", how->exit_code, why,
 				    found ? " although it printed PASS" : "");
 		return ORCH_VERDICT_FAIL;
 	}
