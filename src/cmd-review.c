@@ -340,6 +340,8 @@ static int setup_signals(int on)
 	sa.sa_handler = on ? on_signal : SIG_DFL;
 	if (on && pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return orch_error("cannot make a pipe: %s", strerror(errno));
+	/* A reader that goes away (| head) must not kill us before we clean up. */
+	signal(SIGPIPE, on ? SIG_IGN : SIG_DFL);
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &sa, NULL);
 	if (!on) {

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -184,8 +187,8 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
 {
 	sigset_t stop, old;
+	pid_t pid, parent = getpid();
 	int p[2];
-	pid_t pid;
 
 	if (orch_snapshot_take(s->repo, &r->before) < 0)
 		return -1;
@@ -205,6 +208,12 @@ int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
+#ifdef __linux__
+		/* If orch-hooks dies, its workers stop their reviewers instead of running on. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			raise(SIGTERM);
+#endif
 		close(p[0]);
 		worker(s, r, p[1]);
 	}
