@@ -264,6 +264,28 @@ do
 	'
 done
 
+test_expect_success 'agent-review.sh hands the diff to an agent and passes on its verdict' '
+	cat >"$TRASH/fake-agent" <<-\EOF &&
+	prompt=$(cat)
+	case $prompt in
+	*"End your answer with exactly one line"*"+double price;"*)
+		echo "money.c:2: a double holds money"
+		echo "FAIL: money.c:2: a double holds money" ;;
+	*"+int feat;"*) echo PASS ;;
+	*) echo "FAIL: unexpected prompt" ;;
+	esac
+	EOF
+	printf "[review]\ncommand = ORCH_REVIEW_AGENT=%s sh %s\n" "\"sh $TRASH/fake-agent\"" \
+		"$ORCH_HOOKS_SRC/etc/reviewers/agent-review.sh" >r/.git/orch-hooks.ini &&
+	(cd r && test_must_fail orch-hooks review -j 2 feat bad >../out 2>&1) &&
+	note_of feat >note &&
+	test_grep "^Verdict: PASS$" note &&
+	note_of bad >note &&
+	test_grep "^Verdict: FAIL$" note &&
+	test_grep "^money.c:2: a double holds money$" note &&
+	tmp_is_empty
+'
+
 if bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all --die-with-parent true 2>/dev/null
 then
 	test_expect_success 'under bwrap only the private temporary directory is writable' '
