@@ -114,20 +114,24 @@ static void start_next(struct run *run)
 {
 	struct orch_review *r = &run->reviews[run->next++];
 
-	if (orch_review_prepare(&run->setup, r) < 0 || orch_review_start(&run->setup, r) < 0) {
-		r->error = 1;
-		r->finished = 1;
-		orch_review_cleanup(r);
-		run->done++;
-		progress(run, "%s: could not start its review", r->name);
-		return;
-	}
-	run->running++;
+	if (orch_review_prepare(&run->setup, r) < 0)
+		goto fail;
+	/* Shown live: the header goes out before the reviewer can print. */
 	if (run->setup.live_fd >= 0) {
 		printf("--- review of %s (%s) ---\n", r->name, orch_short_oid(&r->commit));
 		fflush(stdout);
 	}
+	if (orch_review_start(&run->setup, r) < 0)
+		goto fail;
+	run->running++;
 	progress(run, "reviewing %s (%s)", r->name, orch_short_oid(&r->commit));
+	return;
+fail:
+	r->error = 1;
+	r->finished = 1;
+	orch_review_cleanup(r);
+	run->done++;
+	progress(run, "%s: could not review it", r->name);
 }
 
 static void finish(struct run *run, struct orch_review *r)
@@ -174,6 +178,8 @@ static void run_all(struct run *run)
 		if (!run->running)
 			break;
 
+		/* poll leaves revents alone when a signal interrupts it. */
+		memset(pfd, 0, ((size_t)run->jobs + 1) * sizeof(*pfd));
 		pfd[0].fd = signal_pipe[0];
 		pfd[0].events = POLLIN;
 		for (i = 0; i < run->next; i++) {
@@ -181,7 +187,6 @@ static void run_all(struct run *run)
 				continue;
 			pfd[nfds].fd = run->reviews[i].fd;
 			pfd[nfds].events = POLLIN;
-			pfd[nfds].revents = 0;
 			who[nfds++] = &run->reviews[i];
 		}
 		if (poll(pfd, (nfds_t)nfds, 1000) < 0 && errno != EINTR)

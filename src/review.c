@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,7 +161,8 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	o.env = env;
 	o.scrub_git_env = 1;
 	o.cwd = r->checkout;
-	o.timeout_ms = s->policy->review_timeout * 1000u;
+	o.timeout_ms = s->policy->review_timeout < UINT_MAX / 1000 ? s->policy->review_timeout * 1000u
+								     : UINT_MAX;
 	o.tee_fd = s->live_fd;
 	if (s->bwrap)
 		o.argv = bwrap_argv(s, r);

@@ -264,6 +264,20 @@ do
 	'
 done
 
+test_expect_success 'a tree with a .git entry is not checked out; nothing is recorded' '
+	reviewer "echo PASS" &&
+	(cd r && blob=$(echo evil | git hash-object -w --stdin) &&
+	 sub=$(printf "100644 blob %s\tconfig\n" $blob | git mktree) &&
+	 top=$(printf "040000 tree %s\t.git\n100644 blob %s\tok.txt\n" $sub $blob | git mktree) &&
+	 git branch hostile $(git commit-tree -p main -m hostile $top) &&
+	 test_must_fail orch-hooks review hostile feat >../out 2>../err) &&
+	test_grep "refusing to check out the tree entry .\.git.: not a safe file name" err &&
+	test_grep "^hostile  *[0-9a-f]*  *ERROR  *.*could not review it" out &&
+	test_grep "^feat  *[0-9a-f]*  *PASS" out &&
+	test_must_fail note_of hostile &&
+	tmp_is_empty
+'
+
 test_expect_success 'agent-review.sh hands the diff to an agent and passes on its verdict' '
 	cat >"$TRASH/fake-agent" <<-\EOF &&
 	prompt=$(cat)
