@@ -39,7 +39,7 @@ double price$n;"
 	 git checkout -q main) &&
 	mkdir running &&
 	reviewer "mkdir \"$TRASH/running/\$ORCH_BRANCH\"
-for i in 1 2 3 4 5; do echo \"line \$i of \$ORCH_BRANCH\"; sleep 0.2; done
+for i in 1 2 3 4 5; do echo \"line \$i of \$ORCH_BRANCH\"; sleep 0.5; done
 ls \"$TRASH/running\" | wc -l >>\"$TRASH/overlap\"
 rmdir \"$TRASH/running/\$ORCH_BRANCH\"
 exec sh \"$LINT\""
