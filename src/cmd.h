@@ -20,6 +20,7 @@ extern const struct orch_cmd orch_cmd_verdict;
 extern const struct orch_cmd orch_cmd_land;
 extern const struct orch_cmd orch_cmd_status;
 extern const struct orch_cmd orch_cmd_log;
+extern const struct orch_cmd orch_cmd_review;
 
 /* "usage: orch-hooks <usage>" on stderr; returns 2. */
 int orch_usage(const struct orch_cmd *cmd);

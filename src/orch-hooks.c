@@ -17,6 +17,7 @@ static const struct orch_cmd *const commands[] = {
 	&orch_cmd_land,
 	&orch_cmd_status,
 	&orch_cmd_log,
+	&orch_cmd_review,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

@@ -304,6 +304,8 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 			break;
 		}
 
+		/* poll leaves revents alone when a signal interrupts it. */
+		memset(pfd, 0, sizeof(pfd));
 		pfd[0].fd = self_pipe[0];
 		pfd[0].events = POLLIN;
 		if (out_open) {

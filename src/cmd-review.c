@@ -1,0 +1,542 @@
+/* orch-hooks review: run the read-only reviewer on branch tips, in parallel, and record verdicts. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "error.h"
+#include "policy.h"
+#include "repo.h"
+#include "review.h"
+#include "strbuf.h"
+#include "verdict.h"
+
+static int signal_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	ssize_t w;
+
+	got_signal = sig;
+	w = write(signal_pipe[1], "x", 1);
+	(void)w;
+	errno = saved;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct run {
+	struct orch_review_setup setup;
+	struct orch_review *reviews;
+	int n, jobs, next, running, done;
+	int interrupted;
+	double start;
+	unsigned progress_every;
+	double last_progress;
+};
+
+/* "orch-hooks: [2/8 done, 4 running, 12s] what" on stderr. */
+static void progress(struct run *run, const char *fmt, ...) ORCH_PRINTF(2, 3);
+static void progress(struct run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "orch-hooks: [%d/%d done, %d running, %.0fs] ", run->done, run->n,
+		run->running, now() - run->start);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	run->last_progress = now();
+}
+
+static const char *verdict_word(const struct orch_review *r)
+{
+	if (r->error)
+		return "ERROR";
+	if (!r->finished)
+		return "-";
+	return r->verdict == ORCH_VERDICT_PASS ? "PASS" : "FAIL";
+}
+
+/* One contiguous block per review, so parallel reviewers never interleave. */
+static void print_block(const struct run *run, const struct orch_review *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *reason = r->reason ? r->reason : "";
+
+	if (run->setup.live_fd < 0) {
+		strbuf_addf(&sb, "--- review of %s (%s) ---\n", r->name, orch_short_oid(&r->commit));
+		strbuf_add(&sb, strbuf_str(&r->output), r->output.len);
+		if (r->output.len && r->output.buf[r->output.len - 1] != '\n')
+			strbuf_addch(&sb, '\n');
+	}
+	strbuf_addf(&sb, "--- %s: %s in %.1fs: %.*s ---\n", r->name, verdict_word(r), r->seconds,
+		    (int)strcspn(reason, "\n"), reason);
+	fflush(stdout);
+	{
+		const char *p = sb.buf;
+		size_t left = sb.len;
+
+		while (left) {
+			ssize_t w = write(1, p, left);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+	strbuf_release(&sb);
+}
+
+static void start_next(struct run *run)
+{
+	struct orch_review *r = &run->reviews[run->next++];
+
+	if (orch_review_prepare(&run->setup, r) < 0)
+		goto fail;
+	/* Shown live: the header goes out before the reviewer can print. */
+	if (run->setup.live_fd >= 0) {
+		printf("--- review of %s (%s) ---\n", r->name, orch_short_oid(&r->commit));
+		fflush(stdout);
+	}
+	if (orch_review_start(&run->setup, r) < 0)
+		goto fail;
+	run->running++;
+	progress(run, "reviewing %s (%s)", r->name, orch_short_oid(&r->commit));
+	return;
+fail:
+	r->error = 1;
+	r->finished = 1;
+	orch_review_cleanup(r);
+	run->done++;
+	progress(run, "%s: could not review it", r->name);
+}
+
+static void finish(struct run *run, struct orch_review *r)
+{
+	orch_review_finish(&run->setup, r);
+	if (orch_review_cleanup(r) < 0)
+		r->error = 1;
+	run->running--;
+	run->done++;
+	if (r->interrupted) {
+		progress(run, "%s: stopped", r->name);
+		return;
+	}
+	if (!r->error)
+		print_block(run, r);
+	progress(run, "%s %s (%.1fs)", r->name, verdict_word(r), r->seconds);
+}
+
+static void heartbeat(struct run *run)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	for (i = 0; i < run->next; i++) {
+		struct orch_review *r = &run->reviews[i];
+
+		if (r->worker > 0)
+			strbuf_addf(&sb, "%s%s (%.0fs)", sb.len ? ", " : "", r->name, now() - r->started_at);
+	}
+	progress(run, "running: %s", strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+static void run_all(struct run *run)
+{
+	struct pollfd *pfd = xcalloc((size_t)run->jobs + 1, sizeof(*pfd));
+	struct orch_review **who = xcalloc((size_t)run->jobs + 1, sizeof(*who));
+
+	for (;;) {
+		int i, nfds = 1;
+
+		while (!run->interrupted && run->running < run->jobs && run->next < run->n)
+			start_next(run);
+		if (!run->running)
+			break;
+
+		/* poll leaves revents alone when a signal interrupts it. */
+		memset(pfd, 0, ((size_t)run->jobs + 1) * sizeof(*pfd));
+		pfd[0].fd = signal_pipe[0];
+		pfd[0].events = POLLIN;
+		for (i = 0; i < run->next; i++) {
+			if (run->reviews[i].worker <= 0)
+				continue;
+			pfd[nfds].fd = run->reviews[i].fd;
+			pfd[nfds].events = POLLIN;
+			who[nfds++] = &run->reviews[i];
+		}
+		if (poll(pfd, (nfds_t)nfds, 1000) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			char drain[64];
+
+			while (read(signal_pipe[0], drain, sizeof(drain)) > 0)
+				;
+		}
+		if (got_signal && !run->interrupted) {
+			run->interrupted = 1;
+			orch_say("interrupted: stopping %d reviewer%s; no verdict will be recorded",
+				 run->running, run->running == 1 ? "" : "s");
+			for (i = 0; i < run->next; i++)
+				orch_review_stop(&run->reviews[i]);
+		}
+		for (i = 1; i < nfds; i++)
+			if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) && orch_review_read(who[i]))
+				finish(run, who[i]);
+		if (run->progress_every && run->running && now() - run->last_progress >= run->progress_every)
+			heartbeat(run);
+	}
+	free(pfd);
+	free(who);
+}
+
+static void print_summary(const struct run *run)
+{
+	int i, wname = 6;
+
+	for (i = 0; i < run->n; i++) {
+		int len = (int)strlen(run->reviews[i].name);
+
+		if (len > wname)
+			wname = len;
+	}
+	printf("\n%-*s  %-12s  %-7s  %8s  %s\n", wname, "BRANCH", "COMMIT", "VERDICT", "DURATION", "REASON");
+	for (i = 0; i < run->n; i++) {
+		const struct orch_review *r = &run->reviews[i];
+		const char *reason = r->error ? "orch-hooks could not review it (see above)" :
+				     r->reason ? r->reason : "";
+
+		printf("%-*s  %-12s  %-7s  %7.1fs  %.*s\n", wname, r->name, orch_short_oid(&r->commit),
+		       verdict_word(r), r->seconds, (int)strcspn(reason, "\n"), reason);
+	}
+	fflush(stdout);
+}
+
+/* The branch a review is for: --onto, else the checked-out protected branch, else the first protected one. */
+static int find_target(git_repository *repo, const struct orch_policy *policy, const char *onto,
+		       char **name, git_oid *oid)
+{
+	git_object *obj = NULL;
+	char *current = NULL;
+	size_t i;
+
+	if (onto) {
+		if (git_revparse_single(&obj, repo, onto) < 0) {
+			orch_error("'%s' (given with --onto) does not name a branch or commit here", onto);
+			return -1;
+		}
+		*name = xstrdup(!strncmp(onto, "refs/heads/", 11) ? onto + 11 : onto);
+		goto found;
+	}
+	current = orch_repo_current_branch(repo);
+	if (current && orch_patterns_match(&policy->protected, current) &&
+	    git_revparse_single(&obj, repo, current) == 0) {
+		*name = current;
+		goto found;
+	}
+	free(current);
+	for (i = 0; i < policy->protected.nr; i++) {
+		const char *p = policy->protected.items[i];
+		git_reference *ref = NULL;
+
+		if (!strncmp(p, "refs/heads/", 11))
+			p += 11;
+		if (strpbrk(p, "*?[") || git_branch_lookup(&ref, repo, p, GIT_BRANCH_LOCAL) < 0)
+			continue;
+		git_reference_free(ref);
+		if (git_revparse_single(&obj, repo, p) == 0) {
+			*name = xstrdup(p);
+			goto found;
+		}
+	}
+	orch_error("cannot tell which branch the reviewed branches are to be merged into; "
+		   "name it: orch-hooks review --onto main BRANCH...");
+	return -1;
+found:
+	{
+		git_object *c = NULL;
+		int r = git_object_peel(&c, obj, GIT_OBJECT_COMMIT);
+
+		git_object_free(obj);
+		if (r < 0) {
+			FREE_AND_NULL(*name);
+			return orch_error("'%s' does not name a commit", onto ? onto : "the target");
+		}
+		git_oid_cpy(oid, git_object_id(c));
+		git_object_free(c);
+	}
+	return 0;
+}
+
+/* What the person named: a branch (looked up literally first), or any commit. */
+static int resolve(git_repository *repo, const char *arg, struct orch_review *r)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL, *c = NULL;
+	const char *branch = NULL;
+
+	if (git_branch_lookup(&ref, repo, arg, GIT_BRANCH_LOCAL) == 0)
+		branch = arg;
+	else if (!strncmp(arg, "refs/heads/", 11) &&
+		 git_branch_lookup(&ref, repo, arg + 11, GIT_BRANCH_LOCAL) == 0)
+		branch = arg + 11;
+	if (ref) {
+		if (git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) < 0)
+			c = NULL;
+		git_reference_free(ref);
+	} else if (git_revparse_single(&obj, repo, arg) == 0) {
+		if (git_object_peel(&c, obj, GIT_OBJECT_COMMIT) < 0)
+			c = NULL;
+		git_object_free(obj);
+	}
+	if (!c)
+		return orch_error("'%s' does not name a branch or commit here", arg);
+	r->name = xstrdup(arg);
+	r->branch = xstrdup(branch ? branch : "");
+	git_oid_cpy(&r->commit, git_object_id(c));
+	git_object_free(c);
+	return 0;
+}
+
+static int parse_jobs(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 256)
+		return orch_error("-j wants a number of reviews to run at once (1 to 256), not '%s'", s);
+	*out = (int)v;
+	return 0;
+}
+
+static int setup_signals(int on)
+{
+	struct sigaction sa;
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP }, i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? on_signal : SIG_DFL;
+	if (on && pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return orch_error("cannot make a pipe: %s", strerror(errno));
+	/* A reader that goes away (| head) must not kill us before we clean up. */
+	signal(SIGPIPE, on ? SIG_IGN : SIG_DFL);
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, NULL);
+	if (!on) {
+		close(signal_pipe[0]);
+		close(signal_pipe[1]);
+		signal_pipe[0] = signal_pipe[1] = -1;
+	}
+	return 0;
+}
+
+static int record(struct run *run, git_repository *repo, const struct orch_policy *policy)
+{
+	char *reviewer = xasprintf("%s%s", policy->review_command,
+				   run->setup.bwrap ? " (sandbox: bwrap)" : "");
+	int i, pass = 0, fail = 0, ret = 0;
+
+	for (i = 0; i < run->n; i++) {
+		struct orch_review *r = &run->reviews[i];
+		char duration[32];
+
+		if (r->error || !r->finished)
+			continue;
+		snprintf(duration, sizeof(duration), "%.1fs", r->seconds);
+		if (orch_verdict_write(repo, policy->notes_ref, &r->commit, r->verdict, reviewer,
+				       duration, r->body) < 0) {
+			r->error = 1;
+			ret = -1;
+			continue;
+		}
+		if (r->verdict == ORCH_VERDICT_PASS)
+			pass++;
+		else
+			fail++;
+	}
+	orch_say("recorded %d verdict%s in %s: %d PASS, %d FAIL", pass + fail,
+		 pass + fail == 1 ? "" : "s", policy->notes_ref, pass, fail);
+	free(reviewer);
+	return ret;
+}
+
+static int cmd_review(int argc, char **argv)
+{
+	struct orch_policy policy;
+	struct run run;
+	git_repository *repo = NULL;
+	const char *onto = NULL, *env;
+	char *commondir = NULL, *target = NULL, *tmp_root = NULL, *why = NULL;
+	char **revs = xcalloc((size_t)argc, sizeof(*revs));
+	git_oid target_oid;
+	int i, j, nrevs = 0, ret = 128, opts_done = 0;
+
+	memset(&run, 0, sizeof(run));
+	run.jobs = 1;
+	orch_policy_init(&policy);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts_done || a[0] != '-' || !a[1]) {
+			revs[nrevs++] = argv[i];
+		} else if (!strcmp(a, "--")) {
+			opts_done = 1;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+			if (i + 1 >= argc || parse_jobs(argv[++i], &run.jobs) < 0)
+				goto usage;
+		} else if (!strncmp(a, "-j", 2) || !strncmp(a, "--jobs=", 7)) {
+			if (parse_jobs(a[1] == 'j' ? a + 2 : a + 7, &run.jobs) < 0)
+				goto usage;
+		} else if (!strcmp(a, "--onto")) {
+			if (i + 1 >= argc)
+				goto usage;
+			onto = argv[++i];
+		} else if (!strncmp(a, "--onto=", 7)) {
+			onto = a + 7;
+		} else {
+			orch_error("unknown option '%s'", a);
+			goto usage;
+		}
+	}
+	if (!nrevs)
+		goto usage;
+
+	if (orch_repo_open_path(&repo, NULL) < 0)
+		goto done;
+	commondir = orch_repo_commondir(repo);
+	if (orch_policy_load(&policy, commondir) < 0)
+		goto done;
+	if (!policy.review_command || !*policy.review_command) {
+		orch_error("no reviewer is configured: [review] command is empty in %s; "
+			   "set it to a reviewer such as the ones in etc/reviewers/, or record a "
+			   "verdict by hand with 'orch-hooks verdict set'", policy.path);
+		goto done;
+	}
+	if (policy.review_sandbox == ORCH_SANDBOX_BWRAP) {
+		env = getenv("ORCH_HOOKS_BWRAP");
+		run.setup.bwrap = env && *env ? env : "bwrap";
+		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {
+			orch_error("refusing to review: the policy (%s) asks for [review] sandbox = bwrap, "
+				   "but bubblewrap ('%s') cannot make a sandbox here: %s; install bubblewrap "
+				   "and allow unprivileged user namespaces, or set sandbox = none",
+				   policy.path, run.setup.bwrap, why);
+			goto done;
+		}
+	}
+	if (find_target(repo, &policy, onto, &target, &target_oid) < 0)
+		goto done;
+
+	run.reviews = xcalloc((size_t)nrevs, sizeof(*run.reviews));
+	for (i = 0; i < nrevs; i++) {
+		struct orch_review *r = &run.reviews[run.n];
+		int dup = 0;
+
+		orch_review_init(r);
+		if (resolve(repo, revs[i], r) < 0)
+			goto done;
+		for (j = 0; j < run.n && !dup; j++) {
+			if (git_oid_equal(&run.reviews[j].commit, &r->commit)) {
+				orch_say("'%s' is the same commit as '%s': reviewing it once", r->name,
+					 run.reviews[j].name);
+				dup = 1;
+			}
+		}
+		if (dup) {
+			orch_review_release(r);
+			continue;
+		}
+		r->has_base = git_merge_base(&r->base, repo, &r->commit, &target_oid) == 0;
+		run.n++;
+	}
+
+	env = getenv("TMPDIR");
+	tmp_root = realpath(env && *env ? env : "/tmp", NULL);
+	if (!tmp_root) {
+		orch_error("cannot use '%s' for temporary files: %s", env && *env ? env : "/tmp",
+			   strerror(errno));
+		goto done;
+	}
+	run.setup.repo = repo;
+	run.setup.policy = &policy;
+	run.setup.commondir = commondir;
+	run.setup.target = target;
+	run.setup.tmp_root = tmp_root;
+	run.setup.live_fd = run.jobs == 1 || run.n == 1 ? 1 : -1;
+	if (run.jobs > run.n)
+		run.jobs = run.n;
+	env = getenv("ORCH_HOOKS_PROGRESS_SECONDS");
+	run.progress_every = env && *env ? (unsigned)strtoul(env, NULL, 10) : 10;
+	run.start = run.last_progress = now();
+
+	if (setup_signals(1) < 0)
+		goto done;
+	run_all(&run);
+	setup_signals(0);
+
+	if (run.interrupted) {
+		orch_error("interrupted: no verdict was recorded; run 'orch-hooks review' again");
+		ret = 130;
+		goto done;
+	}
+	print_summary(&run);
+	if (record(&run, repo, &policy) < 0) {
+		ret = 128;
+		goto done;
+	}
+	ret = 0;
+	for (i = 0; i < run.n; i++) {
+		if (run.reviews[i].error)
+			ret = 128;
+		else if (ret == 0 && run.reviews[i].verdict != ORCH_VERDICT_PASS)
+			ret = 1;
+	}
+	goto done;
+usage:
+	ret = orch_usage(&orch_cmd_review);
+done:
+	for (i = 0; i < run.n; i++) {
+		orch_review_cleanup(&run.reviews[i]);
+		orch_review_release(&run.reviews[i]);
+	}
+	free(run.reviews);
+	free(revs);
+	free(why);
+	free(tmp_root);
+	free(target);
+	free(commondir);
+	orch_policy_release(&policy);
+	git_repository_free(repo);
+	return ret;
+}
+
+const struct orch_cmd orch_cmd_review = {
+	"review", "review [-j N] [--onto TARGET] BRANCH|COMMIT...",
+	"run the read-only reviewer on branch tips (N at once) and record their verdicts", cmd_review,
+};

@@ -1,0 +1,398 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkout-export.h"
+#include "error.h"
+#include "repo.h"
+#include "review-verdict.h"
+#include "review.h"
+#include "run.h"
+
+/* What a worker tells the parent about its reviewer, followed by the output. */
+struct report {
+	int started, exited, exit_code, signal, timed_out, interrupted, truncated;
+	double seconds;
+	char start_error[256];
+	size_t output_len;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void orch_review_init(struct orch_review *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+}
+
+void orch_review_release(struct orch_review *r)
+{
+	free(r->name);
+	free(r->branch);
+	free(r->tmpdir);
+	free(r->checkout);
+	free(r->private_tmp);
+	orch_snapshot_release(&r->before);
+	if (r->fd >= 0)
+		close(r->fd);
+	strbuf_release(&r->report);
+	free(r->reason);
+	free(r->body);
+	strbuf_release(&r->output);
+	orch_review_init(r);
+}
+
+int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	char *tmpl = xasprintf("%s/orch-review.XXXXXX", s->tmp_root);
+	int ret = -1;
+
+	if (!mkdtemp(tmpl)) {
+		orch_error("cannot make a directory for the review in '%s': %s", s->tmp_root, strerror(errno));
+		free(tmpl);
+		goto done;
+	}
+	r->tmpdir = tmpl;
+	r->checkout = xasprintf("%s/checkout", r->tmpdir);
+	r->private_tmp = xasprintf("%s/tmp", r->tmpdir);
+	if (mkdir(r->checkout, 0700) < 0 || mkdir(r->private_tmp, 0700) < 0) {
+		orch_error("cannot make a directory in '%s': %s", r->tmpdir, strerror(errno));
+		goto done;
+	}
+	if (git_commit_lookup(&commit, s->repo, &r->commit) < 0 || git_commit_tree(&tree, commit) < 0) {
+		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
+		goto done;
+	}
+	if (orch_tree_export(s->repo, tree, r->checkout) < 0)
+		goto done;
+	ret = 0;
+done:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return ret;
+}
+
+/* The reviewer under bubblewrap: everything read-only but its private temporary directory. */
+static const char **bwrap_argv(const struct orch_review_setup *s, const struct orch_review *r)
+{
+	const char **argv = xcalloc(40, sizeof(*argv));
+	int n = 0;
+
+	argv[n++] = s->bwrap;
+	argv[n++] = "--ro-bind"; argv[n++] = "/"; argv[n++] = "/";
+	argv[n++] = "--dev"; argv[n++] = "/dev";
+	argv[n++] = "--proc"; argv[n++] = "/proc";
+	argv[n++] = "--tmpfs"; argv[n++] = "/tmp";
+	argv[n++] = "--ro-bind"; argv[n++] = s->commondir; argv[n++] = s->commondir;
+	argv[n++] = "--ro-bind"; argv[n++] = r->checkout; argv[n++] = r->checkout;
+	argv[n++] = "--bind"; argv[n++] = r->private_tmp; argv[n++] = r->private_tmp;
+	argv[n++] = "--unshare-all";
+	argv[n++] = "--share-net";	/* a coding agent has to reach its model */
+	argv[n++] = "--die-with-parent";
+	argv[n++] = "--new-session";
+	argv[n++] = "--chdir"; argv[n++] = r->checkout;
+	argv[n++] = "/bin/sh"; argv[n++] = "-c"; argv[n++] = s->policy->review_command;
+	argv[n] = NULL;
+	return argv;
+}
+
+static void write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* The worker: runs the reviewer, reports, and exits without touching libgit2. */
+static void worker(const struct orch_review_setup *s, const struct orch_review *r, int out)
+{
+	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	struct report rep;
+	char commit[GIT_OID_HEXSZ + 1], base[GIT_OID_HEXSZ + 1] = "";
+	const char *env[12];
+	int n = 0;
+
+	git_oid_tostr(commit, sizeof(commit), &r->commit);
+	if (r->has_base)
+		git_oid_tostr(base, sizeof(base), &r->base);
+	env[n++] = xasprintf("ORCH_BRANCH=%s", r->branch);
+	env[n++] = xasprintf("ORCH_COMMIT=%s", commit);
+	env[n++] = xasprintf("ORCH_TARGET=%s", s->target);
+	env[n++] = xasprintf("ORCH_BASE=%s", base);
+	env[n++] = xasprintf("ORCH_REPO=%s", s->commondir);
+	env[n++] = xasprintf("ORCH_CHECKOUT=%s", r->checkout);
+	env[n++] = xasprintf("TMPDIR=%s", r->private_tmp);
+	/* git run in the checkout must not find a repository above it. */
+	env[n++] = xasprintf("GIT_CEILING_DIRECTORIES=%s", r->tmpdir);
+	env[n] = NULL;
+
+	o.env = env;
+	o.scrub_git_env = 1;
+	o.cwd = r->checkout;
+	o.timeout_ms = s->policy->review_timeout < UINT_MAX / 1000 ? s->policy->review_timeout * 1000u
+								     : UINT_MAX;
+	o.tee_fd = s->live_fd;
+	if (s->bwrap)
+		o.argv = bwrap_argv(s, r);
+	else
+		o.shell_command = s->policy->review_command;
+	orch_run(&o, &res);
+
+	memset(&rep, 0, sizeof(rep));
+	rep.started = res.started;
+	rep.exited = res.exited;
+	rep.exit_code = res.exit_code;
+	rep.signal = res.signal;
+	rep.timed_out = res.timed_out;
+	rep.interrupted = res.interrupted;
+	rep.truncated = res.output_truncated;
+	rep.seconds = res.seconds;
+	memcpy(rep.start_error, res.start_error, sizeof(rep.start_error));
+	rep.output_len = res.output.len;
+	write_all(out, &rep, sizeof(rep));
+	write_all(out, strbuf_str(&res.output), res.output.len);
+	_exit(0);
+}
+
+int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
+{
+	sigset_t stop, old;
+	pid_t pid, parent = getpid();
+	int p[2];
+
+	if (orch_snapshot_take(s->repo, &r->before) < 0)
+		return -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return orch_error("cannot make a pipe: %s", strerror(errno));
+	/* The worker must not run our handlers: block until it has its own. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+#ifdef __linux__
+		/* If orch-hooks dies, its workers stop their reviewers instead of running on. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			raise(SIGTERM);
+#endif
+		close(p[0]);
+		worker(s, r, p[1]);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return orch_error("cannot fork: %s", strerror(errno));
+	}
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	r->fd = p[0];
+	r->worker = pid;
+	r->started_at = now();
+	return 0;
+}
+
+int orch_review_read(struct orch_review *r)
+{
+	char buf[16384];
+	ssize_t n;
+
+	for (;;) {
+		n = read(r->fd, buf, sizeof(buf));
+		if (n > 0) {
+			strbuf_add(&r->report, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		return 1; /* end of the report (or a broken pipe: finish decides) */
+	}
+}
+
+void orch_review_stop(struct orch_review *r)
+{
+	if (r->worker > 0)
+		kill(r->worker, SIGTERM);
+}
+
+/* "review void: ..." when the reviewer changed anything; NULL when it did not. */
+static char *void_reason(const struct orch_review_setup *s, struct orch_review *r, int *err)
+{
+	struct orch_snapshot after = ORCH_SNAPSHOT_INIT;
+	struct strbuf repo_changes = STRBUF_INIT, tree_changes = STRBUF_INIT, sb = STRBUF_INIT;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	int n = 0;
+
+	*err = 0;
+	if (orch_snapshot_take(s->repo, &after) < 0)
+		goto fail;
+	orch_snapshot_diff(&r->before, &after, &repo_changes);
+	if (git_commit_lookup(&commit, s->repo, &r->commit) < 0 || git_commit_tree(&tree, commit) < 0) {
+		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
+		goto fail;
+	}
+	n = orch_tree_verify(s->repo, tree, r->checkout, &tree_changes);
+	if (n < 0)
+		goto fail;
+	if (repo_changes.len)
+		strbuf_addf(&sb, "the repository changed while the reviewer ran (%s)", repo_changes.buf);
+	if (tree_changes.len)
+		strbuf_addf(&sb, "%sthe reviewer changed its checkout (%s)", sb.len ? "; " : "",
+			    tree_changes.buf);
+	goto done;
+fail:
+	*err = 1;
+done:
+	orch_snapshot_release(&after);
+	strbuf_release(&repo_changes);
+	strbuf_release(&tree_changes);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	if (!sb.len) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
+{
+	struct orch_review_exit how;
+	struct report rep;
+	char *reason = NULL, *changed = NULL, *full = NULL;
+	int status = 0, err;
+
+	while (waitpid(r->worker, &status, 0) < 0 && errno == EINTR)
+		;
+	r->worker = 0;
+	close(r->fd);
+	r->fd = -1;
+	r->finished = 1;
+	r->seconds = now() - r->started_at;
+
+	if (r->report.len < sizeof(rep)) {
+		int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			r->interrupted = 1; /* stopped before its reviewer started */
+			return 0;
+		}
+		r->error = 1;
+		return orch_error("the review of '%s' broke off (%s %d)", r->name,
+				  sig ? "signal" : "exit status", sig ? sig : WEXITSTATUS(status));
+	}
+	memcpy(&rep, r->report.buf, sizeof(rep));
+	if (rep.interrupted) {
+		r->interrupted = 1;
+		return 0;
+	}
+	strbuf_add(&r->output, r->report.buf + sizeof(rep), r->report.len - sizeof(rep));
+	r->seconds = rep.seconds;
+
+	memset(&how, 0, sizeof(how));
+	how.started = rep.started;
+	how.exited = rep.exited;
+	how.exit_code = rep.exit_code;
+	how.signal = rep.signal;
+	how.timed_out = rep.timed_out;
+	how.timeout_secs = s->policy->review_timeout;
+	rep.start_error[sizeof(rep.start_error) - 1] = '\0';
+	how.start_error = rep.start_error;
+	r->verdict = orch_review_decide(&how, r->output.buf ? r->output.buf : "", r->output.len, &reason);
+
+	changed = void_reason(s, r, &err);
+	if (err) {
+		r->error = 1;
+		free(reason);
+		return -1;
+	}
+	if (changed) {
+		/* Read-only or nothing: whatever it said, this review does not count. */
+		r->verdict = ORCH_VERDICT_FAIL;
+		r->reason = xasprintf("review void: %s", changed);
+		full = xasprintf("%s\n(the reviewer's own verdict, void: %s)", r->reason, reason);
+	} else {
+		r->reason = xstrdup(reason);
+		full = xstrdup(reason);
+	}
+	r->body = orch_review_note_body(full, r->output.buf ? r->output.buf : "", r->output.len,
+				       rep.truncated, ORCH_REVIEW_BODY_MAX);
+	free(full);
+	free(changed);
+	free(reason);
+	return 0;
+}
+
+int orch_review_cleanup(struct orch_review *r)
+{
+	int ret = 0;
+
+	if (r->tmpdir)
+		ret = orch_remove_dir(r->tmpdir);
+	FREE_AND_NULL(r->tmpdir);
+	return ret;
+}
+
+int orch_review_check_bwrap(const char *bwrap, char **why)
+{
+	const char *argv[] = { bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+			       "--unshare-all", "--die-with-parent", "/bin/sh", "-c", ":", NULL };
+	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	char how[300];
+	int ret;
+
+	o.argv = argv;
+	o.timeout_ms = 30 * 1000;
+	ret = orch_run(&o, &res);
+	if (ret < 0) {
+		orch_run_describe(&res, o.timeout_ms, how, sizeof(how));
+		*why = xasprintf("%s%s%s", how, res.output.len ? ": " : "",
+				 res.output.len ? orch_run_tail(&res, 1) : "");
+	}
+	orch_run_result_release(&res);
+	return ret;
+}
