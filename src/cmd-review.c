@@ -361,6 +361,7 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 {
 	char *reviewer = xasprintf("%s%s", policy->review_command,
 				   run->setup.bwrap ? " (sandbox: bwrap)" : "");
+	char *key = orch_policy_resolve_path(policy, policy->signing_key);
 	int i, pass = 0, fail = 0, ret = 0;
 
 	for (i = 0; i < run->n; i++) {
@@ -370,8 +371,8 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 		if (r->error || !r->finished)
 			continue;
 		snprintf(duration, sizeof(duration), "%.1fs", r->seconds);
-		if (orch_verdict_write(repo, policy->notes_ref, &r->commit, r->verdict, reviewer,
-				       duration, r->body) < 0) {
+		if (orch_verdict_write_signed(repo, policy->notes_ref, &r->commit, r->verdict, reviewer,
+					      duration, r->body, key) < 0) {
 			r->error = 1;
 			ret = -1;
 			continue;
@@ -381,8 +382,9 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 		else
 			fail++;
 	}
-	orch_say("recorded %d verdict%s in %s: %d PASS, %d FAIL", pass + fail,
+	orch_say("recorded %d %sverdict%s in %s: %d PASS, %d FAIL", pass + fail, key ? "signed " : "",
 		 pass + fail == 1 ? "" : "s", policy->notes_ref, pass, fail);
+	free(key);
 	free(reviewer);
 	return ret;
 }

@@ -82,6 +82,18 @@ test_expect_success 'a principal outside [server] reviewers cannot pass a branch
 	(cd r && orch-hooks verdict set PASS other 2>/dev/null && git merge --no-ff -m m other)
 '
 
+test_expect_success 'orch-hooks review signs the verdicts it records' '
+	printf "[branches]\nprotected = main\nrequire_signed = true\n[review]\nsigning_key = %s\ncommand = echo PASS\n[server]\nallowed_signers = %s\n" \
+		"$TRASH/bot" "$TRASH/allowed" >r/.git/orch-hooks.ini &&
+	(cd r && branch_with_commit reviewed f9 &&
+	 orch-hooks review reviewed >../out 2>../err &&
+	 orch-hooks verdict show reviewed >../show &&
+	 git merge --no-ff -m m reviewed) &&
+	test_grep "recorded 1 signed verdict" err &&
+	test_grep "^signature: good signature, signed by reviewer-bot" show &&
+	policy "reviewers = reviewer-bot"
+'
+
 test_expect_success 'log lists every verdict, replaced ones included' '
 	(cd r && orch-hooks log other >../out && orch-hooks log --json other >../out.json) &&
 	test_grep "FAIL  signed .*(replaced)$" out &&
