@@ -17,6 +17,7 @@ extern const struct orch_cmd orch_cmd_install;
 extern const struct orch_cmd orch_cmd_uninstall;
 extern const struct orch_cmd orch_cmd_policy;
 extern const struct orch_cmd orch_cmd_verdict;
+extern const struct orch_cmd orch_cmd_sync;
 
 /* "usage: orch-hooks <usage>" on stderr; returns 2. */
 int orch_usage(const struct orch_cmd *cmd);

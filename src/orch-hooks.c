@@ -14,6 +14,7 @@ static const struct orch_cmd *const commands[] = {
 	&orch_cmd_uninstall,
 	&orch_cmd_policy,
 	&orch_cmd_verdict,
+	&orch_cmd_sync,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
