@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 refuse:
 	/* Fail closed: a gate that cannot decide says no. */
 	orch_error("push refused: the server gate cannot decide; tell the repository's administrator");
+	orch_say("the whole push was refused: no ref on the server changed");
 	rc = 1;
 done:
 	if (opened)

@@ -274,13 +274,17 @@ static const char *fix_hint(enum orch_judgement k)
 }
 
 /*
- * A parent that is already part of the branch's old history needs no
- * verdict: it is there because it passed the gate (a feature branch that
- * merged the protected branch back in has such a merge).
+ * A parent that is part of the branch itself needs no verdict: a commit of
+ * its new first-parent chain (checked by the rules for that chain), or of its
+ * old history (it passed the gate then). A feature branch that merged the
+ * protected branch back in has such a merge.
  */
 static int already_on_branch(struct gate *g, const struct orch_ref_update *u,
-			     const struct orch_oidset *fresh, const git_oid *parent)
+			     const struct orch_oidset *fresh, const struct orch_oidset *chain,
+			     const git_oid *parent)
 {
+	if (orch_oidset_contains(chain, parent))
+		return 1;
 	if (orch_ref_update_is_create(u) || orch_oidset_contains(fresh, parent))
 		return 0;
 	if (git_oid_equal(parent, &u->old_oid))
@@ -289,7 +293,8 @@ static int already_on_branch(struct gate *g, const struct orch_ref_update *u,
 }
 
 static int check_merge(struct gate *g, const struct orch_ref_update *u, struct offences *o,
-		       const struct orch_oidset *fresh, const git_oid *merge_id)
+		       const struct orch_oidset *fresh, const struct orch_oidset *chain,
+		       const git_oid *merge_id)
 {
 	git_commit *merge = NULL;
 	unsigned i, n;
@@ -315,7 +320,7 @@ static int check_merge(struct gate *g, const struct orch_ref_update *u, struct o
 			git_commit_free(tip);
 			continue;
 		}
-		on_branch = already_on_branch(g, u, fresh, git_commit_id(tip));
+		on_branch = already_on_branch(g, u, fresh, chain, git_commit_id(tip));
 		if (on_branch != 0) {
 			orch_judgement_result_release(&j);
 			git_commit_free(tip);
@@ -399,15 +404,18 @@ done:
 }
 
 /*
- * Work reaches a protected branch only through merges: every new commit on
- * its first-parent chain must be one. The first push of a protected branch
- * into a repository that has none is an import: the chain must be merges
- * down to its first non-merge, which starts the history from before the gate.
+ * Collects the new commits of the branch's first-parent chain into `chain`.
+ * Unless direct commits are allowed, work reaches a protected branch only
+ * through merges: every one of them must be a merge. The first push of a
+ * protected branch into a repository that has none is an import: the chain
+ * must be merges down to its first non-merge, which starts the history from
+ * before the gate.
  */
 static int check_first_parents(struct gate *g, const struct orch_ref_update *u, struct offences *o,
-			       const struct orch_oidset *fresh)
+			       const struct orch_oidset *fresh, struct orch_oidset *chain)
 {
 	int import = orch_ref_update_is_create(u) && !g->had_protected;
+	int strict = !g->policy->allow_direct;
 	git_oid oid;
 
 	git_oid_cpy(&oid, &u->new_oid);
@@ -416,14 +424,15 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 
 		if (git_commit_lookup(&c, g->repo, &oid) < 0)
 			return orch_git_error("cannot read commit %s", orch_short_oid(&oid));
-		if (git_commit_parentcount(c) < 2) {
-			if (import) {
-				git_commit_free(c);
-				break;
-			}
-			refuse(g, o, "commit %s (\"%s\") is not a merge: work reaches '%s' only through "
-			       "reviewed merges", git_oid_tostr_s(&oid),
-			       git_commit_summary(c) ? git_commit_summary(c) : "", branch_name(u->ref));
+		orch_oidset_add(chain, &oid);
+		if (strict && git_commit_parentcount(c) < 2) {
+			if (import)
+				strict = 0;
+			else
+				refuse(g, o, "commit %s (\"%s\") is not a merge: work reaches '%s' "
+				       "only through reviewed merges", git_oid_tostr_s(&oid),
+				       git_commit_summary(c) ? git_commit_summary(c) : "",
+				       branch_name(u->ref));
 		}
 		if (git_commit_parentcount(c) == 0) {
 			git_commit_free(c);
@@ -438,7 +447,7 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 static int check_branch(struct gate *g, const struct orch_ref_update *u)
 {
 	struct offences o = { u->ref, 0, 0 };
-	struct orch_oidset fresh = ORCH_OIDSET_INIT;
+	struct orch_oidset fresh = ORCH_OIDSET_INIT, chain = ORCH_OIDSET_INIT;
 	git_oid *merges = NULL;
 	size_t nr_merges = 0, i, direct;
 	git_object *obj = NULL;
@@ -471,11 +480,11 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 	}
 	if (walk_new_commits(g, &u->new_oid, &fresh, &merges, &nr_merges) < 0)
 		goto done;
-	if (!g->policy->allow_direct && check_first_parents(g, u, &o, &fresh) < 0)
+	if (check_first_parents(g, u, &o, &fresh, &chain) < 0)
 		goto done;
 	direct = o.nr;
 	for (i = 0; i < nr_merges; i++)
-		if (check_merge(g, u, &o, &fresh, &merges[i]) < 0)
+		if (check_merge(g, u, &o, &fresh, &chain, &merges[i]) < 0)
 			goto done;
 	summarize(&o);
 	if (!o.nr)
@@ -497,6 +506,7 @@ done:
 	git_object_free(obj);
 	free(merges);
 	orch_oidset_release(&fresh);
+	orch_oidset_release(&chain);
 	return ret;
 }
 
@@ -623,7 +633,7 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 	}
 	ret = g.refused;
 done:
-	if (g.refused || ret < 0)
+	if (ret == 1)
 		orch_say("the whole push was refused: no ref on the server changed");
 	orch_notes_index_release(&g.notes);
 	git_commit_free(g.notes_commit);
