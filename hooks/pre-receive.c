@@ -58,6 +58,8 @@ int main(int argc, char **argv)
 	opened = 1;
 	if (orch_hook_ctx_open(&ctx) < 0)
 		goto refuse;
+	/* A whole-history push reads every commit once: caching them all buys nothing. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(32 * 1024 * 1024));
 	rc = orch_server_gate_check(ctx.repo, &ctx.policy, &updates);
 	if (rc >= 0)
 		goto done;
