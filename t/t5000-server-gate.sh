@@ -79,6 +79,12 @@ test_expect_success 'an unreviewed merge is refused, naming ref, merge, tip, bra
 	test_grep "this push did not carry refs/notes/verdicts" err
 '
 
+test_expect_success 'ORCH_HOOKS_SKIP does not bypass the server gate, even when it reaches it' '
+	(cd c && ORCH_HOOKS_SKIP="in a hurry" && export ORCH_HOOKS_SKIP && refused_push ../err origin main) &&
+	test_grep "merges $(git -C c rev-parse feat3) (.feat3.): no verdict" err &&
+	test_grep ! "GATE SKIPPED" err
+'
+
 test_expect_success 'the same merge is accepted once its verdict is pushed with it' '
 	(cd c && orch-hooks verdict set PASS feat3 2>/dev/null &&
 	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
