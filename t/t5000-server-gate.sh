@@ -168,6 +168,27 @@ test_expect_success 'replacing the notes with unrelated notes is refused' '
 	test_grep "do not contain the server.s notes" err
 '
 
+test_expect_success 'verdicts in pushed notes that do not fast-forward the server'"'"'s count for nothing' '
+	git clone -q "file://$TRASH/srv.git" other 2>/dev/null &&
+	(cd other && git fetch -q origin refs/notes/verdicts:refs/notes/verdicts &&
+	 git checkout -q -b elsewhere && test_commit elsewhere && git push -q origin elsewhere 2>/dev/null &&
+	 orch-hooks verdict set PASS elsewhere 2>/dev/null &&
+	 git push -q origin refs/notes/verdicts 2>/dev/null) &&
+	(cd c && new_feature diverged && orch-hooks verdict set PASS diverged 2>/dev/null &&
+	 merge_branch diverged &&
+	 refused_push ../err --atomic --force origin main refs/notes/verdicts) &&
+	test_grep "push to .refs/notes/verdicts. refused" err &&
+	test_grep "merges $(git -C c rev-parse diverged) (.diverged.): no verdict" err
+'
+
+test_expect_success 'after orch-hooks sync the same push is accepted' '
+	(cd c && orch-hooks sync 2>../err && git push --atomic origin main refs/notes/verdicts 2>>../err) &&
+	test_grep "merged the verdicts of .origin." err &&
+	test_grep "accepted" err &&
+	git -C c rev-parse main >expect && git -C srv.git rev-parse main >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'deleting the notes ref is refused' '
 	(cd c && refused_push ../err origin :refs/notes/verdicts) &&
 	test_grep "deleting the verdict notes is refused: they are the audit trail of every review" err
