@@ -273,15 +273,20 @@ static const char *fix_hint(enum orch_judgement k)
 }
 
 /*
- * A parent that is part of the branch itself needs no verdict: a commit of
- * its new first-parent chain (checked by the rules for that chain), or of its
- * old history (it passed the gate then). A feature branch that merged the
- * protected branch back in has such a merge.
+ * A feature branch that merged the protected branch back in has a merge
+ * whose parent is part of the branch itself: a commit of its new first-parent
+ * chain (checked by the rules for that chain), or of its old history (it
+ * passed the gate then). That parent needs no verdict; the review of the
+ * feature's tip covers the merge. Not so for a merge on the branch's own
+ * chain: one that "merges" an old commit of the branch merges nothing and
+ * would let any change in unreviewed.
  */
 static int already_on_branch(struct gate *g, const struct orch_ref_update *u,
 			     const struct orch_oidset *fresh, const struct orch_oidset *chain,
-			     const git_oid *parent)
+			     const git_oid *merge, const git_oid *parent)
 {
+	if (orch_oidset_contains(chain, merge))
+		return 0;
 	if (orch_oidset_contains(chain, parent))
 		return 1;
 	if (orch_ref_update_is_create(u) || orch_oidset_contains(fresh, parent))
@@ -319,7 +324,7 @@ static int check_merge(struct gate *g, const struct orch_ref_update *u, struct o
 			git_commit_free(tip);
 			continue;
 		}
-		on_branch = already_on_branch(g, u, fresh, chain, git_commit_id(tip));
+		on_branch = already_on_branch(g, u, fresh, chain, merge_id, git_commit_id(tip));
 		if (on_branch != 0) {
 			orch_judgement_result_release(&j);
 			git_commit_free(tip);

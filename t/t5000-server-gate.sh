@@ -246,6 +246,16 @@ test_expect_success 'a feature branch that merged main back in needs no verdict 
 	test_grep "verdicts of 2 merges checked: accepted" err
 '
 
+test_expect_success 'a merge on the branch that merges an old commit of the branch is refused' '
+	(cd c && git reset -q --hard "$(git -C ../srv.git rev-parse main)" &&
+	 echo sneaked-in >sneaky.t && git add sneaky.t &&
+	 fake=$(git commit-tree -p HEAD -p HEAD~1 -m "Merge branch '\''main'\''" $(git write-tree)) &&
+	 git reset -q --hard "$fake" &&
+	 refused_push ../err origin main) &&
+	test_grep "merge $(git -C c rev-parse main) merges $(git -C c rev-parse main^2)" err &&
+	(cd c && git reset -q --hard HEAD^)
+'
+
 test_expect_success 'a chained pre-receive gets the same stdin, and its refusal counts' '
 	git init -q --bare chained.git &&
 	write_script() { printf "#!/bin/sh\n%s\n" "$2" >"$1" && chmod +x "$1"; } &&
