@@ -25,10 +25,13 @@ struct gate {
 	git_commit *notes_commit;
 	struct orch_notes_index notes;
 	int pushes_notes;	/* the push updates the notes ref */
-	/* Commits every ref the repository has now points at (before the push). */
-	git_oid *existing;
-	size_t nr_existing;
-	int had_protected;	/* a protected branch exists before the push */
+	/*
+	 * The tips of the protected branches before the push: what they reach
+	 * passed the gate. Other refs prove nothing (anything goes on them), so
+	 * work pushed to a feature branch first is checked when it lands.
+	 */
+	git_oid *gated;
+	size_t nr_gated;
 	int refused;
 };
 
@@ -80,7 +83,7 @@ static void summarize(const struct offences *o)
 
 /* ---- what the repository has before the push ------------------------- */
 
-static int read_existing_refs(struct gate *g)
+static int read_gated_tips(struct gate *g)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
@@ -92,18 +95,17 @@ static int read_existing_refs(struct gate *g)
 	while ((err = git_reference_next(&ref, it)) == 0) {
 		git_object *obj = NULL;
 
-		/* Symbolic refs (HEAD) point at refs we see anyway; tags of trees hide nothing. */
+		/* Symbolic refs (HEAD) point at refs we see anyway. */
 		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+		    is_branch(git_reference_name(ref)) &&
+		    orch_patterns_match(&g->policy->protected, git_reference_name(ref)) &&
 		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
-			if (g->nr_existing == alloc) {
-				alloc = alloc ? 2 * alloc : 64;
-				g->existing = xrealloc(g->existing, alloc * sizeof(*g->existing));
+			if (g->nr_gated == alloc) {
+				alloc = alloc ? 2 * alloc : 16;
+				g->gated = xrealloc(g->gated, alloc * sizeof(*g->gated));
 			}
-			git_oid_cpy(&g->existing[g->nr_existing++], git_object_id(obj));
+			git_oid_cpy(&g->gated[g->nr_gated++], git_object_id(obj));
 		}
-		if (is_branch(git_reference_name(ref)) &&
-		    orch_patterns_match(&g->policy->protected, git_reference_name(ref)))
-			g->had_protected = 1;
 		git_object_free(obj);
 		git_reference_free(ref);
 	}
@@ -273,32 +275,24 @@ static const char *fix_hint(enum orch_judgement k)
 }
 
 /*
- * A feature branch that merged the protected branch back in has a merge
- * whose parent is part of the branch itself: a commit of its new first-parent
- * chain (checked by the rules for that chain), or of its old history (it
- * passed the gate then). That parent needs no verdict; the review of the
- * feature's tip covers the merge. Not so for a merge on the branch's own
- * chain: one that "merges" an old commit of the branch merges nothing and
- * would let any change in unreviewed.
+ * A feature branch that merged a protected branch back in has a merge whose
+ * parent passed the gate already: a commit of this branch's new first-parent
+ * chain (checked by the rules for that chain), or one a protected branch
+ * reached before the push (every commit outside `fresh`). That parent needs
+ * no verdict; the review of the feature's tip covers the merge. Not so for a
+ * merge on the branch's own chain: one that "merges" an old commit of the
+ * branch merges nothing and would let any change in unreviewed.
  */
-static int already_on_branch(struct gate *g, const struct orch_ref_update *u,
-			     const struct orch_oidset *fresh, const struct orch_oidset *chain,
-			     const git_oid *merge, const git_oid *parent)
+static int already_gated(const struct orch_oidset *fresh, const struct orch_oidset *chain,
+			 const git_oid *merge, const git_oid *parent)
 {
 	if (orch_oidset_contains(chain, merge))
 		return 0;
-	if (orch_oidset_contains(chain, parent))
-		return 1;
-	if (orch_ref_update_is_create(u) || orch_oidset_contains(fresh, parent))
-		return 0;
-	if (git_oid_equal(parent, &u->old_oid))
-		return 1;
-	return git_graph_descendant_of(g->repo, &u->old_oid, parent);
+	return orch_oidset_contains(chain, parent) || !orch_oidset_contains(fresh, parent);
 }
 
-static int check_merge(struct gate *g, const struct orch_ref_update *u, struct offences *o,
-		       const struct orch_oidset *fresh, const struct orch_oidset *chain,
-		       const git_oid *merge_id)
+static int check_merge(struct gate *g, struct offences *o, const struct orch_oidset *fresh,
+		       const struct orch_oidset *chain, const git_oid *merge_id)
 {
 	git_commit *merge = NULL;
 	unsigned i, n;
@@ -312,7 +306,7 @@ static int check_merge(struct gate *g, const struct orch_ref_update *u, struct o
 		char merge_hex[GIT_OID_HEXSZ + 1], tip_hex[GIT_OID_HEXSZ + 1];
 		git_commit *tip = NULL;
 		char *name, *quoted;
-		int found, on_branch;
+		int found;
 
 		if (git_commit_parent(&tip, merge, i) < 0) {
 			orch_git_error("cannot read parent %u of merge %s", i + 1, orch_short_oid(merge_id));
@@ -324,14 +318,9 @@ static int check_merge(struct gate *g, const struct orch_ref_update *u, struct o
 			git_commit_free(tip);
 			continue;
 		}
-		on_branch = already_on_branch(g, u, fresh, chain, merge_id, git_commit_id(tip));
-		if (on_branch != 0) {
+		if (already_gated(fresh, chain, merge_id, git_commit_id(tip))) {
 			orch_judgement_result_release(&j);
 			git_commit_free(tip);
-			if (on_branch < 0) {
-				orch_git_error("cannot read the history of '%s'", u->ref);
-				goto done;
-			}
 			continue;
 		}
 		o->unreviewed++;
@@ -374,9 +363,9 @@ static int walk_new_commits(struct gate *g, const git_oid *tip, struct orch_oids
 		orch_git_error("cannot walk the history of %s", orch_short_oid(tip));
 		goto done;
 	}
-	for (i = 0; i < g->nr_existing; i++) {
-		if (git_revwalk_hide(walk, &g->existing[i]) < 0) {
-			orch_git_error("cannot walk the history of %s", orch_short_oid(&g->existing[i]));
+	for (i = 0; i < g->nr_gated; i++) {
+		if (git_revwalk_hide(walk, &g->gated[i]) < 0) {
+			orch_git_error("cannot walk the history of %s", orch_short_oid(&g->gated[i]));
 			goto done;
 		}
 	}
@@ -418,7 +407,7 @@ done:
 static int check_first_parents(struct gate *g, const struct orch_ref_update *u, struct offences *o,
 			       const struct orch_oidset *fresh, struct orch_oidset *chain)
 {
-	int import = orch_ref_update_is_create(u) && !g->had_protected;
+	int import = orch_ref_update_is_create(u) && !g->nr_gated;
 	int strict = !g->policy->allow_direct;
 	git_oid oid;
 
@@ -488,11 +477,12 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 		goto done;
 	direct = o.nr;
 	for (i = 0; i < nr_merges; i++)
-		if (check_merge(g, u, &o, &fresh, &chain, &merges[i]) < 0)
+		if (check_merge(g, &o, &fresh, &chain, &merges[i]) < 0)
 			goto done;
 	summarize(&o);
 	if (!o.nr)
-		orch_say("'%s': %zu new commit%s, the verdicts of %zu merge%s checked: accepted",
+		orch_say("'%s': %zu commit%s new to protected branches, the verdicts of %zu merge%s "
+			 "checked: accepted",
 			 branch_name(u->ref), fresh.nr, fresh.nr == 1 ? "" : "s", nr_merges,
 			 nr_merges == 1 ? "" : "s");
 	if (direct)
@@ -621,7 +611,7 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 	memset(&g, 0, sizeof(g));
 	g.repo = repo;
 	g.policy = policy;
-	if (read_existing_refs(&g) < 0 || read_notes(&g, updates) < 0)
+	if (read_gated_tips(&g) < 0 || read_notes(&g, updates) < 0)
 		goto done;
 	for (i = 0; i < updates->nr; i++)
 		if (protected_update(&g, &updates->items[i]) && check_branch(&g, &updates->items[i]) < 0)
@@ -641,6 +631,6 @@ done:
 		orch_say("the whole push was refused: no ref on the server changed");
 	orch_notes_index_release(&g.notes);
 	git_commit_free(g.notes_commit);
-	free(g.existing);
+	free(g.gated);
 	return ret;
 }

@@ -11,10 +11,11 @@
  * protected branch the push updates:
  *  - deleting it, or moving it to a commit that does not contain its old tip,
  *    is refused;
- *  - the new commits are those reachable from the new tip and from no ref
- *    the repository has; every merge among them needs a valid PASS verdict
- *    on each non-first parent (a parent already in the branch's history, as
- *    when a feature branch merged the branch back in, needs none);
+ *  - the new commits are those reachable from the new tip and from no
+ *    protected branch (work parked on other refs is checked when it lands);
+ *    every merge among them needs a valid PASS verdict on each non-first
+ *    parent (off the branch's own chain, a parent that passed the gate
+ *    already, as when a feature branch merged main back in, needs none);
  *  - unless [server] allow_direct, every new commit on the branch's
  *    first-parent chain must be such a merge. The first push of a protected
  *    branch into a repository that has none yet is an import: its chain may

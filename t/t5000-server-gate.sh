@@ -40,7 +40,7 @@ test_expect_success 'setup: a bare server with the gate, the import accepted' '
 	(cd c && git remote add origin "file://$TRASH/srv.git" &&
 	 test_commit initial && test_commit second &&
 	 git push origin main 2>../err) &&
-	test_grep "remote: orch-hooks: .main.: 2 new commits, the verdicts of 0 merges checked: accepted" err &&
+	test_grep "remote: orch-hooks: .main.: 2 commits new to protected branches, the verdicts of 0 merges checked: accepted" err &&
 	git -C c rev-parse main >expect &&
 	git -C srv.git rev-parse main >actual &&
 	test_cmp expect actual
@@ -205,6 +205,17 @@ test_expect_success 'anything goes on unprotected branches: direct, unreviewed, 
 	git -C srv.git rev-parse --verify -q refs/tags/v1
 '
 
+test_expect_success 'work pushed to an unprotected branch first is checked when it lands' '
+	(cd c && git checkout -q -b prepushed main && test_commit prepushed &&
+	 git push -q origin prepushed 2>/dev/null && git checkout -q main &&
+	 refused_push ../err origin prepushed:main) &&
+	test_grep "commit $(git -C c rev-parse prepushed) (\"prepushed\") is not a merge" err &&
+	(cd c && new_feature unseen && git checkout -q -b premerged main && merge_branch unseen &&
+	 git push -q origin premerged 2>/dev/null && git checkout -q main &&
+	 refused_push ../err origin premerged:main) &&
+	test_grep "merges $(git -C c rev-parse unseen) (.unseen.): no verdict" err
+'
+
 test_expect_success 'several refs in one push with one bad: the whole push is refused' '
 	(cd c && new_feature good && orch-hooks verdict set PASS good 2>/dev/null &&
 	 git checkout -q -b scratch main && test_commit scratchwork && git checkout -q main &&
@@ -230,7 +241,7 @@ test_expect_success 'a new protected branch must follow the rules once one exist
 	(cd c && refused_push ../err origin master) &&
 	test_grep "push to .refs/heads/master. refused" err &&
 	(cd c && git push origin master~1:refs/heads/master 2>../err) &&
-	test_grep "remote: orch-hooks: .master.: 0 new commits" err &&
+	test_grep "remote: orch-hooks: .master.: 0 commits new to protected branches" err &&
 	git -C c rev-parse master~1 >expect &&
 	git -C srv.git rev-parse refs/heads/master >actual &&
 	test_cmp expect actual

@@ -47,7 +47,7 @@ transport_tests() {
 		 orch-hooks verdict set PASS "$name-ok" 2>/dev/null &&
 		 git merge -q --no-ff -m "Merge branch '\''$name-ok'\''" "$name-ok" &&
 		 git push --atomic "$url" main refs/notes/verdicts 2>../err) &&
-		test_grep "remote: orch-hooks: .main.: 2 new commits, the verdicts of 1 merge checked: accepted" err &&
+		test_grep "remote: orch-hooks: .main.: 2 commits new to protected branches, the verdicts of 1 merge checked: accepted" err &&
 		git -C c rev-parse main refs/notes/verdicts >expect &&
 		git -C "$SRV/srv.git" rev-parse main refs/notes/verdicts >actual &&
 		test_cmp expect actual
@@ -62,7 +62,7 @@ transport_tests() {
 		 git checkout -q main && orch-hooks verdict set PASS "$name-big" 2>/dev/null &&
 		 git merge -q --no-ff -m "Merge branch '\''$name-big'\''" "$name-big" &&
 		 git push --atomic "$url" main refs/notes/verdicts 2>../err) &&
-		test_grep "61 new commits, the verdicts of 1 merge checked: accepted" err &&
+		test_grep "61 commits new to protected branches, the verdicts of 1 merge checked: accepted" err &&
 		git -C c rev-parse main >expect && git -C "$SRV/srv.git" rev-parse main >actual &&
 		test_cmp expect actual
 	'

@@ -77,7 +77,7 @@ test_expect_success 'the whole history in one push to a new gated repository is 
 	git init -q --bare srv.git &&
 	orch-hooks install --server srv.git 2>/dev/null &&
 	(cd src && elapsed git push -q --atomic "file://$TRASH/srv.git" main refs/notes/verdicts 2>../err) &&
-	test_grep "remote: orch-hooks: .main.: $((MERGES * 6 + 1)) new commits, the verdicts of $MERGES merges checked: accepted" err &&
+	test_grep "remote: orch-hooks: .main.: $((MERGES * 6 + 1)) commits new to protected branches, the verdicts of $MERGES merges checked: accepted" err &&
 	say "push of $MERGES merges took $(cat seconds)s" &&
 	test $(cat seconds) -lt 20 &&
 	git -C src rev-parse main refs/notes/verdicts >expect &&
