@@ -23,7 +23,7 @@
 
 static const char *const local_hooks[] = { "pre-merge-commit", "prepare-commit-msg", "post-merge",
 					    "post-commit", NULL };
-static const char *const server_hooks[] = { NULL }; /* pre-receive: see the server issue */
+static const char *const server_hooks[] = { "pre-receive", NULL };
 
 #define CHAINED_SUFFIX ".orch-chained"
 #define FORCED_SUFFIX ".orig"
@@ -204,6 +204,48 @@ done:
 	return ret;
 }
 
+/*
+ * Notes never travel by default. Make a plain `git fetch` bring every remote's
+ * notes into remote-tracking notes refs (refs/notes/remotes/REMOTE/...),
+ * where `orch-hooks sync` merges them. A pattern, because fetching an exact
+ * ref the remote does not have yet would make every `git fetch` fail. What a
+ * plain `git push` pushes stays as it was: remote.*.push is not touched.
+ */
+static int configure_notes_fetch(git_repository *repo)
+{
+	git_strarray remotes = { NULL, 0 };
+	size_t i, j;
+	int ret = 0;
+
+	if (git_remote_list(&remotes, repo) < 0)
+		return orch_git_error("cannot list the remotes");
+	for (i = 0; i < remotes.count && !ret; i++) {
+		git_strarray specs = { NULL, 0 };
+		git_remote *remote = NULL;
+		char *spec = xasprintf("+refs/notes/*:refs/notes/remotes/%s/*", remotes.strings[i]);
+		int have = 0;
+
+		if (git_remote_lookup(&remote, repo, remotes.strings[i]) < 0 ||
+		    git_remote_get_fetch_refspecs(&specs, remote) < 0) {
+			ret = orch_git_error("cannot read remote '%s'", remotes.strings[i]);
+		} else {
+			for (j = 0; j < specs.count; j++)
+				have |= !strcmp(specs.strings[j], spec);
+			if (!have && git_remote_add_fetch(repo, remotes.strings[i], spec) < 0)
+				ret = orch_git_error("cannot configure remote '%s'", remotes.strings[i]);
+			else if (!have)
+				orch_say("'git fetch %s' now also fetches its verdicts (into refs/notes/remotes/%s/); "
+					 "share yours with 'orch-hooks sync %s'",
+					 remotes.strings[i], remotes.strings[i], remotes.strings[i]);
+		}
+		git_strarray_dispose(&specs);
+		git_remote_free(remote);
+		free(spec);
+	}
+	git_strarray_dispose(&remotes);
+	return ret;
+}
+
 struct plan {
 	const char *name;
 	char *src, *dst;
@@ -296,6 +338,8 @@ static int install(const char *path, enum mode mode, int server)
 		changed++;
 	}
 	if (write_default_policy(common, &wrote_policy) < 0)
+		goto done;
+	if (!server && !git_repository_is_bare(repo) && configure_notes_fetch(repo) < 0)
 		goto done;
 	if (!changed)
 		orch_say("already installed in '%s': nothing to do", dir);

@@ -21,6 +21,7 @@ extern const struct orch_cmd orch_cmd_land;
 extern const struct orch_cmd orch_cmd_status;
 extern const struct orch_cmd orch_cmd_log;
 extern const struct orch_cmd orch_cmd_review;
+extern const struct orch_cmd orch_cmd_sync;
 
 /* "usage: orch-hooks <usage>" on stderr; returns 2. */
 int orch_usage(const struct orch_cmd *cmd);

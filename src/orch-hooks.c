@@ -18,6 +18,7 @@ static const struct orch_cmd *const commands[] = {
 	&orch_cmd_status,
 	&orch_cmd_log,
 	&orch_cmd_review,
+	&orch_cmd_sync,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

@@ -1,0 +1,78 @@
+/*
+ * pre-receive: the server gate of a shared bare repository. git runs it once
+ * per push, with one "<old> <new> <ref>" line per ref on stdin, before any
+ * ref moves and while the pushed objects are still in quarantine. A non-zero
+ * exit rejects the whole push. The local skip switch does not apply here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "hook.h"
+#include "hook-repo.h"
+#include "receive-lines.h"
+#include "server-gate.h"
+#include "strbuf.h"
+
+/* All of stdin: the order of the lines is the client's, so decide only after the last. */
+static int read_stdin(struct strbuf *sb)
+{
+	char buf[65536];
+	ssize_t n;
+
+	for (;;) {
+		n = read(0, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return orch_error("cannot read the pushed refs from stdin: %s", strerror(errno));
+		if (n == 0)
+			return 0;
+		strbuf_add(sb, buf, (size_t)n);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct orch_ref_updates updates = ORCH_REF_UPDATES_INIT;
+	struct strbuf input = STRBUF_INIT;
+	struct orch_hook_ctx ctx;
+	char *err = NULL;
+	int rc = 1, opened = 0;
+
+	if (read_stdin(&input) < 0)
+		goto refuse;
+	rc = orch_hook_run_chained(argv[0], "pre-receive", argc, argv, strbuf_str(&input), input.len);
+	if (rc)
+		goto done;
+	rc = 1;
+	if (orch_ref_updates_parse(&updates, strbuf_str(&input), input.len, &err) < 0) {
+		orch_error("cannot read what git says is pushed (%s)", err);
+		goto refuse;
+	}
+	opened = 1;
+	if (orch_hook_ctx_open(&ctx) < 0)
+		goto refuse;
+	/* A whole-history push reads every commit once: caching them all buys nothing. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(32 * 1024 * 1024));
+	rc = orch_server_gate_check(ctx.repo, &ctx.policy, &updates);
+	if (rc >= 0)
+		goto done;
+refuse:
+	/* Fail closed: a gate that cannot decide says no. */
+	orch_error("push refused: the server gate cannot decide; tell the repository's administrator");
+	orch_say("the whole push was refused: no ref on the server changed");
+	rc = 1;
+done:
+	if (opened)
+		orch_hook_ctx_release(&ctx);
+	free(err);
+	orch_ref_updates_release(&updates);
+	strbuf_release(&input);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,145 @@
+/*
+ * orch-hooks sync [REMOTE]: share verdicts. Fetches the remote's notes into
+ * a remote-tracking notes ref, merges them into ours with git's "union"
+ * strategy (a note then holds the records of both sides, and the one rule
+ * of note.h judges them: newest Date decides, a tie with a FAIL fails), and
+ * pushes the result, which fast-forwards the remote's notes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "cmd.h"
+#include "error.h"
+#include "policy.h"
+#include "repo.h"
+#include "run.h"
+#include "strbuf.h"
+
+/* Runs git with argv in dir; on failure says what failed with git's last lines. */
+static int run_git(const char *dir, const char *const *argv, struct strbuf *out)
+{
+	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	char why[300];
+	int r;
+
+	o.argv = argv;
+	o.cwd = dir;
+	r = orch_run(&o, &res);
+	if (r < 0) {
+		orch_run_describe(&res, o.timeout_ms, why, sizeof(why));
+		orch_error("'%s %s' failed (%s)", argv[0], argv[1], why);
+		if (res.output.len)
+			fprintf(stderr, "%s\n", orch_run_tail(&res, 10));
+	} else if (out) {
+		strbuf_add(out, strbuf_str(&res.output), res.output.len);
+	}
+	orch_run_result_release(&res);
+	return r;
+}
+
+/* The remote-tracking ref of a notes ref: refs/notes/remotes/REMOTE/NAME. */
+static char *notes_tracking_ref(const char *remote, const char *notes_ref)
+{
+	return xasprintf("refs/notes/remotes/%s/%s", remote, notes_ref + strlen("refs/notes/"));
+}
+
+static int sync_notes(const char *remote_name)
+{
+	struct orch_policy policy;
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	git_reference *local = NULL;
+	struct strbuf listed = STRBUF_INIT;
+	char *common = NULL, *tracking = NULL, *fetch_spec = NULL, *push_spec = NULL;
+	const char *dir;
+	int ret = 128, has_local;
+
+	orch_policy_init(&policy);
+	if (orch_repo_open_path(&repo, NULL) < 0)
+		goto done;
+	common = orch_repo_commondir(repo);
+	if (orch_policy_load(&policy, common) < 0)
+		goto done;
+	if (git_remote_lookup(&remote, repo, remote_name) < 0) {
+		orch_error("there is no remote '%s' here; name one of 'git remote'", remote_name);
+		goto done;
+	}
+	dir = git_repository_workdir(repo) ? git_repository_workdir(repo) : git_repository_path(repo);
+	tracking = notes_tracking_ref(remote_name, policy.notes_ref);
+
+	/* Fetching a ref the remote lacks is an error to git: ask first. */
+	{
+		const char *argv[] = { "git", "ls-remote", remote_name, policy.notes_ref, NULL };
+
+		if (run_git(dir, argv, &listed) < 0)
+			goto done;
+	}
+	if (listed.len) {
+		const char *fetch[] = { "git", "fetch", "--quiet", remote_name, NULL, NULL };
+		const char *merge[] = { "git", "notes", NULL, "merge", "--strategy=union", "--quiet",
+					tracking, NULL };
+		char *ref_opt = xasprintf("--ref=%s", policy.notes_ref);
+		int r;
+
+		fetch_spec = xasprintf("+%s:%s", policy.notes_ref, tracking);
+		fetch[4] = fetch_spec;
+		merge[2] = ref_opt;
+		r = run_git(dir, fetch, NULL);
+		if (r == 0)
+			r = run_git(dir, merge, NULL);
+		free(ref_opt);
+		if (r < 0)
+			goto done;
+		orch_say("merged the verdicts of '%s' into %s", remote_name, policy.notes_ref);
+	} else {
+		orch_say("'%s' has no verdicts yet", remote_name);
+	}
+
+	has_local = git_reference_lookup(&local, repo, policy.notes_ref) == 0;
+	if (has_local) {
+		const char *push[] = { "git", "push", "--quiet", remote_name, NULL, NULL };
+
+		/* No '+': the merged notes contain the remote's, so this fast-forwards. */
+		push_spec = xasprintf("%s:%s", policy.notes_ref, policy.notes_ref);
+		push[4] = push_spec;
+		if (run_git(dir, push, NULL) < 0) {
+			orch_say("someone pushed verdicts meanwhile: run 'orch-hooks sync %s' again",
+				 remote_name);
+			goto done;
+		}
+		orch_say("pushed %s to '%s'", policy.notes_ref, remote_name);
+	} else {
+		orch_say("no verdicts here to push");
+	}
+	ret = 0;
+done:
+	strbuf_release(&listed);
+	free(common);
+	free(tracking);
+	free(fetch_spec);
+	free(push_spec);
+	git_reference_free(local);
+	git_remote_free(remote);
+	git_repository_free(repo);
+	orch_policy_release(&policy);
+	return ret;
+}
+
+static int cmd_sync(int argc, char **argv)
+{
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+		return orch_usage(&orch_cmd_sync);
+	return sync_notes(argc == 2 ? argv[1] : "origin");
+}
+
+const struct orch_cmd orch_cmd_sync = {
+	"sync", "sync [REMOTE]",
+	"share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result",
+	cmd_sync,
+};

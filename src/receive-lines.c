@@ -1,0 +1,121 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "receive-lines.h"
+#include "strbuf.h"
+
+void orch_ref_updates_release(struct orch_ref_updates *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nr; i++)
+		free(u->items[i].ref);
+	free(u->items);
+	memset(u, 0, sizeof(*u));
+}
+
+int orch_ref_update_is_create(const struct orch_ref_update *u)
+{
+	return git_oid_is_zero(&u->old_oid);
+}
+
+int orch_ref_update_is_delete(const struct orch_ref_update *u)
+{
+	return git_oid_is_zero(&u->new_oid);
+}
+
+/* Lowercase hex only: that is what git writes, and anything else is not from git. */
+static int parse_oid(const char *p, size_t n, git_oid *out)
+{
+	size_t i;
+
+	if (n != GIT_OID_HEXSZ)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return -1;
+	return git_oid_fromstrn(out, p, n);
+}
+
+/* A ref name as git's receive-pack hands it over: under refs/ (or HEAD), printable, no spaces. */
+static int valid_ref(const char *p, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int parse_line(struct orch_ref_updates *out, const char *p, size_t n, char **err)
+{
+	const char *sp1 = memchr(p, ' ', n), *sp2;
+	struct orch_ref_update *u;
+	git_oid old_oid, new_oid;
+
+	if (!sp1) {
+		*err = xstrdup("want '<old> <new> <ref>'");
+		return -1;
+	}
+	sp2 = memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - p));
+	if (!sp2) {
+		*err = xstrdup("want '<old> <new> <ref>'");
+		return -1;
+	}
+	if (parse_oid(p, (size_t)(sp1 - p), &old_oid) < 0 ||
+	    parse_oid(sp1 + 1, (size_t)(sp2 - sp1 - 1), &new_oid) < 0) {
+		*err = xstrdup("an object id is not 40 lowercase hex digits");
+		return -1;
+	}
+	if (!valid_ref(sp2 + 1, n - (size_t)(sp2 + 1 - p))) {
+		*err = xstrdup("the ref name is empty or holds spaces or control characters");
+		return -1;
+	}
+	if (git_oid_is_zero(&old_oid) && git_oid_is_zero(&new_oid)) {
+		*err = xstrdup("both object ids are zero");
+		return -1;
+	}
+	if (out->nr == out->alloc) {
+		out->alloc = out->alloc ? 2 * out->alloc : 8;
+		out->items = xrealloc(out->items, out->alloc * sizeof(*out->items));
+	}
+	u = &out->items[out->nr++];
+	git_oid_cpy(&u->old_oid, &old_oid);
+	git_oid_cpy(&u->new_oid, &new_oid);
+	u->ref = xstrndup(sp2 + 1, n - (size_t)(sp2 + 1 - p));
+	return 0;
+}
+
+int orch_ref_updates_parse(struct orch_ref_updates *out, const char *text, size_t len, char **err)
+{
+	const char *p = text, *end = text + len;
+	size_t lineno = 0;
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *why = NULL;
+
+		lineno++;
+		if (memchr(p, '\0', n)) {
+			why = xstrdup("a NUL byte");
+		} else if (!n) {
+			why = xstrdup("an empty line");
+		} else if (parse_line(out, p, n, &why) == 0) {
+			p += n + (nl != NULL);
+			continue;
+		}
+		*err = xasprintf("line %zu: %s", lineno, why);
+		free(why);
+		orch_ref_updates_release(out);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+#ifndef ORCH_RECEIVE_LINES_H
+#define ORCH_RECEIVE_LINES_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+/*
+ * What git feeds pre-receive on stdin: one "<old> <new> <ref>" line per
+ * pushed ref, 40 zeros for "did not exist" (create) and "will not exist"
+ * (delete). Pure parsing, so it can be tested without a repository.
+ */
+struct orch_ref_update {
+	git_oid old_oid;
+	git_oid new_oid;
+	char *ref;
+};
+
+struct orch_ref_updates {
+	struct orch_ref_update *items;
+	size_t nr, alloc;
+};
+
+#define ORCH_REF_UPDATES_INIT { NULL, 0, 0 }
+
+/*
+ * Parses every line of `text` (an empty last line is fine). On a malformed
+ * line, writes "line N: problem" into *err (caller frees), leaves `out`
+ * empty and returns -1.
+ */
+int orch_ref_updates_parse(struct orch_ref_updates *out, const char *text, size_t len, char **err);
+void orch_ref_updates_release(struct orch_ref_updates *u);
+
+int orch_ref_update_is_create(const struct orch_ref_update *u);
+int orch_ref_update_is_delete(const struct orch_ref_update *u);
+
+#endif

@@ -1,0 +1,636 @@
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "merge-gate.h"
+#include "note.h"
+#include "notes-index.h"
+#include "oidset.h"
+#include "repo.h"
+#include "run.h"
+#include "server-gate.h"
+#include "strbuf.h"
+#include "verdict.h"
+
+struct gate {
+	git_repository *repo;
+	const struct orch_policy *policy;
+	/* The notes as they will be after the push: pushed, else the server's. */
+	git_commit *notes_commit;
+	struct orch_notes_index notes;
+	int pushes_notes;	/* the push updates the notes ref */
+	/*
+	 * The tips of the protected branches before the push: what they reach
+	 * passed the gate. Other refs prove nothing (anything goes on them), so
+	 * work pushed to a feature branch first is checked when it lands.
+	 */
+	git_oid *gated;
+	size_t nr_gated;
+	int refused;
+};
+
+/* The offences of one ref: a header the first time, at most a screenful listed. */
+struct offences {
+	const char *ref;
+	size_t nr;
+	size_t unreviewed;	/* merges refused for their verdicts */
+};
+
+static int is_branch(const char *ref)
+{
+	return !strncmp(ref, "refs/heads/", 11);
+}
+
+static const char *branch_name(const char *ref)
+{
+	return is_branch(ref) ? ref + 11 : ref;
+}
+
+/* Counts an offence; returns 1 when it should be printed in full. */
+static int offence(struct gate *g, struct offences *o)
+{
+	if (!o->nr++)
+		orch_error("push to '%s' refused", o->ref);
+	g->refused = 1;
+	return o->nr <= ORCH_SERVER_MAX_LISTED;
+}
+
+static void ORCH_PRINTF(3, 4) refuse(struct gate *g, struct offences *o, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (!offence(g, o))
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	orch_say("  %s", strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+static void summarize(const struct offences *o)
+{
+	if (o->nr > ORCH_SERVER_MAX_LISTED)
+		orch_say("  ... and %zu more", o->nr - ORCH_SERVER_MAX_LISTED);
+}
+
+/* ---- what the repository has before the push ------------------------- */
+
+static int read_gated_tips(struct gate *g)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	size_t alloc = 0;
+	int err;
+
+	if (git_reference_iterator_new(&it, g->repo) < 0)
+		return orch_git_error("cannot list the refs of the repository");
+	while ((err = git_reference_next(&ref, it)) == 0) {
+		git_object *obj = NULL;
+
+		/* Symbolic refs (HEAD) point at refs we see anyway. */
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+		    is_branch(git_reference_name(ref)) &&
+		    orch_patterns_match(&g->policy->protected, git_reference_name(ref)) &&
+		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+			if (g->nr_gated == alloc) {
+				alloc = alloc ? 2 * alloc : 16;
+				g->gated = xrealloc(g->gated, alloc * sizeof(*g->gated));
+			}
+			git_oid_cpy(&g->gated[g->nr_gated++], git_object_id(obj));
+		}
+		git_object_free(obj);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (err != GIT_ITEROVER)
+		return orch_git_error("cannot list the refs of the repository");
+	return 0;
+}
+
+/* ---- the notes ref ----------------------------------------------------- */
+
+static int check_notes_update(struct gate *g, const struct orch_ref_update *u)
+{
+	struct offences o = { u->ref, 0, 0 };
+	git_commit *c = NULL;
+	int r;
+
+	if (orch_ref_update_is_delete(u)) {
+		refuse(g, &o, "deleting the verdict notes is refused: they are the audit trail of every review");
+		return 0;
+	}
+	if (git_commit_lookup(&c, g->repo, &u->new_oid) < 0) {
+		refuse(g, &o, "%s is not a notes commit", git_oid_tostr_s(&u->new_oid));
+		return 0;
+	}
+	if (!orch_ref_update_is_create(u)) {
+		r = git_graph_descendant_of(g->repo, &u->new_oid, &u->old_oid);
+		if (r < 0) {
+			git_commit_free(c);
+			return orch_git_error("cannot compare the pushed notes with the server's");
+		}
+		if (!r) {
+			refuse(g, &o, "the pushed notes %s do not contain the server's notes %s: that would "
+			       "drop recorded verdicts, and the notes may only grow",
+			       orch_short_oid(&u->new_oid), orch_short_oid(&u->old_oid));
+			orch_say("  merge the server's verdicts into yours and push again: orch-hooks sync");
+			git_commit_free(c);
+			return 0;
+		}
+	}
+	g->notes_commit = c;
+	g->pushes_notes = 1;
+	return 0;
+}
+
+static int read_notes(struct gate *g, const struct orch_ref_updates *updates)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	size_t i;
+	int err;
+
+	for (i = 0; i < updates->nr; i++)
+		if (!strcmp(updates->items[i].ref, g->policy->notes_ref) &&
+		    check_notes_update(g, &updates->items[i]) < 0)
+			return -1;
+	if (!g->notes_commit) {
+		/* Not pushed (or refused): the server's own notes decide. */
+		err = git_reference_lookup(&ref, g->repo, g->policy->notes_ref);
+		if (err < 0 && err != GIT_ENOTFOUND)
+			return orch_git_error("cannot read the notes ref '%s'", g->policy->notes_ref);
+		if (err == 0 && git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0) {
+			git_reference_free(ref);
+			return orch_git_error("cannot read the notes ref '%s'", g->policy->notes_ref);
+		}
+		g->notes_commit = (git_commit *)obj;
+		git_reference_free(ref);
+	}
+	return orch_notes_index_load(&g->notes, g->repo, g->notes_commit);
+}
+
+/* ---- judging a merged tip ----------------------------------------------- */
+
+static void judge_text(struct gate *g, const git_commit *c, struct orch_judgement_result *out,
+		       int *found)
+{
+	char hex[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
+	char *text = NULL;
+	size_t len;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = orch_notes_index_text(&g->notes, g->repo, git_commit_id(c), &text, &len);
+	*found = r != 0;
+	if (r < 0) {
+		out->kind = ORCH_JUDGE_UNREADABLE;
+		out->detail = xstrdup(orch_git_error_text());
+		return;
+	}
+	if (r == 0) {
+		out->kind = ORCH_JUDGE_NONE;
+		return;
+	}
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+	git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(c));
+	/* The one rule every gate uses: newest Date decides, a tie with a FAIL fails. */
+	orch_note_judge(text, len, hex, tree, out);
+	free(text);
+}
+
+/*
+ * No note on the tip: was an earlier commit of its line reviewed? Then the
+ * person hears "stale". Only done for listed refusals, so it costs nothing
+ * on a push that passes.
+ */
+static void look_for_stale(struct gate *g, const git_commit *tip, struct orch_judgement_result *out)
+{
+	git_commit *c = NULL, *parent = NULL;
+	int depth, found;
+
+	if (git_commit_dup(&c, (git_commit *)tip) < 0)
+		return;
+	for (depth = 0; depth < ORCH_STALE_SEARCH_DEPTH; depth++) {
+		struct orch_judgement_result older;
+
+		if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0)
+			break;
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+		if (!orch_notes_index_find(&g->notes, git_commit_id(c)))
+			continue;
+		judge_text(g, c, &older, &found);
+		out->kind = ORCH_JUDGE_STALE;
+		free(out->detail);
+		out->detail = xasprintf("the %s verdict is for the earlier commit %s",
+					orch_judgement_name(older.kind), orch_short_oid(git_commit_id(c)));
+		orch_judgement_result_release(&older);
+		break;
+	}
+	git_commit_free(c);
+}
+
+/* The branch a merged tip came from, where known: a server branch at it, or the merge message. */
+static char *merged_name(struct gate *g, const git_commit *merge, const git_oid *tip)
+{
+	static const char *const prefixes[] = { "Merge branch '", "Merge remote-tracking branch '", NULL };
+	const char *msg = git_commit_message(merge);
+	char *name = orch_branches_at(g->repo, tip);
+	size_t i;
+
+	if (name || git_commit_parentcount(merge) != 2 || !msg)
+		return name;
+	for (i = 0; prefixes[i]; i++) {
+		size_t n = strlen(prefixes[i]);
+		const char *end;
+
+		if (strncmp(msg, prefixes[i], n))
+			continue;
+		end = strchr(msg + n, '\'');
+		if (end && end > msg + n && !memchr(msg + n, '\n', (size_t)(end - msg - n)))
+			return xstrndup(msg + n, (size_t)(end - msg - n));
+	}
+	return NULL;
+}
+
+static const char *fix_hint(enum orch_judgement k)
+{
+	switch (k) {
+	case ORCH_JUDGE_FAIL:
+		return "fix the branch, then review its new tip";
+	case ORCH_JUDGE_STALE:
+		return "the branch moved after its review; review the tip that was merged";
+	default:
+		return "review it";
+	}
+}
+
+/*
+ * A feature branch that merged a protected branch back in has a merge whose
+ * parent passed the gate already: a commit of this branch's new first-parent
+ * chain (checked by the rules for that chain), or one a protected branch
+ * reached before the push (every commit outside `fresh`). That parent needs
+ * no verdict; the review of the feature's tip covers the merge. Not so for a
+ * merge on the branch's own chain: one that "merges" an old commit of the
+ * branch merges nothing and would let any change in unreviewed.
+ */
+static int already_gated(const struct orch_oidset *fresh, const struct orch_oidset *chain,
+			 const git_oid *merge, const git_oid *parent)
+{
+	if (orch_oidset_contains(chain, merge))
+		return 0;
+	return orch_oidset_contains(chain, parent) || !orch_oidset_contains(fresh, parent);
+}
+
+static int check_merge(struct gate *g, struct offences *o, const struct orch_oidset *fresh,
+		       const struct orch_oidset *chain, const git_oid *merge_id)
+{
+	git_commit *merge = NULL;
+	unsigned i, n;
+	int ret = -1;
+
+	if (git_commit_lookup(&merge, g->repo, merge_id) < 0)
+		return orch_git_error("cannot read commit %s", orch_short_oid(merge_id));
+	n = git_commit_parentcount(merge);
+	for (i = 1; i < n; i++) {
+		struct orch_judgement_result j;
+		char merge_hex[GIT_OID_HEXSZ + 1], tip_hex[GIT_OID_HEXSZ + 1];
+		git_commit *tip = NULL;
+		char *name, *quoted;
+		int found;
+
+		if (git_commit_parent(&tip, merge, i) < 0) {
+			orch_git_error("cannot read parent %u of merge %s", i + 1, orch_short_oid(merge_id));
+			goto done;
+		}
+		judge_text(g, tip, &j, &found);
+		if (j.kind == ORCH_JUDGE_PASS) {
+			orch_judgement_result_release(&j);
+			git_commit_free(tip);
+			continue;
+		}
+		if (already_gated(fresh, chain, merge_id, git_commit_id(tip))) {
+			orch_judgement_result_release(&j);
+			git_commit_free(tip);
+			continue;
+		}
+		o->unreviewed++;
+		if (offence(g, o)) {
+			if (j.kind == ORCH_JUDGE_NONE)
+				look_for_stale(g, tip, &j);
+			name = merged_name(g, merge, git_commit_id(tip));
+			git_oid_tostr(merge_hex, sizeof(merge_hex), merge_id);
+			git_oid_tostr(tip_hex, sizeof(tip_hex), git_commit_id(tip));
+			orch_say("  merge %s merges %s%s%s%s: %s%s%s", merge_hex,
+				 tip_hex, name ? " ('" : "", name ? name : "",
+				 name ? "')" : "", orch_judgement_name(j.kind), j.detail ? ": " : "",
+				 j.detail ? j.detail : "");
+			quoted = orch_shell_quote(tip_hex);
+			orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
+			free(quoted);
+			free(name);
+		}
+		orch_judgement_result_release(&j);
+		git_commit_free(tip);
+	}
+	ret = 0;
+done:
+	git_commit_free(merge);
+	return ret;
+}
+
+/* ---- a protected branch ------------------------------------------------- */
+
+/* Walks the commits the push brings to this branch: fresh gets them all, merges the merges. */
+static int walk_new_commits(struct gate *g, const git_oid *tip, struct orch_oidset *fresh,
+			    git_oid **merges, size_t *nr_merges)
+{
+	git_revwalk *walk = NULL;
+	size_t i, alloc = 0;
+	git_oid oid;
+	int err, ret = -1;
+
+	if (git_revwalk_new(&walk, g->repo) < 0 || git_revwalk_push(walk, tip) < 0) {
+		orch_git_error("cannot walk the history of %s", orch_short_oid(tip));
+		goto done;
+	}
+	for (i = 0; i < g->nr_gated; i++) {
+		if (git_revwalk_hide(walk, &g->gated[i]) < 0) {
+			orch_git_error("cannot walk the history of %s", orch_short_oid(&g->gated[i]));
+			goto done;
+		}
+	}
+	while ((err = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+
+		orch_oidset_add(fresh, &oid);
+		if (git_commit_lookup(&c, g->repo, &oid) < 0) {
+			orch_git_error("cannot read commit %s", orch_short_oid(&oid));
+			goto done;
+		}
+		if (git_commit_parentcount(c) > 1) {
+			if (*nr_merges == alloc) {
+				alloc = alloc ? 2 * alloc : 64;
+				*merges = xrealloc(*merges, alloc * sizeof(**merges));
+			}
+			git_oid_cpy(&(*merges)[(*nr_merges)++], &oid);
+		}
+		git_commit_free(c);
+	}
+	if (err != GIT_ITEROVER) {
+		orch_git_error("cannot walk the history of %s", orch_short_oid(tip));
+		goto done;
+	}
+	ret = 0;
+done:
+	git_revwalk_free(walk);
+	return ret;
+}
+
+/*
+ * Collects the new commits of the branch's first-parent chain into `chain`.
+ * Unless direct commits are allowed, work reaches a protected branch only
+ * through merges: every one of them must be a merge. The first push of a
+ * protected branch into a repository that has none is an import: the chain
+ * must be merges down to its first non-merge, which starts the history from
+ * before the gate.
+ */
+static int check_first_parents(struct gate *g, const struct orch_ref_update *u, struct offences *o,
+			       const struct orch_oidset *fresh, struct orch_oidset *chain)
+{
+	int import = orch_ref_update_is_create(u) && !g->nr_gated;
+	int strict = !g->policy->allow_direct;
+	git_oid oid;
+
+	git_oid_cpy(&oid, &u->new_oid);
+	while (orch_oidset_contains(fresh, &oid)) {
+		git_commit *c = NULL;
+
+		if (git_commit_lookup(&c, g->repo, &oid) < 0)
+			return orch_git_error("cannot read commit %s", orch_short_oid(&oid));
+		orch_oidset_add(chain, &oid);
+		if (strict && git_commit_parentcount(c) < 2) {
+			if (import)
+				strict = 0;
+			else
+				refuse(g, o, "commit %s (\"%s\") is not a merge: work reaches '%s' "
+				       "only through reviewed merges", git_oid_tostr_s(&oid),
+				       git_commit_summary(c) ? git_commit_summary(c) : "",
+				       branch_name(u->ref));
+		}
+		if (git_commit_parentcount(c) == 0) {
+			git_commit_free(c);
+			break;
+		}
+		git_oid_cpy(&oid, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+	}
+	return 0;
+}
+
+static int check_branch(struct gate *g, const struct orch_ref_update *u)
+{
+	struct offences o = { u->ref, 0, 0 };
+	struct orch_oidset fresh = ORCH_OIDSET_INIT, chain = ORCH_OIDSET_INIT;
+	git_oid *merges = NULL;
+	size_t nr_merges = 0, i, direct;
+	git_object *obj = NULL;
+	int r, ret = -1;
+
+	if (orch_ref_update_is_delete(u)) {
+		refuse(g, &o, "deleting protected branch '%s' is refused", branch_name(u->ref));
+		ret = 0;
+		goto done;
+	}
+	if (git_object_lookup(&obj, g->repo, &u->new_oid, GIT_OBJECT_COMMIT) < 0) {
+		refuse(g, &o, "%s is not a commit", git_oid_tostr_s(&u->new_oid));
+		ret = 0;
+		goto done;
+	}
+	if (!orch_ref_update_is_create(u)) {
+		r = git_graph_descendant_of(g->repo, &u->new_oid, &u->old_oid);
+		if (r < 0) {
+			orch_git_error("cannot compare %s with the branch", orch_short_oid(&u->new_oid));
+			goto done;
+		}
+		if (!r) {
+			refuse(g, &o, "%s does not contain the branch's tip %s: a force push would drop "
+			       "commits from protected branch '%s'", orch_short_oid(&u->new_oid),
+			       orch_short_oid(&u->old_oid), branch_name(u->ref));
+			orch_say("  fetch, merge your work on top of it, and push again");
+			ret = 0;
+			goto done;
+		}
+	}
+	if (walk_new_commits(g, &u->new_oid, &fresh, &merges, &nr_merges) < 0)
+		goto done;
+	if (check_first_parents(g, u, &o, &fresh, &chain) < 0)
+		goto done;
+	direct = o.nr;
+	for (i = 0; i < nr_merges; i++)
+		if (check_merge(g, &o, &fresh, &chain, &merges[i]) < 0)
+			goto done;
+	summarize(&o);
+	if (!o.nr)
+		orch_say("'%s': %zu commit%s new to protected branches, the verdicts of %zu merge%s "
+			 "checked: accepted",
+			 branch_name(u->ref), fresh.nr, fresh.nr == 1 ? "" : "s", nr_merges,
+			 nr_merges == 1 ? "" : "s");
+	if (direct)
+		orch_say("  put direct commits on a branch, have it reviewed, and merge it with "
+			 "git merge --no-ff");
+	if (o.unreviewed) {
+		orch_say("  then push the verdicts with the branch, in one atomic push:");
+		orch_say("    git push --atomic origin %s %s", branch_name(u->ref), g->policy->notes_ref);
+		if (!g->pushes_notes)
+			orch_say("  (this push did not carry %s, so the server has only the verdicts it "
+				 "had before)", g->policy->notes_ref);
+	}
+	ret = 0;
+done:
+	git_object_free(obj);
+	free(merges);
+	orch_oidset_release(&fresh);
+	orch_oidset_release(&chain);
+	return ret;
+}
+
+/* ---- [server] test_command ---------------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static int run_tests(struct gate *g, const struct orch_ref_update *u)
+{
+	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	git_checkout_options co;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_index *index = NULL;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/orch-hooks-server-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	char *env[5] = { NULL };
+	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1], why[300];
+	int made = 0, ret = -1;
+
+	memset(&res, 0, sizeof(res));
+	if (!mkdtemp(dir)) {
+		orch_error("cannot make a directory to test '%s' in: %s", u->ref, strerror(errno));
+		goto done;
+	}
+	made = 1;
+	/* A private index, so nothing is written into the bare repository. */
+	if (git_commit_lookup(&c, g->repo, &u->new_oid) < 0 || git_commit_tree(&tree, c) < 0 ||
+	    git_index_new(&index) < 0 || git_index_read_tree(index, tree) < 0) {
+		orch_git_error("cannot read the tree of %s", orch_short_oid(&u->new_oid));
+		goto done;
+	}
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+	co.target_directory = dir;
+	if (git_checkout_index(g->repo, index, &co) < 0) {
+		orch_git_error("cannot check out %s to test it", orch_short_oid(&u->new_oid));
+		goto done;
+	}
+	env[0] = xasprintf("ORCH_REF=%s", u->ref);
+	env[1] = xasprintf("ORCH_OLD=%s", git_oid_tostr(old_hex, sizeof(old_hex), &u->old_oid));
+	env[2] = xasprintf("ORCH_NEW=%s", git_oid_tostr(new_hex, sizeof(new_hex), &u->new_oid));
+	env[3] = xasprintf("ORCH_BRANCH=%s", branch_name(u->ref));
+	o.shell_command = g->policy->server_test_command;
+	o.env = (const char *const *)env;
+	o.scrub_git_env = 1;
+	o.cwd = dir;
+	o.timeout_ms = g->policy->server_test_timeout * 1000u;
+	orch_say("testing '%s' at %s: %s", branch_name(u->ref), orch_short_oid(&u->new_oid),
+		 g->policy->server_test_command);
+	if (orch_run(&o, &res) == 0) {
+		orch_say("tests passed on '%s' (%.1fs)", branch_name(u->ref), res.seconds);
+		ret = 0;
+		goto done;
+	}
+	orch_run_describe(&res, o.timeout_ms, why, sizeof(why));
+	orch_error("push to '%s' refused: the server's tests failed on %s (%s)", u->ref,
+		   orch_short_oid(&u->new_oid), why);
+	if (res.output.len) {
+		const char *p = orch_run_tail(&res, 20);
+
+		orch_say("  last lines of its output:");
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			orch_say("  | %.*s", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+	orch_say("  fix the tests on a branch, have it reviewed, merge it and push again");
+	g->refused = 1;
+	ret = 0;
+done:
+	if (made)
+		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	orch_run_result_release(&res);
+	for (made = 0; made < 4; made++)
+		free(env[made]);
+	git_index_free(index);
+	git_tree_free(tree);
+	git_commit_free(c);
+	free(dir);
+	return ret;
+}
+
+/* ---- the whole push ------------------------------------------------------ */
+
+static int protected_update(const struct gate *g, const struct orch_ref_update *u)
+{
+	return is_branch(u->ref) && orch_patterns_match(&g->policy->protected, u->ref);
+}
+
+int orch_server_gate_check(git_repository *repo, const struct orch_policy *policy,
+			   const struct orch_ref_updates *updates)
+{
+	struct gate g;
+	size_t i;
+	int ret = -1;
+
+	memset(&g, 0, sizeof(g));
+	g.repo = repo;
+	g.policy = policy;
+	if (read_gated_tips(&g) < 0 || read_notes(&g, updates) < 0)
+		goto done;
+	for (i = 0; i < updates->nr; i++)
+		if (protected_update(&g, &updates->items[i]) && check_branch(&g, &updates->items[i]) < 0)
+			goto done;
+	/* Tests are slow: only for a push the verdicts let through. */
+	if (!g.refused && *policy->server_test_command) {
+		for (i = 0; i < updates->nr && !g.refused; i++) {
+			const struct orch_ref_update *u = &updates->items[i];
+
+			if (protected_update(&g, u) && !orch_ref_update_is_delete(u) && run_tests(&g, u) < 0)
+				goto done;
+		}
+	}
+	ret = g.refused;
+done:
+	if (ret == 1)
+		orch_say("the whole push was refused: no ref on the server changed");
+	orch_notes_index_release(&g.notes);
+	git_commit_free(g.notes_commit);
+	free(g.gated);
+	return ret;
+}

@@ -1,0 +1,36 @@
+#ifndef ORCH_SERVER_GATE_H
+#define ORCH_SERVER_GATE_H
+
+#include <git2.h>
+
+#include "policy.h"
+#include "receive-lines.h"
+
+/*
+ * The server gate (pre-receive of the shared bare repository). For every
+ * protected branch the push updates:
+ *  - deleting it, or moving it to a commit that does not contain its old tip,
+ *    is refused;
+ *  - the new commits are those reachable from the new tip and from no
+ *    protected branch (work parked on other refs is checked when it lands);
+ *    every merge among them needs a valid PASS verdict on each non-first
+ *    parent (off the branch's own chain, a parent that passed the gate
+ *    already, as when a feature branch merged main back in, needs none);
+ *  - unless [server] allow_direct, every new commit on the branch's
+ *    first-parent chain must be such a merge. The first push of a protected
+ *    branch into a repository that has none yet is an import: its chain may
+ *    end in the history from before the gate (see doc/server.md).
+ * Verdicts are read from the notes as they will be after the push; the notes
+ * ref may only fast-forward. Then [server] test_command, if set, runs on a
+ * checkout of each new tip.
+ *
+ * Returns 0 to accept the whole push, 1 when it is refused (every reason
+ * printed), -1 when the gate cannot decide (printed; refuse too).
+ */
+int orch_server_gate_check(git_repository *repo, const struct orch_policy *policy,
+			   const struct orch_ref_updates *updates);
+
+/* How many offending commits a refusal lists per ref before summing up the rest. */
+#define ORCH_SERVER_MAX_LISTED 20
+
+#endif
