@@ -15,6 +15,7 @@
 #include "repo.h"
 #include "run.h"
 #include "server-gate.h"
+#include "sign.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -262,9 +263,25 @@ static char *merged_name(struct gate *g, const git_commit *merge, const git_oid 
 	return NULL;
 }
 
+/* [server] require_signed: a PASS counts only with a signature the policy trusts. */
+static void require_signature(struct gate *g, struct orch_judgement_result *j)
+{
+	struct orch_sig_check sc;
+
+	orch_sign_check_policy(g->policy, &j->record, &sc);
+	if (sc.status != ORCH_SIG_GOOD) {
+		j->kind = ORCH_JUDGE_UNTRUSTED;
+		free(j->detail);
+		j->detail = xasprintf("%s: %s", orch_sig_status_name(sc.status), sc.detail);
+	}
+	orch_sig_check_release(&sc);
+}
+
 static const char *fix_hint(enum orch_judgement k)
 {
 	switch (k) {
+	case ORCH_JUDGE_UNTRUSTED:
+		return "have an allowed reviewer sign a verdict for it";
 	case ORCH_JUDGE_FAIL:
 		return "fix the branch, then review its new tip";
 	case ORCH_JUDGE_STALE:
@@ -313,6 +330,8 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 			goto done;
 		}
 		judge_text(g, tip, &j, &found);
+		if (j.kind == ORCH_JUDGE_PASS && g->policy->server_require_signed)
+			require_signature(g, &j);
 		if (j.kind == ORCH_JUDGE_PASS) {
 			orch_judgement_result_release(&j);
 			git_commit_free(tip);
