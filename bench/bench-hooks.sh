@@ -18,6 +18,7 @@ orch-hooks install >/dev/null 2>&1
 printf '[branches]\nprotected = main\n[test]\ncommand = true\n' >.git/orch-hooks.ini
 orch-hooks verdict set PASS feat >/dev/null 2>&1
 mkdir -p ../hooks-orch ../hooks-true ../hooks-shell ../hooks-none
+cp .git/hooks/orch-hooks-gate ../hooks-orch/
 for h in $hooks; do
 	[ -f ".git/hooks/$h" ] && cp ".git/hooks/$h" ../hooks-orch/
 	printf '#!/bin/sh\nexit 0\n' >"../hooks-true/$h" && chmod +x "../hooks-true/$h"

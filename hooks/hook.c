@@ -14,39 +14,6 @@
 #include "run.h"
 #include "strbuf.h"
 
-__attribute__((used)) const char orch_hook_marker[] = ORCH_HOOK_MARKER;
-
-char *orch_hook_git_dir(void)
-{
-	const char *env = getenv("GIT_DIR");
-	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
-	char *dir;
-
-	if (env && *env)
-		return xstrdup(env);
-	if (stat(".git", &st) == 0 && S_ISDIR(st.st_mode))
-		return xstrdup(".git");
-	/* A ".git" file ("gitdir: <path>"), as in submodules. */
-	if (strbuf_read_file(&sb, ".git", 4096) == 0 && !strncmp(strbuf_str(&sb), "gitdir: ", 8)) {
-		strbuf_rtrim(&sb);
-		dir = xstrdup(sb.buf + 8);
-		strbuf_release(&sb);
-		return dir;
-	}
-	strbuf_release(&sb);
-	return xstrdup(".git");
-}
-
-int orch_hook_git_file_exists(const char *gitdir, const char *name)
-{
-	char *path = xasprintf("%s/%s", gitdir, name);
-	int r = access(path, F_OK) == 0;
-
-	free(path);
-	return r;
-}
-
 static char *hooks_dir(const char *argv0)
 {
 	const char *slash = strrchr(argv0, '/');

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "gate-lock.h"
 #include "hook.h"
+#include "hooks.h"
 #include "hook-repo.h"
 #include "merge-marker.h"
 #include "repo.h"
@@ -36,7 +37,7 @@ static int first_parent(git_repository *repo, git_oid *out, unsigned *parents)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int orch_hook_post_commit(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
 	struct orch_landed l;

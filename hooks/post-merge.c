@@ -17,6 +17,7 @@
 #include "error.h"
 #include "gate-lock.h"
 #include "hook.h"
+#include "hooks.h"
 #include "hook-repo.h"
 #include "merge-gate.h"
 #include "merge-marker.h"
@@ -147,7 +148,7 @@ static int cannot_decide(struct orch_hook_ctx *ctx)
 	return r;
 }
 
-int main(int argc, char **argv)
+int orch_hook_post_merge(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
 	struct orch_landed l;

@@ -7,14 +7,53 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "hook.h"
+#include "hooks.h"
 #include "hook-repo.h"
 #include "merge-gate.h"
+#include "strbuf.h"
 
-int main(int argc, char **argv)
+/*
+ * Leaves prepare-commit-msg the word that this merge passed (see hooks.h).
+ * Best effort: without it, prepare-commit-msg simply checks again.
+ */
+static void write_stamp(const char *gitdir, int protected, const struct orch_merge_head *heads,
+			size_t n)
+{
+	char *orig_path = xasprintf("%sORIG_HEAD", gitdir);
+	char *path = xasprintf("%s%s", gitdir, ORCH_PREMERGE_STAMP);
+	char *tmp = xasprintf("%s.tmp", path);
+	struct strbuf sb = STRBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	FILE *f;
+	size_t i;
+	int ok;
+
+	strbuf_adds(&sb, protected ? "protected\n" : "unprotected\n");
+	if (strbuf_read_file(&sb, orig_path, 4096) < 0)
+		goto done;
+	for (i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s\n", git_oid_tostr(hex, sizeof(hex), &heads[i].oid));
+	f = fopen(tmp, "w");
+	if (!f)
+		goto done;
+	ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0)
+		unlink(tmp);
+done:
+	strbuf_release(&sb);
+	free(tmp);
+	free(path);
+	free(orig_path);
+}
+
+int orch_hook_pre_merge_commit(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
 	struct orch_merge_head *heads = NULL;
@@ -36,14 +75,13 @@ int main(int argc, char **argv)
 			   "(git merge --abort cleans up)");
 		goto done;
 	}
-	if (!ctx.protected) {
-		rc = 0;
-		goto done;
-	}
 	n = orch_merge_heads_from_env(ctx.repo, &heads);
 	if (n < 0)
 		goto done;
-	rc = n ? (orch_merge_gate_check(ctx.repo, &ctx.policy, ctx.target, heads, (size_t)n) != 0) : 0;
+	rc = n && ctx.protected ?
+		(orch_merge_gate_check(ctx.repo, &ctx.policy, ctx.target, heads, (size_t)n) != 0) : 0;
+	if (!rc && n)
+		write_stamp(git_repository_path(ctx.repo), ctx.protected, heads, (size_t)n);
 done:
 	orch_merge_heads_free(heads, n > 0 ? (size_t)n : 0);
 	orch_hook_ctx_release(&ctx);

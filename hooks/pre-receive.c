@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "hook.h"
+#include "hooks.h"
 #include "hook-repo.h"
 #include "receive-lines.h"
 #include "server-gate.h"
@@ -37,7 +38,7 @@ static int read_stdin(struct strbuf *sb)
 	}
 }
 
-int main(int argc, char **argv)
+int orch_hook_pre_receive(int argc, char **argv)
 {
 	struct orch_ref_updates updates = ORCH_REF_UPDATES_INIT;
 	struct strbuf input = STRBUF_INIT;

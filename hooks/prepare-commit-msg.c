@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "hook.h"
+#include "hooks.h"
 #include "hook-repo.h"
 #include "merge-gate.h"
 #include "merge-marker.h"
@@ -32,7 +33,7 @@ static void record_skip_in_message(const char *msg_file)
 	fclose(f);
 }
 
-int main(int argc, char **argv)
+int orch_hook_prepare_commit_msg(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
 	struct orch_merge_head *heads = NULL;

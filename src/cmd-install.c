@@ -21,8 +21,9 @@
 #include "repo.h"
 #include "strbuf.h"
 
+/* orch-hooks-gate is no hook: the light front ends hand over to it. */
 static const char *const local_hooks[] = { "pre-merge-commit", "prepare-commit-msg", "post-merge",
-					    "post-commit", NULL };
+					    "post-commit", "orch-hooks-gate", NULL };
 static const char *const server_hooks[] = { "pre-receive", NULL };
 
 #define CHAINED_SUFFIX ".orch-chained"

@@ -1,0 +1,39 @@
+/*
+ * orch-hooks-gate: the hooks that need libgit2, in one program. Installed
+ * under each hook's name (pre-merge-commit, post-merge, pre-receive) and
+ * run by the light front ends of prepare-commit-msg and post-commit when
+ * they have something to check.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hooks.h"
+#include "no-tls.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} hooks[] = {
+	{ "pre-merge-commit", orch_hook_pre_merge_commit },
+	{ "prepare-commit-msg", orch_hook_prepare_commit_msg },
+	{ "post-merge", orch_hook_post_merge },
+	{ "post-commit", orch_hook_post_commit },
+	{ "pre-receive", orch_hook_pre_receive },
+};
+
+int main(int argc, char **argv)
+{
+	const char *name = strrchr(argv[0], '/');
+	size_t i;
+
+	name = name ? name + 1 : argv[0];
+	orch_no_tls_keep();
+	for (i = 0; i < sizeof(hooks) / sizeof(*hooks); i++)
+		if (!strcmp(name, hooks[i].name))
+			return hooks[i].fn(argc, argv);
+	fprintf(stderr, "orch-hooks: '%s' is not a hook orch-hooks-gate knows; install with "
+			"'orch-hooks install'\n", name);
+	return 1;
+}
