@@ -141,6 +141,12 @@ static char *tests_result(struct lander *l, const git_oid *merge)
 		return xstrdup(*l->policy.test_command ? "not recorded" : "not run");
 	p = strstr(text, "Tests: ");
 	word = p ? xstrndup(p + 7, strcspn(p + 7, "\n")) : xstrdup("recorded");
+	if (strstr(text, "\nAction: reused\n")) {
+		char *w = xasprintf("%s (reused)", word);
+
+		free(word);
+		word = w;
+	}
 	free(text);
 	return word;
 }

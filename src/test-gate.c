@@ -197,12 +197,57 @@ static int record_note(git_repository *repo, const struct orch_policy *policy,
 			       orch_short_oid(&l->tip), policy->tests_ref);
 		goto done;
 	}
+	/* A PASS is also kept on the tree, so the same tree is never tested twice. */
+	if (o->passed && policy->test_reuse && strcmp(action, "reused") &&
+	    git_note_create(&note_id, repo, policy->tests_ref, sig, sig, git_commit_tree_id(c),
+			    strbuf_str(&sb), 1) < 0)
+		orch_say("warning: cannot record the PASS for tree %s: %s",
+			 orch_short_oid(git_commit_tree_id(c)), orch_git_error_text());
 	ret = 0;
 done:
 	git_signature_free(sig);
 	git_commit_free(c);
 	strbuf_release(&sb);
 	return ret;
+}
+
+/* "Command: <the command on one line>\n", as record_note writes it. */
+static char *command_line(const struct orch_policy *policy)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	strbuf_adds(&sb, "Command: ");
+	for (p = policy->test_command; *p; p++)
+		strbuf_addch(&sb, *p == '\n' ? ' ' : *p);
+	strbuf_addch(&sb, '\n');
+	return strbuf_detach(&sb);
+}
+
+/*
+ * 1 when this very tree already passed the same test command: the note
+ * kept on the tree says "Tests: PASS" and names the command.
+ */
+static int tree_passed_before(git_repository *repo, const struct orch_policy *policy,
+			      const struct orch_landed *l, git_oid *tree_out)
+{
+	git_commit *c = NULL;
+	char *text = NULL, *want = NULL;
+	size_t len;
+	int r = 0;
+
+	if (!policy->test_reuse || git_commit_lookup(&c, repo, &l->tip) < 0)
+		return 0;
+	git_oid_cpy(tree_out, git_commit_tree_id(c));
+	if (orch_note_text(repo, policy->tests_ref, NULL, tree_out, &text, &len) <= 0)
+		goto done;
+	want = command_line(policy);
+	r = !strncmp(text, "Tests: PASS\n", 12) && strstr(text, want) != NULL;
+done:
+	free(want);
+	free(text);
+	git_commit_free(c);
+	return r;
 }
 
 static void say_tail(const char *tail)
@@ -353,6 +398,7 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 	struct outcome o;
 	char hex[GIT_OID_HEXSZ + 1], dur[32];
 	const char *env[7];
+	git_oid tree;
 	char *heads = NULL;
 	size_t i;
 	int ret = -1;
@@ -377,6 +423,19 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 	env[4] = env_entry("ORCH_FAST_FORWARD", l->fast_forward ? "1" : "0");
 	env[5] = env_entry("ORCH_HOOK", l->hook ? l->hook : "");
 
+	if (tree_passed_before(repo, policy, l, &tree)) {
+		memset(&o, 0, sizeof(o));
+		o.passed = 1;
+		snprintf(o.exit, sizeof(o.exit), "0");
+		snprintf(o.how, sizeof(o.how), "reused");
+		o.tail = "reused the PASS recorded for this tree under the same command";
+		record_note(repo, policy, l, &o, "reused");
+		orch_say("tests PASSED for %s: REUSED the result recorded for this very tree (%s) "
+			 "under the same command, not run again ([test] reuse = false turns this off)",
+			 heads, orch_short_oid(&tree));
+		ret = 0;
+		goto done;
+	}
 	orch_format_duration(policy->test_timeout, dur, sizeof(dur));
 	orch_say("testing %s: %s (timeout %s)", heads, policy->test_command, dur);
 	set_phase(lock, "testing", l);

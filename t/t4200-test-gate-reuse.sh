@@ -1,0 +1,70 @@
+#!/bin/sh
+test_description='the test gate never runs the same test command twice on the same tree'
+. "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+
+# policy COMMAND [REUSE]: the test command counts its runs in $TRASH/runs.
+policy() {
+	printf "[branches]\nprotected = main\n[test]\ncommand = %s\nreuse = %s\n" "$1" "${2:-true}" \
+		>r/.git/orch-hooks.ini
+}
+runs() {
+	wc -l <"$TRASH/runs" 2>/dev/null || echo 0
+}
+
+test_expect_success 'setup' '
+	new_repo r &&
+	(cd r && git branch start && for b in b1 b2 b3; do branch_with_commit $b $b.t || exit 1; done &&
+	 for b in b1 b2 b3; do orch-hooks verdict set PASS $b 2>/dev/null || exit 1; done) &&
+	policy "echo run >>\"$TRASH/runs\""
+'
+
+test_expect_success 'the first merge of a tree runs the tests and keeps the PASS on the tree' '
+	(cd r && git merge --no-ff -m "merge b1" b1 2>../err &&
+	 git notes --ref=refs/notes/tests show "HEAD^{tree}" >../tree-note) &&
+	test $(runs) = 1 &&
+	test_grep "^Tests: PASS$" tree-note
+'
+
+test_expect_success 'the same tree merged again reuses the result and says so' '
+	(cd r && git reset -q --hard start && test_tick &&
+	 git merge --no-ff -m "merge b1 again" b1 2>../err &&
+	 git notes --ref=refs/notes/tests show HEAD >../note) &&
+	test $(runs) = 1 &&
+	test_grep "REUSED the result recorded for this very tree" err &&
+	test_grep "^Action: reused$" note
+'
+
+test_expect_success 'another test command runs again' '
+	policy "echo other >>\"$TRASH/runs\"" &&
+	(cd r && git reset -q --hard start && test_tick && git merge --no-ff -m m b1 2>../err) &&
+	test $(runs) = 2 &&
+	test_grep ! "REUSED" err
+'
+
+test_expect_success '[test] reuse = false always runs the tests' '
+	policy "echo other >>\"$TRASH/runs\"" false &&
+	(cd r && git reset -q --hard start && test_tick && git merge --no-ff -m m b1 2>../err) &&
+	test $(runs) = 3
+'
+
+test_expect_success 'a failure is never reused' '
+	policy "echo fail >>\"$TRASH/runs\"; false" &&
+	(cd r && git reset -q --hard start && test_tick && git merge --no-ff -m m b2 2>/dev/null &&
+	 git rev-parse HEAD >../after && test_tick && git merge --no-ff -m m b2 2>../err) &&
+	git -C r rev-parse start >expect && test_cmp expect after &&
+	test $(runs) = 5 &&
+	test_grep "TESTS FAILED" err
+'
+
+test_expect_success 'land of branches whose merges were tested already runs no test' '
+	policy "echo run >>\"$TRASH/runs\"" &&
+	(cd r && git reset -q --hard start &&
+	 orch-hooks land b1 b3 >../out1 2>/dev/null) &&
+	before=$(runs) &&
+	(cd r && git reset -q --hard start &&
+	 orch-hooks land b1 b3 >../out2 2>../err) &&
+	test $(runs) = "$before" &&
+	test_grep "^b3 .*PASS (reused) .* landed$" out2
+'
+
+test_done
