@@ -19,7 +19,7 @@
  *  - unless [server] allow_direct, every new commit on the branch's
  *    first-parent chain must be such a merge. The first push of a protected
  *    branch into a repository that has none yet is an import: its chain may
- *    end in the history from before the gate (see doc/server.md).
+ *    end in the history from before the gate (see "The server gate" in the README).
  * Verdicts are read from the notes as they will be after the push; the notes
  * ref may only fast-forward. Then [server] test_command, if set, runs on a
  * checkout of each new tip.
