@@ -8,6 +8,7 @@
 #include "merge-gate.h"
 #include "repo.h"
 #include "sign.h"
+#include "upstream.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -64,8 +65,20 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 	for (i = 0; i < n; i++) {
 		struct orch_judgement_result j;
 		char hex[GIT_OID_HEXSZ + 1];
-		char *name, *quoted;
+		char *name, *quoted, *upstream = NULL;
 
+		/*
+		 * `git pull` of a protected branch that diverged merges the upstream
+		 * branch itself: what the remote's copy already has passed the
+		 * server gate, and carries no verdict of its own.
+		 */
+		if (orch_upstream_has(repo, target, &heads[i].oid, &upstream)) {
+			orch_say("'%s' (%s) comes from upstream '%s': merged without a verdict of its own",
+				 heads[i].name ? heads[i].name : upstream, orch_short_oid(&heads[i].oid),
+				 upstream);
+			free(upstream);
+			continue;
+		}
 		if (orch_verdict_judge(repo, policy->notes_ref, NULL, &heads[i].oid, &j, NULL) < 0) {
 			ret = -1;
 			refused++;

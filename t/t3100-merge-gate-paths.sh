@@ -69,6 +69,20 @@ test_expect_success 'git pull of a reviewed branch goes through' '
 	git -C r rev-parse pulled >expect && test_cmp expect merged
 '
 
+test_expect_success 'git pull of a diverged main merges upstream without a verdict of its own' '
+	git clone -q r diverged &&
+	(cd diverged && orch-hooks install 2>/dev/null &&
+	 git checkout -q -b mine && test_commit mine-file && git checkout -q main &&
+	 orch-hooks verdict set PASS mine 2>/dev/null && git merge -q --no-ff -m "merge mine" mine) &&
+	(cd r && git checkout -q -b upstream-work main && test_commit upstream-file &&
+	 git checkout -q main && orch-hooks verdict set PASS upstream-work 2>/dev/null &&
+	 git merge -q --no-ff -m "merge upstream-work" upstream-work) &&
+	(cd diverged && git pull --no-rebase --no-edit origin main 2>../err &&
+	 git rev-parse HEAD^2 >../merged) &&
+	git -C r rev-parse main >expect && test_cmp expect merged &&
+	test_grep "comes from upstream .origin/main.: merged without a verdict of its own" err
+'
+
 test_expect_success 'git merge --squash then git commit onto main is refused' '
 	(cd r && orch-hooks verdict set PASS feat 2>/dev/null &&
 	 git merge --squash feat >/dev/null 2>&1 &&
