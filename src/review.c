@@ -103,9 +103,11 @@ static const char **bwrap_argv(const struct orch_review_setup *s, const struct o
 	argv[n++] = "--ro-bind"; argv[n++] = "/"; argv[n++] = "/";
 	argv[n++] = "--dev"; argv[n++] = "/dev";
 	argv[n++] = "--proc"; argv[n++] = "/proc";
-	argv[n++] = "--tmpfs"; argv[n++] = "/tmp";
-	argv[n++] = "--ro-bind"; argv[n++] = s->commondir; argv[n++] = s->commondir;
-	argv[n++] = "--ro-bind"; argv[n++] = r->checkout; argv[n++] = r->checkout;
+	/*
+	 * No tmpfs over /tmp: the repository, the checkout or the reviewer's own
+	 * script may well live there, and would vanish behind it. /tmp stays
+	 * read-only like everything else; TMPDIR is the private writable place.
+	 */
 	argv[n++] = "--bind"; argv[n++] = r->private_tmp; argv[n++] = r->private_tmp;
 	argv[n++] = "--unshare-all";
 	argv[n++] = "--share-net";	/* a coding agent has to reach its model */
