@@ -25,7 +25,10 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 const char *strbuf_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and resets sb. */
 char *strbuf_detach(struct strbuf *sb);
-/* Reads a whole file; returns -1 with errno set on failure. */
+/*
+ * Reads a whole regular file; returns -1 with errno set on failure (EFBIG
+ * past max, EISDIR or EINVAL for what is not a regular file).
+ */
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t max);
 void strbuf_rtrim(struct strbuf *sb);
 
