@@ -296,7 +296,8 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 				ssize_t n;
 
 				fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-				while (drained < 4 * keep + sizeof(buf) &&
+				/* More than any pipe holds: all that the group wrote. */
+				while (drained < 16u * 1024 * 1024 &&
 				       (n = read(out_pipe[0], buf, sizeof(buf))) > 0) {
 					strbuf_add(&res->output, buf, (size_t)n);
 					tee_out(o, &at_line_start, buf, (size_t)n);
@@ -309,6 +310,7 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 			break;
 		}
 
+		memset(pfd, 0, sizeof(pfd)); /* revents stay 0 when poll is interrupted */
 		pfd[0].fd = self_pipe[0];
 		pfd[0].events = POLLIN;
 		if (out_open) {
