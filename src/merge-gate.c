@@ -80,6 +80,9 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 			 name ? "' at " : "", hex, orch_judgement_name(j.kind),
 			 j.detail ? ": " : "", j.detail ? j.detail : "");
 		quoted = orch_shell_quote(name && !strchr(name, ',') ? name : hex);
+		if (j.kind == ORCH_JUDGE_UNREADABLE)
+			orch_say("    the notes are damaged: check them with 'git fsck' and "
+				 "'git log --stat -1 %s', then", policy->notes_ref);
 		orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
 		if (policy->allow_manual && j.kind != ORCH_JUDGE_FAIL)
 			orch_say("    (or, after reviewing it yourself: orch-hooks verdict set PASS %s)", quoted);
