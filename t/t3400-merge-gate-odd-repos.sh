@@ -135,13 +135,15 @@ if unshare -m sh -c 'd=$(mktemp -d) && mount -t tmpfs -o size=1m tmpfs "$d" && u
 	test_expect_success 'a full disk while writing a note: a clear error, the notes ref unchanged, nothing half-written' '
 		mkdir full &&
 		unshare -m sh -c "mount -t tmpfs -o size=2m tmpfs \"$TRASH/full\" &&
-			cp -a \"$TRASH/r\" \"$TRASH/full/r\" && cd \"$TRASH/full/r\" &&
+			git init -q \"$TRASH/full/r\" && cd \"$TRASH/full/r\" &&
+			echo one >one && git add one && git commit -q -m one &&
+			orch-hooks verdict set FAIL HEAD -m first 2>/dev/null &&
 			git rev-parse $NOTES >\"$TRASH/notes-before\" &&
 			{ dd if=/dev/zero of=../filler bs=4k 2>/dev/null; true; } &&
-			{ orch-hooks verdict set PASS feat -m \"\$(seq 1 2000)\" 2>\"$TRASH/err\"; echo \$? >\"$TRASH/rc\"; } &&
+			{ orch-hooks verdict set PASS HEAD -m \"\$(seq 1 2000)\" 2>\"$TRASH/err\"; echo \$? >\"$TRASH/rc\"; } &&
 			git rev-parse $NOTES >\"$TRASH/notes-after\" &&
 			rm ../filler && git fsck --no-dangling >\"$TRASH/fsck\" 2>&1 &&
-			ls .git/objects/*/ | grep -c tmp_object >\"$TRASH/tmp-objects\"; true" &&
+			find .git/objects -name \"tmp_*\" | wc -l >\"$TRASH/tmp-objects\"" &&
 		echo 128 >expect && test_cmp expect rc &&
 		test_grep "orch-hooks: cannot write the verdict note of [0-9a-f]*: .*No space left on device" err &&
 		test_grep "$NOTES was not changed" err &&
@@ -152,6 +154,16 @@ if unshare -m sh -c 'd=$(mktemp -d) && mount -t tmpfs -o size=1m tmpfs "$d" && u
 else
 	test_skip 'a full disk while writing a note (tmpfs)' 'cannot mount a tmpfs in a private mount namespace here'
 fi
+
+test_expect_success 'the notes ref locked by another writer: verdict set fails clearly, nothing changes' '
+	git -C r rev-parse $NOTES >notes-before &&
+	test_when_finished "rm -f \"$TRASH/r/.git/$NOTES.lock\"" &&
+	: >"r/.git/$NOTES.lock" &&
+	(cd r && test_must_fail orch-hooks verdict set PASS feat 2>../err) &&
+	test_grep "orch-hooks: cannot write the verdict note of [0-9a-f]*: .*lock" err &&
+	test_grep "$NOTES was not changed" err &&
+	git -C r rev-parse $NOTES >notes-after && test_cmp notes-before notes-after
+'
 
 test_expect_success 'a file size limit cutting a note short: a clear error, the notes ref unchanged' '
 	git -C r rev-parse $NOTES >notes-before &&
