@@ -117,6 +117,17 @@ test_expect_success 'the notes ref pointing at a tree is refused, naming the ref
 	refused "note cannot be read" "the notes ref .$NOTES. points at a tree, not a commit"
 '
 
+test_expect_success 'status and land say the note cannot be read; land merges nothing' '
+	test_when_finished "restore_notes; rm -f \"$TRASH/r/.git/orch-hooks-land\"" &&
+	git -C r update-ref $NOTES "$(git -C r rev-parse feat^{tree})" &&
+	(cd r && orch-hooks status --json >../out && git rev-parse HEAD >../before &&
+	 test_must_fail orch-hooks land feat 2>../err && git rev-parse HEAD >../after &&
+	 { orch-hooks land --abort 2>/dev/null; true; }) &&
+	test_grep "\"verdict\": \"invalid\", \"detail\": \"the notes ref .$NOTES. points at a tree, not a commit\"" out &&
+	test_grep "feat. (.*) cannot land: note cannot be read: the notes ref .$NOTES. points at a tree" err &&
+	test_cmp before after
+'
+
 test_expect_success 'verdict set refuses to start a new notes history over a broken ref' '
 	test_when_finished restore_notes &&
 	blob=$(git -C r hash-object -w --stdin <pass-note) &&
