@@ -26,7 +26,25 @@ took_less_than() {
 
 if ! test -x "$RUN"; then
 	test_skip 'run-cmd helper' "t/helper/run-cmd is not built (make check builds it)"
-	test_done
+	test_expect_success 'Ctrl-C while the hook runs a chained hook: the child group is killed, nothing committed' '
+	printf "#!/bin/sh\necho \$PPID >\"$TRASH/hook.pid\"\nsleep 60 &\necho \$! >\"$TRASH/sleep.pid\"\nwait\n" \
+		>r/.git/hooks/pre-merge-commit.orch-chained &&
+	chmod +x r/.git/hooks/pre-merge-commit.orch-chained &&
+	test_when_finished "rm -f \"$TRASH/r/.git/hooks/pre-merge-commit.orch-chained\"; cd \"$TRASH/r\" && git merge --abort 2>/dev/null; true" &&
+	rm -f hook.pid sleep.pid &&
+	git -C r rev-parse HEAD >before &&
+	{ (cd r && exec git merge --no-ff -m m feat) >out 2>err & } &&
+	merge=$! &&
+	i=0 && while ! test -s sleep.pid && test $i -lt 100; do sleep 0.1; i=$((i + 1)); done &&
+	kill -INT $(cat hook.pid) &&
+	{ wait $merge; test $? != 0; } &&
+	git -C r rev-parse HEAD >after &&
+	test_cmp before after &&
+	test_grep "the chained hook .* failed (interrupted (signal 2) and was killed)" err &&
+	gone $(cat sleep.pid)
+'
+
+test_done
 fi
 
 test_expect_success 'a command that succeeds: exit status 0 and its output kept' '
@@ -169,6 +187,24 @@ test_expect_success 'a chained hook that hangs ignoring SIGTERM is killed; the m
 	end=$(date +%s) &&
 	test $((end - start)) -lt 10 &&
 	test_grep "failed (timed out after 1s and was killed)" err
+'
+
+test_expect_success 'Ctrl-C while the hook runs a chained hook: the child group is killed, nothing committed' '
+	printf "#!/bin/sh\necho \$PPID >\"$TRASH/hook.pid\"\nsleep 60 &\necho \$! >\"$TRASH/sleep.pid\"\nwait\n" \
+		>r/.git/hooks/pre-merge-commit.orch-chained &&
+	chmod +x r/.git/hooks/pre-merge-commit.orch-chained &&
+	test_when_finished "rm -f \"$TRASH/r/.git/hooks/pre-merge-commit.orch-chained\"; cd \"$TRASH/r\" && git merge --abort 2>/dev/null; true" &&
+	rm -f hook.pid sleep.pid &&
+	git -C r rev-parse HEAD >before &&
+	{ (cd r && exec git merge --no-ff -m m feat) >out 2>err & } &&
+	merge=$! &&
+	i=0 && while ! test -s sleep.pid && test $i -lt 100; do sleep 0.1; i=$((i + 1)); done &&
+	kill -INT $(cat hook.pid) &&
+	{ wait $merge; test $? != 0; } &&
+	git -C r rev-parse HEAD >after &&
+	test_cmp before after &&
+	test_grep "the chained hook .* failed (interrupted (signal 2) and was killed)" err &&
+	gone $(cat sleep.pid)
 '
 
 test_done
