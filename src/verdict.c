@@ -229,6 +229,21 @@ done:
 	return 0;
 }
 
+/* Says truthfully what a failed write left: the ref as it was, or not. */
+static void report_notes_ref_after_failure(git_repository *repo, const char *notes_ref,
+					   const git_commit *before)
+{
+	git_oid now;
+	int exists = git_reference_name_to_id(&now, repo, notes_ref) == 0;
+
+	if (exists ? before && git_oid_equal(&now, git_commit_id(before)) : !before)
+		orch_say("%s was not changed; free space or fix permissions, then run it again",
+			 notes_ref);
+	else
+		orch_say("%s %s although the write failed; check it with 'git log -1 --stat %s' "
+			 "before running it again", notes_ref, exists ? "moved" : "is gone", notes_ref);
+}
+
 int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oid *commit,
 		       enum orch_verdict_value verdict, const char *reviewer,
 		       const char *duration, const char *body)
@@ -276,8 +291,7 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 				   strerror(e));
 		else
 			orch_git_error("cannot write the verdict note of %s", orch_short_oid(commit));
-		orch_say("%s was not changed; free space or fix permissions, then run it again",
-			 notes_ref);
+		report_notes_ref_after_failure(repo, notes_ref, old_notes);
 		goto done;
 	}
 	ret = 0;
