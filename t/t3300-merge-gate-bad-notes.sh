@@ -117,6 +117,13 @@ test_expect_success 'the notes ref pointing at a tree is refused, naming the ref
 	refused "note cannot be read" "the notes ref .$NOTES. points at a tree, not a commit"
 '
 
+test_expect_success 'the notes ref naming a commit missing from the object store is refused' '
+	test_when_finished restore_notes &&
+	git -C r pack-refs --all &&
+	echo 0123456789abcdef0123456789abcdef01234567 >r/.git/$NOTES &&
+	refused "note cannot be read" "the notes ref .$NOTES. points at 0123456789ab, which is missing"
+'
+
 test_expect_success 'status and land say the note cannot be read; land merges nothing' '
 	test_when_finished "restore_notes; rm -f \"$TRASH/r/.git/orch-hooks-land\"" &&
 	git -C r update-ref $NOTES "$(git -C r rev-parse feat^{tree})" &&
