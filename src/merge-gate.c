@@ -111,7 +111,7 @@ static int add_head(git_repository *repo, struct orch_merge_head **heads, size_t
 static int read_git_file(git_repository *repo, const char *file, struct strbuf *sb)
 {
 	char *path = xasprintf("%s%s", git_repository_path(repo), file);
-	int r = strbuf_read_file(sb, path, 16 * 1024 * 1024);
+	int r = strbuf_read_regular_file(sb, path, 16 * 1024 * 1024);
 
 	free(path);
 	return r;

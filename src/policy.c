@@ -364,7 +364,7 @@ int orch_policy_load_file(struct orch_policy *p, const char *path, char **err)
 				 "(a FIFO or a device?)", path);
 		goto done;
 	}
-	if (strbuf_read_file(&sb, path, MAX_POLICY_SIZE) < 0) {
+	if (strbuf_read_regular_file(&sb, path, MAX_POLICY_SIZE) < 0) {
 		*err = xasprintf("cannot read policy '%s': %s", path,
 				 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
 		goto done;
