@@ -27,7 +27,7 @@ char *orch_hook_git_dir(void)
 	if (stat(".git", &st) == 0 && S_ISDIR(st.st_mode))
 		return xstrdup(".git");
 	/* A ".git" file ("gitdir: <path>"), as in submodules. */
-	if (strbuf_read_file(&sb, ".git", 4096) == 0 && !strncmp(strbuf_str(&sb), "gitdir: ", 8)) {
+	if (strbuf_read_regular_file(&sb, ".git", 4096) == 0 && !strncmp(strbuf_str(&sb), "gitdir: ", 8)) {
 		strbuf_rtrim(&sb);
 		dir = xstrdup(sb.buf + 8);
 		strbuf_release(&sb);

@@ -2,6 +2,7 @@
 # Every test orch-hooks has, the way CI runs them:
 #   1. gcc, warnings as errors: make check, then make distcheck
 #   2. clang, warnings as errors, ASan + UBSan: make check
+#   3. make fuzz: each libFuzzer target for FUZZ_SECONDS (default here 20)
 # Build trees go under _ci/ (ignored by git). Ends with one "N passed, N failed" line.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,8 @@ run "distcheck" sh -c 'make -C _ci/gcc -j"$1" distcheck DISTCHECK_CONFIGURE_FLAG
 run "clang+sanitizers configure" sh -c 'cd _ci/asan && CC=clang ../../configure -q --enable-werror --enable-sanitizers' &&
 	run "clang+sanitizers build" make -s -C _ci/asan -j"$jobs" &&
 	{ run "clang+sanitizers check" make -s -C _ci/asan -j"$jobs" check || show_failures _ci/asan; }
+
+run "fuzz" make -s -C _ci/gcc fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 
 passed=0 failed=0
 for f in _ci/gcc/test-suite.log _ci/asan/test-suite.log; do

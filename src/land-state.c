@@ -72,7 +72,7 @@ int land_state_load(struct land_state *st, const char *path)
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (strbuf_read_file(&sb, path, 16 * 1024 * 1024) < 0) {
+	if (strbuf_read_regular_file(&sb, path, 16 * 1024 * 1024) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return orch_error("cannot read '%s': %s", path, strerror(errno));

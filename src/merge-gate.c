@@ -108,6 +108,9 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 			 name ? "' at " : "", hex, orch_judgement_name(j.kind),
 			 j.detail ? ": " : "", j.detail ? j.detail : "");
 		quoted = orch_shell_quote(name && !strchr(name, ',') ? name : hex);
+		if (j.kind == ORCH_JUDGE_UNREADABLE)
+			orch_say("    the notes are damaged: check them with 'git fsck' and "
+				 "'git log --stat -1 %s', then", policy->notes_ref);
 		orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
 		if (policy->allow_manual && j.kind != ORCH_JUDGE_FAIL)
 			orch_say("    (or, after reviewing it yourself: orch-hooks verdict set PASS %s)", quoted);
@@ -136,7 +139,7 @@ static int add_head(git_repository *repo, struct orch_merge_head **heads, size_t
 static int read_git_file(git_repository *repo, const char *file, struct strbuf *sb)
 {
 	char *path = xasprintf("%s%s", git_repository_path(repo), file);
-	int r = strbuf_read_file(sb, path, 16 * 1024 * 1024);
+	int r = strbuf_read_regular_file(sb, path, 16 * 1024 * 1024);
 
 	free(path);
 	return r;

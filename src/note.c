@@ -409,15 +409,19 @@ char *orch_note_format(const struct orch_verdict_record *r)
 	if (r->body && *r->body) {
 		strbuf_addch(&sb, '\n');
 		for (p = r->body; *p;) {
-			size_t n = strcspn(p, "\n");
+			size_t n = strcspn(p, "\n"), keep = n;
 
+			/* A reader drops a CR before the line end: drop them all, so
+			 * that the text reads back as written. */
+			while (keep && p[keep - 1] == '\r')
+				keep--;
 			if (written + n > ORCH_NOTE_MAX_BODY) {
 				strbuf_adds(&sb, "[... reasons truncated by orch-hooks]\n");
 				break;
 			}
 			if (n >= 8 && !memcmp(p, "Verdict:", 8))
 				strbuf_addch(&sb, ' ');
-			strbuf_add(&sb, p, n);
+			strbuf_add(&sb, p, keep);
 			strbuf_addch(&sb, '\n');
 			written += n + 1;
 			p += n + (p[n] == '\n');

@@ -13,39 +13,79 @@ static const char *short_name(const char *name)
 	return name;
 }
 
-/* Glob with '*' (not across '/'), '**' (across '/'), '?' and no classes. */
+/*
+ * Glob with '*' (not across '/'), '**' (across '/'), '?' (not '/') and no
+ * classes. Simulated as a set of pattern positions advanced one character
+ * at a time, so the cost is at most len(pattern) * len(name): a recursive
+ * matcher backtracks exponentially on patterns like "*a*a*a*a*b".
+ */
+enum { G_LIT, G_ANY, G_STAR, G_DSTAR };
+
+struct gtok {
+	unsigned char kind;
+	char c;
+};
+
 static int glob(const char *p, const char *s)
 {
+	size_t plen = strlen(p), m = 0, i;
+	struct gtok *tok = xmalloc((plen + 1) * sizeof(*tok));
+	unsigned char *cur, *next;
+	int ret;
+
 	while (*p) {
 		if (p[0] == '*' && p[1] == '*') {
 			while (*p == '*')
 				p++;
-			for (;; s++) {
-				if (glob(p, s))
-					return 1;
-				if (!*s)
-					return 0;
-			}
-		}
-		if (*p == '*') {
+			tok[m++].kind = G_DSTAR;
+		} else if (*p == '*') {
 			p++;
-			for (;; s++) {
-				if (glob(p, s))
-					return 1;
-				if (!*s || *s == '/')
-					return 0;
+			tok[m++].kind = G_STAR;
+		} else {
+			tok[m].kind = *p == '?' ? G_ANY : G_LIT;
+			tok[m++].c = *p++;
+		}
+	}
+	/* States 0..m: the tokens matched so far; m is a whole match. */
+	cur = xcalloc(2 * (m + 1), 1);
+	next = cur + m + 1;
+	cur[0] = 1;
+	for (;;) {
+		/* A star may match nothing: what follows it is live too. */
+		for (i = 0; i < m; i++)
+			if (cur[i] && (tok[i].kind == G_STAR || tok[i].kind == G_DSTAR))
+				cur[i + 1] = 1;
+		if (!*s)
+			break;
+		memset(next, 0, m + 1);
+		for (i = 0; i < m; i++) {
+			if (!cur[i])
+				continue;
+			switch (tok[i].kind) {
+			case G_LIT:
+				if (tok[i].c == *s)
+					next[i + 1] = 1;
+				break;
+			case G_ANY:
+				if (*s != '/')
+					next[i + 1] = 1;
+				break;
+			case G_STAR:
+				if (*s != '/')
+					next[i] = 1;
+				break;
+			case G_DSTAR:
+				next[i] = 1;
+				break;
 			}
 		}
-		if (!*s)
-			return 0;
-		if (*p != '?' && *p != *s)
-			return 0;
-		if (*p == '?' && *s == '/')
-			return 0;
-		p++;
+		memcpy(cur, next, m + 1);
 		s++;
 	}
-	return !*s;
+	ret = cur[m];
+	free(cur);
+	free(tok);
+	return ret;
 }
 
 int orch_pattern_match(const char *pattern, const char *name)

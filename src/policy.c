@@ -294,7 +294,9 @@ static int handle(void *data, const char *section, const char *name, const char 
 	for (k = 0; k < ORCH_KEY__COUNT; k++)
 		if (!strcmp(keys[k].section, section))
 			break;
-	if (k == ORCH_KEY__COUNT)
+	if (!*section)
+		set_error(st, "'%s' comes before any [section] header", name);
+	else if (k == ORCH_KEY__COUNT)
 		set_error(st, "unknown section [%s]", section);
 	else
 		set_error(st, "unknown key '%s' in [%s]", name, section);
@@ -368,7 +370,12 @@ int orch_policy_load_file(struct orch_policy *p, const char *path, char **err)
 		*err = xasprintf("cannot read policy '%s': it is a directory", path);
 		goto done;
 	}
-	if (strbuf_read_file(&sb, path, MAX_POLICY_SIZE) < 0) {
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*err = xasprintf("cannot read policy '%s': it is not a regular file "
+				 "(a FIFO or a device?)", path);
+		goto done;
+	}
+	if (strbuf_read_regular_file(&sb, path, MAX_POLICY_SIZE) < 0) {
 		*err = xasprintf("cannot read policy '%s': %s", path,
 				 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
 		goto done;
@@ -390,19 +397,24 @@ int orch_policy_load(struct orch_policy *p, const char *commondir)
 {
 	const char *env = getenv("ORCH_HOOKS_CONFIG");
 	char *path = NULL, *err = NULL;
+	struct stat st;
 	int ret = 0;
 
 	if (env && *env) {
 		path = xstrdup(env); /* named explicitly: it must exist */
 	} else {
+		/*
+		 * lstat, not access: a dangling symlink is a policy that someone
+		 * meant to be there, and must not quietly give way to another.
+		 */
 		if (commondir) {
 			path = xasprintf("%s/orch-hooks.ini", commondir);
-			if (access(path, F_OK) && errno == ENOENT)
+			if (lstat(path, &st) && errno == ENOENT)
 				FREE_AND_NULL(path);
 		}
 		if (!path) {
 			path = orch_policy_system_path();
-			if (access(path, F_OK) && errno == ENOENT) {
+			if (lstat(path, &st) && errno == ENOENT) {
 				/* No policy anywhere: the built-in defaults still protect main. */
 				free(path);
 				return 0;

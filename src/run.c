@@ -285,20 +285,26 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 		/* Has the child exited? Look without reaping, so its group id stays ours. */
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
-			/* Take what output is already there, then stop: a leftover background
-			 * child holding the pipe must not keep us waiting. */
+			/* Kill what is left of the group first: a leftover background
+			 * child holding the pipe, or one that keeps writing to it, must
+			 * not keep us waiting. Then take what output is already there,
+			 * a bounded amount (a child that left the group may still write). */
+			kill_group(pid, SIGKILL);
 			if (out_open) {
 				char buf[8192];
+				size_t drained = 0;
 				ssize_t n;
 
 				fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-				while ((n = read(out_pipe[0], buf, sizeof(buf))) > 0) {
+				/* More than any pipe holds: all that the group wrote. */
+				while (drained < 16u * 1024 * 1024 &&
+				       (n = read(out_pipe[0], buf, sizeof(buf))) > 0) {
 					strbuf_add(&res->output, buf, (size_t)n);
 					tee_out(o, &at_line_start, buf, (size_t)n);
 					keep_tail(res, keep);
+					drained += (size_t)n;
 				}
 			}
-			kill_group(pid, SIGKILL); /* leftovers of the group */
 			waitpid(pid, &status, 0);
 			reaped = 1;
 			break;

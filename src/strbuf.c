@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,14 +153,24 @@ char *strbuf_detach(struct strbuf *sb)
 	return p;
 }
 
-int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
+static int read_file(struct strbuf *sb, const char *path, size_t max, int regular_only)
 {
 	char chunk[8192];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
+	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
+	if (regular_only) {
+		if (fstat(fd, &st) < 0)
+			goto fail;
+		if (!S_ISREG(st.st_mode)) {
+			errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+			goto fail;
+		}
+	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -179,6 +190,16 @@ fail:
 	close(fd);
 	errno = (int)n;
 	return -1;
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
+{
+	return read_file(sb, path, max, 0);
+}
+
+int strbuf_read_regular_file(struct strbuf *sb, const char *path, size_t max)
+{
+	return read_file(sb, path, max, 1);
 }
 
 void strbuf_rtrim(struct strbuf *sb)

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,49 +12,154 @@
 #include "strbuf.h"
 #include "verdict.h"
 
+/* Sets libgit2's last error, so callers report it as any other. */
+static int note_error(const char *fmt, ...) ORCH_PRINTF(1, 2);
+
+static int note_error(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	git_error_set_str(GIT_ERROR_INVALID, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return -1;
+}
+
+/* The notes commit `notes_ref` names: 1, 0 when there is no such ref, -1. */
+static int notes_commit_of_ref(git_repository *repo, const char *notes_ref, git_commit **out)
+{
+	git_reference *ref = NULL, *resolved = NULL;
+	git_object *obj = NULL;
+	int ret = -1, err;
+
+	*out = NULL;
+	err = git_reference_lookup(&ref, repo, notes_ref);
+	if (err == GIT_ENOTFOUND) {
+		ret = 0;
+		goto done;
+	}
+	if (err < 0 || git_reference_resolve(&resolved, ref) < 0)
+		goto done;
+	if (git_object_lookup(&obj, repo, git_reference_target(resolved), GIT_OBJECT_ANY) < 0) {
+		note_error("the notes ref '%s' points at %s, which is missing (a corrupt repository?)",
+			   notes_ref, orch_short_oid(git_reference_target(resolved)));
+		goto done;
+	}
+	if (git_object_type(obj) != GIT_OBJECT_COMMIT) {
+		note_error("the notes ref '%s' points at a %s, not a commit", notes_ref,
+			   git_object_type2string(git_object_type(obj)));
+		goto done;
+	}
+	*out = (git_commit *)obj;
+	obj = NULL;
+	ret = 1;
+done:
+	git_object_free(obj);
+	git_reference_free(resolved);
+	git_reference_free(ref);
+	return ret;
+}
+
+/*
+ * Finds the note of `hex` in a notes tree the way git does: an entry named
+ * by the whole id, or by its first two digits (a fan-out subtree holding the
+ * rest). Looked up by hand rather than with git_note_read(), which says
+ * "not found" for a note that is a tree, a missing object or a notes tree
+ * that cannot be read: none of those may pass for "no note".
+ * Returns 1 with the blob id, 0 when there is no note, -1 when unreadable.
+ */
+static int find_note_blob(git_repository *repo, const git_oid *tree_id, const char *hex, git_oid *out)
+{
+	git_tree *tree = NULL;
+	const git_tree_entry *e;
+	int ret = -1;
+
+	if (git_tree_lookup(&tree, repo, tree_id) < 0) {
+		note_error("the notes tree %s cannot be read, a corrupt repository? %s",
+			   orch_short_oid(tree_id), orch_git_error_text());
+		return -1;
+	}
+	if ((e = git_tree_entry_byname(tree, hex))) {
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+			note_error("the note is a %s, not a blob",
+				   git_object_type2string(git_tree_entry_type(e)));
+			goto done;
+		}
+		git_oid_cpy(out, git_tree_entry_id(e));
+		ret = 1;
+	} else if (strlen(hex) > 2) {
+		char fan[3] = { hex[0], hex[1], '\0' };
+
+		e = git_tree_entry_byname(tree, fan);
+		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			ret = find_note_blob(repo, git_tree_entry_id(e), hex + 2, out);
+		else
+			ret = 0;
+	} else {
+		ret = 0;
+	}
+done:
+	git_tree_free(tree);
+	return ret;
+}
+
 int orch_note_text(git_repository *repo, const char *notes_ref, const git_commit *notes_commit,
 		   const git_oid *commit, char **out, size_t *len)
 {
-	git_note *note = NULL;
-	const char *msg;
-	int err;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_commit *owned = NULL;
+	git_odb *odb = NULL;
+	git_blob *blob = NULL;
+	git_object_t type;
+	git_oid blob_id;
+	size_t size;
+	int ret = -1, r;
 
 	*out = NULL;
 	*len = 0;
-	if (notes_commit)
-		err = git_note_commit_read(&note, repo, (git_commit *)notes_commit, commit);
-	else
-		err = git_note_read(&note, repo, notes_ref, commit);
-	if (err == GIT_ENOTFOUND)
-		return 0;
-	if (err < 0)
-		return -1;
-	msg = git_note_message(note);
-	/* git_note_message is NUL-terminated; the blob may hold NULs beyond it. */
-	{
-		git_blob *blob = NULL;
-
-		if (git_blob_lookup(&blob, repo, git_note_id(note)) == 0) {
-			size_t n = (size_t)git_blob_rawsize(blob);
-
-			if (n > ORCH_NOTE_MAX_SIZE) {
-				git_blob_free(blob);
-				git_note_free(note);
-				git_error_set_str(GIT_ERROR_INVALID, "the note is larger than 1 MiB");
-				return -1;
-			}
-			*out = xmalloc(n + 1);
-			memcpy(*out, git_blob_rawcontent(blob), n);
-			(*out)[n] = '\0';
-			*len = n;
-			git_blob_free(blob);
-		} else {
-			*len = strlen(msg);
-			*out = xstrndup(msg, *len);
-		}
+	if (!notes_commit) {
+		r = notes_commit_of_ref(repo, notes_ref, &owned);
+		if (r <= 0)
+			return r;
+		notes_commit = owned;
 	}
-	git_note_free(note);
-	return 1;
+	git_oid_tostr(hex, sizeof(hex), commit);
+	r = find_note_blob(repo, git_commit_tree_id(notes_commit), hex, &blob_id);
+	if (r <= 0) {
+		ret = r;
+		goto done;
+	}
+	/* The size first: a huge note is refused without loading it. */
+	if (git_repository_odb(&odb, repo) < 0)
+		goto done;
+	if (git_odb_read_header(&size, &type, odb, &blob_id) < 0) {
+		note_error("the note %s cannot be read, a corrupt repository? %s",
+			   orch_short_oid(&blob_id), orch_git_error_text());
+		goto done;
+	}
+	if (size > ORCH_NOTE_MAX_SIZE) {
+		note_error("the note is larger than 1 MiB: %zu bytes", size);
+		goto done;
+	}
+	if (git_blob_lookup(&blob, repo, &blob_id) < 0) {
+		note_error("the note %s cannot be read: %s", orch_short_oid(&blob_id),
+			   orch_git_error_text());
+		goto done;
+	}
+	size = (size_t)git_blob_rawsize(blob);
+	*out = xmalloc(size + 1);
+	memcpy(*out, git_blob_rawcontent(blob), size);
+	(*out)[size] = '\0';
+	*len = size;
+	ret = 1;
+done:
+	git_blob_free(blob);
+	git_odb_free(odb);
+	git_commit_free(owned);
+	return ret;
 }
 
 static int judge_one(git_repository *repo, const char *notes_ref, const git_commit *notes_commit,
@@ -123,6 +230,21 @@ done:
 	return 0;
 }
 
+/* Says truthfully what a failed write left: the ref as it was, or not. */
+static void report_notes_ref_after_failure(git_repository *repo, const char *notes_ref,
+					   const git_commit *before)
+{
+	git_oid now;
+	int exists = git_reference_name_to_id(&now, repo, notes_ref) == 0;
+
+	if (exists ? before && git_oid_equal(&now, git_commit_id(before)) : !before)
+		orch_say("%s was not changed; free space or fix permissions, then run it again",
+			 notes_ref);
+	else
+		orch_say("%s %s although the write failed; check it with 'git log -1 --stat %s' "
+			 "before running it again", notes_ref, exists ? "moved" : "is gone", notes_ref);
+}
+
 int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oid *commit,
 		       enum orch_verdict_value verdict, const char *reviewer,
 		       const char *duration, const char *body)
@@ -137,7 +259,7 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	struct orch_verdict_record r;
 	char hex[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1], date[32];
 	git_signature *sig = NULL;
-	git_commit *c = NULL;
+	git_commit *c = NULL, *old_notes = NULL;
 	git_oid note_id;
 	char *text = NULL;
 	int ret = -1;
@@ -145,6 +267,15 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	memset(&r, 0, sizeof(r));
 	if (git_commit_lookup(&c, repo, commit) < 0) {
 		orch_git_error("cannot read commit %s", orch_short_oid(commit));
+		goto done;
+	}
+	/*
+	 * libgit2 starts a new notes history when the ref does not point at a
+	 * commit, dropping every verdict before it: refuse, and say what is wrong.
+	 */
+	if (notes_commit_of_ref(repo, notes_ref, &old_notes) < 0) {
+		orch_git_error("cannot write the verdict note of %s; repair the notes ref first "
+			       "(git fsck; git log -1 --stat %s)", orch_short_oid(commit), notes_ref);
 		goto done;
 	}
 	if (orch_repo_signature(repo, &sig) < 0)
@@ -159,8 +290,18 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	if (signing_key && *signing_key && orch_sign_record(&r, signing_key) < 0)
 		goto done;
 	text = orch_note_format(&r);
+	errno = 0;
+	git_error_clear();
 	if (git_note_create(&note_id, repo, notes_ref, sig, sig, commit, text, 1) < 0) {
-		orch_git_error("cannot write the verdict note of %s", orch_short_oid(commit));
+		int e = errno;
+
+		/* A write cut short (a full disk, a file size limit) may leave no libgit2 error. */
+		if (!git_error_last() && e)
+			orch_error("cannot write the verdict note of %s: %s", orch_short_oid(commit),
+				   strerror(e));
+		else
+			orch_git_error("cannot write the verdict note of %s", orch_short_oid(commit));
+		report_notes_ref_after_failure(repo, notes_ref, old_notes);
 		goto done;
 	}
 	ret = 0;
@@ -168,6 +309,7 @@ done:
 	free(r.signature);
 	free(text);
 	git_signature_free(sig);
+	git_commit_free(old_notes);
 	git_commit_free(c);
 	return ret;
 }

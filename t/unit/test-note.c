@@ -626,6 +626,31 @@ static void test_body_verdict_lines_escaped(void **state)
 	orch_verdict_records_free(recs, n);
 }
 
+/*
+ * Found by fuzz/fuzz-note: a body line ending in several CRs lost one CR
+ * per round of parse and format, so a note never read back as written.
+ */
+static void test_body_line_ending_in_cr(void **state)
+{
+	static const char note[] = "Verdict: PASS\nCommit: " C1 "\n\nok\r\r\r\nmore\r\n";
+	struct orch_verdict_record *recs, *again;
+	char *text, *text2, *err;
+	int n;
+
+	(void)state;
+	n = orch_note_parse(note, strlen(note), &recs, &err);
+	assert_int_equal(n, 1);
+	text = orch_note_format(&recs[0]);
+	assert_non_null(strstr(text, "\n\nok\nmore\n"));
+	assert_int_equal(orch_note_parse(text, strlen(text), &again, &err), 1);
+	text2 = orch_note_format(&again[0]);
+	assert_string_equal(text, text2);
+	free(text2);
+	free(text);
+	orch_verdict_records_free(again, 1);
+	orch_verdict_records_free(recs, n);
+}
+
 static void test_body_truncated(void **state)
 {
 	enum { LINE = 99, LINES = 1000 };
@@ -785,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_multi_records_without_body),
 		cmocka_unit_test(test_body_verdict_lines_escaped),
 		cmocka_unit_test(test_body_truncated),
+		cmocka_unit_test(test_body_line_ending_in_cr),
 		cmocka_unit_test(test_parse_iso8601),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_judgement_names),

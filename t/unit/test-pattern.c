@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "pattern.h"
 
@@ -222,6 +223,41 @@ static void test_list_match(void **state)
 	assert_false(orch_patterns_match(&none, "main"));
 }
 
+/*
+ * Found by fuzz/fuzz-pattern: a recursive glob backtracks exponentially on
+ * many stars. Each of these took seconds to minutes; linear-time matching
+ * does them all in well under a second.
+ */
+static void test_many_stars_are_fast(void **state)
+{
+	static const struct match_case cases[] = {
+		{ "*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0 },
+		{ "*a*a*a*a*a*a*a*a*a*a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1 },
+		{ "**a**a**a**a**a**a**a**b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0 },
+		{ "**a/**a/**a/**a/**a/**b", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", 0 },
+		{ "*?*?*?*?*?*?*?*?*?*?*/x", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0 },
+		{ "a*a*a*a*a*a*a*a*a*a*a*a*/", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/", 1 },
+	};
+	char pattern[4001], name[4001];
+	clock_t start = clock();
+	size_t i;
+
+	(void)state;
+	CHECK(cases);
+	/* Long inputs: 2000 stars against 4000 characters. */
+	for (i = 0; i < 4000; i++)
+		pattern[i] = i % 2 ? 'a' : '*';
+	pattern[3999] = 'b';
+	pattern[4000] = '\0';
+	memset(name, 'a', 4000);
+	name[4000] = '\0';
+	assert_false(orch_pattern_match(pattern, name));
+	name[3999] = 'b';
+	assert_true(orch_pattern_match(pattern, name));
+	if ((double)(clock() - start) / CLOCKS_PER_SEC > 5.0)
+		fail_msg("matching took %.1fs", (double)(clock() - start) / CLOCKS_PER_SEC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_parse_empty),
 		cmocka_unit_test(test_parse_invalid),
 		cmocka_unit_test(test_list_match),
+		cmocka_unit_test(test_many_stars_are_fast),
 	};
 
 	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);

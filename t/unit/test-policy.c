@@ -404,8 +404,8 @@ static void test_unknown_section(void **state)
 	(void)state;
 	want_error("[branches]\nprotected = main\n\n[bogus]\nkey = 1\n",
 		     "P:4: unknown section [bogus]");
-	/* Keys before any section header belong to no known section. */
-	want_error("protected = main\n", "P:1: unknown section []");
+	/* A key before any section header is named as such. */
+	want_error("protected = main\n", "P:1: 'protected' comes before any [section] header");
 	/* Section names are case-sensitive. */
 	want_error("[Branches]\nprotected = main\n", "P:1: unknown section [Branches]");
 	/* A misspelt section with nothing under it is caught at its header. */
