@@ -105,10 +105,11 @@ static int leave_marker(const char *gitdir)
 	return ok;
 }
 
-static int hand_over(char **argv)
+static int hand_over(char **argv, const char *hook)
 {
 	char *dir = dir_of(argv[0]), *gate = xasprintf("%s/%s", dir, ORCH_GATE_PROGRAM);
 
+	setenv(ORCH_GATE_HOOK_ENV, hook, 1);
 	/* argv[0] stays the hook's path: the gate picks the hook by it. */
 	execv(gate, argv);
 	fprintf(stderr, "orch-hooks: cannot run '%s' (%s): the gate cannot decide, so it refuses; "
@@ -120,17 +121,24 @@ static int hand_over(char **argv)
 
 int main(int argc, char **argv)
 {
-	const char *name = strrchr(argv[0], '/');
-	char *gitdir;
-	int protected = 0, quiet;
+	const char *base = strrchr(argv[0], '/');
+	char *gitdir, *name;
+	const char *hook;
+	int protected = 0, quiet, is_post_commit;
 
 	(void)argc;
-	name = name ? name + 1 : argv[0];
-	if (chained_hook_exists(argv[0], name) || getenv("ORCH_HOOKS_SKIP"))
-		return hand_over(argv);
+	base = base ? base + 1 : argv[0];
+	/* The hook's name without any suffix a wrapper gave it ("post-commit.real"). */
+	name = xstrndup(base, strcspn(base, "."));
+	is_post_commit = !strcmp(name, "post-commit");
+	hook = is_post_commit ? "post-commit" : "prepare-commit-msg";
+	quiet = chained_hook_exists(argv[0], name);
+	free(name);
+	if (quiet || getenv("ORCH_HOOKS_SKIP"))
+		return hand_over(argv, hook);
 
 	gitdir = orch_hook_git_dir();
-	if (!strcmp(name, "post-commit")) {
+	if (is_post_commit) {
 		quiet = !orch_hook_git_file_exists(gitdir, ORCH_MERGE_MARKER);
 	} else {
 		int merging = orch_hook_git_file_exists(gitdir, "MERGE_HEAD");
@@ -140,5 +148,5 @@ int main(int argc, char **argv)
 			quiet = !protected || leave_marker(gitdir);
 	}
 	free(gitdir);
-	return quiet ? 0 : hand_over(argv);
+	return quiet ? 0 : hand_over(argv, hook);
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hooks.h"
@@ -26,12 +27,25 @@ static const struct {
 int main(int argc, char **argv)
 {
 	const char *name = strrchr(argv[0], '/');
-	size_t i;
+	size_t i, n;
 
 	name = name ? name + 1 : argv[0];
+	/*
+	 * A front end names the hook it hands over for (argv[0] may not
+	 * survive the exec: valgrind, for one, rewrites it).
+	 */
+	if (getenv(ORCH_GATE_HOOK_ENV) && *getenv(ORCH_GATE_HOOK_ENV)) {
+		static char hook[64];
+
+		snprintf(hook, sizeof(hook), "%s", getenv(ORCH_GATE_HOOK_ENV));
+		unsetenv(ORCH_GATE_HOOK_ENV);
+		name = hook;
+	}
+	/* "prepare-commit-msg.real" (a wrapper kept the original aside) is that hook too. */
+	n = strcspn(name, ".");
 	orch_no_tls_keep();
 	for (i = 0; i < sizeof(hooks) / sizeof(*hooks); i++)
-		if (!strcmp(name, hooks[i].name))
+		if (strlen(hooks[i].name) == n && !strncmp(name, hooks[i].name, n))
 			return hooks[i].fn(argc, argv);
 	fprintf(stderr, "orch-hooks: '%s' is not a hook orch-hooks-gate knows; install with "
 			"'orch-hooks install'\n", name);

@@ -14,6 +14,8 @@ int orch_hook_pre_receive(int argc, char **argv);
 
 /* The program the light front ends hand over to, installed beside the hooks. */
 #define ORCH_GATE_PROGRAM "orch-hooks-gate"
+/* How a front end tells the gate which hook it runs for. */
+#define ORCH_GATE_HOOK_ENV "ORCH_HOOKS_GATE_HOOK"
 
 /*
  * Written by pre-merge-commit when it approved a merge: lets

@@ -43,9 +43,9 @@ test_expect_success 'setup: a repository whose hooks run under valgrind' '
 	mkdir "$VG_LOGS" &&
 	new_repo r &&
 	(cd r && branch_with_commit feat f1 && branch_with_commit next f2 &&
-	 for h in pre-merge-commit prepare-commit-msg; do
+	 for h in pre-merge-commit prepare-commit-msg post-merge post-commit; do
 		mv .git/hooks/$h .git/hooks/$h.real &&
-		printf "#!/bin/sh\nexec valgrind %s \"\$0.real\" \"\$@\"\n" "$(echo $VG)" >.git/hooks/$h &&
+		printf "#!/bin/sh\nexec valgrind --trace-children=yes %s \"\$0.real\" \"\$@\"\n" "$(echo $VG)" >.git/hooks/$h &&
 		chmod +x .git/hooks/$h || return 1
 	 done)
 '
