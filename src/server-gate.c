@@ -87,30 +87,73 @@ static void summarize(const struct offences *o)
 
 /* ---- what the repository has before the push ------------------------- */
 
+static void add_gated(struct gate *g, git_reference *ref, size_t *alloc)
+{
+	git_object *obj = NULL;
+
+	/* Symbolic refs (HEAD) point at refs we see anyway. */
+	if (git_reference_type(ref) != GIT_REFERENCE_DIRECT ||
+	    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0)
+		return;
+	if (g->nr_gated == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 16;
+		g->gated = xrealloc(g->gated, *alloc * sizeof(*g->gated));
+	}
+	git_oid_cpy(&g->gated[g->nr_gated++], git_object_id(obj));
+	git_object_free(obj);
+}
+
+/*
+ * Protected branches named without wildcards (the usual "main") are looked
+ * up one by one: a server with thousands of branches in loose files would
+ * otherwise read them all on every push.
+ */
+static int read_literal_tips(struct gate *g)
+{
+	const struct orch_patterns *p = &g->policy->protected;
+	size_t i, alloc = 0;
+
+	for (i = 0; i < p->nr; i++) {
+		const char *name = p->items[i];
+		git_reference *ref = NULL;
+		char *full;
+		int err;
+
+		if (!strncmp(name, "refs/heads/", 11))
+			name += 11;
+		full = xasprintf("refs/heads/%s", name);
+		err = git_reference_lookup(&ref, g->repo, full);
+		if (err == 0)
+			add_gated(g, ref, &alloc);
+		git_reference_free(ref);
+		if (err < 0 && err != GIT_ENOTFOUND && err != GIT_EINVALIDSPEC) {
+			orch_git_error("cannot read the protected branch '%s'", full);
+			free(full);
+			return -1;
+		}
+		free(full);
+	}
+	return 0;
+}
+
 static int read_gated_tips(struct gate *g)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
-	size_t alloc = 0;
+	size_t alloc = 0, i;
 	int err;
 
+	for (i = 0; i < g->policy->protected.nr; i++)
+		if (strpbrk(g->policy->protected.items[i], "*?"))
+			break;
+	if (i == g->policy->protected.nr)
+		return read_literal_tips(g);
 	if (git_reference_iterator_new(&it, g->repo) < 0)
 		return orch_git_error("cannot list the refs of the repository");
 	while ((err = git_reference_next(&ref, it)) == 0) {
-		git_object *obj = NULL;
-
-		/* Symbolic refs (HEAD) point at refs we see anyway. */
-		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
-		    is_branch(git_reference_name(ref)) &&
-		    orch_patterns_match(&g->policy->protected, git_reference_name(ref)) &&
-		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
-			if (g->nr_gated == alloc) {
-				alloc = alloc ? 2 * alloc : 16;
-				g->gated = xrealloc(g->gated, alloc * sizeof(*g->gated));
-			}
-			git_oid_cpy(&g->gated[g->nr_gated++], git_object_id(obj));
-		}
-		git_object_free(obj);
+		if (is_branch(git_reference_name(ref)) &&
+		    orch_patterns_match(&g->policy->protected, git_reference_name(ref)))
+			add_gated(g, ref, &alloc);
 		git_reference_free(ref);
 	}
 	git_reference_iterator_free(it);
