@@ -26,12 +26,36 @@ static int header_oid(const char **p, const char *end, const char *key, git_oid 
 	return 1;
 }
 
+int orch_commit_head_parse(struct orch_commit_head *h, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	git_oid parent;
+	int r;
+
+	h->nr_parents = 0;
+	if (header_oid(&p, end, "tree", &h->tree) != 1) {
+		git_error_set_str(GIT_ERROR_INVALID, "the commit has no valid tree line");
+		return -1;
+	}
+	while ((r = header_oid(&p, end, "parent", &parent)) == 1) {
+		if (h->nr_parents == h->alloc) {
+			h->alloc = h->alloc ? 2 * h->alloc : 4;
+			h->parents = xrealloc(h->parents, h->alloc * sizeof(*h->parents));
+		}
+		git_oid_cpy(&h->parents[h->nr_parents++], &parent);
+	}
+	/* A malformed parent line fails closed, as libgit2's own parse would. */
+	if (r < 0 || (end - p >= 6 && !memcmp(p, "parent", 6))) {
+		git_error_set_str(GIT_ERROR_INVALID, "the commit has an invalid parent line");
+		return -1;
+	}
+	return 0;
+}
+
 int orch_commit_head_read(struct orch_commit_head *h, git_odb *odb, const git_oid *id)
 {
 	git_odb_object *obj = NULL;
-	const char *p, *end;
-	git_oid parent;
-	int r, ret = -1;
+	int ret = -1;
 
 	h->nr_parents = 0;
 	git_oid_cpy(&h->id, id);
@@ -41,24 +65,7 @@ int orch_commit_head_read(struct orch_commit_head *h, git_odb *odb, const git_oi
 		git_error_set_str(GIT_ERROR_INVALID, "the object is not a commit");
 		goto done;
 	}
-	p = git_odb_object_data(obj);
-	end = p + git_odb_object_size(obj);
-	if (header_oid(&p, end, "tree", &h->tree) != 1) {
-		git_error_set_str(GIT_ERROR_INVALID, "the commit has no valid tree line");
-		goto done;
-	}
-	while ((r = header_oid(&p, end, "parent", &parent)) == 1) {
-		if (h->nr_parents == h->alloc) {
-			h->alloc = h->alloc ? 2 * h->alloc : 4;
-			h->parents = xrealloc(h->parents, h->alloc * sizeof(*h->parents));
-		}
-		git_oid_cpy(&h->parents[h->nr_parents++], &parent);
-	}
-	if (r < 0) {
-		git_error_set_str(GIT_ERROR_INVALID, "the commit has an invalid parent line");
-		goto done;
-	}
-	ret = 0;
+	ret = orch_commit_head_parse(h, git_odb_object_data(obj), git_odb_object_size(obj));
 done:
 	git_odb_object_free(obj);
 	return ret;

@@ -1,6 +1,8 @@
 #ifndef ORCH_COMMIT_HEAD_H
 #define ORCH_COMMIT_HEAD_H
 
+#include <stddef.h>
+
 #include <git2.h>
 
 /*
@@ -19,7 +21,9 @@ struct orch_commit_head {
 
 #define ORCH_COMMIT_HEAD_INIT { { { 0 } }, { { 0 } }, NULL, 0, 0 }
 
-/* Fills `h` (reusing its memory); 0, or -1 with libgit2's error set. */
+/* The tree and parents of a raw commit object; 0, or -1 with libgit2's error set. */
+int orch_commit_head_parse(struct orch_commit_head *h, const char *data, size_t len);
+/* Reads and parses commit `id`, reusing the memory of `h`; 0 or -1 (libgit2's error set). */
 int orch_commit_head_read(struct orch_commit_head *h, git_odb *odb, const git_oid *id);
 void orch_commit_head_release(struct orch_commit_head *h);
 
