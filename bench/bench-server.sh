@@ -29,7 +29,7 @@ gate_repo() {
 	git -C "$2" update-ref refs/notes/verdicts "$(git -C "$1" rev-parse refs/notes/verdicts)" &&
 	orch-hooks install --server "$2" >/dev/null 2>&1 &&
 	printf '%s %s refs/heads/main\n' "$ZERO" "$(git -C "$1" rev-parse main)" >"$2.in"
-} || die "cannot make the gate repository $2"
+}
 
 # timed OUT DIR INPUT CMD...: runs CMD in the bare repository DIR with INPUT
 # on stdin, appends its time in ns to OUT; the gate must accept.
@@ -70,8 +70,8 @@ report_mem() {
 echo "building the repositories with git fast-import ($BIG, $SMALL and $NAIVE merges)" >&2
 make_history h-big.git "$BIG" && make_history h-small.git "$SMALL" && make_history h-naive.git "$NAIVE" ||
 	die "cannot build the histories"
-gate_repo h-big.git g-big.git
-gate_repo h-naive.git g-naive.git
+gate_repo h-big.git g-big.git || die "cannot make the gate repository g-big.git"
+gate_repo h-naive.git g-naive.git || die "cannot make the gate repository g-naive.git"
 main_big=$(git -C h-big.git rev-parse main)
 main_naive=$(git -C h-naive.git rev-parse main)
 
@@ -147,7 +147,7 @@ typical_repo() {
 		"$old" "$(git rev-parse refs/bench/main)" "$old_notes" "$(git rev-parse refs/bench/notes)" >"../$1.in" &&
 	 git update-ref -d refs/bench/side && git update-ref -d refs/bench/main &&
 	 git update-ref -d refs/bench/notes)
-} 
+}
 typical_repo h-big.git $((BIG / 4)) || die "cannot make the typical push on h-big.git"
 typical_repo h-small.git $((SMALL / 4)) || die "cannot make the typical push on h-small.git"
 for size in big small; do
