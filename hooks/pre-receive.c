@@ -60,7 +60,7 @@ int orch_hook_pre_receive(int argc, char **argv)
 	if (orch_hook_ctx_open(&ctx) < 0)
 		goto refuse;
 	/* A whole-history push reads every commit once: caching them all buys nothing. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(32 * 1024 * 1024));
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	rc = orch_server_gate_check(ctx.repo, &ctx.policy, &updates);
 	if (rc >= 0)
 		goto done;

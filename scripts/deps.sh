@@ -4,7 +4,7 @@
 set -eu
 
 packages="git gcc make autoconf automake libtool pkg-config libgit2-dev libinih-dev
-libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps"
+libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time"
 
 missing=
 for p in $packages; do

@@ -1,0 +1,61 @@
+# Builds the benchmark repositories with git fast-import: fixed dates, so the
+# same arguments give the same commits (the instruction budget relies on it).
+
+# history_stream N: a root commit, then N times a side branch of 5 commits
+# merged into main with --no-ff. The marks of the merged tips go to ./tips.
+history_stream() {
+	awk -v n="$1" '
+	function path(i) { return "d" (i % 100) "/f" (i % 97) ".t" }
+	BEGIN {
+		who = "committer Bench <bench@example.com> 1700000000 +0000"
+		print "commit refs/heads/main"; print "mark :1"; print who
+		print "data <<EOT"; print "root"; print "EOT"
+		print "M 644 inline root.t"; print "data <<EOT"; print "root"; print "EOT"
+		mark = 1; main = 1
+		for (i = 1; i <= n; i++) {
+			for (j = 1; j <= 5; j++) {
+				mark++
+				print "commit refs/heads/side"; print "mark :" mark; print who
+				print "data <<EOT"; print "s" i " part " j; print "EOT"
+				if (j == 1) print "from :" main; else print "from :" (mark - 1)
+				print "M 644 inline " path(i); print "data <<EOT"; print i " " j; print "EOT"
+			}
+			tip = mark; mark++
+			print "commit refs/heads/main"; print "mark :" mark; print who
+			print "data <<EOT"; print "Merge branch '\''s" i "'\''"; print "EOT"
+			print "from :" main; print "merge :" tip
+			print "M 644 inline " path(i); print "data <<EOT"; print i " 5"; print "EOT"
+			print ":" tip >"tips"
+			main = mark
+		}
+	}'
+}
+
+# notes_stream: one notes commit with a PASS verdict on every merged tip
+# (fast-import picks the fanout), from ./tips and the exported ./marks.
+notes_stream() {
+	awk 'NR == FNR { tip[$1] = 1; next }
+	     ($1 in tip) { oid[$1] = $2; order[++n] = $1 }
+	     END {
+		print "commit refs/notes/verdicts"
+		print "committer Bench <bench@example.com> 1700000000 +0000"
+		print "data <<EOT"; print "verdicts"; print "EOT"
+		for (i = 1; i <= n; i++) {
+			print "N inline " order[i]
+			print "data <<EOT"
+			print "Verdict: PASS"; print "Commit: " oid[order[i]]
+			print "EOT"
+		}
+	}' tips marks
+}
+
+# make_history DIR N: a bare repository at DIR with N reviewed merges on main
+# and their verdicts in refs/notes/verdicts.
+make_history() {
+	git init -q --bare "$1" &&
+	(cd "$1" &&
+	 history_stream "$2" | git fast-import --quiet --export-marks=marks &&
+	 notes_stream | git fast-import --quiet --import-marks=marks &&
+	 git update-ref -d refs/heads/side &&
+	 rm -f marks tips)
+}
