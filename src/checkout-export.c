@@ -12,6 +12,7 @@
 
 #include "checkout-export.h"
 #include "error.h"
+#include "strbuf.h"
 
 #define MAX_NAMED 10
 
@@ -20,24 +21,6 @@ static int safe_name(const char *name)
 {
 	return *name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
 	       strcasecmp(name, ".git");
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static int export_at(git_repository *repo, git_tree *tree, int dirfd, const char *prefix);
@@ -90,7 +73,7 @@ static int export_entry(git_repository *repo, const git_tree_entry *e, int dirfd
 		}
 		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			    mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0555 : 0444);
-		if (fd < 0 || write_all(fd, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0) {
+		if (fd < 0 || xwrite_all(fd, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0) {
 			orch_error("cannot write '%s' of the checkout: %s", path, strerror(errno));
 			goto done;
 		}

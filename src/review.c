@@ -119,23 +119,6 @@ static const char **bwrap_argv(const struct orch_review_setup *s, const struct o
 	return argv;
 }
 
-static void write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
 /* The worker: runs the reviewer, reports, and exits without touching libgit2. */
 static void worker(const struct orch_review_setup *s, const struct orch_review *r, int out)
 {
@@ -183,8 +166,8 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	rep.seconds = res.seconds;
 	memcpy(rep.start_error, res.start_error, sizeof(rep.start_error));
 	rep.output_len = res.output.len;
-	write_all(out, &rep, sizeof(rep));
-	write_all(out, strbuf_str(&res.output), res.output.len);
+	xwrite_all(out, &rep, sizeof(rep));
+	xwrite_all(out, strbuf_str(&res.output), res.output.len);
 	_exit(0);
 }
 

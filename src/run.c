@@ -122,21 +122,6 @@ static void keep_tail(struct orch_run_result *r, size_t keep)
 	r->output_truncated = 1;
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
 static void tee_out(const struct orch_run_opts *o, int *at_line_start, const char *p, size_t n)
 {
 	size_t i, start = 0;
@@ -144,22 +129,22 @@ static void tee_out(const struct orch_run_opts *o, int *at_line_start, const cha
 	if (o->tee_fd < 0)
 		return;
 	if (!o->tee_prefix) {
-		write_all(o->tee_fd, p, n);
+		xwrite_all(o->tee_fd, p, n);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (*at_line_start) {
-			write_all(o->tee_fd, o->tee_prefix, strlen(o->tee_prefix));
+			xwrite_all(o->tee_fd, o->tee_prefix, strlen(o->tee_prefix));
 			*at_line_start = 0;
 		}
 		if (p[i] == '\n') {
-			write_all(o->tee_fd, p + start, i + 1 - start);
+			xwrite_all(o->tee_fd, p + start, i + 1 - start);
 			start = i + 1;
 			*at_line_start = 1;
 		}
 	}
 	if (start < n)
-		write_all(o->tee_fd, p + start, n - start);
+		xwrite_all(o->tee_fd, p + start, n - start);
 }
 
 static void child(const struct orch_run_opts *o, char **envp, int out_fd, int err_pipe)
@@ -349,7 +334,7 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 		}
 	}
 	if (!at_line_start && o->tee_fd >= 0)
-		write_all(o->tee_fd, "\n", 1);
+		xwrite_all(o->tee_fd, "\n", 1);
 	if (reaped) {
 		if (WIFEXITED(status)) {
 			res->exited = 1;

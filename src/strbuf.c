@@ -208,3 +208,21 @@ void strbuf_rtrim(struct strbuf *sb)
 			   sb->buf[sb->len - 1] == ' ' || sb->buf[sb->len - 1] == '\t'))
 		sb->buf[--sb->len] = '\0';
 }
+
+int xwrite_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

@@ -34,6 +34,9 @@ int strbuf_read_file(struct strbuf *sb, const char *path, size_t max);
 int strbuf_read_regular_file(struct strbuf *sb, const char *path, size_t max);
 void strbuf_rtrim(struct strbuf *sb);
 
+/* Writes all n bytes, retrying short writes and EINTR; 0, or -1 with errno set. */
+int xwrite_all(int fd, const void *buf, size_t n);
+
 /* Allocation that never returns NULL: out of memory is fatal. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
