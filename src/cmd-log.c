@@ -11,6 +11,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "json.h"
 #include "note.h"
 #include "policy.h"
@@ -234,19 +236,20 @@ static int cmd_log(int argc, char **argv)
 	git_oid id, only;
 	const char *rev = NULL;
 	char *common = NULL;
-	int i, json = 0, ret = 128, err;
+	int i, json = 0, ret = 128, err, nargs;
+	const struct orch_option options[] = {
+		OPT_BOOL(0, "json", &json, "print the records as JSON"),
+		OPT_END(),
+	};
 
 	memset(&ls, 0, sizeof(ls));
 	orch_policy_init(&policy);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (argv[i][0] == '-' || rev) {
-			ret = orch_usage(&orch_cmd_log);
-			goto done;
-		} else
-			rev = argv[i];
+	nargs = orch_parse_options(argc, argv, options, &orch_cmd_log);
+	if (nargs < 0 || nargs > 1) {
+		ret = nargs < 0 ? ORCH_EXIT_USAGE : orch_usage(&orch_cmd_log);
+		goto done;
 	}
+	rev = nargs ? argv[0] : NULL;
 	if (orch_repo_open_path(&ls.repo, NULL) < 0)
 		goto done;
 	common = orch_repo_commondir(ls.repo);

@@ -3,8 +3,10 @@
 
 /*
  * One file per subcommand, each exporting a struct orch_cmd. Commands
- * return their exit status: 0 success, 1 a gate or check said no,
- * 2 bad usage, 128 an error.
+ * return their exit status (src/exit-codes.h): 0 success, 1 a gate or
+ * check said no (some commands tell kinds of "no" apart), 128 an error,
+ * 129 bad usage, 130 interrupted. Options are parsed with
+ * src/parse-options.h; "orch-hooks help CMD" runs "CMD --help".
  */
 struct orch_cmd {
 	const char *name;
@@ -23,7 +25,7 @@ extern const struct orch_cmd orch_cmd_log;
 extern const struct orch_cmd orch_cmd_review;
 extern const struct orch_cmd orch_cmd_sync;
 
-/* "usage: orch-hooks <usage>" on stderr; returns 2. */
+/* "usage: orch-hooks <usage>" on stderr; returns ORCH_EXIT_USAGE. */
 int orch_usage(const struct orch_cmd *cmd);
 
 /* Directory of the hook binaries ($ORCH_HOOKS_LIBEXECDIR overrides). */

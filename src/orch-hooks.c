@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
 #include "repo.h"
 
 static const struct orch_cmd *const commands[] = {
@@ -33,7 +34,7 @@ const char *orch_libexecdir(void)
 int orch_usage(const struct orch_cmd *cmd)
 {
 	fprintf(stderr, "usage: orch-hooks %s\n", cmd->usage);
-	return 2;
+	return ORCH_EXIT_USAGE;
 }
 
 static void help(FILE *f)
@@ -45,35 +46,65 @@ static void help(FILE *f)
 		   "a reviewer's PASS verdict (a git note) and the test gate.\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(f, "\n'orch-hooks <command> -h' shows a command's usage.\n");
+	fprintf(f, "\n'orch-hooks help <command>' describes a command and its options.\n");
+}
+
+static const struct orch_cmd *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i]->name))
+			return commands[i];
+	return NULL;
+}
+
+static int run_command(const struct orch_cmd *cmd, int argc, char **argv)
+{
+	int rc;
+
+	if (orch_libgit2_init() < 0)
+		return ORCH_EXIT_FATAL;
+	rc = cmd->fn(argc, argv);
+	orch_libgit2_shutdown();
+	return rc;
+}
+
+/* "orch-hooks help CMD" is "orch-hooks CMD --help": the command's own option table answers. */
+static int help_command(const char *name)
+{
+	const struct orch_cmd *cmd = find_command(name);
+	char *argv[] = { (char *)name, (char *)"--help", NULL };
+
+	if (!cmd) {
+		orch_error("'%s' is not an orch-hooks command; see 'orch-hooks --help'", name);
+		return ORCH_EXIT_USAGE;
+	}
+	return run_command(cmd, 2, argv);
 }
 
 int main(int argc, char **argv)
 {
-	size_t i;
-	int rc;
+	const struct orch_cmd *cmd;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		help(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2) {
+		help(stderr);
+		return ORCH_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && !strcmp(argv[1], "help"))
+			return help_command(argv[2]);
+		help(stdout);
+		return ORCH_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("orch-hooks %s\n", PACKAGE_VERSION);
-		return 0;
+		return ORCH_EXIT_OK;
 	}
-	for (i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(argv[1], commands[i]->name))
-			continue;
-		if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
-			printf("usage: orch-hooks %s\n\n%s\n", commands[i]->usage, commands[i]->summary);
-			return 0;
-		}
-		if (orch_libgit2_init() < 0)
-			return 128;
-		rc = commands[i]->fn(argc - 1, argv + 1);
-		orch_libgit2_shutdown();
-		return rc;
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		orch_error("'%s' is not an orch-hooks command; see 'orch-hooks --help'", argv[1]);
+		return ORCH_EXIT_USAGE;
 	}
-	orch_error("'%s' is not an orch-hooks command; see 'orch-hooks --help'", argv[1]);
-	return 2;
+	return run_command(cmd, argc - 1, argv + 1);
 }

@@ -16,8 +16,26 @@ test_expect_success 'orch-hooks runs from the build tree' '
 '
 
 test_expect_success 'an unknown command is refused with a usage error' '
-	orch-hooks frobnicate 2>err; test $? = 2 &&
+	orch-hooks frobnicate 2>err; test $? = 129 &&
 	test_grep "orch-hooks: .frobnicate. is not an orch-hooks command" err
+'
+
+test_expect_success 'options: --opt=value, --, an unknown option named, usage exits 129' '
+	orch-hooks log --frob 2>err; test $? = 129 &&
+	test_grep "unknown option .--frob." err &&
+	test_grep "usage: orch-hooks log" err &&
+	orch-hooks log --json=yes 2>err; test $? = 129 &&
+	test_grep "takes no value" err &&
+	orch-hooks log a b 2>err; test $? = 129
+'
+
+test_expect_success 'help CMD and CMD --help describe the options' '
+	orch-hooks help log >out &&
+	test_grep "usage: orch-hooks log" out &&
+	test_grep "^ *--json  *print the records as JSON" out &&
+	orch-hooks log --help >out2 &&
+	cmp out out2 &&
+	orch-hooks help frobnicate 2>err; test $? = 129
 '
 
 test_expect_success 'the hook programs are built' '
