@@ -393,7 +393,7 @@ static int start(struct lander *l, const char *onto, int pull)
 		orch_error("HEAD is detached; name the target with --onto BRANCH");
 		goto done;
 	}
-	if (!orch_patterns_match(&l->policy.protected, l->st.onto)) {
+	if (!orch_branch_is_protected(&l->policy, l->st.onto)) {
 		orch_error("'%s' is not a protected branch ([branches] protected in %s); land brings "
 			   "branches home to a protected branch", l->st.onto, l->policy.path);
 		goto done;

@@ -53,7 +53,7 @@ static int wanted(const char *branch, const struct orch_worktree *wt, char **pat
 		return 0;
 	}
 	/* By default: every branch being worked on, which is every one not protected. */
-	return wt || !orch_patterns_match(&policy->protected, branch);
+	return wt || !orch_branch_is_protected(policy, branch);
 }
 
 static void print_table(const struct row *rows, size_t n, const char *target)

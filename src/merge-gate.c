@@ -44,7 +44,7 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 {
 	size_t i, refused = 0;
 
-	if (!target || !orch_patterns_match(&policy->protected, target))
+	if (!orch_branch_is_protected(policy, target))
 		return 0;
 
 	for (i = 0; i < n; i++) {

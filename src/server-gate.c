@@ -114,13 +114,13 @@ static int read_literal_tips(struct gate *g)
 	size_t i, alloc = 0;
 
 	for (i = 0; i < p->nr; i++) {
-		const char *name = p->items[i];
+		const char *name = orch_branch_short_name(p->items[i]);
 		git_reference *ref = NULL;
 		char *full;
 		int err;
 
-		if (!strncmp(name, "refs/heads/", 11))
-			name += 11;
+		if (!name)
+			continue;
 		full = xasprintf("refs/heads/%s", name);
 		err = git_reference_lookup(&ref, g->repo, full);
 		if (err == 0)
@@ -144,15 +144,14 @@ static int read_gated_tips(struct gate *g)
 	int err;
 
 	for (i = 0; i < g->policy->protected.nr; i++)
-		if (strpbrk(g->policy->protected.items[i], "*?"))
+		if (!orch_pattern_is_literal(g->policy->protected.items[i]))
 			break;
 	if (i == g->policy->protected.nr)
 		return read_literal_tips(g);
 	if (git_reference_iterator_new(&it, g->repo) < 0)
 		return orch_git_error("cannot list the refs of the repository");
 	while ((err = git_reference_next(&ref, it)) == 0) {
-		if (is_branch(git_reference_name(ref)) &&
-		    orch_patterns_match(&g->policy->protected, git_reference_name(ref)))
+		if (orch_branch_is_protected(g->policy, git_reference_name(ref)))
 			add_gated(g, ref, &alloc);
 		git_reference_free(ref);
 	}
@@ -720,7 +719,7 @@ done:
 
 static int protected_update(const struct gate *g, const struct orch_ref_update *u)
 {
-	return is_branch(u->ref) && orch_patterns_match(&g->policy->protected, u->ref);
+	return is_branch(u->ref) && orch_branch_is_protected(g->policy, u->ref);
 }
 
 int orch_server_gate_check(git_repository *repo, const struct orch_policy *policy,
