@@ -70,6 +70,24 @@ static int matches_any(const char *pattern, const struct names *n)
 	return 0;
 }
 
+/*
+ * "main" and "master" are two names for one role, the default branch (the
+ * shipped policy lists both): one missing while the other exists is no mistake.
+ */
+static int other_default_matches(const struct orch_patterns *p, size_t i, const struct names *n)
+{
+	const char *other, *name = orch_branch_short_name(p->items[i]);
+	size_t k;
+
+	if (!name || (strcmp(name, "main") && strcmp(name, "master")))
+		return 0;
+	other = strcmp(name, "main") ? "main" : "master";
+	for (k = 0; k < p->nr; k++)
+		if (orch_pattern_match(p->items[k], other) && matches_any(other, n))
+			return 1;
+	return 0;
+}
+
 int orch_protected_warn_unmatched(git_repository *repo, const struct orch_policy *policy)
 {
 	const struct orch_patterns *p = &policy->protected;
@@ -84,11 +102,8 @@ int orch_protected_warn_unmatched(git_repository *repo, const struct orch_policy
 	}
 	for (i = 0; i < p->nr; i++)
 		unmatched += !matches_any(p->items[i], &branches);
-	/* The defaults name the usual candidates: one of them is enough. */
-	if (!origin && unmatched < p->nr)
-		unmatched = 0;
 	for (i = 0; unmatched && i < p->nr; i++) {
-		if (matches_any(p->items[i], &branches))
+		if (matches_any(p->items[i], &branches) || other_default_matches(p, i, &branches))
 			continue;
 		orch_say("warning: [branches] protected pattern '%s' (%s) matches no branch here: it "
 			 "protects nothing until such a branch exists; check its spelling",
