@@ -18,7 +18,7 @@ int orch_hook_ctx_open(struct orch_hook_ctx *ctx)
 	if (orch_policy_load(&ctx->policy, ctx->commondir) < 0)
 		return -1;
 	ctx->target = orch_repo_current_branch(ctx->repo);
-	ctx->protected = ctx->target && orch_patterns_match(&ctx->policy.protected, ctx->target);
+	ctx->protected = orch_branch_is_protected(&ctx->policy, ctx->target);
 	return 0;
 }
 

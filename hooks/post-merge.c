@@ -25,6 +25,7 @@
 #include "repo.h"
 #include "strbuf.h"
 #include "test-gate.h"
+#include "trust.h"
 #include "verdict.h"
 
 /* Where the branch was before the merge: ORIG_HEAD (HEAD@{1} if that is missing). */
@@ -58,8 +59,9 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 		*upstream = 1;
 		return 0;
 	}
-	if (orch_verdict_judge(ctx->repo, ctx->policy.notes_ref, NULL, &l->tip, &j, NULL) < 0)
-		return orch_test_gate_refuse(ctx->repo, l, lock, "its verdict cannot be read", NULL);
+	/* The same decision as the merge gate's, [branches] require_signed included. */
+	orch_trust_judge(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &j);
+	orch_trust_explain_missing(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &j, NULL);
 	if (j.kind == ORCH_JUDGE_PASS) {
 		orch_judgement_result_release(&j);
 		return 0;
@@ -69,8 +71,9 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 			orch_judgement_name(j.kind), j.detail ? ": " : "", j.detail ? j.detail : "");
 	name = orch_landed_head_name(ctx->repo, l, 0);
 	quoted = orch_shell_quote(name && !strchr(name, ',') ? name : orch_short_oid(&l->tip));
-	hint = xasprintf("review it first (orch-hooks review %s), then merge it again; "
-			 "git merge --no-ff %s makes a merge commit", quoted, quoted);
+	hint = xasprintf("%s first (orch-hooks review %s), then merge it again; "
+			 "git merge --no-ff %s makes a merge commit", orch_trust_fix_hint(j.kind),
+			 quoted, quoted);
 	r = orch_test_gate_refuse(ctx->repo, l, lock, why, hint);
 	free(hint);
 	free(quoted);

@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "policy.h"
+#include "protected.h"
 #include "repo.h"
 #include "strbuf.h"
 
@@ -253,6 +254,18 @@ struct plan {
 	enum { P_NEW, P_SAME, P_UPDATE, P_FOREIGN } state;
 };
 
+/* A misspelt protected branch protects nothing: say so, without failing the install. */
+static void warn_unmatched_patterns(git_repository *repo, const char *commondir)
+{
+	struct orch_policy policy;
+
+	orch_policy_init(&policy);
+	/* A policy that does not load has said why; every gate will refuse until it is fixed. */
+	if (orch_policy_load(&policy, commondir) == 0)
+		orch_protected_warn_unmatched(repo, &policy);
+	orch_policy_release(&policy);
+}
+
 static int install(const char *path, enum mode mode, int server)
 {
 	const char *const *names = server ? server_hooks : local_hooks;
@@ -344,6 +357,7 @@ static int install(const char *path, enum mode mode, int server)
 		goto done;
 	if (!changed)
 		orch_say("already installed in '%s': nothing to do", dir);
+	warn_unmatched_patterns(repo, common);
 	ret = 0;
 done:
 	for (i = 0; i < n; i++) {

@@ -21,6 +21,7 @@
 #include "repo.h"
 #include "run.h"
 #include "strbuf.h"
+#include "trust.h"
 #include "verdict.h"
 #include "worktrees.h"
 
@@ -222,15 +223,14 @@ static int land_one(struct lander *l, size_t i)
 		goto done;
 	}
 	git_oid_cpy(&it->tip, git_reference_target(ref));
-	if (orch_verdict_judge(l->repo, l->policy.notes_ref, NULL, &it->tip, &j, NULL) < 0) {
-		it->status = LAND_REFUSED;
-		goto done;
-	}
+	orch_trust_judge(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, &it->tip, &j);
+	orch_trust_explain_missing(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, &it->tip, &j, NULL);
 	set_str(&it->verdict, j.kind == ORCH_JUDGE_PASS ? "PASS" : orch_judgement_name(j.kind));
 	if (j.kind != ORCH_JUDGE_PASS) {
 		orch_error("'%s' (%s) cannot land: %s%s%s", it->branch, orch_short_oid(&it->tip),
 			   orch_judgement_name(j.kind), j.detail ? ": " : "", j.detail ? j.detail : "");
-		orch_say("  review it (orch-hooks review %s), then: orch-hooks land --continue", quoted);
+		orch_say("  %s (orch-hooks review %s), then: orch-hooks land --continue",
+			 orch_trust_fix_hint(j.kind), quoted);
 		it->status = LAND_NOT_REVIEWED;
 		orch_judgement_result_release(&j);
 		goto done;
@@ -393,7 +393,7 @@ static int start(struct lander *l, const char *onto, int pull)
 		orch_error("HEAD is detached; name the target with --onto BRANCH");
 		goto done;
 	}
-	if (!orch_patterns_match(&l->policy.protected, l->st.onto)) {
+	if (!orch_branch_is_protected(&l->policy, l->st.onto)) {
 		orch_error("'%s' is not a protected branch ([branches] protected in %s); land brings "
 			   "branches home to a protected branch", l->st.onto, l->policy.path);
 		goto done;

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "policy.h"
+#include "protected.h"
 #include "repo.h"
 
 static int cmd_policy(int argc, char **argv)
@@ -38,6 +39,9 @@ static int cmd_policy(int argc, char **argv)
 		       policy.origin[k] ? policy.origin[k] : "default");
 		free(value);
 	}
+	/* After the listing, so the warning is the last thing read. */
+	if (repo)
+		orch_protected_warn_unmatched(repo, &policy);
 	ret = 0;
 done:
 	free(common);

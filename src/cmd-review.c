@@ -249,23 +249,23 @@ static int find_target(git_repository *repo, const struct orch_policy *policy, c
 			orch_error("'%s' (given with --onto) does not name a branch or commit here", onto);
 			return -1;
 		}
-		*name = xstrdup(!strncmp(onto, "refs/heads/", 11) ? onto + 11 : onto);
+		const char *branch = orch_branch_short_name(onto);
+
+		*name = xstrdup(branch ? branch : onto);
 		goto found;
 	}
 	current = orch_repo_current_branch(repo);
-	if (current && orch_patterns_match(&policy->protected, current) &&
+	if (current && orch_branch_is_protected(policy, current) &&
 	    git_revparse_single(&obj, repo, current) == 0) {
 		*name = current;
 		goto found;
 	}
 	free(current);
 	for (i = 0; i < policy->protected.nr; i++) {
-		const char *p = policy->protected.items[i];
+		const char *p = orch_branch_short_name(policy->protected.items[i]);
 		git_reference *ref = NULL;
 
-		if (!strncmp(p, "refs/heads/", 11))
-			p += 11;
-		if (strpbrk(p, "*?[") || git_branch_lookup(&ref, repo, p, GIT_BRANCH_LOCAL) < 0)
+		if (!p || !orch_pattern_is_literal(p) || git_branch_lookup(&ref, repo, p, GIT_BRANCH_LOCAL) < 0)
 			continue;
 		git_reference_free(ref);
 		if (git_revparse_single(&obj, repo, p) == 0) {
@@ -297,13 +297,13 @@ static int resolve(git_repository *repo, const char *arg, struct orch_review *r)
 {
 	git_reference *ref = NULL;
 	git_object *obj = NULL, *c = NULL;
-	const char *branch = NULL;
+	const char *branch = NULL, *short_name = orch_branch_short_name(arg);
 
 	if (git_branch_lookup(&ref, repo, arg, GIT_BRANCH_LOCAL) == 0)
 		branch = arg;
-	else if (!strncmp(arg, "refs/heads/", 11) &&
-		 git_branch_lookup(&ref, repo, arg + 11, GIT_BRANCH_LOCAL) == 0)
-		branch = arg + 11;
+	else if (short_name && short_name != arg &&
+		 git_branch_lookup(&ref, repo, short_name, GIT_BRANCH_LOCAL) == 0)
+		branch = short_name;
 	if (ref) {
 		if (git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) < 0)
 			c = NULL;

@@ -14,13 +14,13 @@
 #include "policy.h"
 #include "repo.h"
 #include "strbuf.h"
-#include "verdict.h"
+#include "trust.h"
 #include "worktrees.h"
 
 struct row {
 	char *branch;
 	git_oid tip;
-	const char *verdict;	/* PASS, FAIL, stale, none, invalid */
+	const char *verdict;	/* PASS, FAIL, stale, none, untrusted, invalid */
 	char *detail;
 	int merged;
 	size_t ahead, behind;
@@ -34,6 +34,7 @@ static const char *verdict_word(enum orch_judgement k)
 	case ORCH_JUDGE_FAIL: return "FAIL";
 	case ORCH_JUDGE_STALE: return "stale";
 	case ORCH_JUDGE_NONE: return "none";
+	case ORCH_JUDGE_UNTRUSTED: return "untrusted";
 	default: return "invalid";
 	}
 }
@@ -52,7 +53,7 @@ static int wanted(const char *branch, const struct orch_worktree *wt, char **pat
 		return 0;
 	}
 	/* By default: every branch being worked on, which is every one not protected. */
-	return wt || !orch_patterns_match(&policy->protected, branch);
+	return wt || !orch_branch_is_protected(policy, branch);
 }
 
 static void print_table(const struct row *rows, size_t n, const char *target)
@@ -165,13 +166,11 @@ static int cmd_status(int argc, char **argv)
 		r->branch = xstrdup(name);
 		git_oid_cpy(&r->tip, git_reference_target(ref));
 		r->worktree = wt ? wt->path : NULL;
-		if (orch_verdict_judge(repo, policy.notes_ref, NULL, &r->tip, &j, NULL) == 0) {
-			r->verdict = verdict_word(j.kind);
-			r->detail = j.detail ? xstrdup(j.detail) : NULL;
-			orch_judgement_result_release(&j);
-		} else {
-			r->verdict = "invalid";
-		}
+		orch_trust_judge(repo, &policy, ORCH_TRUST_LOCAL, NULL, &r->tip, &j);
+		orch_trust_explain_missing(repo, &policy, ORCH_TRUST_LOCAL, NULL, &r->tip, &j, NULL);
+		r->verdict = verdict_word(j.kind);
+		r->detail = j.detail ? xstrdup(j.detail) : NULL;
+		orch_judgement_result_release(&j);
 		r->merged = git_oid_equal(&r->tip, git_reference_target(target_ref)) ||
 			    git_graph_descendant_of(repo, git_reference_target(target_ref), &r->tip) == 1;
 		git_graph_ahead_behind(&r->ahead, &r->behind, repo, &r->tip, git_reference_target(target_ref));

@@ -11,6 +11,7 @@
 #include "repo.h"
 #include "sign.h"
 #include "strbuf.h"
+#include "trust.h"
 #include "verdict.h"
 
 static int resolve_commit(git_repository *repo, const char *rev, git_oid *out)
@@ -48,7 +49,7 @@ static int verdict_show(int argc, char **argv)
 	struct orch_judgement_result j;
 	struct orch_policy policy;
 	git_repository *repo = NULL;
-	git_oid oid, stale;
+	git_oid oid;
 	char *text = NULL;
 	size_t len;
 	int ret = 128;
@@ -58,28 +59,26 @@ static int verdict_show(int argc, char **argv)
 	memset(&j, 0, sizeof(j));
 	if (open_with_policy(&repo, &policy) < 0 || resolve_commit(repo, argv[1], &oid) < 0)
 		goto done;
-	if (orch_verdict_judge(repo, policy.notes_ref, NULL, &oid, &j, &stale) < 0)
-		goto done;
+	orch_trust_judge(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &j);
+	orch_trust_explain_missing(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &j, NULL);
 	printf("%s %s: %s", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind));
 	if (j.detail)
 		printf(" (%s)", j.detail);
 	printf("\n");
+	/* For people: who signed. Whether the verdict counts was decided above. */
 	if (j.has_record && j.record.signature) {
 		struct orch_sig_check sc;
 
 		orch_sign_check_policy(&policy, &j.record, &sc);
-		printf("signature: %s%s%s%s%s%s%s\n", orch_sig_status_name(sc.status),
+		printf("signature: %s%s%s%s%s%s\n", orch_sig_status_name(sc.status),
 		       sc.principal ? ", signed by " : "", sc.principal ? sc.principal : "",
 		       sc.fingerprint ? " (" : "", sc.fingerprint ? sc.fingerprint : "",
-		       sc.fingerprint ? ")" : "", "");
+		       sc.fingerprint ? ")" : "");
 		if (sc.status != ORCH_SIG_GOOD && sc.detail)
 			printf("  %s\n", sc.detail);
-		if (policy.require_signed && sc.status != ORCH_SIG_GOOD)
-			j.kind = ORCH_JUDGE_UNTRUSTED;
 		orch_sig_check_release(&sc);
-	} else if (j.kind == ORCH_JUDGE_PASS && policy.require_signed) {
+	} else if (j.has_record && j.record.verdict == ORCH_VERDICT_PASS && policy.require_signed) {
 		printf("signature: none, but [branches] require_signed is on\n");
-		j.kind = ORCH_JUDGE_UNTRUSTED;
 	}
 	if (orch_note_text(repo, policy.notes_ref, NULL, &oid, &text, &len) > 0) {
 		printf("\n");

@@ -7,9 +7,9 @@
 #include "error.h"
 #include "merge-gate.h"
 #include "repo.h"
-#include "sign.h"
 #include "upstream.h"
 #include "strbuf.h"
+#include "trust.h"
 #include "verdict.h"
 
 void orch_merge_heads_free(struct orch_merge_head *heads, size_t n)
@@ -39,27 +39,12 @@ char *orch_shell_quote(const char *s)
 	return strbuf_detach(&sb);
 }
 
-static const char *fix_hint(enum orch_judgement k)
-{
-	switch (k) {
-	case ORCH_JUDGE_FAIL:
-		return "fix the branch, then review its new tip";
-	case ORCH_JUDGE_STALE:
-		return "the branch moved after its review; review the new tip";
-	case ORCH_JUDGE_UNTRUSTED:
-		return "have an allowed reviewer sign a verdict for it";
-	default:
-		return "review it";
-	}
-}
-
 int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy,
 			  const char *target, const struct orch_merge_head *heads, size_t n)
 {
 	size_t i, refused = 0;
-	int ret = 0;
 
-	if (!target || !orch_patterns_match(&policy->protected, target))
+	if (!orch_branch_is_protected(policy, target))
 		return 0;
 
 	for (i = 0; i < n; i++) {
@@ -79,23 +64,8 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 			free(upstream);
 			continue;
 		}
-		if (orch_verdict_judge(repo, policy->notes_ref, NULL, &heads[i].oid, &j, NULL) < 0) {
-			ret = -1;
-			refused++;
-			continue;
-		}
-		if (j.kind == ORCH_JUDGE_PASS && policy->require_signed) {
-			struct orch_sig_check sc;
-
-			orch_sign_check_policy(policy, &j.record, &sc);
-			if (sc.status != ORCH_SIG_GOOD) {
-				/* A PASS nobody trusted vouches for nothing. */
-				j.kind = ORCH_JUDGE_UNTRUSTED;
-				free(j.detail);
-				j.detail = xasprintf("%s: %s", orch_sig_status_name(sc.status), sc.detail);
-			}
-			orch_sig_check_release(&sc);
-		}
+		orch_trust_judge(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid, &j);
+		orch_trust_explain_missing(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid, &j, NULL);
 		if (j.kind == ORCH_JUDGE_PASS) {
 			orch_judgement_result_release(&j);
 			continue;
@@ -111,7 +81,7 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 		if (j.kind == ORCH_JUDGE_UNREADABLE)
 			orch_say("    the notes are damaged: check them with 'git fsck' and "
 				 "'git log --stat -1 %s', then", policy->notes_ref);
-		orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
+		orch_say("    %s: orch-hooks review %s", orch_trust_fix_hint(j.kind), quoted);
 		if (policy->allow_manual && j.kind != ORCH_JUDGE_FAIL)
 			orch_say("    (or, after reviewing it yourself: orch-hooks verdict set PASS %s)", quoted);
 		free(quoted);
@@ -120,7 +90,7 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 	}
 	if (refused) {
 		orch_say("nothing was committed; to clean up: git merge --abort");
-		return ret < 0 ? -1 : 1;
+		return 1;
 	}
 	return 0;
 }

@@ -4,13 +4,26 @@
 #include <stdlib.h>
 
 #include "pattern.h"
+#include "policy.h"
 #include "strbuf.h"
 
-static const char *short_name(const char *name)
+const char *orch_branch_short_name(const char *name)
 {
 	if (!strncmp(name, "refs/heads/", 11))
 		return name + 11;
+	if (!strncmp(name, "refs/", 5))
+		return NULL;
 	return name;
+}
+
+int orch_pattern_is_literal(const char *pattern)
+{
+	return !strpbrk(pattern, "*?");
+}
+
+int orch_branch_is_protected(const struct orch_policy *policy, const char *branch)
+{
+	return branch && orch_patterns_match(&policy->protected, branch);
 }
 
 /*
@@ -90,7 +103,9 @@ static int glob(const char *p, const char *s)
 
 int orch_pattern_match(const char *pattern, const char *name)
 {
-	return glob(short_name(pattern), short_name(name));
+	const char *p = orch_branch_short_name(pattern), *n = orch_branch_short_name(name);
+
+	return p && n && glob(p, n);
 }
 
 static int valid_pattern(const char *p)
@@ -116,10 +131,15 @@ int orch_patterns_parse(struct orch_patterns *out, const char *list, const char 
 		if (!n)
 			break;
 		item = xstrndup(p, n);
-		if (!valid_pattern(item)) {
-			free(item);
+		if (strpbrk(item, "\"'") || !valid_pattern(item) || !orch_branch_short_name(item)) {
 			if (bad)
-				*bad = "a pattern holds a character git forbids in branch names";
+				*bad = strpbrk(item, "\"'") ?
+				       "quotes are kept as part of the value: write the names bare "
+				       "(protected = main, not \"main\")" :
+				       !valid_pattern(item) ?
+				       "a pattern holds a character git forbids in branch names" :
+				       "a pattern names branches: a ref outside refs/heads/ never matches";
+			free(item);
 			return -1;
 		}
 		out->items = xrealloc(out->items, (out->nr + 1) * sizeof(*out->items));

@@ -17,7 +17,8 @@
 #define MAX_POLICY_SIZE (1024 * 1024)
 #define MAX_LINE 4096
 
-enum key_type { T_PATTERNS, T_NOTES_REF, T_COMMAND, T_DURATION, T_BOOL, T_ON_FAILURE, T_SANDBOX };
+/* T_COMMAND is shell text (quotes allowed); T_STRING any other text value. */
+enum key_type { T_PATTERNS, T_NOTES_REF, T_COMMAND, T_STRING, T_DURATION, T_BOOL, T_ON_FAILURE, T_SANDBOX };
 
 struct key_info {
 	const char *section;
@@ -38,7 +39,7 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 	[ORCH_KEY_REVIEW_TIMEOUT] = { "review", "timeout", T_DURATION, F(review_timeout) },
 	[ORCH_KEY_REVIEW_ALLOW_MANUAL] = { "review", "allow_manual", T_BOOL, F(allow_manual) },
 	[ORCH_KEY_REVIEW_SANDBOX] = { "review", "sandbox", T_SANDBOX, F(review_sandbox) },
-	[ORCH_KEY_REVIEW_SIGNING_KEY] = { "review", "signing_key", T_COMMAND, F(signing_key) },
+	[ORCH_KEY_REVIEW_SIGNING_KEY] = { "review", "signing_key", T_STRING, F(signing_key) },
 	[ORCH_KEY_TEST_COMMAND] = { "test", "command", T_COMMAND, F(test_command) },
 	[ORCH_KEY_TEST_TIMEOUT] = { "test", "timeout", T_DURATION, F(test_timeout) },
 	[ORCH_KEY_TEST_ON_FAILURE] = { "test", "on_failure", T_ON_FAILURE, F(on_failure) },
@@ -46,9 +47,9 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 	[ORCH_KEY_SERVER_ALLOW_DIRECT] = { "server", "allow_direct", T_BOOL, F(allow_direct) },
 	[ORCH_KEY_SERVER_TEST_COMMAND] = { "server", "test_command", T_COMMAND, F(server_test_command) },
 	[ORCH_KEY_SERVER_TEST_TIMEOUT] = { "server", "test_timeout", T_DURATION, F(server_test_timeout) },
-	[ORCH_KEY_SERVER_ALLOWED_SIGNERS] = { "server", "allowed_signers", T_COMMAND, F(allowed_signers) },
+	[ORCH_KEY_SERVER_ALLOWED_SIGNERS] = { "server", "allowed_signers", T_STRING, F(allowed_signers) },
 	[ORCH_KEY_SERVER_REQUIRE_SIGNED] = { "server", "require_signed", T_BOOL, F(server_require_signed) },
-	[ORCH_KEY_SERVER_REVIEWERS] = { "server", "reviewers", T_COMMAND, F(reviewers) },
+	[ORCH_KEY_SERVER_REVIEWERS] = { "server", "reviewers", T_STRING, F(reviewers) },
 };
 
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };
@@ -211,6 +212,12 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 	const char *bad = NULL;
 	size_t i;
 
+	/* Patterns say so themselves (a quote anywhere in one); commands are shell text. */
+	if (ki->type != T_PATTERNS && ki->type != T_COMMAND && orch_value_is_quoted(value)) {
+		set_error(st, "[%s] %s: the value %s is quoted, and quotes are kept as part of it: "
+			  "write it without them", ki->section, ki->name, value);
+		return 0;
+	}
 	switch (ki->type) {
 	case T_PATTERNS: {
 		struct orch_patterns np = ORCH_PATTERNS_INIT;
@@ -232,6 +239,7 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 		}
 		/* fall through */
 	case T_COMMAND:
+	case T_STRING:
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return 1;
@@ -465,6 +473,7 @@ char *orch_policy_value_text(const struct orch_policy *p, enum orch_policy_key k
 	}
 	case T_NOTES_REF:
 	case T_COMMAND:
+	case T_STRING:
 		strbuf_adds(&sb, *(char *const *)field);
 		break;
 	case T_DURATION:

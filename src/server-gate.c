@@ -16,8 +16,8 @@
 #include "repo.h"
 #include "run.h"
 #include "server-gate.h"
-#include "sign.h"
 #include "strbuf.h"
+#include "trust.h"
 #include "verdict.h"
 
 struct gate {
@@ -114,13 +114,13 @@ static int read_literal_tips(struct gate *g)
 	size_t i, alloc = 0;
 
 	for (i = 0; i < p->nr; i++) {
-		const char *name = p->items[i];
+		const char *name = orch_branch_short_name(p->items[i]);
 		git_reference *ref = NULL;
 		char *full;
 		int err;
 
-		if (!strncmp(name, "refs/heads/", 11))
-			name += 11;
+		if (!name)
+			continue;
 		full = xasprintf("refs/heads/%s", name);
 		err = git_reference_lookup(&ref, g->repo, full);
 		if (err == 0)
@@ -144,15 +144,14 @@ static int read_gated_tips(struct gate *g)
 	int err;
 
 	for (i = 0; i < g->policy->protected.nr; i++)
-		if (strpbrk(g->policy->protected.items[i], "*?"))
+		if (!orch_pattern_is_literal(g->policy->protected.items[i]))
 			break;
 	if (i == g->policy->protected.nr)
 		return read_literal_tips(g);
 	if (git_reference_iterator_new(&it, g->repo) < 0)
 		return orch_git_error("cannot list the refs of the repository");
 	while ((err = git_reference_next(&ref, it)) == 0) {
-		if (is_branch(git_reference_name(ref)) &&
-		    orch_patterns_match(&g->policy->protected, git_reference_name(ref)))
+		if (orch_branch_is_protected(g->policy, git_reference_name(ref)))
 			add_gated(g, ref, &alloc);
 		git_reference_free(ref);
 	}
@@ -226,42 +225,12 @@ static int read_notes(struct gate *g, const struct orch_ref_updates *updates)
 
 /* ---- judging a merged tip ----------------------------------------------- */
 
-static void judge_text(struct gate *g, const git_oid *id, const git_oid *tree_id,
-		       struct orch_judgement_result *out, int *found)
+/* Whether the verdict of `id` counts, decided by the trust module from the pushed notes. */
+static void judge_verdict(struct gate *g, const git_oid *id, struct orch_judgement_result *out)
 {
-	char hex[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
-	char *text = NULL;
-	size_t len;
-	int r;
+	struct orch_notes_source src = { .index = &g->notes };
 
-	memset(out, 0, sizeof(*out));
-	r = orch_notes_index_text(&g->notes, g->repo, id, &text, &len);
-	*found = r != 0;
-	if (r < 0) {
-		out->kind = ORCH_JUDGE_UNREADABLE;
-		out->detail = xstrdup(orch_git_error_text());
-		return;
-	}
-	if (r == 0) {
-		out->kind = ORCH_JUDGE_NONE;
-		return;
-	}
-	/* The commit's tree matters only to a note that names one: read it then. */
-	if (!tree_id && memmem(text, len, "Tree:", 5)) {
-		if (orch_commit_head_read(&g->head, g->odb, id) < 0) {
-			out->kind = ORCH_JUDGE_UNREADABLE;
-			out->detail = xstrdup(orch_git_error_text());
-			free(text);
-			return;
-		}
-		tree_id = &g->head.tree;
-	}
-	git_oid_tostr(hex, sizeof(hex), id);
-	if (tree_id)
-		git_oid_tostr(tree, sizeof(tree), tree_id);
-	/* The one rule every gate uses: newest Date decides, a tie with a FAIL fails. */
-	orch_note_judge(text, len, hex, tree_id ? tree : NULL, out);
-	free(text);
+	orch_trust_judge(g->repo, g->policy, ORCH_TRUST_SERVER, &src, id, out);
 }
 
 /*
@@ -269,32 +238,11 @@ static void judge_text(struct gate *g, const git_oid *id, const git_oid *tree_id
  * person hears "stale". Only done for listed refusals, so it costs nothing
  * on a push that passes.
  */
-static void look_for_stale(struct gate *g, const git_commit *tip, struct orch_judgement_result *out)
+static void look_for_stale(struct gate *g, const git_oid *tip, struct orch_judgement_result *out)
 {
-	git_commit *c = NULL, *parent = NULL;
-	int depth, found;
+	struct orch_notes_source src = { .index = &g->notes };
 
-	if (git_commit_dup(&c, (git_commit *)tip) < 0)
-		return;
-	for (depth = 0; depth < ORCH_STALE_SEARCH_DEPTH; depth++) {
-		struct orch_judgement_result older;
-
-		if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0)
-			break;
-		git_commit_free(c);
-		c = parent;
-		parent = NULL;
-		if (!orch_notes_index_find(&g->notes, git_commit_id(c)))
-			continue;
-		judge_text(g, git_commit_id(c), git_commit_tree_id(c), &older, &found);
-		out->kind = ORCH_JUDGE_STALE;
-		free(out->detail);
-		out->detail = xasprintf("the %s verdict is for the earlier commit %s",
-					orch_judgement_name(older.kind), orch_short_oid(git_commit_id(c)));
-		orch_judgement_result_release(&older);
-		break;
-	}
-	git_commit_free(c);
+	orch_trust_explain_missing(g->repo, g->policy, ORCH_TRUST_SERVER, &src, tip, out, NULL);
 }
 
 /* The branch a merged tip came from, where known: a server branch at it, or the merge message. */
@@ -318,34 +266,6 @@ static char *merged_name(struct gate *g, const git_commit *merge, const git_oid 
 			return xstrndup(msg + n, (size_t)(end - msg - n));
 	}
 	return NULL;
-}
-
-/* [server] require_signed: a PASS counts only with a signature the policy trusts. */
-static void require_signature(struct gate *g, struct orch_judgement_result *j)
-{
-	struct orch_sig_check sc;
-
-	orch_sign_check_policy(g->policy, &j->record, &sc);
-	if (sc.status != ORCH_SIG_GOOD) {
-		j->kind = ORCH_JUDGE_UNTRUSTED;
-		free(j->detail);
-		j->detail = xasprintf("%s: %s", orch_sig_status_name(sc.status), sc.detail);
-	}
-	orch_sig_check_release(&sc);
-}
-
-static const char *fix_hint(enum orch_judgement k)
-{
-	switch (k) {
-	case ORCH_JUDGE_UNTRUSTED:
-		return "have an allowed reviewer sign a verdict for it";
-	case ORCH_JUDGE_FAIL:
-		return "fix the branch, then review its new tip";
-	case ORCH_JUDGE_STALE:
-		return "the branch moved after its review; review the tip that was merged";
-	default:
-		return "review it";
-	}
 }
 
 /*
@@ -455,11 +375,8 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 		char merge_hex[GIT_OID_HEXSZ + 1], tip_hex[GIT_OID_HEXSZ + 1];
 		git_commit *tip_commit = NULL, *merge_commit = NULL;
 		char *name, *quoted;
-		int found;
 
-		judge_text(g, tip_id, NULL, &j, &found);
-		if (j.kind == ORCH_JUDGE_PASS && g->policy->server_require_signed)
-			require_signature(g, &j);
+		judge_verdict(g, tip_id, &j);
 		if (j.kind == ORCH_JUDGE_PASS || already_gated(fresh, chain, merge_id, tip_id)) {
 			orch_judgement_result_release(&j);
 			continue;
@@ -474,7 +391,7 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 				return orch_git_error("cannot read merge %s", orch_short_oid(merge_id));
 			}
 			if (j.kind == ORCH_JUDGE_NONE)
-				look_for_stale(g, tip_commit, &j);
+				look_for_stale(g, tip_id, &j);
 			name = merged_name(g, merge_commit, tip_id);
 			git_oid_tostr(merge_hex, sizeof(merge_hex), merge_id);
 			git_oid_tostr(tip_hex, sizeof(tip_hex), tip_id);
@@ -483,7 +400,7 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 				 name ? "')" : "", orch_judgement_name(j.kind), j.detail ? ": " : "",
 				 j.detail ? j.detail : "");
 			quoted = orch_shell_quote(tip_hex);
-			orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
+			orch_say("    %s: orch-hooks review %s", orch_trust_fix_hint(j.kind), quoted);
 			free(quoted);
 			free(name);
 			git_commit_free(tip_commit);
@@ -802,7 +719,7 @@ done:
 
 static int protected_update(const struct gate *g, const struct orch_ref_update *u)
 {
-	return is_branch(u->ref) && orch_patterns_match(&g->policy->protected, u->ref);
+	return is_branch(u->ref) && orch_branch_is_protected(g->policy, u->ref);
 }
 
 int orch_server_gate_check(git_repository *repo, const struct orch_policy *policy,

@@ -75,3 +75,10 @@ int orch_parse_bool(const char *s, int *out)
 	}
 	return -1;
 }
+
+int orch_value_is_quoted(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && (strchr("\"'", s[0]) || strchr("\"'", s[n - 1]));
+}

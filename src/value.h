@@ -10,4 +10,11 @@ int orch_parse_bool(const char *s, int *out);
 /* Formats seconds back the way a person writes them ("1h30m"). */
 void orch_format_duration(unsigned secs, char *buf, unsigned len);
 
+/*
+ * 1 if the value starts or ends with a quote. inih keeps quotes as part of
+ * the value: protected = "main" would name a branch called "main" with its
+ * quotes, and the gate would protect nothing.
+ */
+int orch_value_is_quoted(const char *s);
+
 #endif

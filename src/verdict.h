@@ -8,19 +8,6 @@
 /* How far back along first parents a stale verdict is looked for. */
 #define ORCH_STALE_SEARCH_DEPTH 256
 
-/*
- * Judges the verdict of `commit` from its note under `notes_ref` (a full
- * ref name). `notes_commit`, if not NULL, is read instead of the ref (the
- * pushed notes a server sees before the ref moves). Never a pass by
- * default: a note that cannot be read is ORCH_JUDGE_UNREADABLE.
- * When there is no note, earlier commits of the branch are searched so the
- * person hears "stale" rather than "no verdict". Returns 0, or -1 when the
- * commit itself cannot be read (reported).
- */
-int orch_verdict_judge(git_repository *repo, const char *notes_ref, const git_commit *notes_commit,
-		       const git_oid *commit, struct orch_judgement_result *out,
-		       git_oid *stale_commit);
-
 /* Records a verdict as the note of `commit`, replacing any earlier one. */
 int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oid *commit,
 		       enum orch_verdict_value verdict, const char *reviewer,

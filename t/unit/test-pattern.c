@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "pattern.h"
+#include "policy.h"
 
 #define FORBIDDEN "a pattern holds a character git forbids in branch names"
 
@@ -223,6 +224,84 @@ static void test_list_match(void **state)
 	assert_false(orch_patterns_match(&none, "main"));
 }
 
+/* protected = "main" would otherwise protect a branch named with its quotes: nothing. */
+static void test_parse_quoted(void **state)
+{
+	static const char *const quoted[] = { "\"main\"", "'main'", "\"main", "main'", "rel\"ease/*" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(quoted) / sizeof(*quoted); i++) {
+		struct orch_patterns p = ORCH_PATTERNS_INIT;
+		const char *bad = NULL;
+		char list[64];
+
+		snprintf(list, sizeof(list), "master %s", quoted[i]);
+		if (orch_patterns_parse(&p, list, &bad) != -1)
+			fail_msg("quoted pattern '%s' was accepted", quoted[i]);
+		assert_non_null(strstr(bad, "quotes are kept as part of the value"));
+		orch_patterns_release(&p);
+	}
+}
+
+/* A pattern names branches: one written for another namespace could never match. */
+static void test_parse_not_a_branch(void **state)
+{
+	struct orch_patterns p = ORCH_PATTERNS_INIT;
+	const char *bad = NULL;
+
+	(void)state;
+	assert_int_equal(orch_patterns_parse(&p, "main refs/tags/v1", &bad), -1);
+	assert_non_null(strstr(bad, "a ref outside refs/heads/ never matches"));
+	orch_patterns_release(&p);
+	assert_int_equal(orch_patterns_parse(&p, "refs/heads/main", &bad), 0);
+	orch_patterns_release(&p);
+}
+
+/* Only branches match, whatever the wildcard: a tag or remote-tracking ref never does. */
+static void test_only_branches_match(void **state)
+{
+	static const struct match_case cases[] = {
+		{ "**", "refs/heads/a/b", 1 },
+		{ "**", "a/b", 1 },
+		{ "**", "refs/tags/v1", 0 },
+		{ "**", "refs/remotes/origin/main", 0 },
+		{ "*", "refs/notes/verdicts", 0 },
+		{ "main", "refs/remotes/origin/main", 0 },
+	};
+
+	(void)state;
+	CHECK(cases);
+}
+
+static void test_short_name_and_literal(void **state)
+{
+	(void)state;
+	assert_string_equal(orch_branch_short_name("refs/heads/main"), "main");
+	assert_string_equal(orch_branch_short_name("refs/heads/refs/x"), "refs/x");
+	assert_string_equal(orch_branch_short_name("main"), "main");
+	assert_null(orch_branch_short_name("refs/tags/main"));
+	assert_null(orch_branch_short_name("refs/remotes/origin/main"));
+	assert_true(orch_pattern_is_literal("release/1.0"));
+	assert_true(orch_pattern_is_literal("refs/heads/main"));
+	assert_false(orch_pattern_is_literal("release/*"));
+	assert_false(orch_pattern_is_literal("v?"));
+}
+
+static void test_branch_is_protected(void **state)
+{
+	struct orch_policy p;
+
+	(void)state;
+	orch_policy_init(&p); /* main master */
+	assert_true(orch_branch_is_protected(&p, "main"));
+	assert_true(orch_branch_is_protected(&p, "refs/heads/master"));
+	assert_false(orch_branch_is_protected(&p, "refs/tags/main"));
+	assert_false(orch_branch_is_protected(&p, "feature"));
+	assert_false(orch_branch_is_protected(&p, NULL));
+	orch_policy_release(&p);
+}
+
 /*
  * Found by fuzz/fuzz-pattern: a recursive glob backtracks exponentially on
  * many stars. Each of these took seconds to minutes; linear-time matching
@@ -269,6 +348,11 @@ int main(void)
 		cmocka_unit_test(test_parse_empty),
 		cmocka_unit_test(test_parse_invalid),
 		cmocka_unit_test(test_list_match),
+		cmocka_unit_test(test_parse_quoted),
+		cmocka_unit_test(test_parse_not_a_branch),
+		cmocka_unit_test(test_only_branches_match),
+		cmocka_unit_test(test_short_name_and_literal),
+		cmocka_unit_test(test_branch_is_protected),
 		cmocka_unit_test(test_many_stars_are_fast),
 	};
 

@@ -399,6 +399,38 @@ static void test_error_names_the_source(void **state)
 	free(err);
 }
 
+/* Quotes are kept by inih: a quoted value would mean something else, so it is an error. */
+static void test_quoted_values(void **state)
+{
+	(void)state;
+	want_error("[branches]\nprotected = \"main\"\n",
+		   "P:2: [branches] protected: quotes are kept as part of the value: write the names "
+		   "bare (protected = main, not \"main\")");
+	want_error("[branches]\n\nprotected = 'main' master\n",
+		   "P:3: [branches] protected: quotes are kept as part of the value: write the names "
+		   "bare (protected = main, not \"main\")");
+	want_error("[branches]\nrequire_signed = \"true\"\n",
+		   "P:2: [branches] require_signed: the value \"true\" is quoted, and quotes are kept "
+		   "as part of it: write it without them");
+	want_error("[server]\nreviewers = 'alice'\n",
+		   "P:2: [server] reviewers: the value 'alice' is quoted, and quotes are kept as part "
+		   "of it: write it without them");
+	want_error("[notes]\nref = \"refs/notes/v\"\n",
+		   "P:2: [notes] ref: the value \"refs/notes/v\" is quoted, and quotes are kept as "
+		   "part of it: write it without them");
+}
+
+/* A command is shell text: quotes there are shell syntax. */
+static void test_quoted_command_is_shell(void **state)
+{
+	struct orch_policy p;
+
+	(void)state;
+	parse_ok(&p, "[test]\ncommand = \"./run tests\" --fast\n");
+	want_value(&p, ORCH_KEY_TEST_COMMAND, "\"./run tests\" --fast");
+	orch_policy_release(&p);
+}
+
 static void test_unknown_section(void **state)
 {
 	(void)state;
@@ -712,6 +744,8 @@ int main(void)
 		cmocka_unit_test(test_last_line_without_newline),
 		cmocka_unit_test(test_error_names_the_source),
 		cmocka_unit_test(test_unknown_section),
+		cmocka_unit_test(test_quoted_values),
+		cmocka_unit_test(test_quoted_command_is_shell),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_key_set_twice),
 		cmocka_unit_test(test_bad_duration),

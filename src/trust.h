@@ -1,0 +1,71 @@
+#ifndef ORCH_TRUST_H
+#define ORCH_TRUST_H
+
+#include <git2.h>
+
+#include "note.h"
+#include "notes-index.h"
+#include "policy.h"
+
+/*
+ * Whether a verdict counts. Every path that lets work reach a protected
+ * branch asks here and nowhere else: the merge gate, the fast-forward check,
+ * the server gate, land and status. A verdict counts when its note parses,
+ * its newest record is a PASS bound to the commit (Commit) and its tree
+ * (Tree), and, where the policy requires signatures, that record is signed
+ * by an allowed signer who may pass the branch.
+ */
+
+/* Which policy switch requires signatures: [branches] or [server] require_signed. */
+enum orch_trust_where {
+	ORCH_TRUST_LOCAL,
+	ORCH_TRUST_SERVER,
+};
+
+/*
+ * Where the notes are read from: a pre-loaded index (the server, which looks
+ * up thousands of commits), else the notes commit given (the pushed notes),
+ * else the notes ref (policy's [notes] ref).
+ */
+struct orch_notes_source {
+	const struct orch_notes_index *index;
+	const git_commit *notes_commit;
+};
+
+#define ORCH_NOTES_SOURCE_INIT { NULL, NULL }
+
+/* 1 if `where` requires a signed verdict under policy p. */
+int orch_trust_requires_signature(const struct orch_policy *p, enum orch_trust_where where);
+
+/*
+ * The decision on note text already read: parse, Commit/Tree binding,
+ * newest record wins, then the signature where it is required.
+ * tree_hex may be NULL only when the note names no Tree.
+ */
+void orch_trust_judge_text(const struct orch_policy *p, enum orch_trust_where where,
+			   const char *text, size_t len, const char *commit_hex,
+			   const char *tree_hex, struct orch_judgement_result *out);
+
+/*
+ * The decision on `commit`'s verdict, read from `src` (NULL: the notes ref).
+ * Never a pass by default: a note or commit that cannot be read is
+ * ORCH_JUDGE_UNREADABLE.
+ */
+void orch_trust_judge(git_repository *repo, const struct orch_policy *p, enum orch_trust_where where,
+		      const struct orch_notes_source *src, const git_oid *commit,
+		      struct orch_judgement_result *out);
+
+/*
+ * For people: when `out` says there is no verdict, looks along first
+ * parents for an earlier commit that has one and turns `out` into
+ * ORCH_JUDGE_STALE (its id in *stale_commit when not NULL).
+ */
+void orch_trust_explain_missing(git_repository *repo, const struct orch_policy *p,
+				enum orch_trust_where where, const struct orch_notes_source *src,
+				const git_oid *commit, struct orch_judgement_result *out,
+				git_oid *stale_commit);
+
+/* What to do about a verdict that does not count, in one wording for every gate. */
+const char *orch_trust_fix_hint(enum orch_judgement k);
+
+#endif

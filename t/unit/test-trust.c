@@ -1,0 +1,119 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "policy.h"
+#include "trust.h"
+
+#define C1 "0123456789abcdef0123456789abcdef01234567"
+#define T1 "1111111111111111111111111111111111111111"
+#define T2 "2222222222222222222222222222222222222222"
+
+#define PASS_NOTE "Verdict: PASS\nCommit: " C1 "\nTree: " T1 "\nReviewer: r\nDate: 2026-11-24T18:00:00Z\n"
+#define FAIL_NOTE "Verdict: FAIL\nCommit: " C1 "\nTree: " T1 "\nReviewer: r\nDate: 2026-11-24T18:00:00Z\n\nbroken\n"
+
+/* Judges `text` for C1/T1 under a policy with the two signature switches. */
+static enum orch_judgement judge(int local_signed, int server_signed, enum orch_trust_where where,
+				 const char *text, const char *tree)
+{
+	struct orch_policy p;
+	struct orch_judgement_result res;
+	enum orch_judgement k;
+
+	orch_policy_init(&p);
+	p.require_signed = local_signed;
+	p.server_require_signed = server_signed;
+	orch_trust_judge_text(&p, where, text, strlen(text), C1, tree, &res);
+	k = res.kind;
+	if (k == ORCH_JUDGE_UNTRUSTED)
+		assert_non_null(res.detail);
+	orch_judgement_result_release(&res);
+	orch_policy_release(&p);
+	return k;
+}
+
+static void test_unsigned_pass_counts_without_the_switch(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(0, 0, ORCH_TRUST_LOCAL, PASS_NOTE, T1), ORCH_JUDGE_PASS);
+	assert_int_equal(judge(0, 0, ORCH_TRUST_SERVER, PASS_NOTE, T1), ORCH_JUDGE_PASS);
+}
+
+/* Each place obeys its own switch: [branches] locally, [server] on the server. */
+static void test_each_switch_binds_its_place(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(1, 0, ORCH_TRUST_LOCAL, PASS_NOTE, T1), ORCH_JUDGE_UNTRUSTED);
+	assert_int_equal(judge(1, 0, ORCH_TRUST_SERVER, PASS_NOTE, T1), ORCH_JUDGE_PASS);
+	assert_int_equal(judge(0, 1, ORCH_TRUST_LOCAL, PASS_NOTE, T1), ORCH_JUDGE_PASS);
+	assert_int_equal(judge(0, 1, ORCH_TRUST_SERVER, PASS_NOTE, T1), ORCH_JUDGE_UNTRUSTED);
+	assert_int_equal(judge(1, 1, ORCH_TRUST_LOCAL, PASS_NOTE, T1), ORCH_JUDGE_UNTRUSTED);
+	assert_int_equal(judge(1, 1, ORCH_TRUST_SERVER, PASS_NOTE, T1), ORCH_JUDGE_UNTRUSTED);
+}
+
+static void test_requires_signature(void **state)
+{
+	struct orch_policy p;
+
+	(void)state;
+	orch_policy_init(&p);
+	assert_false(orch_trust_requires_signature(&p, ORCH_TRUST_LOCAL));
+	assert_false(orch_trust_requires_signature(&p, ORCH_TRUST_SERVER));
+	p.require_signed = 1;
+	assert_true(orch_trust_requires_signature(&p, ORCH_TRUST_LOCAL));
+	assert_false(orch_trust_requires_signature(&p, ORCH_TRUST_SERVER));
+	orch_policy_release(&p);
+}
+
+/* A FAIL or a broken binding stays what it is: the signature never turns it into a pass. */
+static void test_binding_before_signature(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(1, 1, ORCH_TRUST_LOCAL, FAIL_NOTE, T1), ORCH_JUDGE_FAIL);
+	assert_int_equal(judge(0, 0, ORCH_TRUST_LOCAL, PASS_NOTE, T2), ORCH_JUDGE_WRONG_TREE);
+	assert_int_equal(judge(1, 0, ORCH_TRUST_LOCAL, PASS_NOTE, T2), ORCH_JUDGE_WRONG_TREE);
+	assert_int_equal(judge(0, 0, ORCH_TRUST_SERVER, "Verdict: PASSED\n", T1), ORCH_JUDGE_GARBAGE);
+	assert_int_equal(judge(0, 0, ORCH_TRUST_SERVER, "", T1), ORCH_JUDGE_EMPTY);
+}
+
+/* A signature header that is present but not a good signature is not trusted either. */
+static void test_empty_signature_is_unsigned(void **state)
+{
+	static const char note[] = "Verdict: PASS\nCommit: " C1 "\nTree: " T1
+				   "\nReviewer: r\nDate: 2026-11-24T18:00:00Z\nSignature: \n";
+
+	(void)state;
+	assert_int_not_equal(judge(1, 0, ORCH_TRUST_LOCAL, note, T1), ORCH_JUDGE_PASS);
+}
+
+static void test_fix_hints(void **state)
+{
+	(void)state;
+	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_UNTRUSTED),
+			    "have an allowed reviewer sign a verdict for it");
+	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_FAIL), "fix the branch, then review its new tip");
+	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_STALE),
+			    "the branch moved after its review; review its new tip");
+	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_NONE), "review it");
+	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_WRONG_TREE), "review it");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unsigned_pass_counts_without_the_switch),
+		cmocka_unit_test(test_each_switch_binds_its_place),
+		cmocka_unit_test(test_requires_signature),
+		cmocka_unit_test(test_binding_before_signature),
+		cmocka_unit_test(test_empty_signature_is_unsigned),
+		cmocka_unit_test(test_fix_hints),
+	};
+
+	return cmocka_run_group_tests_name("trust", tests, NULL, NULL);
+}
