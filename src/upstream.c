@@ -16,13 +16,13 @@
 int orch_upstream_has(git_repository *repo, const char *target, const git_oid *tip, char **remote_ref)
 {
 	git_buf remote = GIT_BUF_INIT, tracking = GIT_BUF_INIT;
-	const char *branch = orch_branch_short_name(target);
+	const char *branch;
 	char *local;
 	git_oid at;
 	int found = 0;
 
 	*remote_ref = NULL;
-	if (!branch)
+	if (!target || !(branch = orch_branch_short_name(target)))
 		return 0;
 	local = xasprintf("refs/heads/%s", branch);
 	/* "." is a local branch as upstream: anything goes there. */
