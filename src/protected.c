@@ -96,6 +96,11 @@ int orch_protected_warn_unmatched(git_repository *repo, const struct orch_policy
 	size_t i, unmatched = 0;
 	int warned = 0;
 
+	if (!p->nr) {
+		orch_say("warning: [branches] protected (%s) is empty: no branch is protected, "
+			 "and no gate guards anything", origin ? origin : "built-in default");
+		return 1;
+	}
 	if (list_branches(repo, &branches) < 0) {
 		names_release(&branches);
 		return 0;

@@ -7,7 +7,7 @@
 
 /*
  * Warns (does not fail) about [branches] protected patterns that match no
- * branch of `repo`: a misspelt name protects nothing. The branch an unborn
+ * branch of `repo`, or an empty list: a misspelt name protects nothing. The branch an unborn
  * HEAD names counts as existing, so a brand-new repository is warned only
  * when the policy does not cover its first branch. Of "main" and "master"
  * (the shipped default lists both) one existing is enough.

@@ -97,4 +97,22 @@ test_expect_success 'error paths: a bad policy, an unknown revision, a bad note'
 	logs_clean 19
 '
 
+test_expect_success 'the configured upstream, another remote, and a signature the policy requires' '
+	git init -q --bare up.git && git init -q --bare other.git &&
+	(cd r && git push -q ../up.git main && git push -q ../other.git main &&
+	 git remote add up ../up.git && git remote add other ../other.git &&
+	 git fetch -q up && git branch -q --set-upstream-to=up/main main &&
+	 git clone -q ../up.git ../w && cd ../w && test_commit w1 && git push -q origin main &&
+	 git push -q ../other.git main:main &&
+	 cd ../r && git fetch -q up && git fetch -q other &&
+	 git checkout -q -b sig main && test_commit sig && git checkout -q main &&
+	 git merge -q --ff-only up/main 2>../err &&
+	 printf "[branches]\nprotected = main\nrequire_signed = true\n" >.git/orch-hooks.ini &&
+	 vg verdict set PASS sig 2>>../err &&
+	 test_must_fail git merge --no-ff -m m sig 2>>../err && git merge --abort) &&
+	test_grep "an update from upstream" err &&
+	test_grep "untrusted verdict: unsigned" err &&
+	logs_clean 22
+'
+
 test_done

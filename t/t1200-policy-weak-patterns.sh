@@ -74,6 +74,12 @@ test_expect_success 'the shipped main master: one of the two existing is enough'
 	test_grep ! "pattern .master." err
 '
 
+test_expect_success 'an empty protected list warns: it guards nothing' '
+	printf "[branches]\nprotected =\n" >$POLICY &&
+	(cd r && orch-hooks policy >../out 2>../err) &&
+	test_grep "warning: \[branches\] protected (.*orch-hooks.ini:2) is empty: no branch is protected" err
+'
+
 test_expect_success 'a brand-new repository: the branch HEAD will create counts; warn, never fail' '
 	git init -q fresh &&
 	(cd fresh && orch-hooks install >../out 2>../err) &&
