@@ -9,6 +9,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# An in-tree configure (an older quick start, or by hand) makes every out-of-tree
+# build below stop at "source directory already configured": clean it first.
+if [ -f config.status ]; then
+	echo "check-all: the source tree is configured in place; running make distclean first"
+	make distclean >/dev/null 2>&1 || rm -f config.status config.h config.log Makefile
+fi
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi || exit 1
 rm -rf _ci && mkdir -p _ci/gcc _ci/asan
 
