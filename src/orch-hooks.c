@@ -153,7 +153,8 @@ int main(int argc, char **argv)
 		return ORCH_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("orch-hooks %s\n", PACKAGE_VERSION);
+		printf("orch-hooks %s\nReport bugs to: %s\nHome page: %s\n", PACKAGE_VERSION,
+		       PACKAGE_BUGREPORT, PACKAGE_URL);
 		return ORCH_EXIT_OK;
 	}
 	cmd = find_command(argv[1]);
