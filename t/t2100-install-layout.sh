@@ -77,6 +77,17 @@ test_expect_success 'and still after its prefix moved' '
 	install_with r2 "$TRASH/moved/bin/orch-hooks"
 '
 
+test_expect_success 'the demo runs the moved installation, not the build tree' '
+	ORCH_HOOKS_INSTALLED="$TRASH/moved/bin" TMPDIR="$TRASH" \
+		sh "$ORCH_HOOKS_SRC/scripts/demo.sh" >demo.out 2>&1 ||
+		{ cat demo.out; false; } &&
+	test_grep "^demo: the installed orch-hooks in $TRASH/moved/bin$" demo.out &&
+	test_grep "recorded 3 verdicts" demo.out &&
+	test_grep "\[new branch\] *main -> main" demo.out &&
+	repo=$(sed -n "s/^demo: done. The repository is at \(.*\) (worktrees beside it).$/\1/p" demo.out) &&
+	cmp "$repo/.git/hooks/post-merge" "$TRASH/moved/libexec/orch-hooks/post-merge"
+'
+
 test_expect_success 'man pages and completion are installed where man and bash look' '
 	rm -rf stage2 && install_to "$TRASH/stage2" &&
 	find stage2 -path "*/man/man1/orch-hooks.1" | grep -q . &&
