@@ -48,4 +48,12 @@ test_expect_success 'verdict completes its subcommand and its verdict word' '
 	test_grep "^PASS$" out
 '
 
+test_expect_success 'a branch named like a command substitution is offered, never run' '
+	(cd r && git branch "feature/\$(touch\${IFS}pwned)" &&
+	 bash ../complete.bash orch-hooks land feature/ >../out) &&
+	test ! -e r/pwned && test ! -e pwned &&
+	printf "%s\n" "feature/\\\$\\(touch\\\$\\{IFS\\}pwned\\)" >expect &&
+	grep -Fx -f expect out
+'
+
 test_done
