@@ -34,11 +34,12 @@ static const struct orch_cmd *const commands[] = {
  */
 static const char *libexec_relative(void)
 {
+	static const char libexec[] = PKGLIBEXECDIR;
 	size_t n = strlen(EXEC_PREFIX);
 
-	if (strncmp(PKGLIBEXECDIR, EXEC_PREFIX "/", n + 1) || strcmp(BINDIR, EXEC_PREFIX "/bin"))
+	if (strncmp(libexec, EXEC_PREFIX "/", n + 1) || strcmp(BINDIR, EXEC_PREFIX "/bin"))
 		return NULL;
-	return PKGLIBEXECDIR + n + 1;
+	return &libexec[n + 1];
 }
 
 /*
