@@ -1,31 +1,67 @@
 #!/bin/sh
-# The orch-hooks demo: three workers' branches come home through the gates.
+# The orch-hooks demo: three workers' branches come home through the four gates.
 #
 # A small program with a money module; three worker branches in linked
 # worktrees (money/parse, money/store, money/report). The reviewer fails
 # parse (it computes cents in floating point); store and report each pass
 # review and their tests alone, but disagree about a shared helper, so the
-# tests break once both are merged. Watch the gates catch both.
+# tests break once both are merged. Then main goes to a shared bare
+# repository behind the server gate, which wants the verdicts pushed along.
+#
+#   sh demo.sh [--verbose]   (--verbose: every command's whole output)
+#
+# After `make install`, `make demo` runs the installed programs; before it,
+# the build tree's.
 set -eu
-: "${ORCH_HOOKS_BUILD:?run it with make demo}"
-: "${ORCH_HOOKS_SRC:=$ORCH_HOOKS_BUILD}"
-export PATH="$ORCH_HOOKS_BUILD/src:$PATH"
-export ORCH_HOOKS_LIBEXECDIR="${ORCH_HOOKS_LIBEXECDIR:-$ORCH_HOOKS_BUILD/hooks}"
-export ORCH_HOOKS_SYSCONFDIR="${ORCH_HOOKS_SYSCONFDIR:-$ORCH_HOOKS_SRC/etc}"
+verbose=
+case ${1:-} in
+--verbose | -v) verbose=1 ;;
+"") ;;
+*) echo "usage: demo.sh [--verbose]" >&2; exit 129 ;;
+esac
+# make demo names the installed program and the version it must be.
+installed_version() { "$ORCH_HOOKS_INSTALLED/orch-hooks" --version 2>/dev/null | sed -n '1s/^orch-hooks //p'; }
+if [ -n "${ORCH_HOOKS_INSTALLED:-}" ] && [ -x "$ORCH_HOOKS_INSTALLED/orch-hooks" ] &&
+	{ [ -z "${ORCH_HOOKS_VERSION:-}" ] || [ "$(installed_version)" = "$ORCH_HOOKS_VERSION" ]; }; then
+	# The installed programs find their hooks and policy on their own.
+	export PATH="$ORCH_HOOKS_INSTALLED:$PATH"
+	unset ORCH_HOOKS_LIBEXECDIR ORCH_HOOKS_SYSCONFDIR
+	reviewers=${ORCH_HOOKS_REVIEWERS:-$ORCH_HOOKS_INSTALLED/../share/orch-hooks/reviewers}
+	using="the installed orch-hooks in $ORCH_HOOKS_INSTALLED"
+else
+	: "${ORCH_HOOKS_BUILD:?run it with make demo}"
+	: "${ORCH_HOOKS_SRC:=$ORCH_HOOKS_BUILD}"
+	export PATH="$ORCH_HOOKS_BUILD/src:$PATH"
+	export ORCH_HOOKS_LIBEXECDIR="${ORCH_HOOKS_LIBEXECDIR:-$ORCH_HOOKS_BUILD/hooks}"
+	export ORCH_HOOKS_SYSCONFDIR="${ORCH_HOOKS_SYSCONFDIR:-$ORCH_HOOKS_SRC/etc}"
+	reviewers=$ORCH_HOOKS_SRC/etc/reviewers
+	using="the build tree's orch-hooks in $ORCH_HOOKS_BUILD"
+fi
 export GIT_AUTHOR_NAME="Demo Worker" GIT_AUTHOR_EMAIL=worker@example.com
 export GIT_COMMITTER_NAME="Demo Worker" GIT_COMMITTER_EMAIL=worker@example.com
 export GIT_EDITOR=true GIT_MERGE_AUTOEDIT=no GIT_CONFIG_NOSYSTEM=1
-reviewer="$ORCH_HOOKS_SRC/etc/reviewers/diff-lint.sh"
+reviewer="$reviewers/diff-lint.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/orch-hooks-demo.XXXXXX")
+log=$dir/last-command.log
 if [ -t 1 ]; then bold=$(printf '\033[1m'); off=$(printf '\033[0m'); else bold=; off=; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
-show() { printf '$ %s\n' "$*"; "$@"; }
-# expect_fail CMD...: the demo's point is that CMD is refused.
-expect_fail() {
+# run WANT PATTERN CMD...: show CMD, run it, and show the lines of its output
+# that match PATTERN (all of them with --verbose); WANT is ok or fail.
+run() {
+	want=$1 pattern=$2; shift 2
 	printf '$ %s\n' "$*"
-	if "$@"; then echo "demo: '$*' should have been refused" >&2; exit 1; fi
+	if "$@" >"$log" 2>&1; then got=ok; else got=fail; fi
+	if [ -n "$verbose" ]; then cat "$log"; else grep -E -- "$pattern" "$log" || true; fi
+	if [ "$got" != "$want" ]; then
+		[ -n "$verbose" ] || cat "$log"
+		echo "demo: '$*' should have $( [ "$want" = ok ] && echo succeeded || echo been refused)" >&2
+		exit 1
+	fi
 }
+show() { run ok "$@"; }
+expect_fail() { run fail "$@"; }
+echo "demo: $using"
 
 cd "$dir"
 git init -q -b main budget && cd budget
@@ -61,7 +97,7 @@ SH
 git add . && git commit -qm "budget: money module with integer cents"
 
 step "install the gates; the policy names the reviewer and the tests"
-show orch-hooks install
+show 'wrote the default policy' orch-hooks install
 cat >.git/orch-hooks.ini <<INI
 [branches]
 protected = main
@@ -74,12 +110,12 @@ command = sh test.sh
 timeout = 2m
 on_failure = undo
 INI
-show orch-hooks policy
 
 step "three workers, three worktrees, three branches"
-show git worktree add -q -b money/parse ../wt-parse
-show git worktree add -q -b money/store ../wt-store
-show git worktree add -q -b money/report ../wt-report
+for b in parse store report; do
+	git worktree add -q -b money/$b ../wt-$b
+done
+echo "(money/parse, money/store, money/report: one commit each)"
 (cd ../wt-parse &&
  cat >>money.sh <<'SH'
 # parse_amount_fast: quicker, through a float
@@ -106,23 +142,24 @@ SH
 . ./report.sh; [ "$(report_line 1999)" = "19.99 USD" ]
 SH
  git add . && git commit -qm "report: one line per amount, in USD")
-show orch-hooks status
 
-step "the read-only reviewer looks at all three branches in parallel"
-expect_fail orch-hooks review -j 3 money/parse money/store money/report
+step "gate 1, review: the read-only reviewer looks at all three branches at once"
+expect_fail '^(BRANCH|money/)|recorded' orch-hooks review -j 3 money/parse money/store money/report
 
-step "a plain git merge of the branch the reviewer failed is refused"
-expect_fail git merge --no-ff money/parse
-show git merge --abort
+step "gate 2, the merge gate: a plain git merge of the failed branch is refused"
+expect_fail 'refused|at commit' git merge --no-ff money/parse
+show '^$' git merge --abort
 
-step "land the two that passed, one at a time, tests between each"
-expect_fail orch-hooks land money/store money/report
-show git log --oneline --graph -6
-show orch-hooks status
+step "gate 3, the test gate: land the two that passed, testing after each"
+expect_fail 'landed as|BROKE|UNDONE: |^(BRANCH|money/)' orch-hooks land money/store money/report
 
-step "what the history says"
-show git notes --ref=refs/notes/tests show main
-show git worktree list
+step "gate 4, the server gate: main goes to a shared bare repository"
+git init -q --bare ../shared.git
+show 'installed .*pre-receive' orch-hooks install --server ../shared.git
+expect_fail '(refused|no verdict|rejected)' git push ../shared.git main
+show '(main -> main|verdicts)' git push --atomic ../shared.git main refs/notes/verdicts
+
 printf '\ndemo: done. The repository is at %s/budget (worktrees beside it).\n' "$dir"
 printf 'demo: money/store landed; money/report broke the tests together with it and was undone;\n'
-printf 'demo: money/parse never got past review. Look around: orch-hooks status, orch-hooks log.\n'
+printf 'demo: money/parse never got past review; the server took main only with its verdicts.\n'
+printf 'demo: look around: orch-hooks status, orch-hooks log; sh demo.sh --verbose shows everything.\n'

@@ -3,8 +3,12 @@
 # what is already there. Run as root (or with sudo available).
 set -eu
 
+# python3: tests read JSON with it; groff-base: make check lints the man pages;
+# bash-completion: where the completion installs, and its test; dpkg-dev and
+# debhelper: the test that builds the Debian package (t2100).
 packages="git gcc make autoconf automake libtool pkg-config libgit2-dev libinih-dev
-libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time"
+libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time
+python3 groff-base bash-completion dpkg-dev debhelper"
 
 missing=
 for p in $packages; do

@@ -19,6 +19,9 @@
 #include "repo.h"
 #include "strbuf.h"
 
+/* Bumped when a key changes meaning or goes away (new keys keep it). */
+#define ORCH_LOG_JSON_VERSION 1
+
 struct entry {
 	git_oid commit;		/* the reviewed commit */
 	git_oid notes_commit;	/* the notes commit that recorded it */
@@ -208,12 +211,12 @@ static void print_json(const struct log_state *ls)
 {
 	size_t i;
 
-	printf("[");
+	printf("{\"version\": %d, \"records\": [", ORCH_LOG_JSON_VERSION);
 	for (i = 0; i < ls->nr; i++) {
 		const struct entry *e = &ls->e[i];
 		char c[GIT_OID_HEXSZ + 1], n[GIT_OID_HEXSZ + 1];
 
-		printf("%s\n  {\"commit\": \"%s\", \"notes_commit\": \"%s\", \"verdict\": ", i ? "," : "",
+		printf("%s\n    {\"commit\": \"%s\", \"notes_commit\": \"%s\", \"verdict\": ", i ? "," : "",
 		       git_oid_tostr(c, sizeof(c), &e->commit), git_oid_tostr(n, sizeof(n), &e->notes_commit));
 		orch_json_string(stdout, e->unreadable ? "unreadable"
 				 : e->rec.verdict == ORCH_VERDICT_PASS ? "PASS" : "FAIL");
@@ -225,7 +228,7 @@ static void print_json(const struct log_state *ls)
 		orch_json_string(stdout, e->recorded_by);
 		printf(", \"replaced\": %s}", e->replaced ? "true" : "false");
 	}
-	printf("%s]\n", ls->nr ? "\n" : "");
+	printf("%s]}\n", ls->nr ? "\n  " : "");
 }
 
 static int cmd_log(int argc, char **argv)
@@ -238,7 +241,8 @@ static int cmd_log(int argc, char **argv)
 	char *common = NULL;
 	int i, json = 0, ret = 128, err, nargs;
 	const struct orch_option options[] = {
-		OPT_BOOL(0, "json", &json, "print the records as JSON"),
+		OPT_BOOL(0, "json", &json, "print the records as JSON: one object with \"version\" (orch-hooks(1))"),
+		OPT_EXITS("0 listed (also when there are no verdicts yet)"),
 		OPT_END(),
 	};
 

@@ -7,6 +7,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "protected.h"
 #include "repo.h"
@@ -17,10 +19,15 @@ static int cmd_policy(int argc, char **argv)
 	git_repository *repo = NULL;
 	char *common = NULL;
 	const char *section = "";
-	int k, ret = 1;
+	int k, ret = ORCH_EXIT_NO, nargs;
+	const struct orch_option options[] = {
+		OPT_EXITS("0 the policy is valid (printed); 1 it is not (the error names file:line)"),
+		OPT_END(),
+	};
 
-	if (argc > 1)
-		return orch_usage(&orch_cmd_policy);
+	nargs = orch_parse_options(argc, argv, options, &orch_cmd_policy);
+	if (nargs != 0)
+		return nargs < 0 ? ORCH_EXIT_USAGE : orch_usage(&orch_cmd_policy);
 	orch_policy_init(&policy);
 	/* Outside a repository the policy still resolves (env, then system). */
 	if (git_repository_open_ext(&repo, ".", 0, getenv("GIT_CEILING_DIRECTORIES")) == 0)
@@ -42,7 +49,7 @@ static int cmd_policy(int argc, char **argv)
 	/* After the listing, so the warning is the last thing read. */
 	if (repo)
 		orch_protected_warn_unmatched(repo, &policy);
-	ret = 0;
+	ret = ORCH_EXIT_OK;
 done:
 	free(common);
 	git_repository_free(repo);

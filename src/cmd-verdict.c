@@ -7,6 +7,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "repo.h"
 #include "sign.h"
@@ -52,7 +54,7 @@ static int verdict_show(int argc, char **argv)
 	git_oid oid;
 	char *text = NULL;
 	size_t len;
-	int ret = 128;
+	int ret = ORCH_EXIT_FATAL;
 
 	if (argc != 2)
 		return orch_usage(&orch_cmd_verdict);
@@ -86,7 +88,7 @@ static int verdict_show(int argc, char **argv)
 		if (len && text[len - 1] != '\n')
 			printf("\n");
 	}
-	ret = j.kind == ORCH_JUDGE_PASS ? 0 : 1;
+	ret = j.kind == ORCH_JUDGE_PASS ? ORCH_EXIT_OK : ORCH_EXIT_NO;
 done:
 	free(text);
 	orch_judgement_result_release(&j);
@@ -95,36 +97,28 @@ done:
 	return ret;
 }
 
-static int verdict_set(int argc, char **argv)
+static int verdict_set(int argc, char **argv, const char *msg)
 {
 	struct orch_policy policy;
 	git_repository *repo = NULL;
 	git_signature *me = NULL;
 	enum orch_verdict_value v;
-	const char *msg = NULL, *word = NULL, *rev = NULL;
+	const char *word, *rev;
 	char *reviewer = NULL, *key = NULL;
 	git_oid oid;
-	int i, ret = 128;
+	int ret = ORCH_EXIT_FATAL;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-m") && i + 1 < argc)
-			msg = argv[++i];
-		else if (!word)
-			word = argv[i];
-		else if (!rev)
-			rev = argv[i];
-		else
-			return orch_usage(&orch_cmd_verdict);
-	}
-	if (!word || !rev)
+	if (argc != 3)
 		return orch_usage(&orch_cmd_verdict);
+	word = argv[1];
+	rev = argv[2];
 	if (!strcmp(word, "PASS"))
 		v = ORCH_VERDICT_PASS;
 	else if (!strcmp(word, "FAIL"))
 		v = ORCH_VERDICT_FAIL;
 	else {
 		orch_error("a verdict is PASS or FAIL, not '%s'", word);
-		return 2;
+		return orch_usage(&orch_cmd_verdict);
 	}
 
 	if (open_with_policy(&repo, &policy) < 0)
@@ -132,7 +126,7 @@ static int verdict_set(int argc, char **argv)
 	if (!policy.allow_manual) {
 		orch_error("manual verdicts are off ([review] allow_manual = false in %s); "
 			   "run 'orch-hooks review %s'", policy.path, rev);
-		ret = 1;
+		ret = ORCH_EXIT_NO;
 		goto done;
 	}
 	if (resolve_commit(repo, rev, &oid) < 0)
@@ -146,7 +140,7 @@ static int verdict_set(int argc, char **argv)
 		goto done;
 	orch_say("recorded %s%s for %s (%s) in %s", key ? "signed " : "", word, rev,
 		 orch_short_oid(&oid), policy.notes_ref);
-	ret = 0;
+	ret = ORCH_EXIT_OK;
 done:
 	free(key);
 	free(reviewer);
@@ -158,14 +152,28 @@ done:
 
 static int cmd_verdict(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "show"))
-		return verdict_show(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "set"))
-		return verdict_set(argc - 1, argv + 1);
+	const char *msg = NULL;
+	const struct orch_option options[] = {
+		OPT_STRING('m', "message", &msg, "<text>",
+			   "set: the verdict's reasons (default: a line saying it was recorded by hand)"),
+		OPT_EXITS("show: 0 a valid PASS; 1 anything else (no verdict, FAIL, stale, untrusted)\n"
+			  "set: 0 recorded; 1 manual verdicts are off ([review] allow_manual = false)"),
+		OPT_END(),
+	};
+	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_verdict);
+
+	if (nargs < 0)
+		return ORCH_EXIT_USAGE;
+	if (nargs >= 1 && !strcmp(argv[0], "show") && !msg)
+		return verdict_show(nargs, argv);
+	if (nargs >= 1 && !strcmp(argv[0], "set"))
+		return verdict_set(nargs, argv, msg);
+	if (nargs >= 1 && strcmp(argv[0], "show"))
+		orch_error("unknown subcommand '%s'", argv[0]);
 	return orch_usage(&orch_cmd_verdict);
 }
 
 const struct orch_cmd orch_cmd_verdict = {
-	"verdict", "verdict show REV | verdict set PASS|FAIL REV [-m TEXT]",
+	"verdict", "verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
 	"show a commit's verdict (exit 0 only for a valid PASS), or record one by hand", cmd_verdict,
 };

@@ -1,14 +1,17 @@
 /* orch-hooks: the command people and agents run. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
 #include "repo.h"
+#include "strbuf.h"
 
 static const struct orch_cmd *const commands[] = {
 	&orch_cmd_install,
@@ -24,11 +27,63 @@ static const struct orch_cmd *const commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 
+/*
+ * The hook programs' directory relative to this program's own: when
+ * pkglibexecdir and bindir share the exec prefix (../libexec/orch-hooks
+ * by default), or NULL.
+ */
+static const char *libexec_relative(void)
+{
+	static const char libexec[] = PKGLIBEXECDIR;
+	size_t n = strlen(EXEC_PREFIX);
+
+	if (strncmp(libexec, EXEC_PREFIX "/", n + 1) || strcmp(BINDIR, EXEC_PREFIX "/bin"))
+		return NULL;
+	return &libexec[n + 1];
+}
+
+/*
+ * The installed hooks beside this program, found through /proc/self/exe,
+ * so that a moved prefix or a DESTDIR staging tree works without any
+ * variable; NULL when they are not there (a build tree, say).
+ */
+static char *libexec_beside_self(void)
+{
+	char exe[PATH_MAX], *slash, *dir, *gate;
+	const char *rel = libexec_relative();
+	ssize_t n;
+	int ok;
+
+	if (!rel || (n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	dir = xasprintf("%s/../%s", exe, rel);
+	gate = xasprintf("%s/orch-hooks-gate", dir);
+	ok = access(gate, X_OK) == 0;
+	free(gate);
+	if (ok)
+		return dir;
+	free(dir);
+	return NULL;
+}
+
 const char *orch_libexecdir(void)
 {
+	static char *beside;
+	static int looked;
 	const char *env = getenv("ORCH_HOOKS_LIBEXECDIR");
 
-	return env && *env ? env : PKGLIBEXECDIR;
+	if (env && *env)
+		return env;
+	if (!looked) {
+		beside = libexec_beside_self();
+		looked = 1;
+	}
+	return beside ? beside : PKGLIBEXECDIR;
 }
 
 int orch_usage(const struct orch_cmd *cmd)
@@ -46,7 +101,8 @@ static void help(FILE *f)
 		   "a reviewer's PASS verdict (a git note) and the test gate.\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(f, "\n'orch-hooks help <command>' describes a command and its options.\n");
+	fprintf(f, "\n'orch-hooks help <command>' describes a command, its options and exit statuses;\n"
+		   "man orch-hooks, orch-hooks.ini(5) and orch-hooks-gates(7) say more.\n");
 }
 
 static const struct orch_cmd *find_command(const char *name)
@@ -98,7 +154,8 @@ int main(int argc, char **argv)
 		return ORCH_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("orch-hooks %s\n", PACKAGE_VERSION);
+		printf("orch-hooks %s\nReport bugs to: %s\nHome page: %s\n", PACKAGE_VERSION,
+		       PACKAGE_BUGREPORT, PACKAGE_URL);
 		return ORCH_EXIT_OK;
 	}
 	cmd = find_command(argv[1]);

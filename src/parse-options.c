@@ -65,6 +65,7 @@ static int take(const struct orch_option *o, const char *arg, int negated)
 		l->items[l->nr++] = arg;
 		return 0;
 	}
+	case ORCH_OPT_EXITS:
 	case ORCH_OPT_END:
 		break;
 	}
@@ -181,29 +182,51 @@ int orch_parse_options(int argc, char **argv, const struct orch_option *opts, co
 	return n;
 }
 
+static void print_option(FILE *f, const struct orch_option *o)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (o->short_name)
+		strbuf_addf(&sb, "-%c%s", o->short_name, o->long_name ? ", " : "");
+	if (o->long_name)
+		strbuf_addf(&sb, "--%s", o->long_name);
+	if (o->argh)
+		strbuf_addf(&sb, "%s%s", o->long_name ? "=" : " ", o->argh);
+	if (sb.len <= 24)
+		fprintf(f, "    %-24s  %s\n", strbuf_str(&sb), o->help ? o->help : "");
+	else
+		fprintf(f, "    %s\n    %-24s  %s\n", strbuf_str(&sb), "", o->help ? o->help : "");
+	strbuf_release(&sb);
+}
+
+/* The command's own statuses, one per line, then the three every command shares. */
+static void print_exits(FILE *f, const char *exits)
+{
+	const char *p = exits, *nl;
+
+	fprintf(f, "\nexit status:\n");
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		fprintf(f, "    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		p = nl ? nl + 1 : NULL;
+	}
+	fprintf(f, "    128 an error (printed); 129 a usage error; 130 interrupted\n");
+}
+
 void orch_options_help(FILE *f, const struct orch_option *opts, const struct orch_cmd *cmd)
 {
 	const struct orch_option *o;
+	const char *exits = "0 done; 1 a gate or check said no";
 
-	fprintf(f, "usage: orch-hooks %s\n\n%s\n", cmd->usage, cmd->summary);
-	if (!opts || opts->type == ORCH_OPT_END)
-		return;
-	fputc('\n', f);
-	for (o = opts; o->type != ORCH_OPT_END; o++) {
-		struct strbuf sb = STRBUF_INIT;
-
-		if (o->short_name)
-			strbuf_addf(&sb, "-%c%s", o->short_name, o->long_name ? ", " : "");
-		if (o->long_name)
-			strbuf_addf(&sb, "--%s", o->long_name);
-		if (o->argh)
-			strbuf_addf(&sb, " %s", o->argh);
-		if (sb.len <= 24)
-			fprintf(f, "    %-24s  %s\n", strbuf_str(&sb), o->help ? o->help : "");
+	fprintf(f, "usage: orch-hooks %s\n\n%s\n\n", cmd->usage, cmd->summary);
+	for (o = opts; o && o->type != ORCH_OPT_END; o++) {
+		if (o->type == ORCH_OPT_EXITS)
+			exits = o->help;
 		else
-			fprintf(f, "    %s\n    %-24s  %s\n", strbuf_str(&sb), "", o->help ? o->help : "");
-		strbuf_release(&sb);
+			print_option(f, o);
 	}
+	fprintf(f, "    %-24s  %s\n", "-h, --help", "show this help and exit");
+	print_exits(f, exits);
 }
 
 void orch_option_list_release(struct orch_option_list *l)

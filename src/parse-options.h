@@ -17,6 +17,7 @@ enum orch_option_type {
 	ORCH_OPT_STRING,	/* const char **: the argument */
 	ORCH_OPT_UINT,		/* unsigned *: a whole number */
 	ORCH_OPT_LIST,		/* struct orch_option_list *: repeatable, kept in order */
+	ORCH_OPT_EXITS,		/* no option: the command's exit statuses, for its help */
 };
 
 struct orch_option {
@@ -43,6 +44,11 @@ struct orch_option_list {
 	{ .type = ORCH_OPT_UINT, .short_name = (s), .long_name = (l), .value = (v), .argh = (a), .help = (h) }
 #define OPT_LIST(s, l, v, a, h) \
 	{ .type = ORCH_OPT_LIST, .short_name = (s), .long_name = (l), .value = (v), .argh = (a), .help = (h) }
+/*
+ * The command's own exit statuses, one "N meaning" per line, shown by its
+ * help (128, 129 and 130, the same for every command, are added there).
+ */
+#define OPT_EXITS(h) { .type = ORCH_OPT_EXITS, .help = (h) }
 #define OPT_END() { .type = ORCH_OPT_END }
 
 struct orch_cmd;

@@ -169,6 +169,28 @@ static void check_section_header(struct parse_state *st, const char *line)
 		set_error(st, "unknown section [%.*s]", (int)(end - p - 1), p + 1);
 }
 
+#ifndef HAVE_INIH_RUNTIME_OPTIONS
+/*
+ * An inih without Debian's run-time options (configure says so) is built
+ * with upstream's defaults: " ;" starts an inline comment and an indented
+ * line continues the key above. Rather than read such a line differently
+ * from the documentation, refuse it (fail closed).
+ */
+static void check_upstream_inih(struct parse_state *st, const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+
+	if (!*p || strchr("#;\r\n", *p))
+		return;
+	if (p != line)
+		set_error(st, "an indented line (this build's inih would join it to the line above); "
+			  "remove the indentation");
+	else if (strstr(p, " ;") || strstr(p, "\t;"))
+		set_error(st, "' ;' in a value (this build's inih would cut the value there as a comment); "
+			  "remove the space before ';'");
+}
+#endif
+
 /*
  * inih's reader: hands over one line at a time so that we know the line
  * number in the handler (Debian's inih is built without INI_HANDLER_LINENO),
@@ -203,6 +225,9 @@ static char *read_line(char *buf, int size, void *data)
 	buf[n] = '\0';
 	st->pos += n;
 	check_section_header(st, buf);
+#ifndef HAVE_INIH_RUNTIME_OPTIONS
+	check_upstream_inih(st, buf);
+#endif
 	return buf;
 }
 
@@ -324,6 +349,7 @@ int orch_policy_parse_string(struct orch_policy *p, const char *name,
 	 * lines: an indented line is an ordinary line. A heap buffer sized for
 	 * our longest line; read_line rejects anything longer.
 	 */
+#ifdef HAVE_INIH_RUNTIME_OPTIONS
 	ini_allow_inline_comments = false;
 	ini_allow_multiline = false;
 	ini_use_stack = false;
@@ -336,6 +362,8 @@ int orch_policy_parse_string(struct orch_policy *p, const char *name,
 	ini_initial_alloc = MAX_LINE + 3;
 	/* Report the first error, not one from a later line. */
 	ini_stop_on_first_error = true;
+#endif
+	/* Without them (another inih), read_line refuses what it would read differently. */
 
 	memset(&st, 0, sizeof(st));
 	st.policy = p;

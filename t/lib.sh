@@ -104,7 +104,8 @@ test_must_fail() {
 	if [ $ret -eq 0 ]; then
 		echo "test_must_fail: '$*' succeeded" >&2
 		return 1
-	elif [ $ret -gt 128 ] && [ $ret -lt 192 ]; then
+	elif [ $ret -gt 129 ] && [ $ret -lt 192 ]; then
+		# 129 is a usage error (as in git), not SIGHUP.
 		echo "test_must_fail: '$*' died of signal $((ret - 128))" >&2
 		return 1
 	fi

@@ -38,6 +38,48 @@ test_expect_success 'help CMD and CMD --help describe the options' '
 	orch-hooks help frobnicate 2>err; test $? = 129
 '
 
+test_expect_success 'policy and verdict parse their options the same way' '
+	orch-hooks policy --frob 2>err; test $? = 129 &&
+	test_grep "unknown option .--frob." err &&
+	orch-hooks policy extra 2>err; test $? = 129 &&
+	orch-hooks verdict show 2>err; test $? = 129 &&
+	test_grep "usage: orch-hooks verdict" err &&
+	orch-hooks verdict frob HEAD 2>err; test $? = 129 &&
+	test_grep "unknown subcommand .frob." err &&
+	orch-hooks verdict set --message 2>err; test $? = 129 &&
+	test_grep "option .--message. needs a value" err &&
+	orch-hooks verdict set MAYBE HEAD 2>err; test $? = 129 &&
+	test_grep "a verdict is PASS or FAIL, not .MAYBE." err
+'
+
+test_expect_success 'verdict set takes -m, --message=TEXT and -- before a revision' '
+	git init -q -b main vr && (cd vr && test_commit one) &&
+	(cd vr && orch-hooks verdict set --message="by hand: fine" PASS -- main 2>../err &&
+	 orch-hooks verdict show main >../out) &&
+	test_grep "by hand: fine" out &&
+	(cd vr && orch-hooks verdict set -m"again" FAIL main 2>/dev/null &&
+	 test_must_fail orch-hooks verdict show main >../out) &&
+	test_grep "again" out
+'
+
+test_expect_success 'help of each converted command lists its exit statuses' '
+	for c in policy verdict log; do
+		orch-hooks help $c >out &&
+		test_grep "^exit status:" out &&
+		test_grep "129 a usage error" out &&
+		test_grep "^ *-h, --help" out || return 1
+	done &&
+	orch-hooks help verdict >out &&
+	test_grep "^ *-m, --message=<text>" out &&
+	test_grep "show: 0 a valid PASS" out
+'
+
+test_expect_success 'log --json is an object with a version even with no verdicts' '
+	git init -q empty &&
+	(cd empty && orch-hooks log --json >../out) &&
+	python3 -c "import json; o = json.load(open(\"out\")); assert o == {\"version\": 1, \"records\": []}, o"
+'
+
 test_expect_success 'the hook programs are built' '
 	test -x "$ORCH_HOOKS_LIBEXECDIR/pre-merge-commit" &&
 	test -x "$ORCH_HOOKS_LIBEXECDIR/prepare-commit-msg"

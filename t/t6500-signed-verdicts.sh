@@ -102,7 +102,10 @@ test_expect_success 'log lists every verdict, replaced ones included' '
 	tail -n 1 out >last && test_grep "PASS  signed  *C O Mitter" last &&
 	python3 -c "
 import json
-d = json.load(open(\"out.json\"))
+o = json.load(open(\"out.json\"))
+assert o[\"version\"] == 1 and sorted(o) == [\"records\", \"version\"], o
+d = o[\"records\"]
+assert sorted(d[0]) == sorted([\"commit\", \"notes_commit\", \"verdict\", \"reviewer\", \"date\", \"signed\", \"recorded_by\", \"replaced\"]), d[0]
 assert [x[\"replaced\"] for x in d].count(False) == 1, d
 assert d[-1][\"verdict\"] == \"PASS\" and d[-1][\"signed\"] is True, d
 assert all(x[\"commit\"] == \"$(git -C r rev-parse other)\" for x in d), d
