@@ -181,7 +181,7 @@ static int tests_passed(const char *word)
 static void remove_worktree(const struct orch_worktree *wt, const char *branch)
 {
 	char *names = NULL;
-	int n = orch_worktree_user_files(wt->path, &names);
+	int n = orch_worktree_user_files(wt->path, 1, &names);
 
 	if (n != 0) {
 		orch_say("kept the worktree of '%s' (%s): %s", branch, wt->path,

@@ -70,7 +70,7 @@ const struct orch_worktree *orch_worktrees_find(const struct orch_worktree *wts,
 	return NULL;
 }
 
-int orch_worktree_user_files(const char *path, char **names)
+int orch_worktree_user_files(const char *path, int with_ignored, char **names)
 {
 	git_repository *wrepo = NULL;
 	git_status_list *list = NULL;
@@ -81,8 +81,8 @@ int orch_worktree_user_files(const char *path, char **names)
 
 	*names = NULL;
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_INCLUDE_IGNORED |
-		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
+		   (with_ignored ? GIT_STATUS_OPT_INCLUDE_IGNORED : 0);
 	if (git_repository_open(&wrepo, path) < 0 || git_status_list_new(&list, wrepo, &so) < 0) {
 		orch_git_error("cannot tell what is in the worktree '%s'", path);
 		goto done;

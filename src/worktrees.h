@@ -24,9 +24,9 @@ const struct orch_worktree *orch_worktrees_find(const struct orch_worktree *wts,
  * What of the person's is in the worktree at `path`: changed or staged
  * tracked files, untracked files and ignored ones (a .env, build output,
  * data: `git worktree remove` counts ignored files as clean and deletes
- * them). Returns how many (*names lists the first few, caller frees), or
+ * them; with_ignored = 0 leaves those out). Returns how many (*names lists the first few, caller frees), or
  * -1 when it cannot tell (reported): then the worktree must be kept.
  */
-int orch_worktree_user_files(const char *path, char **names);
+int orch_worktree_user_files(const char *path, int with_ignored, char **names);
 
 #endif
