@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +18,10 @@
 #include "error.h"
 #include "exit-codes.h"
 #include "land-report.h"
+#include "land-review.h"
 #include "land-state.h"
 #include "land-step.h"
+#include "land-tree.h"
 #include "landing.h"
 #include "merge-gate.h"
 #include "parse-options.h"
@@ -28,7 +29,6 @@
 #include "repo.h"
 #include "strbuf.h"
 #include "verdict.h"
-#include "worktrees.h"
 
 struct lander {
 	git_repository *repo;
@@ -55,27 +55,9 @@ static void set_str(char **field, const char *value)
 	*field = value ? xstrdup(value) : NULL;
 }
 
-/* A git command whose clean-up must not be cut short by Ctrl-C. */
-static int git_shielded(const char *const *argv)
-{
-	struct land_step s = LAND_STEP_INIT;
-
-	s.argv = argv;
-	return land_step_run(&s);
-}
-
 static int head_oid(git_repository *repo, git_oid *out)
 {
 	return git_reference_name_to_id(out, repo, "HEAD");
-}
-
-static int merge_in_progress(git_repository *repo)
-{
-	char *path = xasprintf("%sMERGE_HEAD", git_repository_path(repo));
-	int r = access(path, F_OK) == 0;
-
-	free(path);
-	return r;
 }
 
 /*
@@ -98,57 +80,6 @@ static int judge_branch(struct lander *l, const git_oid *tip, struct orch_judgem
 		j->kind = ORCH_JUDGE_NONE;
 	}
 	return 0;
-}
-
-/* Tracked files with changes, listed for the person; 1 if any. */
-static int dirty(git_repository *repo)
-{
-	git_status_options so;
-	git_status_list *list = NULL;
-	size_t i, n;
-
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, repo, &so) < 0) {
-		orch_git_error("cannot read the status of the work tree");
-		return 1;
-	}
-	n = git_status_list_entrycount(list);
-	for (i = 0; i < n && i < 10; i++) {
-		const git_status_entry *e = git_status_byindex(list, i);
-		const git_diff_delta *d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
-
-		orch_say("  changed: %s", d ? d->new_file.path : "?");
-	}
-	git_status_list_free(list);
-	return n > 0;
-}
-
-static void list_conflicts(git_repository *repo)
-{
-	git_index *index = NULL;
-	git_index_conflict_iterator *it = NULL;
-	const git_index_entry *a, *o, *t;
-
-	if (git_repository_index(&index, repo) < 0 || git_index_read(index, 1) < 0 ||
-	    git_index_conflict_iterator_new(&it, index) < 0)
-		goto done;
-	while (git_index_conflict_next(&a, &o, &t, it) == 0)
-		orch_say("  conflict: %s", o ? o->path : t ? t->path : a ? a->path : "?");
-done:
-	git_index_conflict_iterator_free(it);
-	git_index_free(index);
-}
-
-static int has_conflicts(git_repository *repo)
-{
-	git_index *index = NULL;
-	int r = 0;
-
-	if (git_repository_index(&index, repo) == 0 && git_index_read(index, 1) == 0)
-		r = git_index_has_conflicts(index);
-	git_index_free(index);
-	return r;
 }
 
 /* What the test gate recorded for a merge commit ("PASS", "FAIL", "not run", "not recorded"). */
@@ -175,50 +106,6 @@ static char *tests_result(struct lander *l, const git_oid *merge)
 static int tests_passed(const char *word)
 {
 	return !strncmp(word, "PASS", 4) || !strcmp(word, "not run");
-}
-
-/* Removes the landed branch's worktree when nothing of the person's is in it. */
-static void remove_worktree(const struct orch_worktree *wt, const char *branch)
-{
-	char *names = NULL;
-	int n = orch_worktree_user_files(wt->path, 1, &names);
-
-	if (n != 0) {
-		orch_say("kept the worktree of '%s' (%s): %s", branch, wt->path,
-			 n < 0 ? "cannot tell what is in it" : "it holds files that are not committed:");
-		if (n > 0)
-			orch_say("  %s (untracked, ignored or changed; 'git worktree remove --force' would delete them)",
-				 names);
-	} else {
-		/* No --force: git still refuses if something changed since we looked. */
-		const char *rm[] = { "git", "worktree", "remove", wt->path, NULL };
-
-		if (git_shielded(rm) == 0)
-			orch_say("removed the worktree of '%s' (%s)", branch, wt->path);
-		else
-			orch_say("kept the worktree of '%s' (%s): it has uncommitted changes", branch, wt->path);
-	}
-	free(names);
-}
-
-/* After a branch lands: remove its clean worktree, prune, maybe delete the branch. */
-static void clean_up_after(struct lander *l, const char *branch)
-{
-	struct orch_worktree *wts = NULL;
-	const struct orch_worktree *wt;
-	const char *prune[] = { "git", "worktree", "prune", NULL };
-	size_t n = 0;
-
-	if (orch_worktrees_list(l->repo, &wts, &n) == 0 && (wt = orch_worktrees_find(wts, n, branch)))
-		remove_worktree(wt, branch);
-	orch_worktrees_free(wts, n);
-	git_shielded(prune);
-	if (l->st.delete_branches) {
-		const char *del[] = { "git", "branch", "-d", branch, NULL };
-
-		if (git_shielded(del) != 0)
-			orch_say("could not delete branch '%s'", branch);
-	}
 }
 
 static void stop_item(struct lander *l, struct land_item *it, enum land_status status, const char *reason)
@@ -257,14 +144,14 @@ static void settle(struct lander *l, struct land_item *it, int merge_ok, int int
 	git_commit *head = NULL;
 	git_oid h;
 
-	if (merge_in_progress(l->repo)) {
+	if (land_merge_in_progress(l->repo)) {
 		const char *abort_argv[] = { "git", "merge", "--abort", NULL };
 
-		if (has_conflicts(l->repo)) {
+		if (land_has_conflicts(l->repo)) {
 			stop_item(l, it, LAND_CONFLICT, "the merge stopped with conflicts");
 			return;
 		}
-		git_shielded(abort_argv);
+		land_git_shielded(abort_argv);
 	}
 	if (head_oid(l->repo, &h) < 0 || git_commit_lookup(&head, l->repo, &h) < 0) {
 		stop_item(l, it, LAND_REFUSED, "cannot read HEAD after the merge");
@@ -359,7 +246,7 @@ static void say_outcome(struct lander *l, struct land_item *it, size_t i)
 			 it->branch);
 	} else if (it->status == LAND_CONFLICT) {
 		orch_error("merging '%s' into '%s' stopped with conflicts:", it->branch, l->st.onto);
-		list_conflicts(l->repo);
+		land_list_conflicts(l->repo);
 		orch_say("  resolve them, 'git add' the files and 'git commit' (the gates still apply),");
 		orch_say("  then: orch-hooks land --continue   (or drop it: orch-hooks land --skip; "
 			 "or give up: orch-hooks land --abort)");
@@ -419,7 +306,7 @@ done:
 	say_outcome(l, it, i);
 	land_state_save(&l->st, l->state_path);
 	if (it->status == LAND_LANDED || it->status == LAND_ALREADY) {
-		clean_up_after(l, it->branch);
+		land_clean_up(l->repo, it->branch, l->st.delete_branches);
 		return 0;
 	}
 	return -1;
@@ -490,17 +377,6 @@ static int finish(struct lander *l, int json)
 	return o.exit_status;
 }
 
-static char *self_path(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return xstrdup("orch-hooks");
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 /* Does branch i still need a verdict (no PASS, no FAIL), and is it not in the target yet? */
 static int wants_review(struct lander *l, const struct land_item *it)
 {
@@ -521,52 +397,27 @@ static int wants_review(struct lander *l, const struct land_item *it)
 	return r;
 }
 
-/*
- * --review: one `orch-hooks review -j N` over every queued branch that
- * lacks a verdict, before the first merge (it runs in its own process: its
- * signal handling, sandbox and output stay its own). FAIL is a verdict:
- * reviewing the same commit again would only loop.
- */
+/* --review: every queued branch that lacks a verdict is reviewed before the first merge. */
 static int review_queue(struct lander *l)
 {
-	struct land_step s = LAND_STEP_INIT;
-	char jobs[16], *self = self_path();
-	const char **argv = xcalloc(l->st.nr + 8, sizeof(*argv));
-	size_t i, n = 0, first;
-	int rc, ret = 0;
+	const char **names = xcalloc(l->st.nr + 1, sizeof(*names));
+	size_t i, n = 0;
+	int rc = 0, ret = 0;
 
-	if (!l->st.review_jobs)
-		goto done;
-	snprintf(jobs, sizeof(jobs), "%u", l->st.review_jobs);
-	argv[n++] = self;
-	argv[n++] = "review";
-	argv[n++] = "-j";
-	argv[n++] = jobs;
-	argv[n++] = "--onto";
-	argv[n++] = l->st.onto;
-	argv[n++] = "--";
-	first = n;
-	for (i = 0; i < l->st.nr; i++)
+	for (i = 0; l->st.review_jobs && i < l->st.nr; i++)
 		if (wants_review(l, &l->st.items[i]))
-			argv[n++] = l->st.items[i].branch;
-	if (n == first)
-		goto done;
-	orch_say("reviewing %zu branch%s first (-j %s)", n - first, n - first == 1 ? "" : "es", jobs);
-	s.argv = argv;
-	s.mode = LAND_STEP_PASS_ON;
-	s.timeout_s = l->policy.review_timeout * (unsigned)(n - first) + 600;
-	rc = land_step_run(&s);
+			names[n++] = l->st.items[i].branch;
+	if (n)
+		rc = land_review(l->st.onto, l->st.review_jobs, l->policy.review_timeout, names, n);
 	if (land_interrupted() || rc == ORCH_EXIT_INTERRUPTED) {
 		ret = -1;
 	} else if (rc != 0 && rc != ORCH_REVIEW_FAIL && rc != ORCH_REVIEW_VOID) {
-		orch_error("the review before landing failed (see above); nothing was merged by it");
+		orch_error("the review before landing failed (see above); nothing was merged");
 		l->result = "fatal";
 		l->exit_status = ORCH_EXIT_FATAL;
 		ret = -1;
 	}
-done:
-	free(argv);
-	free(self);
+	free(names);
 	return ret;
 }
 
@@ -621,7 +472,7 @@ static void settle_half_way(struct lander *l, struct land_item *it)
 	land_state_save(&l->st, l->state_path);
 	if (it->status == LAND_LANDED) {
 		orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
-		clean_up_after(l, it->branch);
+		land_clean_up(l->repo, it->branch, l->st.delete_branches);
 	}
 }
 
@@ -631,16 +482,16 @@ static int resume(struct lander *l, int skip, int json)
 	long k;
 	int settled = 0;
 
-	if (merge_in_progress(l->repo) && !skip) {
+	if (land_merge_in_progress(l->repo) && !skip) {
 		orch_error("a merge is still in progress: resolve the conflicts, 'git add' them and "
 			   "'git commit', then run 'orch-hooks land --continue' again "
 			   "(or drop the branch: orch-hooks land --skip)");
 		return ORCH_LAND_CONFLICT;
 	}
-	if (merge_in_progress(l->repo)) {
+	if (land_merge_in_progress(l->repo)) {
 		const char *a[] = { "git", "merge", "--abort", NULL };
 
-		git_shielded(a);
+		land_git_shielded(a);
 	}
 	k = stopped_index(&l->st);
 	if (k >= 0) {
@@ -681,11 +532,11 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 	char *current = orch_repo_current_branch(l->repo);
 	int ret = ORCH_EXIT_FATAL;
 
-	if (merge_in_progress(l->repo)) {
+	if (land_merge_in_progress(l->repo)) {
 		orch_error("a merge is in progress; finish it or 'git merge --abort' before landing");
 		goto done;
 	}
-	if (dirty(l->repo)) {
+	if (land_list_changes(l->repo)) {
 		orch_error("the work tree has uncommitted changes (above); commit or stash them before landing");
 		goto done;
 	}
@@ -702,7 +553,7 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 	if (!current || strcmp(current, l->st.onto)) {
 		const char *sw[] = { "git", "switch", "--no-guess", l->st.onto, NULL };
 
-		if (git_shielded(sw) != 0) {
+		if (land_git_shielded(sw) != 0) {
 			orch_error("cannot switch to '%s'", l->st.onto);
 			goto done;
 		}
@@ -710,7 +561,7 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 	if (pull) {
 		const char *p[] = { "git", "pull", "--ff-only", NULL };
 
-		if (git_shielded(p) != 0) {
+		if (land_git_shielded(p) != 0) {
 			orch_error("'git pull --ff-only' failed; bring '%s' up to date by hand, then land", l->st.onto);
 			goto done;
 		}
@@ -728,10 +579,10 @@ static int abort_run(struct lander *l, int json)
 {
 	long k = stopped_index(&l->st);
 
-	if (merge_in_progress(l->repo)) {
+	if (land_merge_in_progress(l->repo)) {
 		const char *a[] = { "git", "merge", "--abort", NULL };
 
-		git_shielded(a);
+		land_git_shielded(a);
 	}
 	if (k >= 0)
 		settle_half_way(l, &l->st.items[k]);
