@@ -38,7 +38,7 @@ struct lander {
 	unsigned heartbeat_s;
 	const char *result;	/* why the run ended, for the report */
 	int exit_status;
-	int unchanged;		/* --continue found nothing changed */
+	int reported;		/* finish() printed the outcome */
 };
 
 static double now(void)
@@ -368,6 +368,7 @@ static int finish(struct lander *l, int json)
 		land_report_json(&l->st, &o);
 	else
 		land_report_table(&l->st);
+	l->reported = 1;
 	if (!left && !l->result) {
 		unlink(l->state_path);
 		orch_say("all %zu branches landed on '%s'", l->st.nr, l->st.onto);
@@ -683,6 +684,13 @@ static int cmd_land(int argc, char **argv)
 	}
 	ret = abort ? abort_run(&l, json) : resume(&l, skip, json);
 done:
+	if (json && !l.reported && ret != ORCH_EXIT_USAGE) {
+		/* Stopped before any branch was looked at: programs still get an object. */
+		struct land_outcome o = { .exit_status = ret, .result = "fatal",
+					  .reason = "land could not start (see the messages on stderr)" };
+
+		land_report_json(&l.st, &o);
+	}
 	free(common);
 	free(l.state_path);
 	land_state_release(&l.st);

@@ -461,7 +461,7 @@ static int cmd_review(int argc, char **argv)
 	char **revs;
 	git_oid target_oid;
 	unsigned jobs = 1;
-	int i, j, nrevs, json = 0, ret = ORCH_EXIT_FATAL;
+	int i, j, nrevs, json = 0, printed = 0, ret = ORCH_EXIT_FATAL;
 	const struct orch_option options[] = {
 		OPT_UINT('j', "jobs", &jobs, "<n>", "run N reviews at once (1 to 256)"),
 		OPT_STRING(0, "onto", &onto, "<branch>", "the branch they are to be merged into"),
@@ -560,6 +560,7 @@ static int cmd_review(int argc, char **argv)
 		ret = ORCH_EXIT_INTERRUPTED;
 		if (json)
 			print_json(&run, ret);
+		printed = 1;
 		goto done;
 	}
 	if (!json)
@@ -567,7 +568,10 @@ static int cmd_review(int argc, char **argv)
 	ret = record(&run, repo, &policy) < 0 ? ORCH_EXIT_FATAL : exit_status(&run);
 	if (json)
 		print_json(&run, ret);
+	printed = 1;
 done:
+	if (json && ret == ORCH_EXIT_FATAL && !printed)
+		print_json(&run, ret);
 	for (i = 0; i < run.n; i++) {
 		orch_review_cleanup(&run.reviews[i]);
 		orch_review_release(&run.reviews[i]);

@@ -200,6 +200,13 @@ test_expect_success 'exit statuses: usage 129; a missing branch is fatal 128' '
 	rc_is 129 &&
 	(cd r && orch-hooks review --jobs=x r1 2>../err; echo $? >../rc) &&
 	rc_is 129 &&
+	echo dirt >>r/shared.txt &&
+	land_json r1 &&
+	git -C r checkout -q shared.txt &&
+	rc_is 128 &&
+	json out.json "d[\"result\"] == \"fatal\"" "d[\"exit_status\"] == 128" \
+		"b[\"r1\"][\"result\"] == \"todo\"" &&
+	test_grep "uncommitted changes" err &&
 	land_json no-such-branch &&
 	rc_is 128 &&
 	json out.json "d[\"result\"] == \"fatal\"" "b[\"no-such-branch\"][\"result\"] == \"refused\"" &&
