@@ -528,6 +528,16 @@ static int resume(struct lander *l, int skip, int json)
 	return land_rest(l, json);
 }
 
+/* A git command that may simply stop on Ctrl-C (nothing is half-way before the first merge). */
+static int git_stoppable(const char *const *argv)
+{
+	struct land_step s = LAND_STEP_INIT;
+
+	s.argv = argv;
+	s.mode = LAND_STEP_PASS_ON;
+	return land_step_run(&s);
+}
+
 static int start(struct lander *l, const char *onto, int pull, int json)
 {
 	char *current = orch_repo_current_branch(l->repo);
@@ -554,7 +564,7 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 	if (!current || strcmp(current, l->st.onto)) {
 		const char *sw[] = { "git", "switch", "--no-guess", l->st.onto, NULL };
 
-		if (land_git_shielded(sw) != 0) {
+		if (git_stoppable(sw) != 0) {
 			orch_error("cannot switch to '%s'", l->st.onto);
 			goto done;
 		}
@@ -562,7 +572,7 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 	if (pull) {
 		const char *p[] = { "git", "pull", "--ff-only", NULL };
 
-		if (land_git_shielded(p) != 0) {
+		if (git_stoppable(p) != 0) {
 			orch_error("'git pull --ff-only' failed; bring '%s' up to date by hand, then land", l->st.onto);
 			goto done;
 		}
@@ -571,6 +581,8 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 		goto done;
 	ret = land_rest(l, json);
 done:
+	if (ret == ORCH_EXIT_FATAL && land_interrupted())
+		ret = ORCH_EXIT_INTERRUPTED;
 	free(current);
 	return ret;
 }
@@ -686,7 +698,8 @@ static int cmd_land(int argc, char **argv)
 done:
 	if (json && !l.reported && ret != ORCH_EXIT_USAGE) {
 		/* Stopped before any branch was looked at: programs still get an object. */
-		struct land_outcome o = { .exit_status = ret, .result = "fatal",
+		struct land_outcome o = { .exit_status = ret,
+					  .result = ret == ORCH_EXIT_INTERRUPTED ? "interrupted" : "fatal",
 					  .reason = "land could not start (see the messages on stderr)" };
 
 		land_report_json(&l.st, &o);
