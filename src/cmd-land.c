@@ -217,7 +217,10 @@ static void run_merge(struct lander *l, struct land_item *it, size_t i)
 	char *msg = xasprintf("Merge branch '%s' into %s (orch-hooks land %zu/%zu)", it->branch, l->st.onto,
 			      i + 1, l->st.nr);
 	char *what = xasprintf("'%s' onto '%s' (%zu/%zu)", it->branch, l->st.onto, i + 1, l->st.nr);
-	const char *argv[] = { "git", "merge", "--no-ff", "--no-edit", "-m", msg, it->branch, NULL };
+	char tip[GIT_OID_HEXSZ + 1];
+	/* The commit that was judged, not the name: a branch moved meanwhile must not slip in. */
+	const char *argv[] = { "git", "merge", "--no-ff", "--no-edit", "-m", msg,
+			       git_oid_tostr(tip, sizeof(tip), &it->tip), NULL };
 	int rc;
 
 	s.argv = argv;

@@ -235,4 +235,22 @@ test_expect_success 'status --json in a shallow clone: ahead/behind null, with a
 		"\"shallow\" in b[\"w\"][\"ahead_behind_reason\"]"
 '
 
+test_expect_success 'a branch moved after land judged it: land merges the commit it judged, not the new tip' '
+	(cd r && git checkout -q -b mover main && test_commit mover mover.txt &&
+	 orch-hooks verdict set PASS mover && git checkout -q main &&
+	 git checkout -q -b evil mover && test_commit evil evil.txt && git checkout -q main) 2>/dev/null &&
+	judged=$(git -C r rev-parse mover) && evil=$(git -C r rev-parse evil) &&
+	mkdir -p movegit &&
+	printf "#!/bin/sh\nif test \"\$1\" = merge; then %s update-ref refs/heads/mover %s; fi\nexec %s \"\$@\"\n" \
+		"$(command -v git)" "$evil" "$(command -v git)" >movegit/git &&
+	chmod +x movegit/git &&
+	(PATH="$TRASH/movegit:$PATH" && export PATH && cd r &&
+	 orch-hooks land --json mover >../out.json 2>../err; echo $? >../rc) &&
+	rc_is 0 &&
+	test "$(git -C r rev-parse mover)" = "$evil" &&
+	test "$(git -C r rev-parse main^2)" = "$judged" &&
+	test_must_fail git -C r merge-base --is-ancestor "$evil" main &&
+	json out.json "b[\"mover\"][\"tip\"] == \"$judged\""
+'
+
 test_done
