@@ -631,7 +631,7 @@ static int cmd_land(int argc, char **argv)
 	const char *onto = NULL, *env;
 	char *common = NULL;
 	unsigned jobs = 0;
-	int i, nargs, pull = 0, cont = 0, abort = 0, skip = 0, review = 0, json = 0, delete_branches = 0;
+	int i, nargs, pull = 0, cont = 0, give_up = 0, skip = 0, review = 0, json = 0, delete_branches = 0;
 	int loaded, ret = ORCH_EXIT_FATAL;
 	const struct orch_option options[] = {
 		OPT_STRING(0, "onto", &onto, "<branch>", "the protected branch to land on (default: the current one)"),
@@ -641,7 +641,7 @@ static int cmd_land(int argc, char **argv)
 		OPT_UINT('j', "jobs", &jobs, "<n>", "with --review: run N reviewers at once"),
 		OPT_BOOL(0, "continue", &cont, "go on after a stop (a resolved conflict, a new verdict, a fix)"),
 		OPT_BOOL(0, "skip", &skip, "drop the branch that stopped the land and go on with the rest"),
-		OPT_BOOL(0, "abort", &abort, "stop the land; what landed stays landed"),
+		OPT_BOOL(0, "abort", &give_up, "stop the land; what landed stays landed"),
 		OPT_BOOL(0, "json", &json, "print the outcome as JSON on stdout (doc/json.md)"),
 		OPT_END(),
 	};
@@ -653,8 +653,8 @@ static int cmd_land(int argc, char **argv)
 		ret = ORCH_EXIT_USAGE;
 		goto done;
 	}
-	if ((cont + abort + skip) ? (nargs || onto || pull || review || jobs || delete_branches ||
-				     cont + abort + skip > 1) : !nargs) {
+	if ((cont + give_up + skip) ? (nargs || onto || pull || review || jobs || delete_branches ||
+				     cont + give_up + skip > 1) : !nargs) {
 		ret = orch_usage(&orch_cmd_land);
 		goto done;
 	}
@@ -677,7 +677,7 @@ static int cmd_land(int argc, char **argv)
 	l.state_path = land_state_path(l.repo);
 	land_signals_setup();
 
-	if (!cont && !abort && !skip) {
+	if (!cont && !give_up && !skip) {
 		struct land_state old;
 
 		loaded = land_state_load(&old, l.state_path);
@@ -697,7 +697,7 @@ static int cmd_land(int argc, char **argv)
 			orch_error("no land is under way here");
 		goto done;
 	}
-	ret = abort ? abort_run(&l, json) : resume(&l, skip, json);
+	ret = give_up ? abort_run(&l, json) : resume(&l, skip, json);
 done:
 	if (json && !l.reported && ret != ORCH_EXIT_USAGE) {
 		/* Stopped before any branch was looked at: programs still get an object. */
