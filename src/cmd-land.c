@@ -3,7 +3,8 @@
  * must carry a valid PASS, is merged with the real `git merge --no-ff` (so
  * every installed gate runs), and must survive the test gate before the
  * next one is merged. A break names its own cause, because only one thing
- * changed.
+ * changed. Every stop has its own exit status (src/exit-codes.h) and
+ * --json says the same for programs (doc/json.md).
  */
 #include "config.h"
 
@@ -15,21 +16,30 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "land-report.h"
+#include "land-review.h"
 #include "land-state.h"
+#include "land-step.h"
+#include "land-tree.h"
+#include "landing.h"
 #include "merge-gate.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "repo.h"
-#include "run.h"
 #include "strbuf.h"
 #include "trust.h"
 #include "verdict.h"
-#include "worktrees.h"
 
 struct lander {
 	git_repository *repo;
 	struct orch_policy policy;
 	struct land_state st;
 	char *state_path;
+	unsigned heartbeat_s;
+	const char *result;	/* why the run ended, for the report */
+	int exit_status;
+	int reported;		/* finish() printed the outcome */
 };
 
 static double now(void)
@@ -43,27 +53,7 @@ static double now(void)
 static void set_str(char **field, const char *value)
 {
 	free(*field);
-	*field = xstrdup(value);
-}
-
-/* Runs git with an argv array, its output going to the person's terminal. */
-static int run_git(const char *const *argv, unsigned timeout_s, struct orch_run_result *res)
-{
-	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
-
-	o.argv = argv;
-	o.tee_fd = 2;
-	o.timeout_ms = timeout_s * 1000u;
-	return orch_run(&o, res);
-}
-
-static int git_simple(const char *const *argv)
-{
-	struct orch_run_result res;
-	int r = run_git(argv, 600, &res);
-
-	orch_run_result_release(&res);
-	return r;
+	*field = value ? xstrdup(value) : NULL;
 }
 
 static int head_oid(git_repository *repo, git_oid *out)
@@ -71,67 +61,29 @@ static int head_oid(git_repository *repo, git_oid *out)
 	return git_reference_name_to_id(out, repo, "HEAD");
 }
 
-static int merge_in_progress(git_repository *repo)
+/*
+ * The one place land asks whether a verdict counts. A "stale" verdict must
+ * be on an earlier commit of this branch: a reviewed commit that is already
+ * in the target (the branch was started after a fast-forward landing) says
+ * nothing about this branch, so that is no verdict at all.
+ */
+static int judge_branch(struct lander *l, const git_oid *tip, struct orch_judgement_result *j)
 {
-	char *path = xasprintf("%sMERGE_HEAD", git_repository_path(repo));
-	int r = access(path, F_OK) == 0;
+	git_oid stale, head;
 
-	free(path);
-	return r;
-}
-
-/* Tracked files with changes, listed for the person; 1 if any. */
-static int dirty(git_repository *repo)
-{
-	git_status_options so;
-	git_status_list *list = NULL;
-	size_t i, n;
-
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, repo, &so) < 0) {
-		orch_git_error("cannot read the status of the work tree");
-		return 1;
+	memset(&stale, 0, sizeof(stale));
+	orch_trust_judge(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, j);
+	orch_trust_explain_missing(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, j, &stale);
+	if (j->kind == ORCH_JUDGE_STALE && !git_oid_is_zero(&stale) && head_oid(l->repo, &head) == 0 &&
+	    (git_oid_equal(&stale, &head) || git_graph_descendant_of(l->repo, &head, &stale) == 1)) {
+		orch_judgement_result_release(j);
+		memset(j, 0, sizeof(*j));
+		j->kind = ORCH_JUDGE_NONE;
 	}
-	n = git_status_list_entrycount(list);
-	for (i = 0; i < n && i < 10; i++) {
-		const git_status_entry *e = git_status_byindex(list, i);
-		const git_diff_delta *d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
-
-		orch_say("  changed: %s", d ? d->new_file.path : "?");
-	}
-	git_status_list_free(list);
-	return n > 0;
+	return 0;
 }
 
-static void list_conflicts(git_repository *repo)
-{
-	git_index *index = NULL;
-	git_index_conflict_iterator *it = NULL;
-	const git_index_entry *a, *o, *t;
-
-	if (git_repository_index(&index, repo) < 0 || git_index_read(index, 1) < 0 ||
-	    git_index_conflict_iterator_new(&it, index) < 0)
-		goto done;
-	while (git_index_conflict_next(&a, &o, &t, it) == 0)
-		orch_say("  conflict: %s", o ? o->path : t ? t->path : a ? a->path : "?");
-done:
-	git_index_conflict_iterator_free(it);
-	git_index_free(index);
-}
-
-static int has_conflicts(git_repository *repo)
-{
-	git_index *index = NULL;
-	int r = 0;
-
-	if (git_repository_index(&index, repo) == 0 && git_index_read(index, 1) == 0)
-		r = git_index_has_conflicts(index);
-	git_index_free(index);
-	return r;
-}
-
-/* What the test gate recorded for a merge commit ("PASS", "FAIL", or "not run"). */
+/* What the test gate recorded for a merge commit ("PASS", "FAIL", "not run", "not recorded"). */
 static char *tests_result(struct lander *l, const git_oid *merge)
 {
 	char *text = NULL, *word;
@@ -152,239 +104,454 @@ static char *tests_result(struct lander *l, const git_oid *merge)
 	return word;
 }
 
-/* After a branch lands: remove its clean worktree, prune, maybe delete the branch. */
-static void clean_up_after(struct lander *l, const char *branch)
+static int tests_passed(const char *word)
 {
-	struct orch_worktree *wts = NULL;
-	const struct orch_worktree *wt;
-	size_t n = 0;
-
-	if (orch_worktrees_list(l->repo, &wts, &n) == 0 && (wt = orch_worktrees_find(wts, n, branch))) {
-		/* No --force: git refuses to remove a worktree with changes, which is the point. */
-		const char *rm[] = { "git", "worktree", "remove", wt->path, NULL };
-
-		if (git_simple(rm) == 0)
-			orch_say("removed the worktree of '%s' (%s)", branch, wt->path);
-		else
-			orch_say("kept the worktree of '%s' (%s): it has uncommitted changes", branch, wt->path);
-	}
-	orch_worktrees_free(wts, n);
-	{
-		const char *prune[] = { "git", "worktree", "prune", NULL };
-
-		git_simple(prune);
-	}
-	if (l->st.delete_branches) {
-		const char *del[] = { "git", "branch", "-d", branch, NULL };
-
-		if (git_simple(del) != 0)
-			orch_say("could not delete branch '%s'", branch);
-	}
+	return !strncmp(word, "PASS", 4) || !strcmp(word, "not run");
 }
 
-/* Looks at HEAD after `git merge` returned 0: landed, or undone by the test gate? */
-static void judge_outcome(struct lander *l, struct land_item *it)
+static void stop_item(struct lander *l, struct land_item *it, enum land_status status, const char *reason)
+{
+	it->status = status;
+	set_str(&it->reason, reason);
+	if (head_oid(l->repo, &it->stop_head) < 0)
+		memset(&it->stop_head, 0, sizeof(it->stop_head));
+}
+
+/* Takes back a merge whose tests did not pass, when the test gate could not. */
+static void take_back_untested(struct lander *l, struct land_item *it, const git_oid *merge, int interrupted)
+{
+	git_oid back;
+
+	if (orch_take_back(l->repo, ORCH_TAKE_BACK_UNDO, l->st.onto, merge, &it->orig,
+			   "its tests did not run to the end", &back) == 0) {
+		set_str(&it->tests, interrupted ? "interrupted" : "not run");
+		stop_item(l, it, interrupted ? LAND_INTERRUPTED : LAND_REFUSED,
+			  interrupted ? "interrupted before its tests finished; the merge was taken back" :
+					"the merge was not tested (is the test gate installed?); it was taken back");
+		return;
+	}
+	/* Left as "merging": --continue looks again, and never counts it as landed untested. */
+	it->status = LAND_MERGING;
+	set_str(&it->reason, "the untested merge could not be taken back (see above)");
+}
+
+/*
+ * What a merge step left behind, decided from the repository itself (so a
+ * crash or Ctrl-C at any point is judged the same way): landed and tested,
+ * taken back, stopped in a conflict, or refused.
+ */
+static void settle(struct lander *l, struct land_item *it, int merge_ok, int interrupted)
 {
 	git_commit *head = NULL;
 	git_oid h;
 
+	if (land_merge_in_progress(l->repo)) {
+		const char *abort_argv[] = { "git", "merge", "--abort", NULL };
+
+		if (land_has_conflicts(l->repo)) {
+			stop_item(l, it, LAND_CONFLICT, "the merge stopped with conflicts");
+			return;
+		}
+		land_git_shielded(abort_argv);
+	}
 	if (head_oid(l->repo, &h) < 0 || git_commit_lookup(&head, l->repo, &h) < 0) {
-		it->status = LAND_REFUSED;
+		stop_item(l, it, LAND_REFUSED, "cannot read HEAD after the merge");
 		return;
 	}
-	if (git_commit_parentcount(head) >= 2 && git_oid_equal(git_commit_parent_id(head, 0), &it->orig) &&
-	    git_oid_equal(git_commit_parent_id(head, 1), &it->tip)) {
-		it->status = LAND_LANDED;
-		git_oid_cpy(&it->merge, &h);
-		free(it->tests);
-		it->tests = tests_result(l, &h);
+	if (git_oid_equal(&h, &it->orig)) {
+		if (interrupted)
+			stop_item(l, it, LAND_INTERRUPTED, "interrupted; the target is as it was before this merge");
+		else if (merge_ok)
+			stop_item(l, it, LAND_BROKE_TESTS, "the test gate failed and took the merge back");
+		else
+			stop_item(l, it, LAND_REFUSED, "the merge was refused (see the messages above)");
+		if (merge_ok && !interrupted)
+			set_str(&it->tests, "FAIL");
+	} else if (git_commit_parentcount(head) >= 2 && git_oid_equal(git_commit_parent_id(head, 0), &it->orig) &&
+		   git_oid_equal(git_commit_parent_id(head, 1), &it->tip)) {
+		char *tests = tests_result(l, &h);
+
+		set_str(&it->tests, tests);
+		if (tests_passed(tests)) {
+			it->status = LAND_LANDED;
+			git_oid_cpy(&it->merge, &h);
+			set_str(&it->reason, NULL);
+		} else if (!strcmp(tests, "not recorded")) {
+			take_back_untested(l, it, &h, interrupted);
+		} else {
+			stop_item(l, it, LAND_BROKE_TESTS, "the tests failed and the test gate could not take "
+				  "the merge back (see above)");
+		}
+		free(tests);
 	} else {
-		/* HEAD went back (undo) or a revert sits on top: the test gate said no. */
-		it->status = LAND_BROKE_TESTS;
+		/* A revert on top: the test gate said no and kept the history. */
 		set_str(&it->tests, "FAIL");
+		stop_item(l, it, LAND_BROKE_TESTS, "the test gate failed and reverted the merge");
 	}
 	git_commit_free(head);
 }
 
+/* Why a branch without a valid PASS cannot land, with advice that does not loop. */
+static void refuse_unreviewed(struct lander *l, struct land_item *it, const struct orch_judgement_result *j)
+{
+	char *quoted = orch_shell_quote(it->branch);
+	char *why = xasprintf("%s%s%s", orch_judgement_name(j->kind), j->detail ? ": " : "",
+			      j->detail ? j->detail : "");
+
+	orch_error("'%s' (%s) cannot land: %s", it->branch, orch_short_oid(&it->tip), why);
+	if (j->kind == ORCH_JUDGE_FAIL) {
+		stop_item(l, it, LAND_REJECTED, why);
+		orch_say("  the reviewer said FAIL: fix '%s' with a new commit, review it again "
+			 "(orch-hooks review %s), then: orch-hooks land --continue", it->branch, quoted);
+	} else {
+		stop_item(l, it, LAND_NOT_REVIEWED, why);
+		orch_say("  review it (orch-hooks review %s), then: orch-hooks land --continue", quoted);
+	}
+	orch_say("  or go on without it: orch-hooks land --skip");
+	free(why);
+	free(quoted);
+}
+
+static void run_merge(struct lander *l, struct land_item *it, size_t i)
+{
+	struct land_step s = LAND_STEP_INIT;
+	char *msg = xasprintf("Merge branch '%s' into %s (orch-hooks land %zu/%zu)", it->branch, l->st.onto,
+			      i + 1, l->st.nr);
+	char *what = xasprintf("'%s' onto '%s' (%zu/%zu)", it->branch, l->st.onto, i + 1, l->st.nr);
+	char tip[GIT_OID_HEXSZ + 1];
+	/* The commit that was judged, not the name: a branch moved meanwhile must not slip in. */
+	const char *argv[] = { "git", "merge", "--no-ff", "--no-edit", "-m", msg,
+			       git_oid_tostr(tip, sizeof(tip), &it->tip), NULL };
+	int rc;
+
+	s.argv = argv;
+	s.mode = LAND_STEP_MERGE;
+	s.timeout_s = l->policy.test_timeout + 600;
+	s.repo = l->repo;
+	s.orig = &it->orig;
+	s.what = what;
+	s.heartbeat_s = l->heartbeat_s;
+	rc = land_step_run(&s);
+	settle(l, it, rc == 0, land_interrupted() != 0);
+	free(what);
+	free(msg);
+}
+
+static void say_outcome(struct lander *l, struct land_item *it, size_t i)
+{
+	if (it->status == LAND_LANDED) {
+		orch_say("[%zu/%zu] '%s' landed as %s (tests: %s, %.1fs)", i + 1, l->st.nr, it->branch,
+			 orch_short_oid(&it->merge), it->tests, it->seconds);
+	} else if (it->status == LAND_BROKE_TESTS) {
+		orch_error("[%zu/%zu] '%s' (%s) BROKE '%s': %s", i + 1, l->st.nr, it->branch,
+			   orch_short_oid(&it->tip), l->st.onto, it->reason);
+		orch_say("  the branches landed before it stay; fix '%s' with a new commit and review it, "
+			 "then: orch-hooks land --continue   (or go on without it: orch-hooks land --skip)",
+			 it->branch);
+	} else if (it->status == LAND_CONFLICT) {
+		orch_error("merging '%s' into '%s' stopped with conflicts:", it->branch, l->st.onto);
+		land_list_conflicts(l->repo);
+		orch_say("  resolve them, 'git add' the files and 'git commit' (the gates still apply),");
+		orch_say("  then: orch-hooks land --continue   (or drop it: orch-hooks land --skip; "
+			 "or give up: orch-hooks land --abort)");
+	} else if (it->status == LAND_INTERRUPTED) {
+		orch_error("[%zu/%zu] '%s': %s", i + 1, l->st.nr, it->branch, it->reason);
+	} else if (it->status == LAND_REFUSED) {
+		orch_error("the merge of '%s' was refused: %s; nothing was committed", it->branch,
+			   it->reason ? it->reason : "see above");
+	}
+}
+
+/* Lands branch i. Returns 0 when it is in the target, -1 when it stopped the run. */
 static int land_one(struct lander *l, size_t i)
 {
 	struct land_item *it = &l->st.items[i];
 	struct orch_judgement_result j;
-	struct orch_run_result res;
 	git_reference *ref = NULL;
 	double start = now();
-	char *msg = NULL, *quoted = orch_shell_quote(it->branch);
-	int ret = -1;
+	git_oid head;
+	int judged = 0;
 
+	memset(&j, 0, sizeof(j));
 	orch_say("[%zu/%zu] landing '%s' onto '%s'", i + 1, l->st.nr, it->branch, l->st.onto);
-	if (git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0) {
+	if (git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0 || head_oid(l->repo, &head) < 0) {
 		orch_error("no branch '%s'", it->branch);
-		it->status = LAND_REFUSED;
+		stop_item(l, it, LAND_REFUSED, "no such branch");
 		goto done;
 	}
 	git_oid_cpy(&it->tip, git_reference_target(ref));
-	orch_trust_judge(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, &it->tip, &j);
-	orch_trust_explain_missing(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, &it->tip, &j, NULL);
-	set_str(&it->verdict, j.kind == ORCH_JUDGE_PASS ? "PASS" : orch_judgement_name(j.kind));
+	if (judge_branch(l, &it->tip, &j) < 0) {
+		stop_item(l, it, LAND_REFUSED, "cannot read its verdict");
+		goto done;
+	}
+	judged = 1;
+	set_str(&it->verdict, land_verdict_word(j.kind));
+	if (git_oid_equal(&it->tip, &head) || git_graph_descendant_of(l->repo, &head, &it->tip) == 1) {
+		orch_say("[%zu/%zu] '%s' (%s) is already in '%s': nothing to merge or test", i + 1, l->st.nr,
+			 it->branch, orch_short_oid(&it->tip), l->st.onto);
+		it->status = LAND_ALREADY;
+		set_str(&it->reason, NULL);
+		goto done;
+	}
 	if (j.kind != ORCH_JUDGE_PASS) {
-		orch_error("'%s' (%s) cannot land: %s%s%s", it->branch, orch_short_oid(&it->tip),
-			   orch_judgement_name(j.kind), j.detail ? ": " : "", j.detail ? j.detail : "");
-		orch_say("  %s (orch-hooks review %s), then: orch-hooks land --continue",
-			 orch_trust_fix_hint(j.kind), quoted);
-		it->status = LAND_NOT_REVIEWED;
-		orch_judgement_result_release(&j);
+		refuse_unreviewed(l, it, &j);
 		goto done;
 	}
-	orch_judgement_result_release(&j);
-
-	if (head_oid(l->repo, &it->orig) < 0) {
-		orch_git_error("cannot read HEAD");
-		goto done;
-	}
+	git_oid_cpy(&it->orig, &head);
 	it->status = LAND_MERGING;
 	if (land_state_save(&l->st, l->state_path) < 0)
 		goto done;
-
-	msg = xasprintf("Merge branch '%s' into %s (orch-hooks land %zu/%zu)", it->branch, l->st.onto,
-			i + 1, l->st.nr);
-	{
-		const char *argv[] = { "git", "merge", "--no-ff", "--no-edit", "-m", msg, it->branch, NULL };
-
-		run_git(argv, l->policy.test_timeout + 600, &res);
-	}
-	if (res.started && res.exited && res.exit_code == 0 && !res.timed_out) {
-		judge_outcome(l, it);
-	} else if (merge_in_progress(l->repo) && has_conflicts(l->repo)) {
-		it->status = LAND_CONFLICT;
-		orch_error("merging '%s' into '%s' stopped with conflicts:", it->branch, l->st.onto);
-		list_conflicts(l->repo);
-		orch_say("  resolve them, 'git add' the files and 'git commit' (the gates still apply),");
-		orch_say("  then: orch-hooks land --continue   (or give up: orch-hooks land --abort)");
-	} else {
-		if (merge_in_progress(l->repo)) {
-			const char *abort_argv[] = { "git", "merge", "--abort", NULL };
-
-			git_simple(abort_argv);
-		}
-		it->status = LAND_REFUSED;
-		orch_error("the merge of '%s' was refused (see above); nothing was committed", it->branch);
-	}
-	orch_run_result_release(&res);
+	run_merge(l, it, i);
 done:
 	it->seconds += now() - start;
-	if (it->status == LAND_LANDED) {
-		orch_say("[%zu/%zu] '%s' landed as %s (tests: %s, %.1fs)", i + 1, l->st.nr, it->branch,
-			 orch_short_oid(&it->merge), it->tests, it->seconds);
-		ret = 0;
-	} else if (it->status == LAND_BROKE_TESTS) {
-		orch_error("[%zu/%zu] '%s' (%s) BROKE '%s': the test gate failed and the merge was taken back",
-			   i + 1, l->st.nr, it->branch, orch_short_oid(&it->tip), l->st.onto);
-		orch_say("  the branches landed before it stay; fix '%s', review it again, then: orch-hooks land --continue",
-			 it->branch);
-	}
-	land_state_save(&l->st, l->state_path);
-	if (it->status == LAND_LANDED)
-		clean_up_after(l, it->branch);
-	free(msg);
-	free(quoted);
+	if (judged)
+		orch_judgement_result_release(&j);
 	git_reference_free(ref);
+	say_outcome(l, it, i);
+	land_state_save(&l->st, l->state_path);
+	if (it->status == LAND_LANDED || it->status == LAND_ALREADY) {
+		land_clean_up(l->repo, it->branch, l->st.delete_branches);
+		return 0;
+	}
+	return -1;
+}
+
+static int exit_for(enum land_status s, const char **result)
+{
+	switch (s) {
+	case LAND_BROKE_TESTS: *result = "tests-failed"; return ORCH_LAND_TESTS_FAILED;
+	case LAND_NOT_REVIEWED:
+	case LAND_REJECTED: *result = "not-reviewed"; return ORCH_LAND_NOT_REVIEWED;
+	case LAND_CONFLICT: *result = "conflict"; return ORCH_LAND_CONFLICT;
+	case LAND_INTERRUPTED: *result = "interrupted"; return ORCH_EXIT_INTERRUPTED;
+	default: *result = "fatal"; return ORCH_EXIT_FATAL;
+	}
+}
+
+static int is_done(enum land_status s)
+{
+	return s == LAND_LANDED || s == LAND_ALREADY || s == LAND_SKIPPED;
+}
+
+/* The branch that stopped the run (or is half-way), or -1. */
+static long stopped_index(const struct land_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr; i++)
+		if (land_status_stops(st->items[i].status) || st->items[i].status == LAND_MERGING)
+			return (long)i;
+	return -1;
+}
+
+/* Ends the run: the report on stdout, the state kept while anything is left to do. */
+static int finish(struct lander *l, int json)
+{
+	struct land_outcome o = { .exit_status = 0, .result = "landed" };
+	long k = stopped_index(&l->st);
+	size_t i, left = 0;
+
+	for (i = 0; i < l->st.nr; i++)
+		left += !is_done(l->st.items[i].status);
+	if (l->result) {
+		o.result = l->result;
+		o.exit_status = l->exit_status;
+	} else if (k >= 0) {
+		o.exit_status = exit_for(l->st.items[k].status, &o.result);
+	} else if (left) {
+		o.result = land_interrupted() ? "interrupted" : "fatal";
+		o.exit_status = land_interrupted() ? ORCH_EXIT_INTERRUPTED : ORCH_EXIT_FATAL;
+	}
+	if (k >= 0) {
+		o.stopped_at = l->st.items[k].branch;
+		o.reason = l->st.items[k].reason;
+	} else if (left && land_interrupted()) {
+		o.reason = "interrupted between two branches; nothing is half-way";
+	}
+	if (json)
+		land_report_json(&l->st, &o);
+	else
+		land_report_table(&l->st);
+	l->reported = 1;
+	if (!left && !l->result) {
+		unlink(l->state_path);
+		orch_say("all %zu branches landed on '%s'", l->st.nr, l->st.onto);
+	} else if (o.exit_status == ORCH_EXIT_INTERRUPTED) {
+		orch_say("land stopped; go on with 'orch-hooks land --continue' or stop with 'orch-hooks land --abort'");
+	}
+	return o.exit_status;
+}
+
+/* Does branch i still need a verdict (no PASS, no FAIL), and is it not in the target yet? */
+static int wants_review(struct lander *l, const struct land_item *it)
+{
+	struct orch_judgement_result j;
+	git_reference *ref = NULL;
+	git_oid tip, head;
+	int r = 0;
+
+	if (is_done(it->status) || git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0)
+		return 0;
+	git_oid_cpy(&tip, git_reference_target(ref));
+	git_reference_free(ref);
+	if (head_oid(l->repo, &head) < 0 || git_oid_equal(&tip, &head) ||
+	    git_graph_descendant_of(l->repo, &head, &tip) == 1 || judge_branch(l, &tip, &j) < 0)
+		return 0;
+	r = j.kind != ORCH_JUDGE_PASS && j.kind != ORCH_JUDGE_FAIL;
+	orch_judgement_result_release(&j);
+	return r;
+}
+
+/* --review: every queued branch that lacks a verdict is reviewed before the first merge. */
+static int review_queue(struct lander *l)
+{
+	const char **names = xcalloc(l->st.nr + 1, sizeof(*names));
+	size_t i, n = 0;
+	int rc = 0, ret = 0;
+
+	for (i = 0; l->st.review_jobs && i < l->st.nr; i++)
+		if (wants_review(l, &l->st.items[i]))
+			names[n++] = l->st.items[i].branch;
+	if (n)
+		rc = land_review(l->st.onto, l->st.review_jobs, l->policy.review_timeout, names, n);
+	if (land_interrupted() || rc == ORCH_EXIT_INTERRUPTED) {
+		ret = -1;
+	} else if (rc != 0 && rc != ORCH_REVIEW_FAIL && rc != ORCH_REVIEW_VOID) {
+		orch_error("the review before landing failed (see above); nothing was merged");
+		l->result = "fatal";
+		l->exit_status = ORCH_EXIT_FATAL;
+		ret = -1;
+	}
+	free(names);
 	return ret;
 }
 
-static void summary(const struct land_state *st)
-{
-	size_t i, w = 6;
-
-	for (i = 0; i < st->nr; i++)
-		if (strlen(st->items[i].branch) > w)
-			w = strlen(st->items[i].branch);
-	printf("\n%-*s  %-12s  %-10s  %-12s  %-12s  %7s  %s\n", (int)w, "BRANCH", "COMMIT",
-		"VERDICT", "MERGE", "TESTS", "TIME", "RESULT");
-	for (i = 0; i < st->nr; i++) {
-		const struct land_item *it = &st->items[i];
-		int merged = !git_oid_is_zero(&it->merge);
-
-		printf("%-*s  %-12s  %-10s  %-12s  %-12s  %6.1fs  %s\n", (int)w, it->branch,
-			git_oid_is_zero(&it->tip) ? "-" : orch_short_oid(&it->tip),
-			it->verdict ? it->verdict : "-", merged ? orch_short_oid(&it->merge) : "-",
-			it->tests ? it->tests : "-", it->seconds, land_status_name(it->status));
-	}
-	fflush(stdout);
-}
-
-static int all_landed(const struct land_state *st)
+/* Lands every branch not done yet, in order; stops at the first that does not land. */
+static int land_rest(struct lander *l, int json)
 {
 	size_t i;
 
-	for (i = 0; i < st->nr; i++)
-		if (st->items[i].status != LAND_LANDED)
-			return 0;
-	return 1;
-}
-
-/* Lands every branch not landed yet, in order; stops at the first that does not. */
-static int land_rest(struct lander *l)
-{
-	size_t i;
-
+	if (!land_interrupted() && review_queue(l) < 0)
+		return finish(l, json);
 	for (i = 0; i < l->st.nr; i++) {
-		if (l->st.items[i].status == LAND_LANDED)
+		if (is_done(l->st.items[i].status))
 			continue;
-		if (land_one(l, i) < 0 || orch_run_pending_signal())
+		if (land_interrupted() || land_one(l, i) < 0)
 			break;
 	}
-	summary(&l->st);
-	if (all_landed(&l->st)) {
-		unlink(l->state_path);
-		orch_say("all %zu branches landed on '%s'", l->st.nr, l->st.onto);
-		return 0;
-	}
-	return 1;
+	return finish(l, json);
 }
 
-/* --continue: settle the branch that stopped the run, then go on. */
-static int resume(struct lander *l)
+/* --continue on a branch that stopped the run: has anything changed since? */
+static int unchanged_since_stop(struct lander *l, const struct land_item *it)
 {
-	size_t i;
+	struct orch_judgement_result j;
+	git_reference *ref = NULL;
+	git_oid head;
+	int same;
 
-	if (merge_in_progress(l->repo)) {
-		orch_error("a merge is still in progress: resolve the conflicts, 'git add' them and "
-			   "'git commit', then run 'orch-hooks land --continue' again");
-		return 1;
+	if (git_oid_is_zero(&it->stop_head) || head_oid(l->repo, &head) < 0 ||
+	    !git_oid_equal(&head, &it->stop_head) ||
+	    git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0)
+		return 0;
+	same = git_oid_equal(git_reference_target(ref), &it->tip);
+	git_reference_free(ref);
+	if (same && (it->status == LAND_NOT_REVIEWED || it->status == LAND_REJECTED)) {
+		if (judge_branch(l, &it->tip, &j) < 0)
+			return 0;
+		same = it->verdict && !strcmp(land_verdict_word(j.kind), it->verdict);
+		orch_judgement_result_release(&j);
 	}
-	for (i = 0; i < l->st.nr; i++) {
-		struct land_item *it = &l->st.items[i];
-		git_oid h;
-
-		if (it->status == LAND_LANDED)
-			continue;
-		if ((it->status == LAND_CONFLICT || it->status == LAND_MERGING) && head_oid(l->repo, &h) == 0 &&
-		    !git_oid_equal(&h, &it->orig)) {
-			/* The person committed the merge (or we crashed after git did). */
-			judge_outcome(l, it);
-			if (it->status == LAND_LANDED) {
-				orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
-				land_state_save(&l->st, l->state_path);
-				clean_up_after(l, it->branch);
-				continue;
-			}
-		}
-		it->status = LAND_TODO; /* try it again from the start */
-		break;
-	}
-	return land_rest(l);
+	return same;
 }
 
-static int start(struct lander *l, const char *onto, int pull)
+/* A merge the person finished (a resolved conflict), or one a crash left: what became of it? */
+static void settle_half_way(struct lander *l, struct land_item *it)
+{
+	git_oid h;
+
+	if ((it->status != LAND_CONFLICT && it->status != LAND_MERGING) || head_oid(l->repo, &h) < 0 ||
+	    git_oid_equal(&h, &it->orig))
+		return;
+	settle(l, it, 1, 0);
+	land_state_save(&l->st, l->state_path);
+	if (it->status == LAND_LANDED) {
+		orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
+		land_clean_up(l->repo, it->branch, l->st.delete_branches);
+	}
+}
+
+/* --continue (skip = 0) and --skip: settle the branch that stopped the run, then go on. */
+static int resume(struct lander *l, int skip, int json)
+{
+	long k;
+	int settled = 0;
+
+	if (land_merge_in_progress(l->repo) && !skip) {
+		orch_error("a merge is still in progress: resolve the conflicts, 'git add' them and "
+			   "'git commit', then run 'orch-hooks land --continue' again "
+			   "(or drop the branch: orch-hooks land --skip)");
+		return ORCH_LAND_CONFLICT;
+	}
+	if (land_merge_in_progress(l->repo)) {
+		const char *a[] = { "git", "merge", "--abort", NULL };
+
+		land_git_shielded(a);
+	}
+	k = stopped_index(&l->st);
+	if (k >= 0) {
+		struct land_item *it = &l->st.items[k];
+
+		settle_half_way(l, it);
+		if (it->status == LAND_LANDED) {
+			settled = 1;
+		} else if (skip) {
+			orch_say("dropping '%s' from this land (it stays as it is)", it->branch);
+			it->status = LAND_SKIPPED;
+			set_str(&it->reason, "dropped by land --skip");
+			land_state_save(&l->st, l->state_path);
+		} else if (it->status != LAND_INTERRUPTED && it->status != LAND_MERGING &&
+			   unchanged_since_stop(l, it)) {
+			orch_error("nothing changed since land stopped at '%s' (%s, %s): %s", it->branch,
+				   orch_short_oid(&it->tip), land_status_name(it->status), it->reason);
+			orch_say("  fix it (a new commit, a verdict), or go on without it: orch-hooks land --skip; "
+				 "or stop: orch-hooks land --abort");
+			l->result = "unchanged";
+			l->exit_status = ORCH_LAND_UNCHANGED;
+			return finish(l, json);
+		} else {
+			it->status = LAND_TODO;
+			set_str(&it->reason, NULL);
+			memset(&it->stop_head, 0, sizeof(it->stop_head));
+		}
+	}
+	if (skip && k < 0 && !settled) {
+		orch_error("nothing to skip: no branch stopped this land");
+		return ORCH_EXIT_FATAL;
+	}
+	return land_rest(l, json);
+}
+
+/* A git command that may simply stop on Ctrl-C (nothing is half-way before the first merge). */
+static int git_stoppable(const char *const *argv)
+{
+	struct land_step s = LAND_STEP_INIT;
+
+	s.argv = argv;
+	s.mode = LAND_STEP_PASS_ON;
+	return land_step_run(&s);
+}
+
+static int start(struct lander *l, const char *onto, int pull, int json)
 {
 	char *current = orch_repo_current_branch(l->repo);
-	int ret = 1;
+	int ret = ORCH_EXIT_FATAL;
 
-	if (merge_in_progress(l->repo)) {
+	if (land_merge_in_progress(l->repo)) {
 		orch_error("a merge is in progress; finish it or 'git merge --abort' before landing");
 		goto done;
 	}
-	if (dirty(l->repo)) {
+	if (land_list_changes(l->repo)) {
 		orch_error("the work tree has uncommitted changes (above); commit or stash them before landing");
 		goto done;
 	}
@@ -401,7 +568,7 @@ static int start(struct lander *l, const char *onto, int pull)
 	if (!current || strcmp(current, l->st.onto)) {
 		const char *sw[] = { "git", "switch", "--no-guess", l->st.onto, NULL };
 
-		if (git_simple(sw) != 0) {
+		if (git_stoppable(sw) != 0) {
 			orch_error("cannot switch to '%s'", l->st.onto);
 			goto done;
 		}
@@ -409,99 +576,138 @@ static int start(struct lander *l, const char *onto, int pull)
 	if (pull) {
 		const char *p[] = { "git", "pull", "--ff-only", NULL };
 
-		if (git_simple(p) != 0) {
+		if (git_stoppable(p) != 0) {
 			orch_error("'git pull --ff-only' failed; bring '%s' up to date by hand, then land", l->st.onto);
 			goto done;
 		}
 	}
 	if (land_state_save(&l->st, l->state_path) < 0)
 		goto done;
-	ret = land_rest(l);
+	ret = land_rest(l, json);
 done:
+	if (ret == ORCH_EXIT_FATAL && land_interrupted())
+		ret = ORCH_EXIT_INTERRUPTED;
 	free(current);
 	return ret;
+}
+
+/* --abort: settle a merge half-way (an untested one is taken back), then forget the run. */
+static int abort_run(struct lander *l, int json)
+{
+	long k = stopped_index(&l->st);
+
+	if (land_merge_in_progress(l->repo)) {
+		const char *a[] = { "git", "merge", "--abort", NULL };
+
+		land_git_shielded(a);
+	}
+	if (k >= 0)
+		settle_half_way(l, &l->st.items[k]);
+	if (k >= 0 && l->st.items[k].status == LAND_MERGING) {
+		orch_error("'%s' is half-way merged and could not be taken back (see above); the land "
+			   "state is kept", l->st.items[k].branch);
+		return finish(l, json);
+	}
+	l->result = "aborted";
+	l->exit_status = ORCH_EXIT_OK;
+	finish(l, json);
+	unlink(l->state_path);
+	orch_say("land aborted; the branches that landed stay landed");
+	return ORCH_EXIT_OK;
+}
+
+static void add_item(struct land_state *st, const char *branch)
+{
+	struct land_item *it;
+
+	st->items = xrealloc(st->items, (st->nr + 1) * sizeof(*st->items));
+	it = &st->items[st->nr++];
+	memset(it, 0, sizeof(*it));
+	it->branch = xstrdup(branch);
 }
 
 static int cmd_land(int argc, char **argv)
 {
 	struct lander l;
-	const char *onto = NULL;
+	const char *onto = NULL, *env;
 	char *common = NULL;
-	int i, pull = 0, cont = 0, abort_run = 0, loaded, ret = 128;
+	unsigned jobs = 0;
+	int i, nargs, pull = 0, cont = 0, give_up = 0, skip = 0, review = 0, json = 0, delete_branches = 0;
+	int loaded, ret = ORCH_EXIT_FATAL;
+	const struct orch_option options[] = {
+		OPT_STRING(0, "onto", &onto, "<branch>", "the protected branch to land on (default: the current one)"),
+		OPT_BOOL(0, "pull", &pull, "bring the target up to date first (git pull --ff-only)"),
+		OPT_BOOL(0, "delete-branches", &delete_branches, "delete each branch once it has landed"),
+		OPT_BOOL(0, "review", &review, "review every queued branch that lacks a verdict first"),
+		OPT_UINT('j', "jobs", &jobs, "<n>", "with --review: run N reviewers at once"),
+		OPT_BOOL(0, "continue", &cont, "go on after a stop (a resolved conflict, a new verdict, a fix)"),
+		OPT_BOOL(0, "skip", &skip, "drop the branch that stopped the land and go on with the rest"),
+		OPT_BOOL(0, "abort", &give_up, "stop the land; what landed stays landed"),
+		OPT_BOOL(0, "json", &json, "print the outcome as JSON on stdout (doc/json.md)"),
+		OPT_END(),
+	};
 
 	memset(&l, 0, sizeof(l));
 	orch_policy_init(&l.policy);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--onto") && i + 1 < argc) {
-			onto = argv[++i];
-		} else if (!strcmp(argv[i], "--pull")) {
-			pull = 1;
-		} else if (!strcmp(argv[i], "--delete-branches")) {
-			l.st.delete_branches = 1;
-		} else if (!strcmp(argv[i], "--continue")) {
-			cont = 1;
-		} else if (!strcmp(argv[i], "--abort")) {
-			abort_run = 1;
-		} else if (argv[i][0] == '-') {
-			ret = orch_usage(&orch_cmd_land);
-			goto done;
-		} else {
-			struct land_item *it;
-
-			l.st.items = xrealloc(l.st.items, (l.st.nr + 1) * sizeof(*l.st.items));
-			it = &l.st.items[l.st.nr++];
-			memset(it, 0, sizeof(*it));
-			it->branch = xstrdup(argv[i]);
-		}
+	nargs = orch_parse_options(argc, argv, options, &orch_cmd_land);
+	if (nargs < 0) {
+		ret = ORCH_EXIT_USAGE;
+		goto done;
 	}
-	if ((cont || abort_run) ? (l.st.nr || onto || pull || cont + abort_run > 1) : !l.st.nr) {
+	if ((cont + give_up + skip) ? (nargs || onto || pull || review || jobs || delete_branches ||
+				     cont + give_up + skip > 1) : !nargs) {
 		ret = orch_usage(&orch_cmd_land);
 		goto done;
 	}
+	if (jobs && !review) {
+		orch_error("-j goes with --review");
+		ret = orch_usage(&orch_cmd_land);
+		goto done;
+	}
+	for (i = 0; i < nargs; i++)
+		add_item(&l.st, argv[i]);
+	l.st.delete_branches = delete_branches;
+	l.st.review_jobs = review ? (jobs ? jobs : 1) : 0;
+	env = getenv("ORCH_HOOKS_PROGRESS_SECONDS");
+	l.heartbeat_s = env && *env ? (unsigned)strtoul(env, NULL, 10) : 10;
 	if (orch_repo_open_path(&l.repo, NULL) < 0)
 		goto done;
 	common = orch_repo_commondir(l.repo);
 	if (orch_policy_load(&l.policy, common) < 0)
 		goto done;
 	l.state_path = land_state_path(l.repo);
+	land_signals_setup();
 
-	if (!cont && !abort_run) {
+	if (!cont && !give_up && !skip) {
 		struct land_state old;
 
 		loaded = land_state_load(&old, l.state_path);
 		land_state_release(&old);
 		if (loaded != 0) {
-			orch_error("a land is already under way here; 'orch-hooks land --continue' or "
-				   "'orch-hooks land --abort'");
-			ret = 1;
+			orch_error("a land is already under way here; 'orch-hooks land --continue', "
+				   "'orch-hooks land --skip' or 'orch-hooks land --abort'");
 			goto done;
 		}
-		ret = start(&l, onto, pull);
+		ret = start(&l, onto, pull, json);
 		goto done;
 	}
-
 	land_state_release(&l.st);
 	loaded = land_state_load(&l.st, l.state_path);
 	if (loaded <= 0) {
 		if (!loaded)
 			orch_error("no land is under way here");
-		ret = 1;
 		goto done;
 	}
-	if (abort_run) {
-		if (merge_in_progress(l.repo)) {
-			const char *a[] = { "git", "merge", "--abort", NULL };
-
-			git_simple(a);
-		}
-		summary(&l.st);
-		unlink(l.state_path);
-		orch_say("land aborted; the branches that landed stay landed");
-		ret = 0;
-		goto done;
-	}
-	ret = resume(&l);
+	ret = give_up ? abort_run(&l, json) : resume(&l, skip, json);
 done:
+	if (json && !l.reported && ret != ORCH_EXIT_USAGE) {
+		/* Stopped before any branch was looked at: programs still get an object. */
+		struct land_outcome o = { .exit_status = ret,
+					  .result = ret == ORCH_EXIT_INTERRUPTED ? "interrupted" : "fatal",
+					  .reason = "land could not start (see the messages on stderr)" };
+
+		land_report_json(&l.st, &o);
+	}
 	free(common);
 	free(l.state_path);
 	land_state_release(&l.st);
@@ -511,6 +717,7 @@ done:
 }
 
 const struct orch_cmd orch_cmd_land = {
-	"land", "land [--onto TARGET] [--pull] [--delete-branches] BRANCH... | land --continue | land --abort",
+	"land", "land [--onto BRANCH] [--pull] [--delete-branches] [--review [-j N]] [--json] BRANCH...\n"
+	"   or: orch-hooks land (--continue | --skip | --abort) [--json]",
 	"merge reviewed branches one at a time, testing between each", cmd_land,
 };

@@ -15,6 +15,9 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "json.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "repo.h"
 #include "review.h"
@@ -48,6 +51,7 @@ struct run {
 	struct orch_review *reviews;
 	int n, jobs, next, running, done;
 	int interrupted;
+	int out_fd;		/* where the reviewers' reports go: stdout, or stderr under --json */
 	double start;
 	unsigned progress_every;
 	double last_progress;
@@ -68,12 +72,25 @@ static void progress(struct run *run, const char *fmt, ...)
 	run->last_progress = now();
 }
 
+/*
+ * A void review (the reviewer changed something it must not) is no verdict:
+ * nothing is recorded and the branch must be reviewed again. review.c
+ * reports it in the reason today; when it reports void itself, only this
+ * function changes.
+ */
+static int is_void(const struct orch_review *r)
+{
+	return r->finished && !r->error && r->reason && !strncmp(r->reason, "review void:", 12);
+}
+
 static const char *verdict_word(const struct orch_review *r)
 {
 	if (r->error)
 		return "ERROR";
 	if (!r->finished)
 		return "-";
+	if (is_void(r))
+		return "VOID";
 	return r->verdict == ORCH_VERDICT_PASS ? "PASS" : "FAIL";
 }
 
@@ -97,7 +114,7 @@ static void print_block(const struct run *run, const struct orch_review *r)
 		size_t left = sb.len;
 
 		while (left) {
-			ssize_t w = write(1, p, left);
+			ssize_t w = write(run->out_fd, p, left);
 
 			if (w < 0 && errno == EINTR)
 				continue;
@@ -118,8 +135,7 @@ static void start_next(struct run *run)
 		goto fail;
 	/* Shown live: the header goes out before the reviewer can print. */
 	if (run->setup.live_fd >= 0) {
-		printf("--- review of %s (%s) ---\n", r->name, orch_short_oid(&r->commit));
-		fflush(stdout);
+		dprintf(run->out_fd, "--- review of %s (%s) ---\n", r->name, orch_short_oid(&r->commit));
 	}
 	if (orch_review_start(&run->setup, r) < 0)
 		goto fail;
@@ -322,19 +338,6 @@ static int resolve(git_repository *repo, const char *arg, struct orch_review *r)
 	return 0;
 }
 
-static int parse_jobs(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 256)
-		return orch_error("-j wants a number of reviews to run at once (1 to 256), not '%s'", s);
-	*out = (int)v;
-	return 0;
-}
-
 static int setup_signals(int on)
 {
 	struct sigaction sa;
@@ -362,12 +365,18 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 	char *reviewer = xasprintf("%s%s", policy->review_command,
 				   run->setup.bwrap ? " (sandbox: bwrap)" : "");
 	char *key = orch_policy_resolve_path(policy, policy->signing_key);
-	int i, pass = 0, fail = 0, ret = 0;
+	int i, pass = 0, fail = 0, voided = 0, ret = 0;
 
 	for (i = 0; i < run->n; i++) {
 		struct orch_review *r = &run->reviews[i];
 		char duration[32];
 
+		/*
+		 * A void review is still recorded as FAIL for now: it replaces any
+		 * note the reviewer forged while it ran. Once reviewers can no longer
+		 * write to the repository (review.c), void records nothing here.
+		 */
+		voided += is_void(r);
 		if (r->error || !r->finished)
 			continue;
 		snprintf(duration, sizeof(duration), "%.1fs", r->seconds);
@@ -384,9 +393,62 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 	}
 	orch_say("recorded %d %sverdict%s in %s: %d PASS, %d FAIL", pass + fail, key ? "signed " : "",
 		 pass + fail == 1 ? "" : "s", policy->notes_ref, pass, fail);
+	if (voided)
+		orch_say("%d review%s void (recorded as FAIL, never a pass): review %s again", voided,
+			 voided == 1 ? " was" : "s were", voided == 1 ? "it" : "them");
 	free(key);
 	free(reviewer);
 	return ret;
+}
+
+/* review's exit status: 0 all PASS, 1 some FAIL, 3 some void (retry), 128 an error. */
+static int exit_status(const struct run *run)
+{
+	int i, ret = ORCH_EXIT_OK;
+
+	for (i = 0; i < run->n; i++) {
+		const struct orch_review *r = &run->reviews[i];
+
+		if (r->error || !r->finished)
+			return ORCH_EXIT_FATAL;
+		if (is_void(r))
+			ret = ORCH_REVIEW_VOID;
+		else if (ret == ORCH_EXIT_OK && r->verdict != ORCH_VERDICT_PASS)
+			ret = ORCH_REVIEW_FAIL;
+	}
+	return ret;
+}
+
+/* The outcome for programs (doc/json.md): one object on stdout. */
+static void print_json(const struct run *run, int status)
+{
+	int i;
+
+	printf("{\"version\": 1, \"command\": \"review\", \"target\": ");
+	orch_json_string(stdout, run->setup.target);
+	printf(", \"exit_status\": %d, \"interrupted\": %s,\n \"reviews\": [", status,
+	       run->interrupted ? "true" : "false");
+	for (i = 0; i < run->n; i++) {
+		const struct orch_review *r = &run->reviews[i];
+		char hex[GIT_OID_HEXSZ + 1];
+		const char *w = verdict_word(r);
+		char *line = r->reason ? xstrndup(r->reason, strcspn(r->reason, "\n")) : NULL;
+
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		orch_json_string(stdout, r->name);
+		printf(", \"branch\": ");
+		orch_json_string(stdout, *r->branch ? r->branch : NULL);
+		printf(", \"commit\": \"%s\", \"verdict\": ", git_oid_tostr(hex, sizeof(hex), &r->commit));
+		orch_json_string(stdout, !strcmp(w, "-") ? NULL : !strcmp(w, "VOID") ? "void" :
+					 !strcmp(w, "ERROR") ? "error" : w);
+		printf(", \"recorded\": %s, \"reason\": ",
+		       r->finished && !r->error && !run->interrupted ? "true" : "false");
+		orch_json_string(stdout, r->error ? "orch-hooks could not review it (see stderr)" : line);
+		printf(", \"duration\": %.1f}", r->seconds);
+		free(line);
+	}
+	printf("%s]}\n", run->n ? "\n " : "");
+	fflush(stdout);
 }
 
 static int cmd_review(int argc, char **argv)
@@ -396,40 +458,31 @@ static int cmd_review(int argc, char **argv)
 	git_repository *repo = NULL;
 	const char *onto = NULL, *env;
 	char *commondir = NULL, *target = NULL, *tmp_root = NULL, *why = NULL;
-	char **revs = xcalloc((size_t)argc, sizeof(*revs));
+	char **revs;
 	git_oid target_oid;
-	int i, j, nrevs = 0, ret = 128, opts_done = 0;
+	unsigned jobs = 1;
+	int i, j, nrevs, json = 0, printed = 0, ret = ORCH_EXIT_FATAL;
+	const struct orch_option options[] = {
+		OPT_UINT('j', "jobs", &jobs, "<n>", "run N reviews at once (1 to 256)"),
+		OPT_STRING(0, "onto", &onto, "<branch>", "the branch they are to be merged into"),
+		OPT_BOOL(0, "json", &json, "print the outcome as JSON on stdout (doc/json.md)"),
+		OPT_END(),
+	};
 
 	memset(&run, 0, sizeof(run));
-	run.jobs = 1;
-	orch_policy_init(&policy);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts_done || a[0] != '-' || !a[1]) {
-			revs[nrevs++] = argv[i];
-		} else if (!strcmp(a, "--")) {
-			opts_done = 1;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			if (i + 1 >= argc || parse_jobs(argv[++i], &run.jobs) < 0)
-				goto usage;
-		} else if (!strncmp(a, "-j", 2) || !strncmp(a, "--jobs=", 7)) {
-			if (parse_jobs(a[1] == 'j' ? a + 2 : a + 7, &run.jobs) < 0)
-				goto usage;
-		} else if (!strcmp(a, "--onto")) {
-			if (i + 1 >= argc)
-				goto usage;
-			onto = argv[++i];
-		} else if (!strncmp(a, "--onto=", 7)) {
-			onto = a + 7;
-		} else {
-			orch_error("unknown option '%s'", a);
-			goto usage;
-		}
+	nrevs = orch_parse_options(argc, argv, options, &orch_cmd_review);
+	revs = argv;
+	if (nrevs < 0)
+		return ORCH_EXIT_USAGE;
+	if (jobs < 1 || jobs > 256) {
+		orch_error("-j wants a number of reviews to run at once (1 to 256), not %u", jobs);
+		return orch_usage(&orch_cmd_review);
 	}
 	if (!nrevs)
-		goto usage;
-
+		return orch_usage(&orch_cmd_review);
+	run.jobs = (int)jobs;
+	run.out_fd = json ? 2 : 1;
+	orch_policy_init(&policy);
 	if (orch_repo_open_path(&repo, NULL) < 0)
 		goto done;
 	commondir = orch_repo_commondir(repo);
@@ -490,7 +543,7 @@ static int cmd_review(int argc, char **argv)
 	run.setup.commondir = commondir;
 	run.setup.target = target;
 	run.setup.tmp_root = tmp_root;
-	run.setup.live_fd = run.jobs == 1 || run.n == 1 ? 1 : -1;
+	run.setup.live_fd = run.jobs == 1 || run.n == 1 ? run.out_fd : -1;
 	if (run.jobs > run.n)
 		run.jobs = run.n;
 	env = getenv("ORCH_HOOKS_PROGRESS_SECONDS");
@@ -504,31 +557,26 @@ static int cmd_review(int argc, char **argv)
 
 	if (run.interrupted) {
 		orch_error("interrupted: no verdict was recorded; run 'orch-hooks review' again");
-		ret = 130;
+		ret = ORCH_EXIT_INTERRUPTED;
+		if (json)
+			print_json(&run, ret);
+		printed = 1;
 		goto done;
 	}
-	print_summary(&run);
-	if (record(&run, repo, &policy) < 0) {
-		ret = 128;
-		goto done;
-	}
-	ret = 0;
-	for (i = 0; i < run.n; i++) {
-		if (run.reviews[i].error)
-			ret = 128;
-		else if (ret == 0 && run.reviews[i].verdict != ORCH_VERDICT_PASS)
-			ret = 1;
-	}
-	goto done;
-usage:
-	ret = orch_usage(&orch_cmd_review);
+	if (!json)
+		print_summary(&run);
+	ret = record(&run, repo, &policy) < 0 ? ORCH_EXIT_FATAL : exit_status(&run);
+	if (json)
+		print_json(&run, ret);
+	printed = 1;
 done:
+	if (json && ret == ORCH_EXIT_FATAL && !printed)
+		print_json(&run, ret);
 	for (i = 0; i < run.n; i++) {
 		orch_review_cleanup(&run.reviews[i]);
 		orch_review_release(&run.reviews[i]);
 	}
 	free(run.reviews);
-	free(revs);
 	free(why);
 	free(tmp_root);
 	free(target);
@@ -539,6 +587,6 @@ done:
 }
 
 const struct orch_cmd orch_cmd_review = {
-	"review", "review [-j N] [--onto TARGET] BRANCH|COMMIT...",
+	"review", "review [-j N] [--onto BRANCH] [--json] BRANCH|COMMIT...",
 	"run the read-only reviewer on branch tips (N at once) and record their verdicts", cmd_review,
 };

@@ -12,11 +12,30 @@
 
 static const char *const status_names[] = {
 	"todo", "merging", "landed", "not-reviewed", "conflict", "refused", "broke-tests", "skipped",
+	"already-landed", "rejected", "interrupted",
 };
 
 const char *land_status_name(enum land_status s)
 {
 	return status_names[s];
+}
+
+int land_status_stops(enum land_status s)
+{
+	return s == LAND_NOT_REVIEWED || s == LAND_REJECTED || s == LAND_CONFLICT || s == LAND_REFUSED ||
+	       s == LAND_BROKE_TESTS || s == LAND_INTERRUPTED;
+}
+
+const char *land_verdict_word(enum orch_judgement k)
+{
+	switch (k) {
+	case ORCH_JUDGE_PASS: return "PASS";
+	case ORCH_JUDGE_FAIL: return "FAIL";
+	case ORCH_JUDGE_STALE: return "stale";
+	case ORCH_JUDGE_NONE: return "none";
+	case ORCH_JUDGE_UNTRUSTED: return "untrusted";
+	default: return "invalid";
+	}
 }
 
 char *land_state_path(git_repository *repo)
@@ -32,6 +51,7 @@ void land_state_release(struct land_state *st)
 		free(st->items[i].branch);
 		free(st->items[i].verdict);
 		free(st->items[i].tests);
+		free(st->items[i].reason);
 	}
 	free(st->items);
 	free(st->onto);
@@ -79,15 +99,17 @@ int land_state_load(struct land_state *st, const char *path)
 	}
 	for (line = strtok_r(sb.buf ? sb.buf : (char *)"", "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *f[9];
-		int n = split_tabs(line, f, 9);
+		char *f[11];
+		int n = split_tabs(line, f, 11);
 
 		if (n == 2 && !strcmp(f[0], "onto")) {
 			free(st->onto);
 			st->onto = xstrdup(f[1]);
 		} else if (n == 2 && !strcmp(f[0], "delete-branches")) {
 			st->delete_branches = !strcmp(f[1], "1");
-		} else if (n == 9 && !strcmp(f[0], "branch")) {
+		} else if (n == 2 && !strcmp(f[0], "review")) {
+			st->review_jobs = (unsigned)strtoul(f[1], NULL, 10);
+		} else if ((n == 9 || n == 11) && !strcmp(f[0], "branch")) {
 			struct land_item *it;
 
 			st->items = xrealloc(st->items, (st->nr + 1) * sizeof(*st->items));
@@ -100,6 +122,10 @@ int land_state_load(struct land_state *st, const char *path)
 			it->seconds = strtod(f[6], NULL);
 			it->verdict = xstrdup(f[7]);
 			it->tests = xstrdup(f[8]);
+			if (n == 11 && (git_oid_fromstr(&it->stop_head, f[9]) < 0))
+				goto corrupt;
+			if (n == 11 && strcmp(f[10], "-"))
+				it->reason = xstrdup(f[10]);
 		} else {
 			goto corrupt;
 		}
@@ -127,16 +153,24 @@ int land_state_save(const struct land_state *st, const char *path)
 		orch_error("cannot write '%s': %s", tmp, strerror(errno));
 		goto done;
 	}
-	fprintf(f, "onto\t%s\ndelete-branches\t%d\n", st->onto, st->delete_branches);
+	fprintf(f, "onto\t%s\ndelete-branches\t%d\nreview\t%u\n", st->onto, st->delete_branches,
+		st->review_jobs);
 	for (i = 0; i < st->nr; i++) {
 		const struct land_item *it = &st->items[i];
 		char tip[GIT_OID_HEXSZ + 1], merge[GIT_OID_HEXSZ + 1], orig[GIT_OID_HEXSZ + 1];
+		char stop[GIT_OID_HEXSZ + 1], *reason = xstrdup(it->reason && *it->reason ? it->reason : "-");
+		char *p;
 
-		fprintf(f, "branch\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\n", it->branch,
+		for (p = reason; *p; p++)	/* one field on one line */
+			if (*p == '\t' || *p == '\n' || *p == '\r')
+				*p = ' ';
+		fprintf(f, "branch\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\n", it->branch,
 			land_status_name(it->status), git_oid_tostr(tip, sizeof(tip), &it->tip),
 			git_oid_tostr(merge, sizeof(merge), &it->merge),
 			git_oid_tostr(orig, sizeof(orig), &it->orig), it->seconds,
-			it->verdict ? it->verdict : "-", it->tests ? it->tests : "-");
+			it->verdict ? it->verdict : "-", it->tests ? it->tests : "-",
+			git_oid_tostr(stop, sizeof(stop), &it->stop_head), reason);
+		free(reason);
 	}
 	/* Written in full, then renamed: a crash leaves the old state or the new one. */
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {

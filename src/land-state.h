@@ -5,6 +5,8 @@
 
 #include <git2.h>
 
+#include "note.h"
+
 /*
  * The state of an `orch-hooks land` run, kept in the worktree's git
  * directory (orch-hooks-land) and rewritten after every step, so that a
@@ -18,7 +20,10 @@ enum land_status {
 	LAND_CONFLICT,		/* stopped in a conflicted merge */
 	LAND_REFUSED,		/* the merge gate or git refused the merge */
 	LAND_BROKE_TESTS,	/* merged, and the test gate undid (or reverted) it */
-	LAND_SKIPPED,		/* not reached: an earlier branch stopped the run */
+	LAND_SKIPPED,		/* dropped by --skip after it stopped the run */
+	LAND_ALREADY,		/* its tip was already in the target: no merge, no test */
+	LAND_REJECTED,		/* the reviewer said FAIL: stopped before merging */
+	LAND_INTERRUPTED,	/* Ctrl-C: its merge was not kept (or never made) */
 };
 
 struct land_item {
@@ -30,16 +35,25 @@ struct land_item {
 	double seconds;
 	char *verdict;		/* PASS, FAIL, stale, none, ... */
 	char *tests;		/* PASS, FAIL, not run, ... */
+	git_oid stop_head;	/* the target when this branch stopped the run (zero if not) */
+	char *reason;		/* why it stopped, one line (NULL if it did not) */
 };
 
 struct land_state {
 	char *onto;
 	int delete_branches;
+	unsigned review_jobs;	/* --review: reviewers at once; 0 without --review */
 	struct land_item *items;
 	size_t nr;
 };
 
 const char *land_status_name(enum land_status s);
+
+/* Did this branch stop the run (so --continue and --skip act on it)? */
+int land_status_stops(enum land_status s);
+
+/* The one-word verdict land and status print: PASS, FAIL, stale, none, untrusted, invalid. */
+const char *land_verdict_word(enum orch_judgement k);
 
 /* Path of the state file for the repository's current worktree (caller frees). */
 char *land_state_path(git_repository *repo);

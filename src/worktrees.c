@@ -69,3 +69,38 @@ const struct orch_worktree *orch_worktrees_find(const struct orch_worktree *wts,
 			return &wts[i];
 	return NULL;
 }
+
+int orch_worktree_user_files(const char *path, int with_ignored, char **names)
+{
+	git_repository *wrepo = NULL;
+	git_status_list *list = NULL;
+	git_status_options so;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, n = 0;
+	int ret = -1;
+
+	*names = NULL;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
+		   (with_ignored ? GIT_STATUS_OPT_INCLUDE_IGNORED : 0);
+	if (git_repository_open(&wrepo, path) < 0 || git_status_list_new(&list, wrepo, &so) < 0) {
+		orch_git_error("cannot tell what is in the worktree '%s'", path);
+		goto done;
+	}
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n && i < 5; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+
+		strbuf_addf(&sb, "%s'%s'", i ? ", " : "", d ? d->new_file.path : "?");
+	}
+	if (n > 5)
+		strbuf_addf(&sb, " and %zu more", n - 5);
+	*names = strbuf_detach(&sb);
+	ret = (int)(n > 100000 ? 100000 : n);
+done:
+	strbuf_release(&sb);
+	git_status_list_free(list);
+	git_repository_free(wrepo);
+	return ret;
+}

@@ -20,4 +20,13 @@ void orch_worktrees_free(struct orch_worktree *wts, size_t n);
 const struct orch_worktree *orch_worktrees_find(const struct orch_worktree *wts, size_t n,
 						const char *branch);
 
+/*
+ * What of the person's is in the worktree at `path`: changed or staged
+ * tracked files, untracked files and ignored ones (a .env, build output,
+ * data: `git worktree remove` counts ignored files as clean and deletes
+ * them; with_ignored = 0 leaves those out). Returns how many (*names lists the first few, caller frees), or
+ * -1 when it cannot tell (reported): then the worktree must be kept.
+ */
+int orch_worktree_user_files(const char *path, int with_ignored, char **names);
+
 #endif

@@ -156,10 +156,11 @@ void_case() {
 	test_expect_success "a reviewer that $1 is void" '
 		reviewer "$case_body" &&
 		test_when_finished "$case_cleanup" &&
-		(cd r && test_must_fail orch-hooks review feat >../out 2>&1) &&
-		(cd r && test_must_fail orch-hooks verdict show feat >../show) &&
+		(cd r && { orch-hooks review feat >../out 2>&1; echo $? >../rc; } &&
+		 test_must_fail orch-hooks verdict show feat >../show) &&
+		echo 3 >expect && test_cmp expect rc &&
 		test_grep -F "FAIL (review void: $case_msg" show &&
-		test_grep "^feat .* FAIL .* review void: " out &&
+		test_grep "^feat .* VOID .* review void: " out &&
 		tmp_is_empty
 	'
 }

@@ -107,7 +107,8 @@ test_expect_success 'a landed branch loses its clean worktree; a dirty one is ke
 	! test -d wt-b1 &&
 	test -d wt-b2 && test_grep wip wt-b2/b2.txt &&
 	test_grep "removed the worktree of .b1." err &&
-	test_grep "kept the worktree of .b2. (.*wt-b2): it has uncommitted changes" err
+	test_grep "kept the worktree of .b2. (.*wt-b2): it holds files that are not committed" err &&
+	test_grep "b2.txt" err
 '
 
 test_expect_success '--delete-branches deletes what landed' '

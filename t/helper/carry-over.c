@@ -1,0 +1,64 @@
+/*
+ * carry-over REPO REVIEWED TIP TARGET: prints "carry-over" when TIP is a
+ * pure rebase of REVIEWED against TARGET, else "no"; exit 0, or 1 on an
+ * error. "carry-over --series REPO TIP TARGET" prints the patch-ids.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "carry-over.h"
+
+static int resolve(git_repository *repo, const char *spec, git_oid *out)
+{
+	git_object *obj = NULL;
+
+	if (git_revparse_single(&obj, repo, spec) < 0)
+		return -1;
+	git_oid_cpy(out, git_object_id(obj));
+	git_object_free(obj);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	git_repository *repo = NULL;
+	git_oid x, y, z, *ids = NULL;
+	size_t n = 0, i;
+	int series = argc > 1 && !strcmp(argv[1], "--series"), r, ret = 1;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: carry-over [--series] REPO [REVIEWED] TIP TARGET\n");
+		return 2;
+	}
+	git_libgit2_init();
+	if (git_repository_open(&repo, argv[1 + series]) < 0)
+		goto done;
+	if (series) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (resolve(repo, argv[3], &x) < 0 || resolve(repo, argv[4], &y) < 0 ||
+		    orch_patch_id_series(repo, &x, &y, &ids, &n) < 0)
+			goto done;
+		for (i = 0; i < n; i++)
+			printf("%s\n", git_oid_tostr(hex, sizeof(hex), &ids[i]));
+		ret = 0;
+		goto done;
+	}
+	if (resolve(repo, argv[2], &x) < 0 || resolve(repo, argv[3], &y) < 0 || resolve(repo, argv[4], &z) < 0)
+		goto done;
+	r = orch_carry_over_check(repo, &x, &y, &z);
+	if (r < 0)
+		goto done;
+	printf("%s\n", r ? "carry-over" : "no");
+	ret = 0;
+done:
+	free(ids);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return ret;
+}
