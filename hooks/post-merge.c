@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content-rule.h"
 #include "error.h"
 #include "gate-lock.h"
 #include "hook.h"
@@ -176,6 +177,12 @@ int orch_hook_post_merge(int argc, char **argv)
 			rc = r != 0;
 			goto done;
 		}
+	}
+	/* A merge carrying changes of its own needs its own review before it is tested. */
+	r = orch_content_rule_check_landed(ctx.repo, &ctx.policy, &l, &lock);
+	if (r != 0) {
+		rc = 1;
+		goto done;
 	}
 	r = orch_test_gate_run(ctx.repo, &ctx.policy, &l, &lock);
 	rc = r != 0;

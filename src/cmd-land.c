@@ -17,6 +17,7 @@
 #include "error.h"
 #include "land-state.h"
 #include "merge-gate.h"
+#include "content-rule.h"
 #include "policy.h"
 #include "repo.h"
 #include "run.h"
@@ -342,6 +343,63 @@ static int land_rest(struct lander *l)
 	return 1;
 }
 
+/*
+ * The merge that resolved the branch's conflict was undone by the content
+ * rule (it carries changes of its own): land it once the merge itself has a
+ * PASS, by fast-forwarding to it. Returns 0 when it landed, 1 when it did
+ * not (told), 2 when it still lacks its PASS (told), -1 when the remembered
+ * merge is not this branch's.
+ */
+static int settle_unreviewed_merge(struct lander *l, struct land_item *it)
+{
+	char *path = xasprintf("%s%s", git_repository_path(l->repo), ORCH_UNREVIEWED_MERGE);
+	char hex[GIT_OID_HEXSZ + 2] = "", *quoted;
+	git_commit *c = NULL;
+	struct orch_run_result res;
+	FILE *f = fopen(path, "r");
+	git_oid m;
+	int r, ret = -1;
+
+	if (f) {
+		if (!fgets(hex, sizeof(hex), f))
+			hex[0] = '\0';
+		fclose(f);
+	}
+	if (git_oid_fromstrn(&m, hex, GIT_OID_HEXSZ) < 0 || git_commit_lookup(&c, l->repo, &m) < 0 ||
+	    git_commit_parentcount(c) != 2 || !git_oid_equal(git_commit_parent_id(c, 0), &it->orig) ||
+	    !git_oid_equal(git_commit_parent_id(c, 1), &it->tip))
+		goto done;
+	r = orch_content_rule_own_pass(l->repo, &l->policy, &m);
+	if (r <= 0) {
+		quoted = orch_shell_quote(git_oid_tostr_s(&m));
+		orch_error("'%s' cannot land yet: its merge %s carries changes of its own (a resolved "
+			   "conflict or an edit) and has no PASS of its own", it->branch, orch_short_oid(&m));
+		orch_say("  review the merge itself (orch-hooks review %s), then: orch-hooks land --continue",
+			 quoted);
+		free(quoted);
+		it->status = LAND_NOT_REVIEWED;
+		set_str(&it->verdict, "MERGE");
+		land_state_save(&l->st, l->state_path);
+		summary(&l->st);
+		ret = 2;
+		goto done;
+	}
+	{
+		const char *argv[] = { "git", "merge", "--ff-only", hex, NULL };
+
+		hex[GIT_OID_HEXSZ] = '\0';
+		run_git(argv, l->policy.test_timeout + 600, &res);
+		orch_run_result_release(&res);
+	}
+	unlink(path);
+	judge_outcome(l, it);
+	ret = it->status == LAND_LANDED ? 0 : 1;
+done:
+	git_commit_free(c);
+	free(path);
+	return ret;
+}
+
 /* --continue: settle the branch that stopped the run, then go on. */
 static int resume(struct lander *l)
 {
@@ -368,6 +426,18 @@ static int resume(struct lander *l)
 				clean_up_after(l, it->branch);
 				continue;
 			}
+		}
+		if (head_oid(l->repo, &h) == 0 && git_oid_equal(&h, &it->orig)) {
+			int r = settle_unreviewed_merge(l, it);
+
+			if (r == 0) {
+				orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
+				land_state_save(&l->st, l->state_path);
+				clean_up_after(l, it->branch);
+				continue;
+			}
+			if (r > 0)
+				return r;
 		}
 		it->status = LAND_TODO; /* try it again from the start */
 		break;
