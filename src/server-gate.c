@@ -572,8 +572,7 @@ static int has_own_pass(struct gate *g, const struct orch_commit_head *h)
  * The content rule: a merge on the chain must be the automatic merge of its
  * parents, or carry its own PASS (checked by the caller first).
  */
-static int check_content(struct gate *g, const struct orch_ref_update *u, struct offences *o,
-			 const struct orch_commit_head *h)
+static int check_content(struct gate *g, struct offences *o, const struct orch_commit_head *h)
 {
 	struct orch_automerge m = ORCH_AUTOMERGE_INIT;
 	char *quoted;
@@ -591,7 +590,6 @@ static int check_content(struct gate *g, const struct orch_ref_update *u, struct
 		}
 	}
 	orch_automerge_release(&m);
-	(void)u;
 	return 0;
 }
 
@@ -635,7 +633,7 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 		}
 		if (adopt || has_own_pass(g, &h))
 			;
-		else if (h.nr_parents > 1 && check_content(g, u, o, &h) < 0)
+		else if (h.nr_parents > 1 && check_content(g, o, &h) < 0)
 			goto done;
 		else if (h.nr_parents <= 1 && !g->policy->allow_direct && refuse_direct(g, u, o, &oid) < 0)
 			goto done;
