@@ -215,6 +215,18 @@ test_expect_success 'with require_signed, a merge needs a signed PASS of its own
 	(cd c && git push -q --atomic origin main refs/notes/verdicts 2>/dev/null)
 '
 
+test_expect_success 'a fast-forward to a reviewed tip is accepted; unreviewed commits below it are not' '
+	(cd c && back_to_server && git checkout -q -b ff1 main && test_commit ff1 && git checkout -q main &&
+	 orch-hooks verdict set PASS ff1 2>/dev/null && git merge -q --ff-only ff1 &&
+	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
+	test_grep "accepted" err &&
+	(cd c && git checkout -q -b ff2 main && test_commit ff2a && test_commit ff2b && git checkout -q main &&
+	 orch-hooks verdict set PASS ff2 2>/dev/null && git merge -q --ff-only ff2 &&
+	 refused_push ../err --atomic origin main refs/notes/verdicts && back_to_server) &&
+	test_grep "commit $(git -C c rev-parse ff2~1) (.ff2a.) is not a merge" err &&
+	test_must_fail test_grep "commit $(git -C c rev-parse ff2) " err
+'
+
 # ---- the same over git daemon and ssh: git merge-tree must see the quarantine --------
 transport_tests() {
 	name=$1 url=$2
