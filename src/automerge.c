@@ -130,7 +130,7 @@ static char **git_env(git_repository *repo)
 
 /* git's own merge of the two parents: `git merge-tree --write-tree` (git >= 2.38). */
 static int git_merge_tree_confirm(git_repository *repo, const git_oid *parents, const git_oid *tree,
-		     const struct orch_automerge_opts *opts, struct orch_automerge *out)
+				  const struct orch_automerge_opts *opts, struct orch_automerge *out)
 {
 	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
 	struct orch_run_result res;
