@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content-rule.h"
 #include "error.h"
 #include "gate-lock.h"
 #include "hook.h"
@@ -96,6 +97,9 @@ int orch_hook_post_commit(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+	/* A resolved conflict or an edit made during the merge needs the merge's own review. */
+	if (orch_content_rule_check_landed(ctx.repo, &ctx.policy, &l, &lock) != 0)
+		goto done;
 	rc = orch_test_gate_run(ctx.repo, &ctx.policy, &l, &lock) != 0;
 done:
 	orch_gate_lock_release(&lock);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content-rule.h"
 #include "error.h"
 #include "gate-lock.h"
 #include "hook.h"
@@ -61,7 +62,11 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 	}
 	/* The same decision as the merge gate's, [branches] require_signed included. */
 	orch_trust_judge(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &j);
-	orch_trust_explain_missing(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &j, NULL);
+	{
+		const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(&l->orig);
+
+		orch_trust_explain_missing(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &bound, &j, NULL);
+	}
 	if (j.kind == ORCH_JUDGE_PASS) {
 		orch_judgement_result_release(&j);
 		return 0;
@@ -179,6 +184,12 @@ int orch_hook_post_merge(int argc, char **argv)
 			rc = r != 0;
 			goto done;
 		}
+	}
+	/* A merge carrying changes of its own needs its own review before it is tested. */
+	r = orch_content_rule_check_landed(ctx.repo, &ctx.policy, &l, &lock);
+	if (r != 0) {
+		rc = 1;
+		goto done;
 	}
 	r = orch_test_gate_run(ctx.repo, &ctx.policy, &l, &lock);
 	rc = r != 0;

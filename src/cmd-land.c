@@ -25,6 +25,7 @@
 #include "landing.h"
 #include "merge-gate.h"
 #include "parse-options.h"
+#include "content-rule.h"
 #include "policy.h"
 #include "repo.h"
 #include "strbuf.h"
@@ -69,17 +70,13 @@ static int head_oid(git_repository *repo, git_oid *out)
  */
 static int judge_branch(struct lander *l, const git_oid *tip, struct orch_judgement_result *j)
 {
-	git_oid stale, head;
+	git_oid head;
+	const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(&head);
+	int have_head = head_oid(l->repo, &head) == 0;
 
-	memset(&stale, 0, sizeof(stale));
 	orch_trust_judge(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, j);
-	orch_trust_explain_missing(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, j, &stale);
-	if (j->kind == ORCH_JUDGE_STALE && !git_oid_is_zero(&stale) && head_oid(l->repo, &head) == 0 &&
-	    (git_oid_equal(&stale, &head) || git_graph_descendant_of(l->repo, &head, &stale) == 1)) {
-		orch_judgement_result_release(j);
-		memset(j, 0, sizeof(*j));
-		j->kind = ORCH_JUDGE_NONE;
-	}
+	orch_trust_explain_missing(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, have_head ? &bound : NULL,
+				   j, NULL);
 	return 0;
 }
 
@@ -442,6 +439,57 @@ static int land_rest(struct lander *l, int json)
 	return finish(l, json);
 }
 
+/*
+ * The merge that resolved the branch's conflict was undone by the content
+ * rule (it carries changes of its own: src/content-rule.h). It lands once
+ * the merge itself has a PASS, by a fast-forward to it, which the test gate
+ * tests. Returns 1 when there is such a merge (it landed, or the item says
+ * why not), 0 when there is none.
+ */
+static int settle_unreviewed_merge(struct lander *l, struct land_item *it)
+{
+	char *path = xasprintf("%s%s", git_repository_path(l->repo), ORCH_UNREVIEWED_MERGE);
+	char hex[GIT_OID_HEXSZ + 2] = "", *quoted;
+	git_commit *c = NULL;
+	FILE *f = fopen(path, "r");
+	git_oid m, h;
+	int ret = 0;
+
+	if (f) {
+		if (!fgets(hex, sizeof(hex), f))
+			hex[0] = '\0';
+		fclose(f);
+	}
+	if ((it->status != LAND_CONFLICT && it->status != LAND_NOT_REVIEWED) || head_oid(l->repo, &h) < 0 ||
+	    !git_oid_equal(&h, &it->orig) || git_oid_fromstrn(&m, hex, GIT_OID_HEXSZ) < 0 ||
+	    git_commit_lookup(&c, l->repo, &m) < 0 || git_commit_parentcount(c) != 2 ||
+	    !git_oid_equal(git_commit_parent_id(c, 0), &it->orig) || !git_oid_equal(git_commit_parent_id(c, 1), &it->tip))
+		goto done;
+	ret = 1;
+	if (orch_content_rule_own_pass(l->repo, &l->policy, &m) <= 0) {
+		quoted = orch_shell_quote(git_oid_tostr_s(&m));
+		orch_error("'%s' cannot land yet: its merge %s carries changes of its own (a resolved "
+			   "conflict or an edit) and has no PASS of its own", it->branch, orch_short_oid(&m));
+		orch_say("  review the merge itself (orch-hooks review %s), then: orch-hooks land --continue",
+			 quoted);
+		free(quoted);
+		stop_item(l, it, LAND_NOT_REVIEWED, "its merge carries changes of its own and has no PASS of its own");
+		goto done;
+	}
+	{
+		const char *argv[] = { "git", "merge", "--ff-only", hex, NULL };
+
+		hex[GIT_OID_HEXSZ] = '\0';
+		land_git_shielded(argv);
+	}
+	unlink(path);
+	settle(l, it, 1, land_interrupted());
+done:
+	git_commit_free(c);
+	free(path);
+	return ret;
+}
+
 /* --continue on a branch that stopped the run: has anything changed since? */
 static int unchanged_since_stop(struct lander *l, const struct land_item *it)
 {
@@ -462,7 +510,43 @@ static int unchanged_since_stop(struct lander *l, const struct land_item *it)
 		same = it->verdict && !strcmp(land_verdict_word(j.kind), it->verdict);
 		orch_judgement_result_release(&j);
 	}
+CONFLICT_LAND
 	return same;
+=====
+	for (i = 0; i < l->st.nr; i++) {
+		struct land_item *it = &l->st.items[i];
+		git_oid h;
+
+		if (it->status == LAND_LANDED)
+			continue;
+		if ((it->status == LAND_CONFLICT || it->status == LAND_MERGING) && head_oid(l->repo, &h) == 0 &&
+		    !git_oid_equal(&h, &it->orig)) {
+			/* The person committed the merge (or we crashed after git did). */
+			judge_outcome(l, it);
+			if (it->status == LAND_LANDED) {
+				orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
+				land_state_save(&l->st, l->state_path);
+				clean_up_after(l, it->branch);
+				continue;
+			}
+		}
+		if (head_oid(l->repo, &h) == 0 && git_oid_equal(&h, &it->orig)) {
+			int r = settle_unreviewed_merge(l, it);
+
+			if (r == 0) {
+				orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
+				land_state_save(&l->st, l->state_path);
+				clean_up_after(l, it->branch);
+				continue;
+			}
+			if (r > 0)
+				return r;
+		}
+		it->status = LAND_TODO; /* try it again from the start */
+		break;
+	}
+	return land_rest(l);
+END_CONFLICT_LAND
 }
 
 /* A merge the person finished (a resolved conflict), or one a crash left: what became of it? */
@@ -503,6 +587,13 @@ static int resume(struct lander *l, int skip, int json)
 		struct land_item *it = &l->st.items[k];
 
 		settle_half_way(l, it);
+		if (!skip && settle_unreviewed_merge(l, it)) {
+			land_state_save(&l->st, l->state_path);
+			if (it->status != LAND_LANDED)
+				return finish(l, json);
+			orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
+			land_clean_up(l->repo, it->branch, l->st.delete_branches);
+		}
 		if (it->status == LAND_LANDED) {
 			settled = 1;
 		} else if (skip) {

@@ -66,19 +66,13 @@ static int wanted(const char *branch, const struct orch_worktree *wt, const stru
 static void judge_row(git_repository *repo, const struct orch_policy *policy, const git_oid *target,
 		      struct row *r)
 {
+	const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(target);
 	struct orch_judgement_result j;
-	git_oid stale;
 
-	memset(&stale, 0, sizeof(stale));
 	orch_trust_judge(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->tip, &j);
-	orch_trust_explain_missing(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->tip, &j, &stale);
+	orch_trust_explain_missing(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->tip, &bound, &j, NULL);
 	r->verdict = land_verdict_word(j.kind);
 	r->detail = j.detail ? xstrdup(j.detail) : NULL;
-	if (j.kind == ORCH_JUDGE_STALE && !git_oid_is_zero(&stale) &&
-	    (git_oid_equal(&stale, target) || git_graph_descendant_of(repo, target, &stale) == 1)) {
-		r->verdict = "none";
-		FREE_AND_NULL(r->detail);
-	}
 	orch_judgement_result_release(&j);
 }
 

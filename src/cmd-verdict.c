@@ -62,7 +62,7 @@ static int verdict_show(int argc, char **argv)
 	if (open_with_policy(&repo, &policy) < 0 || resolve_commit(repo, argv[1], &oid) < 0)
 		goto done;
 	orch_trust_judge(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &j);
-	orch_trust_explain_missing(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &j, NULL);
+	orch_trust_explain_missing(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, NULL, &j, NULL);
 	printf("%s %s: %s", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind));
 	if (j.detail)
 		printf(" (%s)", j.detail);

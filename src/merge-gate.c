@@ -43,9 +43,14 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 			  const char *target, const struct orch_merge_head *heads, size_t n)
 {
 	size_t i, refused = 0;
+	git_oid head;
+	const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(&head);
+	int have_head;
 
 	if (!orch_branch_is_protected(policy, target))
 		return 0;
+	/* The stale search never counts the target's own reviewed commits. */
+	have_head = git_reference_name_to_id(&head, repo, "HEAD") == 0;
 
 	for (i = 0; i < n; i++) {
 		struct orch_judgement_result j;
@@ -65,7 +70,8 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 			continue;
 		}
 		orch_trust_judge(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid, &j);
-		orch_trust_explain_missing(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid, &j, NULL);
+		orch_trust_explain_missing(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid,
+					   have_head ? &bound : NULL, &j, NULL);
 		if (j.kind == ORCH_JUDGE_PASS) {
 			orch_judgement_result_release(&j);
 			continue;

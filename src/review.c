@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "automerge.h"
 #include "checkout-export.h"
 #include "error.h"
 #include "repo.h"
@@ -61,6 +62,34 @@ void orch_review_release(struct orch_review *r)
 	orch_review_init(r);
 }
 
+/*
+ * A merge commit is reviewed for what it adds to the automatic merge of its
+ * parents: that tree is written, so `git diff "$ORCH_AUTOMERGE" "$ORCH_COMMIT"`
+ * shows the reviewer exactly the hand-made part (with git's conflict
+ * markers on the left where the automatic merge conflicts).
+ */
+static int automerge_of(git_repository *repo, const git_commit *commit, struct orch_review *r)
+{
+	struct orch_automerge_opts o = ORCH_AUTOMERGE_OPTS_INIT;
+	struct orch_automerge m = ORCH_AUTOMERGE_INIT;
+	git_oid parents[64];
+	unsigned i, n = git_commit_parentcount(commit);
+
+	if (n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		git_oid_cpy(&parents[i], git_commit_parent_id(commit, i));
+	o.write = 1;
+	if (orch_automerge_check(repo, parents, n, git_commit_tree_id(commit), &o, &m) < 0)
+		return -1;
+	if (m.has_tree) {
+		git_oid_cpy(&r->automerge, &m.tree);
+		r->has_automerge = 1;
+	}
+	orch_automerge_release(&m);
+	return 0;
+}
+
 int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r)
 {
 	git_commit *commit = NULL;
@@ -85,6 +114,8 @@ int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r
 		goto done;
 	}
 	if (orch_tree_export(s->repo, tree, r->checkout) < 0)
+		goto done;
+	if (git_commit_parentcount(commit) > 1 && automerge_of(s->repo, commit, r) < 0)
 		goto done;
 	ret = 0;
 done:
@@ -125,8 +156,8 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
 	struct orch_run_result res;
 	struct report rep;
-	char commit[GIT_OID_HEXSZ + 1], base[GIT_OID_HEXSZ + 1] = "";
-	const char *env[12];
+	char commit[GIT_OID_HEXSZ + 1], base[GIT_OID_HEXSZ + 1] = "", automerge[GIT_OID_HEXSZ + 1] = "";
+	const char *env[13];
 	int n = 0;
 
 	git_oid_tostr(commit, sizeof(commit), &r->commit);
@@ -136,6 +167,9 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	env[n++] = xasprintf("ORCH_COMMIT=%s", commit);
 	env[n++] = xasprintf("ORCH_TARGET=%s", s->target);
 	env[n++] = xasprintf("ORCH_BASE=%s", base);
+	if (r->has_automerge)
+		git_oid_tostr(automerge, sizeof(automerge), &r->automerge);
+	env[n++] = xasprintf("ORCH_AUTOMERGE=%s", automerge);
 	env[n++] = xasprintf("ORCH_REPO=%s", s->commondir);
 	env[n++] = xasprintf("ORCH_CHECKOUT=%s", r->checkout);
 	env[n++] = xasprintf("TMPDIR=%s", r->private_tmp);

@@ -35,6 +35,8 @@ struct orch_review {
 	git_oid commit;
 	git_oid base;
 	int has_base;
+	git_oid automerge;	/* a merge's automatic merge (tree), as ORCH_AUTOMERGE */
+	int has_automerge;
 
 	char *tmpdir;		/* everything below is removed by orch_review_cleanup */
 	char *checkout;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "automerge.h"
 #include "commit-head.h"
 #include "error.h"
 #include "merge-gate.h"
@@ -44,6 +45,8 @@ struct offences {
 	const char *ref;
 	size_t nr;
 	size_t unreviewed;	/* merges refused for their verdicts */
+	size_t own_changes;	/* merges refused for changes of their own */
+	int unrelated;		/* the history shares nothing with the protected branches */
 };
 
 static int is_branch(const char *ref)
@@ -165,7 +168,7 @@ static int read_gated_tips(struct gate *g)
 
 static int check_notes_update(struct gate *g, const struct orch_ref_update *u)
 {
-	struct offences o = { u->ref, 0, 0 };
+	struct offences o = { u->ref, 0, 0, 0, 0 };
 	git_commit *c = NULL;
 	int r;
 
@@ -238,11 +241,21 @@ static void judge_verdict(struct gate *g, const git_oid *id, struct orch_judgeme
  * person hears "stale". Only done for listed refusals, so it costs nothing
  * on a push that passes.
  */
-static void look_for_stale(struct gate *g, const git_oid *tip, struct orch_judgement_result *out)
+static int outside_fresh(git_repository *repo, const git_oid *id, const void *fresh)
+{
+	(void)repo;
+	return !orch_oidset_contains(fresh, id);
+}
+
+static void look_for_stale(struct gate *g, const git_oid *tip, const struct orch_oidset *fresh,
+			   struct orch_judgement_result *out)
 {
 	struct orch_notes_source src = { .index = &g->notes };
 
-	orch_trust_explain_missing(g->repo, g->policy, ORCH_TRUST_SERVER, &src, tip, out, NULL);
+	const struct orch_history_bound bound = { .in_target = outside_fresh, .data = fresh };
+
+	/* The protected branches' own history: its verdicts are not this line's. */
+	orch_trust_explain_missing(g->repo, g->policy, ORCH_TRUST_SERVER, &src, tip, &bound, out, NULL);
 }
 
 /* The branch a merged tip came from, where known: a server branch at it, or the merge message. */
@@ -270,7 +283,7 @@ static char *merged_name(struct gate *g, const git_commit *merge, const git_oid 
 
 /*
  * The merges a push brings, in walk order, with their parents as the walk
- * read them, so no commit is read twice; by_id finds one by its id.
+ * read them, so no commit is read twice.
  */
 struct new_merges {
 	struct new_merge {
@@ -279,14 +292,10 @@ struct new_merges {
 		unsigned nr;
 	} *items;
 	git_oid *parents;
-	struct merge_key {
-		git_oid id;
-		size_t index;
-	} *by_id;
 	size_t nr, alloc, nr_parents, alloc_parents;
 };
 
-#define NEW_MERGES_INIT { NULL, NULL, NULL, 0, 0, 0, 0 }
+#define NEW_MERGES_INIT { NULL, NULL, 0, 0, 0, 0 }
 
 static void new_merges_add(struct new_merges *m, const struct orch_commit_head *h)
 {
@@ -308,57 +317,24 @@ static void new_merges_add(struct new_merges *m, const struct orch_commit_head *
 	m->nr++;
 }
 
-static int merge_key_cmp(const void *a, const void *b)
-{
-	return git_oid_cmp(&((const struct merge_key *)a)->id, &((const struct merge_key *)b)->id);
-}
-
-static void new_merges_index(struct new_merges *m)
-{
-	size_t i;
-
-	m->by_id = xcalloc(m->nr ? m->nr : 1, sizeof(*m->by_id));
-	for (i = 0; i < m->nr; i++) {
-		git_oid_cpy(&m->by_id[i].id, &m->items[i].id);
-		m->by_id[i].index = i;
-	}
-	qsort(m->by_id, m->nr, sizeof(*m->by_id), merge_key_cmp);
-}
-
-static const struct new_merge *new_merges_find(const struct new_merges *m, const git_oid *id)
-{
-	struct merge_key key, *hit;
-
-	if (!m->nr)
-		return NULL;
-	git_oid_cpy(&key.id, id);
-	hit = bsearch(&key, m->by_id, m->nr, sizeof(*m->by_id), merge_key_cmp);
-	return hit ? &m->items[hit->index] : NULL;
-}
-
 static void new_merges_release(struct new_merges *m)
 {
 	free(m->items);
 	free(m->parents);
-	free(m->by_id);
 	memset(m, 0, sizeof(*m));
 }
 
 
 /*
- * A feature branch that merged a protected branch back in has a merge whose
- * parent passed the gate already: a commit of this branch's new first-parent
- * chain (checked by the rules for that chain), or one a protected branch
- * reached before the push (every commit outside `fresh`). That parent needs
- * no verdict; the review of the feature's tip covers the merge. Not so for a
- * merge on the branch's own chain: one that "merges" an old commit of the
- * branch merges nothing and would let any change in unreviewed.
+ * Only the merges of the branch's own first-parent chain are judged here.
+ * A merged tip needs its verdict unless it passed the gate already: a
+ * commit of the chain itself, or one a protected branch reached before the
+ * push (every commit outside `fresh`). Such a merge cannot smuggle anything
+ * in: the content rule holds its tree to the automatic merge.
  */
 static int already_gated(const struct orch_oidset *fresh, const struct orch_oidset *chain,
-			 const git_oid *merge, const git_oid *parent)
+			 const git_oid *parent)
 {
-	if (orch_oidset_contains(chain, merge))
-		return 0;
 	return orch_oidset_contains(chain, parent) || !orch_oidset_contains(fresh, parent);
 }
 
@@ -377,7 +353,7 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 		char *name, *quoted;
 
 		judge_verdict(g, tip_id, &j);
-		if (j.kind == ORCH_JUDGE_PASS || already_gated(fresh, chain, merge_id, tip_id)) {
+		if (j.kind == ORCH_JUDGE_PASS || already_gated(fresh, chain, tip_id)) {
 			orch_judgement_result_release(&j);
 			continue;
 		}
@@ -391,7 +367,7 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 				return orch_git_error("cannot read merge %s", orch_short_oid(merge_id));
 			}
 			if (j.kind == ORCH_JUDGE_NONE)
-				look_for_stale(g, tip_id, &j);
+				look_for_stale(g, tip_id, fresh, &j);
 			name = merged_name(g, merge_commit, tip_id);
 			git_oid_tostr(merge_hex, sizeof(merge_hex), merge_id);
 			git_oid_tostr(tip_hex, sizeof(tip_hex), tip_id);
@@ -499,56 +475,93 @@ done:
 	return ret;
 }
 
+/* A chain commit with its own valid PASS: a reviewed resolution, or a reviewed tip. */
+static int has_own_pass(struct gate *g, const struct orch_commit_head *h)
+{
+	struct orch_judgement_result j;
+	int pass;
+
+	if (!orch_notes_index_find(&g->notes, &h->id))
+		return 0;
+	judge_verdict(g, &h->id, &j);
+	pass = j.kind == ORCH_JUDGE_PASS;
+	orch_judgement_result_release(&j);
+	return pass;
+}
+
 /*
- * Collects the new commits of the branch's first-parent chain into `chain`.
- * Unless direct commits are allowed, work reaches a protected branch only
- * through merges: every one of them must be a merge. The first push of a
- * protected branch into a repository that has none is an import: the chain
- * must be merges down to its first non-merge, which starts the history from
- * before the gate.
+ * The content rule: a merge on the chain must be the automatic merge of its
+ * parents, or carry its own PASS (checked by the caller first).
+ */
+static int check_content(struct gate *g, struct offences *o, const struct orch_commit_head *h)
+{
+	struct orch_automerge m = ORCH_AUTOMERGE_INIT;
+	char *quoted;
+
+	if (orch_automerge_check(g->repo, h->parents, h->nr_parents, &h->tree, NULL, &m) < 0)
+		return orch_error("cannot work out the automatic merge of %s", git_oid_tostr_s(&h->id));
+	if (!m.same) {
+		o->own_changes++;
+		if (offence(g, o)) {
+			orch_automerge_describe(&h->id, &m, "  ");
+			quoted = orch_shell_quote(git_oid_tostr_s(&h->id));
+			orch_say("    a merge that carries changes of its own needs its own review: "
+				 "orch-hooks review %s", quoted);
+			free(quoted);
+		}
+	}
+	orch_automerge_release(&m);
+	return 0;
+}
+
+static int refuse_direct(struct gate *g, const struct orch_ref_update *u, struct offences *o,
+			 const git_oid *oid)
+{
+	git_commit *c = NULL;
+
+	if (!offence(g, o))
+		return 0;
+	if (git_commit_lookup(&c, g->repo, oid) < 0)
+		return orch_git_error("cannot read commit %s", orch_short_oid(oid));
+	orch_say("  commit %s (\"%s\") is not a merge: work reaches '%s' only through reviewed merges",
+		 git_oid_tostr_s(oid), git_commit_summary(c) ? git_commit_summary(c) : "",
+		 branch_name(u->ref));
+	git_commit_free(c);
+	return 0;
+}
+
+/*
+ * Walks the new commits of the branch's first-parent chain (into `chain`)
+ * and judges each: a commit with its own valid PASS is fine; a merge must
+ * be the automatic merge of its parents; any other commit is a direct
+ * commit, refused unless [server] allow_direct. The first push of a
+ * protected branch into a repository that has none is the adoption of an
+ * existing history: nothing of it is judged, it is the baseline.
  */
 static int check_first_parents(struct gate *g, const struct orch_ref_update *u, struct offences *o,
-			       const struct orch_oidset *fresh, const struct new_merges *merges,
-			       struct orch_oidset *chain)
+			       const struct orch_oidset *fresh, struct orch_oidset *chain, int adopt)
 {
-	int import = orch_ref_update_is_create(u) && !g->nr_gated;
-	int strict = !g->policy->allow_direct;
 	struct orch_commit_head h = ORCH_COMMIT_HEAD_INIT;
 	git_oid oid;
 	int ret = -1;
 
 	git_oid_cpy(&oid, &u->new_oid);
 	while (orch_oidset_contains(fresh, &oid)) {
-		const struct new_merge *m = new_merges_find(merges, &oid);
-
 		orch_oidset_add(chain, &oid);
-		if (m) {
-			git_oid_cpy(&oid, &merges->parents[m->first]);
-			continue;
-		}
 		if (orch_commit_head_read(&h, g->odb, &oid) < 0) {
 			orch_git_error("cannot read commit %s", orch_short_oid(&oid));
 			goto done;
 		}
-		if (strict) {
-			if (import) {
-				strict = 0;
-			} else if (offence(g, o)) {
-				git_commit *c = NULL;
-
-				if (git_commit_lookup(&c, g->repo, &oid) < 0) {
-					orch_git_error("cannot read commit %s", orch_short_oid(&oid));
-					goto done;
-				}
-				orch_say("  commit %s (\"%s\") is not a merge: work reaches '%s' "
-					 "only through reviewed merges", git_oid_tostr_s(&oid),
-					 git_commit_summary(c) ? git_commit_summary(c) : "",
-					 branch_name(u->ref));
-				git_commit_free(c);
-			}
-		}
-		if (h.nr_parents == 0)
+		if (adopt || has_own_pass(g, &h))
+			;
+		else if (h.nr_parents > 1 && check_content(g, o, &h) < 0)
+			goto done;
+		else if (h.nr_parents <= 1 && !g->policy->allow_direct && refuse_direct(g, u, o, &oid) < 0)
+			goto done;
+		if (h.nr_parents == 0) {
+			o->unrelated = 1;
 			break;
+		}
 		git_oid_cpy(&oid, &h.parents[0]);
 	}
 	ret = 0;
@@ -559,11 +572,12 @@ done:
 
 static int check_branch(struct gate *g, const struct orch_ref_update *u)
 {
-	struct offences o = { u->ref, 0, 0 };
+	struct offences o = { u->ref, 0, 0, 0, 0 };
 	struct orch_oidset fresh = ORCH_OIDSET_INIT, chain = ORCH_OIDSET_INIT;
 	struct new_merges merges = NEW_MERGES_INIT;
-	size_t i, direct;
+	size_t i, direct, judged = 0;
 	git_object *obj = NULL;
+	int adopt = orch_ref_update_is_create(u) && !g->nr_gated;
 	int r, ret = -1;
 
 	if (orch_ref_update_is_delete(u)) {
@@ -593,22 +607,38 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 	}
 	if (walk_new_commits(g, &u->new_oid, &fresh, &merges) < 0)
 		goto done;
-	new_merges_index(&merges);
-	if (check_first_parents(g, u, &o, &fresh, &merges, &chain) < 0)
+	if (check_first_parents(g, u, &o, &fresh, &chain, adopt) < 0)
 		goto done;
-	direct = o.nr;
-	for (i = 0; i < merges.nr; i++)
+	direct = o.nr - o.own_changes;
+	for (i = 0; i < merges.nr && !adopt; i++) {
+		if (!orch_oidset_contains(&chain, &merges.items[i].id))
+			continue;	/* inside a merged branch: its tip's review saw it */
+		judged++;
 		if (check_merge(g, &o, &fresh, &chain, &merges, &merges.items[i]) < 0)
 			goto done;
+	}
 	summarize(&o);
-	if (!o.nr)
+	if (adopt)
+		orch_say("'%s': adopted: the %zu commits of its history are the baseline (the first "
+			 "protected branch of this repository); from now on every change is gated",
+			 branch_name(u->ref), fresh.nr);
+	else if (!o.nr)
 		orch_say("'%s': %zu commit%s new to protected branches, the verdicts of %zu merge%s "
 			 "checked: accepted",
-			 branch_name(u->ref), fresh.nr, fresh.nr == 1 ? "" : "s", merges.nr,
-			 merges.nr == 1 ? "" : "s");
+			 branch_name(u->ref), fresh.nr, fresh.nr == 1 ? "" : "s", judged,
+			 judged == 1 ? "" : "s");
 	if (direct)
 		orch_say("  put direct commits on a branch, have it reviewed, and merge it with "
 			 "git merge --no-ff");
+	if (o.nr && o.unrelated)
+		orch_say("  this history shares no commit with the protected branches: to adopt "
+			 "orch-hooks on a project with history, push it into a repository that has no "
+			 "protected branch yet (its first push is the baseline; see \"Adopting orch-hooks\" "
+			 "in the README)");
+	if (o.own_changes && !o.unreviewed) {
+		orch_say("  then push the verdicts with the branch, in one atomic push:");
+		orch_say("    git push --atomic origin %s %s", branch_name(u->ref), g->policy->notes_ref);
+	}
 	if (o.unreviewed) {
 		orch_say("  then push the verdicts with the branch, in one atomic push:");
 		orch_say("    git push --atomic origin %s %s", branch_name(u->ref), g->policy->notes_ref);

@@ -13,13 +13,15 @@
  *    is refused;
  *  - the new commits are those reachable from the new tip and from no
  *    protected branch (work parked on other refs is checked when it lands);
- *    every merge among them needs a valid PASS verdict on each non-first
- *    parent (off the branch's own chain, a parent that passed the gate
- *    already, as when a feature branch merged main back in, needs none);
- *  - unless [server] allow_direct, every new commit on the branch's
- *    first-parent chain must be such a merge. The first push of a protected
- *    branch into a repository that has none yet is an import: its chain may
- *    end in the history from before the gate (see "The server gate" in the README).
+ *    only the branch's own first-parent chain is judged: every merge on it
+ *    needs a valid PASS verdict on each non-first parent that no protected
+ *    branch reached before (merges inside a merged branch need none);
+ *  - the content rule: every new commit on that chain is a merge whose tree
+ *    is the automatic merge of its parents (src/automerge.h), or carries
+ *    its own valid PASS; unless [server] allow_direct, a commit that is not
+ *    a merge needs that PASS too. The first push of a protected branch into
+ *    a repository that has none is the adoption of its history: accepted as
+ *    the baseline (see "Adopting orch-hooks" in the README).
  * Verdicts are read from the notes as they will be after the push; the notes
  * ref may only fast-forward. Then [server] test_command, if set, runs on a
  * checkout of each new tip.

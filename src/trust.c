@@ -107,10 +107,15 @@ static int has_note(git_repository *repo, const struct orch_policy *p,
 	return r != 0;
 }
 
+int orch_history_reached_from(git_repository *repo, const git_oid *id, const void *tip)
+{
+	return git_oid_equal(id, tip) || git_graph_descendant_of(repo, tip, id) == 1;
+}
+
 void orch_trust_explain_missing(git_repository *repo, const struct orch_policy *p,
 				enum orch_trust_where where, const struct orch_notes_source *src,
-				const git_oid *commit, struct orch_judgement_result *out,
-				git_oid *stale_commit)
+				const git_oid *commit, const struct orch_history_bound *bound,
+				struct orch_judgement_result *out, git_oid *stale_commit)
 {
 	git_commit *c = NULL, *parent = NULL;
 	int depth;
@@ -125,6 +130,8 @@ void orch_trust_explain_missing(git_repository *repo, const struct orch_policy *
 		git_commit_free(c);
 		c = parent;
 		parent = NULL;
+		if (bound && bound->in_target(repo, git_commit_id(c), bound->data))
+			break;
 		if (!has_note(repo, p, src, git_commit_id(c)))
 			continue;
 		orch_trust_judge(repo, p, where, src, git_commit_id(c), &older);

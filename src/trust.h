@@ -56,14 +56,30 @@ void orch_trust_judge(git_repository *repo, const struct orch_policy *p, enum or
 		      struct orch_judgement_result *out);
 
 /*
+ * Where the search for an earlier reviewed commit ends: at the target's own
+ * history, whose verdicts belong to other branches. in_target(repo, id, data)
+ * says 1 for such a commit. ORCH_HISTORY_BOUND_TIP(&tip) ends at everything
+ * `tip` reaches; a NULL bound only at ORCH_STALE_SEARCH_DEPTH.
+ */
+struct orch_history_bound {
+	int (*in_target)(git_repository *repo, const git_oid *id, const void *data);
+	const void *data;
+};
+
+int orch_history_reached_from(git_repository *repo, const git_oid *id, const void *tip);
+
+#define ORCH_HISTORY_BOUND_TIP(tip) { .in_target = orch_history_reached_from, .data = (tip) }
+
+/*
  * For people: when `out` says there is no verdict, looks along first
- * parents for an earlier commit that has one and turns `out` into
- * ORCH_JUDGE_STALE (its id in *stale_commit when not NULL).
+ * parents (not into the target's history: see bound) for an earlier commit
+ * of the branch that has one and turns `out` into ORCH_JUDGE_STALE (its id
+ * in *stale_commit when not NULL).
  */
 void orch_trust_explain_missing(git_repository *repo, const struct orch_policy *p,
 				enum orch_trust_where where, const struct orch_notes_source *src,
-				const git_oid *commit, struct orch_judgement_result *out,
-				git_oid *stale_commit);
+				const git_oid *commit, const struct orch_history_bound *bound,
+				struct orch_judgement_result *out, git_oid *stale_commit);
 
 /* What to do about a verdict that does not count, in one wording for every gate. */
 const char *orch_trust_fix_hint(enum orch_judgement k);

@@ -78,7 +78,11 @@ test_expect_success 'a conflict stops land; --continue after the person commits'
 	test_grep "orch-hooks land --continue" err &&
 	(cd r && test_must_fail orch-hooks land --continue 2>../err2) &&
 	test_grep "a merge is still in progress" err2 &&
-	(cd r && echo both >shared.txt && git add shared.txt && git commit -q --no-edit &&
+	(cd r && echo both >shared.txt && git add shared.txt && git commit -q --no-edit 2>/dev/null;
+	 rc=0 && orch-hooks land --continue >../out 2>../err || rc=$? && echo $rc >../rc) &&
+	echo 2 >expect && test_cmp expect rc &&
+	test_grep "c2. cannot land yet: its merge .* carries changes of its own" err &&
+	(cd r && orch-hooks verdict set PASS "$(cat .git/ORCH_UNREVIEWED_MERGE)" 2>/dev/null &&
 	 orch-hooks land --continue >../out 2>../err &&
 	 git log --first-parent --format=%s main >../log) &&
 	test_grep "c2. landed as" err &&

@@ -1,0 +1,135 @@
+#!/bin/sh
+# The content rule's cost (never run in CI: it wants real histories).
+#
+#  1. Per merge, on the first-parent merges of a real repository: the
+#     in-process check (t/helper/automerge --libgit2) against
+#     `git merge-tree --write-tree` (--git), and how many merges each
+#     reproduces. BENCH_CONTENT_REPO is the repository (default: cJSON from
+#     ../shared/data/cjson.bundle); BENCH_CONTENT_MERGES how many merges,
+#     spread evenly over its history (default 300). For git/git:
+#         fetch it (the search tool's fetch gives /work/.mirror/git+git/repo), then
+#         BENCH_CONTENT_REPO=/work/.mirror/git+git/repo make bench-content
+#     The repository is only read: git merge-tree writes its trees into a
+#     scratch repository that borrows the objects through alternates.
+#  2. A push of 1,000 reviewed merges into an existing protected branch:
+#     the pre-receive gate against the shell equivalent (git merge-tree per
+#     merge, tree compared).
+#  3. A typical push, one reviewed merge into a 20,000-merge repository:
+#     this gate against an older build's pre-receive, when BENCH_OLD_HOOKS
+#     names that build's hooks directory (else only this gate is timed).
+. "$(dirname "$0")/lib.sh"
+. "$ORCH_HOOKS_SRC/bench/history.sh"
+
+AUTOMERGE="$ORCH_HOOKS_BUILD/t/helper/automerge"
+NMERGES=${BENCH_CONTENT_MERGES:-300}
+BIG=${BENCH_MERGES:-20000}
+PUSH=${BENCH_CONTENT_PUSH:-1000}
+ZERO=0000000000000000000000000000000000000000
+cd "$BENCH_DIR"
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$AUTOMERGE" ] || die "build t/helper/automerge first (make check builds it)"
+
+# ---- 1. real merges ----
+if [ -n "$BENCH_CONTENT_REPO" ]; then
+	src=$BENCH_CONTENT_REPO
+	[ -d "$src/objects" ] || src=$(git -C "$src" rev-parse --absolute-git-dir) || die "no repository $src"
+else
+	git clone -q --bare "$ORCH_HOOKS_SRC/../shared/data/cjson.bundle" cjson.git 2>/dev/null ||
+		die "no ../shared/data/cjson.bundle"
+	src=$BENCH_DIR/cjson.git
+fi
+git init -q --bare real.git
+echo "$src/objects" >real.git/objects/info/alternates
+tip=$(git -C "$src" rev-parse HEAD)
+git -C real.git update-ref refs/heads/main "$tip"
+total=$(git -C real.git rev-list --first-parent --merges main | wc -l)
+step=$(( total / NMERGES )); [ "$step" -ge 1 ] || step=1
+git -C real.git rev-list --first-parent --merges main | awk -v s="$step" -v n="$NMERGES" \
+	'NR % s == 0 && c < n { print; c++ }' >sample
+n=$(wc -l <sample)
+for engine in libgit2 git; do
+	t0=$(now_ns)
+	(cd real.git && "$AUTOMERGE" --$engine <../sample >"../$engine.out") || die "automerge --$engine failed"
+	t1=$(now_ns)
+	eval "t_$engine=$((t1 - t0))"
+done
+(cd real.git && "$AUTOMERGE" <../sample >../gate.out) || die "automerge failed"
+same() { grep -c " same " "$1"; }
+grep " same " git.out | cut -d' ' -f1 | sort >same-git
+grep " same " gate.out | cut -d' ' -f1 | sort >same-gate
+missed=$(comm -23 same-git same-gate | wc -l)
+echo "orch-hooks content rule ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3))"
+echo "-- $n first-parent merges of $(basename "$(dirname "$src")")/$(basename "$src") ($total in all), $(git -C real.git ls-tree -r main | wc -l) files --"
+echo "libgit2 in process reproduces:        $(same libgit2.out)"
+echo "git merge-tree --write-tree reproduces: $(same git.out)"
+echo "the gate (libgit2, then git) accepts:  $(same gate.out); merges git reproduces that it refuses: $missed"
+echo "carrying changes of their own:        $((n - $(same gate.out)))"
+report "git merge-tree --write-tree, per merge" "$((t_git / n))" "$((t_git / n))" ""
+report "in-process check (libgit2), per merge" "$((t_libgit2 / n))" "$((t_git / n))" 0.25 || status=1
+
+# ---- 2. a push of 1,000 reviewed merges into an existing protected branch ----
+make_history push.git "$PUSH" || die "cannot build the history"
+root=$(git -C push.git rev-list --max-parents=0 main)
+new=$(git -C push.git rev-parse main)
+git -C push.git update-ref refs/heads/main "$root"
+orch-hooks install --server push.git >/dev/null 2>&1
+printf '%s %s refs/heads/main\n' "$root" "$new" >push.in
+cat >shell-content.sh <<'SH'
+# The shell equivalent of the content rule: git merge-tree per first-parent merge.
+read -r old new ref
+git rev-list --first-parent --merges --parents "$new" --not "$old" |
+while read -r m p1 p2; do
+	t=$(git merge-tree --write-tree "$p1" "$p2") || exit 1
+	[ "$t" = "$(git rev-parse "$m^{tree}")" ] || exit 1
+done
+SH
+t0=$(now_ns); (cd push.git && GIT_DIR=. ./hooks/pre-receive <../push.in >/dev/null 2>../err) || { cat err; die "the gate refused"; }
+t1=$(now_ns); (cd push.git && GIT_DIR=. sh ../shell-content.sh <../push.in) || die "the shell gate refused"
+t2=$(now_ns)
+echo "-- a push of $PUSH reviewed merges into an existing protected branch --"
+report "shell: git merge-tree per merge" "$((t2 - t1))" "$((t2 - t1))" ""
+report "orch-hooks pre-receive (verdicts and content)" "$((t1 - t0))" "$((t2 - t1))" 0.1 || status=1
+
+# ---- 3. a typical push into a big repository ----
+make_history big.git "$BIG" || die "cannot build the history"
+(cd big.git && old=$(git rev-parse main) && old_notes=$(git rev-parse refs/notes/verdicts) &&
+ awk -v main="$old" 'BEGIN {
+	who = "committer Bench <bench@example.com> 1700000001 +0000"
+	for (j = 1; j <= 5; j++) {
+		print "commit refs/bench/side"; print "mark :" j; print who
+		print "data <<EOT"; print "new part " j; print "EOT"
+		if (j == 1) print "from " main
+		print "M 644 inline new.t"; print "data <<EOT"; print j; print "EOT"
+	}
+	print "commit refs/bench/main"; print "mark :6"; print who
+	print "data <<EOT"; print "Merge branch '\''new'\''"; print "EOT"
+	print "from " main; print "merge :5"
+	print "M 644 inline new.t"; print "data <<EOT"; print 5; print "EOT"
+ }' | git fast-import --quiet &&
+ side=$(git rev-parse refs/bench/side) &&
+ printf 'commit refs/bench/notes\ncommitter Bench <bench@example.com> 1700000001 +0000\ndata <<EOT\nv\nEOT\nfrom %s\nN inline %s\ndata <<EOT\nVerdict: PASS\nCommit: %s\nEOT\n' \
+	"$old_notes" "$side" "$side" | git fast-import --quiet &&
+ printf '%s %s refs/heads/main\n%s %s refs/notes/verdicts\n' "$old" "$(git rev-parse refs/bench/main)" \
+	"$old_notes" "$(git rev-parse refs/bench/notes)" >../typical.in &&
+ orch-hooks install --server . >/dev/null 2>&1) || die "cannot make the typical push"
+: >t-new; : >t-old
+i=0
+while [ $i -lt "$BENCH_RUNS" ]; do
+	t0=$(now_ns); (cd big.git && GIT_DIR=. ./hooks/pre-receive <../typical.in >/dev/null 2>&1) || die "refused"
+	t1=$(now_ns); echo $((t1 - t0)) >>t-new
+	if [ -n "$BENCH_OLD_HOOKS" ]; then
+		t0=$(now_ns)
+		(cd big.git && GIT_DIR=. ORCH_HOOKS_LIBEXECDIR="$BENCH_OLD_HOOKS" "$BENCH_OLD_HOOKS/pre-receive" \
+			<../typical.in >/dev/null 2>&1) || die "the old gate refused"
+		t1=$(now_ns); echo $((t1 - t0)) >>t-old
+	fi
+	i=$((i + 1))
+done
+echo "-- a typical push: one reviewed merge into $BIG merges ($BENCH_RUNS runs, medians) --"
+if [ -n "$BENCH_OLD_HOOKS" ]; then
+	report "the gate before the content rule ($BENCH_OLD_HOOKS)" "$(median t-old)" "$(median t-old)" ""
+	report "the gate with the content rule" "$(median t-new)" "$(median t-old)" 1.5 || status=1
+else
+	report "the gate with the content rule" "$(median t-new)" "$(median t-new)" ""
+fi
+exit ${status:-0}
