@@ -510,43 +510,7 @@ static int unchanged_since_stop(struct lander *l, const struct land_item *it)
 		same = it->verdict && !strcmp(land_verdict_word(j.kind), it->verdict);
 		orch_judgement_result_release(&j);
 	}
-CONFLICT_LAND
 	return same;
-=====
-	for (i = 0; i < l->st.nr; i++) {
-		struct land_item *it = &l->st.items[i];
-		git_oid h;
-
-		if (it->status == LAND_LANDED)
-			continue;
-		if ((it->status == LAND_CONFLICT || it->status == LAND_MERGING) && head_oid(l->repo, &h) == 0 &&
-		    !git_oid_equal(&h, &it->orig)) {
-			/* The person committed the merge (or we crashed after git did). */
-			judge_outcome(l, it);
-			if (it->status == LAND_LANDED) {
-				orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
-				land_state_save(&l->st, l->state_path);
-				clean_up_after(l, it->branch);
-				continue;
-			}
-		}
-		if (head_oid(l->repo, &h) == 0 && git_oid_equal(&h, &it->orig)) {
-			int r = settle_unreviewed_merge(l, it);
-
-			if (r == 0) {
-				orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
-				land_state_save(&l->st, l->state_path);
-				clean_up_after(l, it->branch);
-				continue;
-			}
-			if (r > 0)
-				return r;
-		}
-		it->status = LAND_TODO; /* try it again from the start */
-		break;
-	}
-	return land_rest(l);
-END_CONFLICT_LAND
 }
 
 /* A merge the person finished (a resolved conflict), or one a crash left: what became of it? */
