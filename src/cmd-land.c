@@ -202,7 +202,8 @@ static void refuse_unreviewed(struct lander *l, struct land_item *it, const stru
 			 "(orch-hooks review %s), then: orch-hooks land --continue", it->branch, quoted);
 	} else {
 		stop_item(l, it, LAND_NOT_REVIEWED, why);
-		orch_say("  review it (orch-hooks review %s), then: orch-hooks land --continue", quoted);
+		orch_say("  %s (orch-hooks review %s), then: orch-hooks land --continue",
+			 orch_trust_fix_hint(j->kind), quoted);
 	}
 	orch_say("  or go on without it: orch-hooks land --skip");
 	free(why);

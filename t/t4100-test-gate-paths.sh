@@ -72,7 +72,7 @@ test_expect_success 'a fast-forward onto an existing merge commit is still a fas
 	 git merge x 2>../err &&
 	 git rev-parse HEAD >../after) &&
 	test_cmp before after &&
-	test_grep "MERGE REFUSED: the fast-forward of .main. to .x. (.*): a fast-forward runs no merge gate, and .x. (.*) has stale verdict" err
+	test_grep "MERGE REFUSED: the fast-forward of .main. to .x. (.*): a fast-forward runs no merge gate, and .x. (.*) has no verdict" err
 '
 
 test_expect_success 'a fast-forward to what origin already has on the branch is an update, not a landing' '
