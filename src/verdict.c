@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "notes-index.h"
 #include "repo.h"
 #include "sign.h"
 #include "strbuf.h"
@@ -63,60 +64,12 @@ done:
 	return ret;
 }
 
-/*
- * Finds the note of `hex` in a notes tree the way git does: an entry named
- * by the whole id, or by its first two digits (a fan-out subtree holding the
- * rest). Looked up by hand rather than with git_note_read(), which says
- * "not found" for a note that is a tree, a missing object or a notes tree
- * that cannot be read: none of those may pass for "no note".
- * Returns 1 with the blob id, 0 when there is no note, -1 when unreadable.
- */
-static int find_note_blob(git_repository *repo, const git_oid *tree_id, const char *hex, git_oid *out)
-{
-	git_tree *tree = NULL;
-	const git_tree_entry *e;
-	int ret = -1;
-
-	if (git_tree_lookup(&tree, repo, tree_id) < 0) {
-		note_error("the notes tree %s cannot be read, a corrupt repository? %s",
-			   orch_short_oid(tree_id), orch_git_error_text());
-		return -1;
-	}
-	if ((e = git_tree_entry_byname(tree, hex))) {
-		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-			note_error("the note is a %s, not a blob",
-				   git_object_type2string(git_tree_entry_type(e)));
-			goto done;
-		}
-		git_oid_cpy(out, git_tree_entry_id(e));
-		ret = 1;
-	} else if (strlen(hex) > 2) {
-		char fan[3] = { hex[0], hex[1], '\0' };
-
-		e = git_tree_entry_byname(tree, fan);
-		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			ret = find_note_blob(repo, git_tree_entry_id(e), hex + 2, out);
-		else
-			ret = 0;
-	} else {
-		ret = 0;
-	}
-done:
-	git_tree_free(tree);
-	return ret;
-}
-
 int orch_note_text(git_repository *repo, const char *notes_ref, const git_commit *notes_commit,
 		   const git_oid *commit, char **out, size_t *len)
 {
-	char hex[GIT_OID_HEXSZ + 1];
 	git_commit *owned = NULL;
-	git_odb *odb = NULL;
-	git_blob *blob = NULL;
-	git_object_t type;
 	git_oid blob_id;
-	size_t size;
-	int ret = -1, r;
+	int r;
 
 	*out = NULL;
 	*len = 0;
@@ -126,40 +79,19 @@ int orch_note_text(git_repository *repo, const char *notes_ref, const git_commit
 			return r;
 		notes_commit = owned;
 	}
-	git_oid_tostr(hex, sizeof(hex), commit);
-	r = find_note_blob(repo, git_commit_tree_id(notes_commit), hex, &blob_id);
-	if (r <= 0) {
-		ret = r;
-		goto done;
-	}
-	/* The size first: a huge note is refused without loading it. */
-	if (git_repository_odb(&odb, repo) < 0)
-		goto done;
-	if (git_odb_read_header(&size, &type, odb, &blob_id) < 0) {
-		note_error("the note %s cannot be read, a corrupt repository? %s",
-			   orch_short_oid(&blob_id), orch_git_error_text());
-		goto done;
-	}
-	if (size > ORCH_NOTE_MAX_SIZE) {
-		note_error("the note is larger than 1 MiB: %zu bytes", size);
-		goto done;
-	}
-	if (git_blob_lookup(&blob, repo, &blob_id) < 0) {
-		note_error("the note %s cannot be read: %s", orch_short_oid(&blob_id),
-			   orch_git_error_text());
-		goto done;
-	}
-	size = (size_t)git_blob_rawsize(blob);
-	*out = xmalloc(size + 1);
-	memcpy(*out, git_blob_rawcontent(blob), size);
-	(*out)[size] = '\0';
-	*len = size;
-	ret = 1;
-done:
-	git_blob_free(blob);
-	git_odb_free(odb);
+	/*
+	 * Read as git reads it (notes-index.h), not with git_note_read(), which
+	 * says "not found" for a notes tree it cannot read and takes the first
+	 * of two notes for one commit: neither may pass for the verdict.
+	 */
+	r = orch_notes_tree_lookup(repo, git_commit_tree_id(notes_commit), commit, &blob_id);
+	if (r < 0 && git_error_last() && git_error_last()->klass != GIT_ERROR_INVALID)
+		note_error("the notes tree %s cannot be read, a corrupt repository? %s",
+			   orch_short_oid(git_commit_tree_id(notes_commit)), orch_git_error_text());
+	if (r > 0)
+		r = orch_note_blob_text(repo, &blob_id, out, len) < 0 ? -1 : 1;
 	git_commit_free(owned);
-	return ret;
+	return r;
 }
 
 static int judge_one(git_repository *repo, const char *notes_ref, const git_commit *notes_commit,
