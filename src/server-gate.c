@@ -11,6 +11,7 @@
 #include "error.h"
 #include "merge-gate.h"
 #include "note.h"
+#include "notes-growth.h"
 #include "notes-index.h"
 #include "oidset.h"
 #include "repo.h"
@@ -198,17 +199,51 @@ static int check_notes_update(struct gate *g, const struct orch_ref_update *u)
 	return 0;
 }
 
+static void report_growth(void *payload, const char *text)
+{
+	struct gate *g = ((void **)payload)[0];
+	struct offences *o = ((void **)payload)[1];
+
+	refuse(g, o, "%s", text);
+}
+
+/* Verdicts only grow (notes-growth.h): the server's notes against the pushed ones. */
+static int check_notes_growth(struct gate *g, const struct orch_ref_update *u)
+{
+	struct orch_notes_index old = ORCH_NOTES_INDEX_INIT;
+	struct offences o = { u->ref, 0, 0 };
+	void *payload[2] = { g, &o };
+	git_commit *c = NULL;
+	int r;
+
+	if (git_commit_lookup(&c, g->repo, &u->old_oid) < 0)
+		return orch_git_error("cannot read the server's notes commit %s",
+				      orch_short_oid(&u->old_oid));
+	r = orch_notes_index_load(&old, g->repo, c);
+	if (r == 0)
+		r = orch_notes_growth_check(g->repo, &old, &g->notes, report_growth, payload);
+	if (r > 0)
+		orch_say("  add your verdicts to the server's instead: orch-hooks sync, then push again");
+	orch_notes_index_release(&old);
+	git_commit_free(c);
+	return r < 0 ? -1 : 0;
+}
+
 static int read_notes(struct gate *g, const struct orch_ref_updates *updates)
 {
+	const struct orch_ref_update *pushed = NULL;
 	git_reference *ref = NULL;
 	git_object *obj = NULL;
 	size_t i;
 	int err;
 
-	for (i = 0; i < updates->nr; i++)
-		if (!strcmp(updates->items[i].ref, g->policy->notes_ref) &&
-		    check_notes_update(g, &updates->items[i]) < 0)
+	for (i = 0; i < updates->nr; i++) {
+		if (strcmp(updates->items[i].ref, g->policy->notes_ref))
+			continue;
+		if (check_notes_update(g, &updates->items[i]) < 0)
 			return -1;
+		pushed = &updates->items[i];
+	}
 	if (!g->notes_commit) {
 		/* Not pushed (or refused): the server's own notes decide. */
 		err = git_reference_lookup(&ref, g->repo, g->policy->notes_ref);
@@ -221,7 +256,11 @@ static int read_notes(struct gate *g, const struct orch_ref_updates *updates)
 		g->notes_commit = (git_commit *)obj;
 		git_reference_free(ref);
 	}
-	return orch_notes_index_load(&g->notes, g->repo, g->notes_commit);
+	if (orch_notes_index_load(&g->notes, g->repo, g->notes_commit) < 0)
+		return -1;
+	if (g->pushes_notes && !orch_ref_update_is_create(pushed))
+		return check_notes_growth(g, pushed);
+	return 0;
 }
 
 /* ---- judging a merged tip ----------------------------------------------- */

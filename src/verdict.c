@@ -184,6 +184,50 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 	return orch_verdict_write_signed(repo, notes_ref, commit, verdict, reviewer, duration, body, NULL);
 }
 
+/*
+ * Verdicts only grow (the server refuses a note that loses a record): a new
+ * record joins the records the note has. Its Date is never before their
+ * newest, even with a clock behind or two verdicts in one second, so the
+ * newest record is the last one given. Returns the earlier note text to keep
+ * (NULL: none, or one that no record could make valid: not in the verdict
+ * format, or naming another commit or tree; that one is replaced).
+ */
+static char *earlier_records(git_repository *repo, const char *notes_ref, const git_commit *notes,
+			     const git_commit *c, time_t *when)
+{
+	const git_oid *commit = git_commit_id(c);
+	char hex[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
+	struct orch_verdict_record *recs = NULL;
+	char *text = NULL, *err = NULL;
+	size_t len;
+	int n, i;
+
+	if (!notes || orch_note_text(repo, notes_ref, notes, commit, &text, &len) <= 0)
+		return NULL;
+	n = orch_note_parse(text, len, &recs, &err);
+	free(err);
+	if (n <= 0) {
+		free(text);
+		return NULL;
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(c));
+	for (i = 0; i < n; i++) {
+		if (strcmp(recs[i].commit, hex) || (recs[i].tree && strcmp(recs[i].tree, tree)))
+			break;
+		if (recs[i].when >= *when)
+			*when = recs[i].when + 1;
+	}
+	orch_verdict_records_free(recs, n);
+	if (i < n) {
+		free(text);
+		return NULL;
+	}
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	return text;
+}
+
 int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const git_oid *commit,
 			      enum orch_verdict_value verdict, const char *reviewer,
 			      const char *duration, const char *body, const char *signing_key)
@@ -193,7 +237,8 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	git_signature *sig = NULL;
 	git_commit *c = NULL, *old_notes = NULL;
 	git_oid note_id;
-	char *text = NULL;
+	char *text = NULL, *earlier = NULL;
+	time_t when = time(NULL);
 	int ret = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -216,12 +261,19 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	r.commit = git_oid_tostr(hex, sizeof(hex), commit);
 	r.tree = git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(c));
 	r.reviewer = (char *)reviewer;
-	r.date = orch_iso8601(time(NULL), date, sizeof(date));
+	earlier = earlier_records(repo, notes_ref, old_notes, c, &when);
+	r.date = orch_iso8601(when, date, sizeof(date));
 	r.duration = (char *)duration;
 	r.body = (char *)body;
 	if (signing_key && *signing_key && orch_sign_record(&r, signing_key) < 0)
 		goto done;
 	text = orch_note_format(&r);
+	if (earlier) {
+		char *joined = xasprintf("%s\n\n%s", earlier, text);
+
+		free(text);
+		text = joined;
+	}
 	errno = 0;
 	git_error_clear();
 	if (git_note_create(&note_id, repo, notes_ref, sig, sig, commit, text, 1) < 0) {
@@ -239,6 +291,7 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	ret = 0;
 done:
 	free(r.signature);
+	free(earlier);
 	free(text);
 	git_signature_free(sig);
 	git_commit_free(old_notes);
