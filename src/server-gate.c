@@ -839,14 +839,49 @@ done:
 
 /* ---- the whole push ------------------------------------------------------ */
 
+static int is_protected(const struct orch_policy *policy, const char *ref)
+{
+	return is_branch(ref) && orch_patterns_match(&policy->protected, ref);
+}
+
 static int protected_update(const struct gate *g, const struct orch_ref_update *u)
 {
-	return is_branch(u->ref) && orch_patterns_match(&g->policy->protected, u->ref);
+	return is_protected(g->policy, u->ref);
+}
+
+/* The refs the gate judges: a symbolic ref through them is judged as them. */
+static int gate_claims(const char *ref, void *payload)
+{
+	const struct orch_policy *policy = payload;
+
+	return is_protected(policy, ref) || !strcmp(ref, policy->notes_ref);
+}
+
+/* Each update as what it moves: pushing to an alias of main is pushing to main. */
+static int resolve_updates(git_repository *repo, const struct orch_policy *policy,
+			   const struct orch_ref_updates *pushed, struct orch_ref_updates *out)
+{
+	char *err = NULL;
+	size_t i;
+
+	if (orch_ref_updates_resolve(out, pushed, repo, gate_claims, (void *)policy, &err) < 0) {
+		orch_error("%s", err);
+		free(err);
+		return -1;
+	}
+	for (i = 0; i < out->nr; i++)
+		if (out->items[i].pushed_as)
+			orch_say("'%s' is a symbolic ref to '%s': judged as '%s'",
+				 out->items[i].pushed_as, out->items[i].ref,
+				 branch_name(out->items[i].ref));
+	return 0;
 }
 
 int orch_server_gate_check(git_repository *repo, const struct orch_policy *policy,
-			   const struct orch_ref_updates *updates)
+			   const struct orch_ref_updates *pushed)
 {
+	struct orch_ref_updates resolved = ORCH_REF_UPDATES_INIT;
+	const struct orch_ref_updates *updates = &resolved;
 	struct gate g;
 	size_t i;
 	int ret = -1;
@@ -854,6 +889,8 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 	memset(&g, 0, sizeof(g));
 	g.repo = repo;
 	g.policy = policy;
+	if (resolve_updates(repo, policy, pushed, &resolved) < 0)
+		goto done;
 	if (git_repository_odb(&g.odb, repo) < 0) {
 		orch_git_error("cannot open the object database");
 		goto done;
@@ -876,6 +913,7 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 done:
 	if (ret == 1)
 		orch_say("the whole push was refused: no ref on the server changed");
+	orch_ref_updates_release(&resolved);
 	orch_notes_index_release(&g.notes);
 	git_commit_free(g.notes_commit);
 	free(g.gated);
