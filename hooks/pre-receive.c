@@ -3,6 +3,8 @@
  * per push, with one "<old> <new> <ref>" line per ref on stdin, before any
  * ref moves and while the pushed objects are still in quarantine. A non-zero
  * exit rejects the whole push. The local skip switch does not apply here.
+ * `pre-receive --config=FILE` (from a server's wrapper script) reads the
+ * policy FILE instead of the repository's.
  */
 #include "config.h"
 
@@ -78,6 +80,16 @@ int orch_hook_pre_receive(int argc, char **argv)
 	int rc = 1, opened = 0;
 
 	forget_pusher_settings();
+	/*
+	 * A server's wrapper script may name a shared policy: git runs the hook
+	 * without arguments, so unlike the environment, argv is the server's.
+	 */
+	if (argc > 1 && !strncmp(argv[1], "--config=", 9)) {
+		setenv("ORCH_HOOKS_CONFIG", argv[1] + 9, 1);
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (read_stdin(&input) < 0)
 		goto refuse;
 	rc = orch_hook_run_chained(argv[0], "pre-receive", argc, argv, strbuf_str(&input), input.len);

@@ -49,7 +49,7 @@ static size_t trimmed_len(const char *s, size_t n)
 }
 
 static int compare_records(const struct orch_verdict_record *old, int n_old,
-			   const struct orch_verdict_record *new, int n_new, char **why)
+			   const struct orch_verdict_record *new, int n_new, time_t latest, char **why)
 {
 	time_t newest = 0;
 	char *what;
@@ -68,7 +68,16 @@ static int compare_records(const struct orch_verdict_record *old, int n_old,
 	for (i = 0; i < n_new; i++) {
 		char date[32];
 
-		if (new[i].when >= newest || has_record(old, n_old, &new[i]))
+		if (has_record(old, n_old, &new[i]))
+			continue;
+		if (new[i].when > latest) {
+			what = describe(&new[i]);
+			*why = xasprintf("adds the record '%s', dated in the future (the server's clock "
+					 "says %s)", what, orch_iso8601(latest, date, sizeof(date)));
+			free(what);
+			return 1;
+		}
+		if (new[i].when >= newest)
 			continue;
 		what = describe(&new[i]);
 		*why = xasprintf("adds the record '%s', dated before the newest record it had (%s): "
@@ -80,7 +89,8 @@ static int compare_records(const struct orch_verdict_record *old, int n_old,
 	return 0;
 }
 
-int orch_note_growth(const char *old, size_t old_len, const char *new, size_t new_len, char **why)
+int orch_note_growth(const char *old, size_t old_len, const char *new, size_t new_len,
+		     time_t latest, char **why)
 {
 	struct orch_verdict_record *old_recs = NULL, *new_recs = NULL;
 	char *err = NULL;
@@ -108,7 +118,7 @@ int orch_note_growth(const char *old, size_t old_len, const char *new, size_t ne
 		n_new = 0;
 		goto done;
 	}
-	ret = compare_records(old_recs, n_old, new_recs, n_new, why);
+	ret = compare_records(old_recs, n_old, new_recs, n_new, latest, why);
 done:
 	orch_verdict_records_free(old_recs, n_old);
 	orch_verdict_records_free(new_recs, n_new);
@@ -159,27 +169,27 @@ static int same_blobs(const struct orch_notes_index *a, size_t a_at, size_t a_en
 	return 1;
 }
 
-/* One note that was there: gone, unchanged, grown, or rewritten. */
+/* One note: gone, unchanged, grown, rewritten, or new ([o, o_end) empty). */
 static int check_one(git_repository *repo, const struct orch_notes_index *old, size_t o, size_t o_end,
-		     const struct orch_notes_index *new, size_t n, size_t n_end,
+		     const struct orch_notes_index *new, size_t n, size_t n_end, time_t latest,
 		     void (*report)(void *, const char *), void *payload)
 {
 	struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
-	const char *hex = git_oid_tostr_s(&old->items[o].annotated);
+	const git_oid *commit = o < o_end ? &old->items[o].annotated : &new->items[n].annotated;
 	char *why = NULL, *msg;
 	int ret = -1;
 
-	if (n < n_end && same_blobs(old, o, o_end, new, n, n_end))
+	if (o < o_end && n < n_end && same_blobs(old, o, o_end, new, n, n_end))
 		return 0;
-	if (note_of(repo, old, o, o_end, &before) < 0 ||
-	    (n < n_end && note_of(repo, new, n, n_end, &after) < 0))
+	if (note_of(repo, old, o, o_end, &before) < 0 || note_of(repo, new, n, n_end, &after) < 0)
 		goto done;
 	if (n == n_end)
 		why = xstrdup("deletes it");
-	else if (!orch_note_growth(strbuf_str(&before), before.len, strbuf_str(&after), after.len, &why))
+	else if (!orch_note_growth(strbuf_str(&before), before.len, strbuf_str(&after), after.len,
+				   latest, &why))
 		goto ok;
 	msg = xasprintf("the pushed notes change the verdicts of commit %s: the push %s; "
-			"verdicts may only be added to", hex, why);
+			"verdicts may only be added to", git_oid_tostr_s(commit), why);
 	report(payload, msg);
 	free(msg);
 	ret = 1;
@@ -194,22 +204,20 @@ done:
 }
 
 int orch_notes_growth_check(git_repository *repo, const struct orch_notes_index *old,
-			    const struct orch_notes_index *new,
+			    const struct orch_notes_index *new, time_t latest,
 			    void (*report)(void *payload, const char *text), void *payload)
 {
 	size_t o = 0, n = 0;
 	int offences = 0;
 
-	while (o < old->nr) {
-		size_t o_end = run_end(old, o), n_end;
-		int cmp = 1, r;
+	/* Both sorted by commit: walk them side by side, one commit at a time. */
+	while (o < old->nr || n < new->nr) {
+		int cmp = o == old->nr ? 1 : n == new->nr ? -1 :
+			  git_oid_cmp(&old->items[o].annotated, &new->items[n].annotated);
+		size_t o_end = cmp <= 0 ? run_end(old, o) : o;
+		size_t n_end = cmp >= 0 ? run_end(new, n) : n;
+		int r = check_one(repo, old, o, o_end, new, n, n_end, latest, report, payload);
 
-		/* Notes only the new side has are new notes: anything goes there. */
-		while (n < new->nr &&
-		       (cmp = git_oid_cmp(&new->items[n].annotated, &old->items[o].annotated)) < 0)
-			n = run_end(new, n);
-		n_end = n < new->nr && cmp == 0 ? run_end(new, n) : n;
-		r = check_one(repo, old, o, o_end, new, n, n_end, report, payload);
 		if (r < 0)
 			return -1;
 		offences += r;

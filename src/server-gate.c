@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commit-head.h"
 #include "error.h"
@@ -216,12 +217,14 @@ static int check_notes_growth(struct gate *g, const struct orch_ref_update *u)
 	git_commit *c = NULL;
 	int r;
 
-	if (git_commit_lookup(&c, g->repo, &u->old_oid) < 0)
+	/* The first notes pushed have nothing to keep, but no record from the future either. */
+	if (!orch_ref_update_is_create(u) && git_commit_lookup(&c, g->repo, &u->old_oid) < 0)
 		return orch_git_error("cannot read the server's notes commit %s",
 				      orch_short_oid(&u->old_oid));
 	r = orch_notes_index_load(&old, g->repo, c);
 	if (r == 0)
-		r = orch_notes_growth_check(g->repo, &old, &g->notes, report_growth, payload);
+		r = orch_notes_growth_check(g->repo, &old, &g->notes,
+					    time(NULL) + ORCH_SERVER_CLOCK_SKEW, report_growth, payload);
 	if (r > 0)
 		orch_say("  add your verdicts to the server's instead: orch-hooks sync, then push again");
 	orch_notes_index_release(&old);
@@ -258,7 +261,7 @@ static int read_notes(struct gate *g, const struct orch_ref_updates *updates)
 	}
 	if (orch_notes_index_load(&g->notes, g->repo, g->notes_commit) < 0)
 		return -1;
-	if (g->pushes_notes && !orch_ref_update_is_create(pushed))
+	if (g->pushes_notes)
 		return check_notes_growth(g, pushed);
 	return 0;
 }

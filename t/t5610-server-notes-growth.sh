@@ -12,6 +12,11 @@ record() {
 		"$1" "$(git rev-parse "$2")" "$(git rev-parse "$2^{tree}")" "$3" "$1" "$3"
 }
 
+# soon SECONDS: the UTC date SECONDS from now, as a verdict writes it.
+soon() {
+	date -u -d "@$(( $(date +%s) + $1 ))" +%Y-%m-%dT%H:%M:%SZ
+}
+
 # note_is REV FILE...: the note of REV becomes the records in FILE..., byte for byte.
 note_is() {
 	rev=$1 && shift &&
@@ -76,6 +81,13 @@ growth_tests() {
 		test_grep "commit $(git -C "c-$t" rev-parse feat): the push deletes it" err
 	'
 
+	test_expect_success "$t: a PASS dated in the future, which would outrank any later verdict, is refused" '
+		(cd "c-$t" && record PASS feat 2099-01-01T00:00:00Z >../future-$t &&
+		 note_is feat ../pass-$t ../fail-$t ../future-$t &&
+		 refused "$t" ../err origin $NOTES) &&
+		test_grep "adds the record .PASS by reviewer-bot dated 2099-01-01T00:00:00Z., dated in the future" err
+	'
+
 	test_expect_success "$t: a newer record added (verdict set) is accepted, and lets the merge in" '
 		(cd "c-$t" && git fetch -q origin +$NOTES:$NOTES &&
 		 orch-hooks verdict set PASS feat 2>/dev/null &&
@@ -90,21 +102,21 @@ growth_tests() {
 
 	test_expect_success "$t: orch-hooks sync of two clients adding to one note is accepted" '
 		git clone -q "$url" "d-$t" 2>/dev/null &&
-		feat=$(git -C "c-$t" rev-parse feat) &&
+		feat=$(git -C "c-$t" rev-parse feat) && d1=$(soon 30) && d2=$(soon 60) &&
 		(cd "d-$t" && git fetch -q origin $NOTES:$NOTES &&
 		 git fetch -q ../"c-$t" feat && git branch -q feat FETCH_HEAD &&
-		 record PASS feat 2099-02-01T10:00:00Z >../d-rec-$t &&
+		 record PASS feat "$d1" >../d-rec-$t &&
 		 git notes --ref=$NOTES show feat >../d-old-$t &&
 		 note_is feat ../d-old-$t ../d-rec-$t &&
 		 git push -q origin $NOTES 2>/dev/null) &&
-		(cd "c-$t" && record FAIL feat 2099-02-01T11:00:00Z >../c-rec-$t &&
+		(cd "c-$t" && record FAIL feat "$d2" >../c-rec-$t &&
 		 git notes --ref=$NOTES show feat >../c-old-$t &&
 		 note_is feat ../c-old-$t ../c-rec-$t &&
 		 orch-hooks sync 2>../err) &&
 		test_grep "pushed $NOTES" err &&
 		git -C "$SRV/$t.git" notes --ref=$NOTES show "$feat" >merged &&
-		test_grep "said PASS at 2099-02-01T10:00:00Z" merged &&
-		test_grep "said FAIL at 2099-02-01T11:00:00Z" merged
+		test_grep "said PASS at $d1" merged &&
+		test_grep "said FAIL at $d2" merged
 	'
 }
 

@@ -63,4 +63,15 @@ test_expect_success 'no ORCH_HOOKS_* variable reaches a chained pre-receive or t
 	test_grep ! "chained hook .* failed" err
 '
 
+test_expect_success 'the server names a shared policy with pre-receive --config=FILE in a wrapper' '
+	mv srv.git/hooks/pre-receive srv.git/hooks/pre-receive.real &&
+	test_when_finished "mv \"$TRASH/srv.git/hooks/pre-receive.real\" \"$TRASH/srv.git/hooks/pre-receive\"" &&
+	printf "#!/bin/sh\nexec \"\$(dirname \"\$0\")/pre-receive.real\" --config=\"%s\" \"\$@\"\n" \
+		"$TRASH/permissive/orch-hooks.ini" >srv.git/hooks/pre-receive &&
+	chmod +x srv.git/hooks/pre-receive &&
+	(cd c && git push origin main 2>../err) &&
+	git -C c rev-parse main >expect && git -C srv.git rev-parse main >actual &&
+	test_cmp expect actual
+'
+
 test_done

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -80,9 +81,12 @@ static char *rec(const char *verdict, const char *date, const char *reason)
 			 reason);
 }
 
+/* 2100-01-01: no record of these tests is from the future. */
+#define FAR_AHEAD ((time_t)4102444800)
+
 static int grows(const char *old, const char *new, char **why)
 {
-	return orch_note_growth(old, strlen(old), new, strlen(new), why);
+	return orch_note_growth(old, strlen(old), new, strlen(new), FAR_AHEAD, why);
 }
 
 static void test_growth(void **state)
@@ -117,6 +121,14 @@ static void test_growth(void **state)
 	assert_int_equal(grows(both, "not a verdict\n", &why), 1);
 	assert_non_null(strstr(why, "no longer in the verdict format"));
 	free(why);
+	/* Not from the future: the server's clock bounds a new record's Date. */
+	assert_int_equal(orch_note_growth(both, strlen(both), grown, strlen(grown),
+					  (time_t)1767266400 /* 2026-01-01T11:20:00Z */, &why), 1);
+	assert_non_null(strstr(why, "'PASS by bot dated 2026-01-01T12:00:00Z', dated in the future"));
+	free(why);
+	assert_int_equal(orch_note_growth("", 0, later, strlen(later), (time_t)1767266400, &why), 1);
+	free(why);
+	assert_int_equal(orch_note_growth("", 0, later, strlen(later), FAR_AHEAD, &why), 0);
 	/* A note that was never a verdict may only be added to. */
 	assert_int_equal(grows("looks fine\n", "looks fine\n\nmore\n", &why), 0);
 	assert_int_equal(grows("looks fine\n", "looks bad\n", &why), 1);
