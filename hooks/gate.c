@@ -32,9 +32,11 @@ int main(int argc, char **argv)
 	name = name ? name + 1 : argv[0];
 	/*
 	 * A front end names the hook it hands over for (argv[0] may not
-	 * survive the exec: valgrind, for one, rewrites it).
+	 * survive the exec: valgrind, for one, rewrites it). Never pre-receive:
+	 * git names it, and over file:// the pusher's environment reaches it.
 	 */
-	if (getenv(ORCH_GATE_HOOK_ENV) && *getenv(ORCH_GATE_HOOK_ENV)) {
+	if (strncmp(name, "pre-receive", 11) && getenv(ORCH_GATE_HOOK_ENV) &&
+	    *getenv(ORCH_GATE_HOOK_ENV)) {
 		static char hook[64];
 
 		snprintf(hook, sizeof(hook), "%s", getenv(ORCH_GATE_HOOK_ENV));

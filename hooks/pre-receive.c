@@ -3,6 +3,8 @@
  * per push, with one "<old> <new> <ref>" line per ref on stdin, before any
  * ref moves and while the pushed objects are still in quarantine. A non-zero
  * exit rejects the whole push. The local skip switch does not apply here.
+ * `pre-receive --config=FILE` (from a server's wrapper script) reads the
+ * policy FILE instead of the repository's.
  */
 #include "config.h"
 
@@ -19,6 +21,37 @@
 #include "receive-lines.h"
 #include "server-gate.h"
 #include "strbuf.h"
+
+extern char **environ;
+
+/*
+ * The server decides from the repository alone. Over file:// the pusher's
+ * whole environment reaches this hook, so no ORCH_HOOKS_* variable may steer
+ * it: not the policy's location (ORCH_HOOKS_CONFIG, ORCH_HOOKS_SYSCONFDIR),
+ * not ORCH_HOOKS_SKIP, not a timeout or any later switch. They are removed
+ * before anything reads them, for this process and the commands it runs.
+ */
+static void forget_pusher_settings(void)
+{
+	static const char prefix[] = "ORCH_HOOKS_";
+	size_t i = 0;
+
+	while (environ && environ[i]) {
+		const char *entry = environ[i], *eq = strchr(entry, '=');
+		char *name;
+
+		if (strncmp(entry, prefix, sizeof(prefix) - 1)) {
+			i++;
+			continue;
+		}
+		name = xstrndup(entry, eq ? (size_t)(eq - entry) : strlen(entry));
+		unsetenv(name);
+		free(name);
+		/* Removed, the next entry slid into this slot; an entry without '=' stays. */
+		if (environ[i] == entry)
+			i++;
+	}
+}
 
 /* All of stdin: the order of the lines is the client's, so decide only after the last. */
 static int read_stdin(struct strbuf *sb)
@@ -46,6 +79,17 @@ int orch_hook_pre_receive(int argc, char **argv)
 	char *err = NULL;
 	int rc = 1, opened = 0;
 
+	forget_pusher_settings();
+	/*
+	 * A server's wrapper script may name a shared policy: git runs the hook
+	 * without arguments, so unlike the environment, argv is the server's.
+	 */
+	if (argc > 1 && !strncmp(argv[1], "--config=", 9)) {
+		setenv("ORCH_HOOKS_CONFIG", argv[1] + 9, 1);
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (read_stdin(&input) < 0)
 		goto refuse;
 	rc = orch_hook_run_chained(argv[0], "pre-receive", argc, argv, strbuf_str(&input), input.len);

@@ -6,6 +6,35 @@
 #include <git2.h>
 
 /*
+ * Notes trees read exactly as git reads them (notes.c, load_subtree): a
+ * note is a regular-file entry (mode 100644 or 100755; not a symlink, not a
+ * gitlink) named by the rest of its commit's hex id, found in the root or
+ * below fan-out directories each named by the next two hex digits ("ab/",
+ * "ab/cd/", ...). Any other entry is not a note, whatever it holds. Hex
+ * digits may be upper case, as git's hex parser allows. Where git would find
+ * two entries for one commit (flat and fanned out, say) it joins them; we
+ * call that note unreadable, so that no gate and no person can be shown a
+ * different verdict than the other.
+ */
+
+/* What one tree entry is to git's notes reader. */
+enum orch_notes_entry {
+	ORCH_NOTES_OTHER,	/* not part of any note */
+	ORCH_NOTES_NOTE,	/* a note: the name completes the commit's id */
+	ORCH_NOTES_FANOUT,	/* a fan-out directory: two more hex digits */
+};
+
+/*
+ * Classifies the entry `name` (`mode` as stored in the tree) found below
+ * fan-out directories that spelled the first `depth_hex` digits of an id
+ * (0, 2, ..., 38). Writes the digits the name adds, lower-cased, to
+ * hex + depth_hex (hex holds GIT_OID_HEXSZ + 1 bytes; it is NUL-terminated
+ * for a note). Pure: this is the rule, fuzzed against git's reading.
+ */
+enum orch_notes_entry orch_notes_entry_classify(const char *name, unsigned mode, size_t depth_hex,
+						char *hex);
+
+/*
  * Every note of one notes commit, read once. libgit2's note lookup scans a
  * tree level entry by entry, so looking up each of 20,000 merges in a flat
  * notes tree that way is quadratic; this reads the tree once (flat or with
@@ -15,6 +44,7 @@ struct orch_notes_index {
 	struct orch_note_entry {
 		git_oid annotated;
 		git_oid blob;
+		unsigned depth;	/* fan-out levels above the entry */
 	} *items;
 	size_t nr, alloc;
 };
@@ -24,17 +54,34 @@ struct orch_notes_index {
 /* Reads the notes of `notes_commit` (NULL: no notes at all). Returns 0 or -1 (reported). */
 int orch_notes_index_load(struct orch_notes_index *idx, git_repository *repo,
 			  const git_commit *notes_commit);
+/* The same from a notes tree; -1 with libgit2's error set (not reported). */
+int orch_notes_index_load_tree(struct orch_notes_index *idx, git_repository *repo,
+			       const git_oid *tree_id);
 void orch_notes_index_release(struct orch_notes_index *idx);
 
-/* The blob of the note on `annotated`, or NULL when it has none. */
+/* The blob of the note on `annotated`, or NULL when it has none (the first of duplicates). */
 const git_oid *orch_notes_index_find(const struct orch_notes_index *idx, const git_oid *annotated);
+
+/* How many entries the tree holds for `annotated`: 0, 1, or more (unreadable). */
+size_t orch_notes_index_count(const struct orch_notes_index *idx, const git_oid *annotated);
 
 /*
  * The note text of `annotated`: 1 and *out (caller frees, NUL-terminated,
  * *len without the NUL) when there is one, 0 when there is none, -1 when it
- * cannot be read (libgit2's error is set).
+ * cannot be read or there are two (libgit2's error is set).
  */
 int orch_notes_index_text(const struct orch_notes_index *idx, git_repository *repo,
 			  const git_oid *annotated, char **out, size_t *len);
+
+/*
+ * One lookup without reading the whole tree, by the same rules: 1 and the
+ * blob id in *out, 0 when the commit has no note, -1 when the tree cannot be
+ * read or holds two notes for it (libgit2's error is set).
+ */
+int orch_notes_tree_lookup(git_repository *repo, const git_oid *tree_id, const git_oid *annotated,
+			   git_oid *out);
+
+/* Reads a note blob (at most ORCH_NOTE_MAX_SIZE): 0 and *out, or -1 with libgit2's error set. */
+int orch_note_blob_text(git_repository *repo, const git_oid *blob_id, char **out, size_t *len);
 
 #endif

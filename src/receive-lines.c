@@ -10,8 +10,10 @@ void orch_ref_updates_release(struct orch_ref_updates *u)
 {
 	size_t i;
 
-	for (i = 0; i < u->nr; i++)
+	for (i = 0; i < u->nr; i++) {
 		free(u->items[i].ref);
+		free(u->items[i].pushed_as);
+	}
 	free(u->items);
 	memset(u, 0, sizeof(*u));
 }
@@ -88,6 +90,7 @@ static int parse_line(struct orch_ref_updates *out, const char *p, size_t n, cha
 	git_oid_cpy(&u->old_oid, &old_oid);
 	git_oid_cpy(&u->new_oid, &new_oid);
 	u->ref = xstrndup(sp2 + 1, n - (size_t)(sp2 + 1 - p));
+	u->pushed_as = NULL;
 	return 0;
 }
 
@@ -116,6 +119,76 @@ int orch_ref_updates_parse(struct orch_ref_updates *out, const char *text, size_
 		free(why);
 		orch_ref_updates_release(out);
 		return -1;
+	}
+	return 0;
+}
+
+/* git follows at most this many symbolic refs (refs.h, SYMREF_MAXDEPTH). */
+#define MAX_SYMREF_DEPTH 5
+
+/* The name `name` resolves to that `claims` wants, else the last of its chain. */
+static char *resolve_one(git_repository *repo, const char *name,
+			 int (*claims)(const char *ref, void *payload), void *payload, char **err)
+{
+	char *at = xstrdup(name);
+	int depth;
+
+	for (depth = 0;; depth++) {
+		git_reference *ref = NULL;
+		int r;
+
+		if (claims(at, payload))
+			return at;
+		r = git_reference_lookup(&ref, repo, at);
+		if (r == GIT_ENOTFOUND || r == GIT_EINVALIDSPEC)
+			return at;
+		if (r < 0) {
+			*err = xasprintf("cannot read the ref '%s': %s", at,
+					 git_error_last() ? git_error_last()->message : "unknown error");
+			break;
+		}
+		if (git_reference_type(ref) != GIT_REFERENCE_SYMBOLIC) {
+			git_reference_free(ref);
+			return at;
+		}
+		if (depth == MAX_SYMREF_DEPTH) {
+			*err = xasprintf("the symbolic ref '%s' points through more than %d others",
+					 name, MAX_SYMREF_DEPTH);
+			git_reference_free(ref);
+			break;
+		}
+		free(at);
+		at = xstrdup(git_reference_symbolic_target(ref));
+		git_reference_free(ref);
+	}
+	free(at);
+	return NULL;
+}
+
+int orch_ref_updates_resolve(struct orch_ref_updates *out, const struct orch_ref_updates *in,
+			     git_repository *repo, int (*claims)(const char *ref, void *payload),
+			     void *payload, char **err)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	out->items = xcalloc(in->nr ? in->nr : 1, sizeof(*out->items));
+	out->alloc = in->nr;
+	for (i = 0; i < in->nr; i++) {
+		struct orch_ref_update *u = &out->items[i];
+		char *ref = resolve_one(repo, in->items[i].ref, claims, payload, err);
+
+		if (!ref) {
+			orch_ref_updates_release(out);
+			return -1;
+		}
+		git_oid_cpy(&u->old_oid, &in->items[i].old_oid);
+		git_oid_cpy(&u->new_oid, &in->items[i].new_oid);
+		u->ref = ref;
+		if (strcmp(ref, in->items[i].ref))
+			u->pushed_as = xstrdup(in->items[i].ref);
+		out->nr++;
 	}
 	return 0;
 }

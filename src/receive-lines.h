@@ -14,6 +14,7 @@ struct orch_ref_update {
 	git_oid old_oid;
 	git_oid new_oid;
 	char *ref;
+	char *pushed_as;	/* the name pushed, when `ref` is what it resolves to; else NULL */
 };
 
 struct orch_ref_updates {
@@ -30,6 +31,19 @@ struct orch_ref_updates {
  */
 int orch_ref_updates_parse(struct orch_ref_updates *out, const char *text, size_t len, char **err);
 void orch_ref_updates_release(struct orch_ref_updates *u);
+
+/*
+ * What each pushed ref really updates. receive-pack moves the ref a symbolic
+ * ref points at (through a chain of them), so an update of an alias is an
+ * update of its target, and of every name on the way. Fills `out` with a copy
+ * of `in` where each ref is the first name of its chain (the name pushed,
+ * the symbolic refs it passes, the ref at the end) that claims(name, payload)
+ * wants, else the ref at the end; pushed_as keeps the name pushed. Returns 0,
+ * or -1 with *err (caller frees) when a chain cannot be read.
+ */
+int orch_ref_updates_resolve(struct orch_ref_updates *out, const struct orch_ref_updates *in,
+			     git_repository *repo, int (*claims)(const char *ref, void *payload),
+			     void *payload, char **err);
 
 int orch_ref_update_is_create(const struct orch_ref_update *u);
 int orch_ref_update_is_delete(const struct orch_ref_update *u);

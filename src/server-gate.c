@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "automerge.h"
 #include "commit-head.h"
 #include "error.h"
 #include "merge-gate.h"
 #include "note.h"
+#include "notes-growth.h"
 #include "notes-index.h"
 #include "oidset.h"
 #include "repo.h"
@@ -200,17 +202,53 @@ static int check_notes_update(struct gate *g, const struct orch_ref_update *u)
 	return 0;
 }
 
+static void report_growth(void *payload, const char *text)
+{
+	struct gate *g = ((void **)payload)[0];
+	struct offences *o = ((void **)payload)[1];
+
+	refuse(g, o, "%s", text);
+}
+
+/* Verdicts only grow (notes-growth.h): the server's notes against the pushed ones. */
+static int check_notes_growth(struct gate *g, const struct orch_ref_update *u)
+{
+	struct orch_notes_index old = ORCH_NOTES_INDEX_INIT;
+	struct offences o = { u->ref, 0, 0 };
+	void *payload[2] = { g, &o };
+	git_commit *c = NULL;
+	int r;
+
+	/* The first notes pushed have nothing to keep, but no record from the future either. */
+	if (!orch_ref_update_is_create(u) && git_commit_lookup(&c, g->repo, &u->old_oid) < 0)
+		return orch_git_error("cannot read the server's notes commit %s",
+				      orch_short_oid(&u->old_oid));
+	r = orch_notes_index_load(&old, g->repo, c);
+	if (r == 0)
+		r = orch_notes_growth_check(g->repo, &old, &g->notes,
+					    time(NULL) + ORCH_SERVER_CLOCK_SKEW, report_growth, payload);
+	if (r > 0)
+		orch_say("  add your verdicts to the server's instead: orch-hooks sync, then push again");
+	orch_notes_index_release(&old);
+	git_commit_free(c);
+	return r < 0 ? -1 : 0;
+}
+
 static int read_notes(struct gate *g, const struct orch_ref_updates *updates)
 {
+	const struct orch_ref_update *pushed = NULL;
 	git_reference *ref = NULL;
 	git_object *obj = NULL;
 	size_t i;
 	int err;
 
-	for (i = 0; i < updates->nr; i++)
-		if (!strcmp(updates->items[i].ref, g->policy->notes_ref) &&
-		    check_notes_update(g, &updates->items[i]) < 0)
+	for (i = 0; i < updates->nr; i++) {
+		if (strcmp(updates->items[i].ref, g->policy->notes_ref))
+			continue;
+		if (check_notes_update(g, &updates->items[i]) < 0)
 			return -1;
+		pushed = &updates->items[i];
+	}
 	if (!g->notes_commit) {
 		/* Not pushed (or refused): the server's own notes decide. */
 		err = git_reference_lookup(&ref, g->repo, g->policy->notes_ref);
@@ -223,7 +261,11 @@ static int read_notes(struct gate *g, const struct orch_ref_updates *updates)
 		g->notes_commit = (git_commit *)obj;
 		git_reference_free(ref);
 	}
-	return orch_notes_index_load(&g->notes, g->repo, g->notes_commit);
+	if (orch_notes_index_load(&g->notes, g->repo, g->notes_commit) < 0)
+		return -1;
+	if (g->pushes_notes)
+		return check_notes_growth(g, pushed);
+	return 0;
 }
 
 /* ---- judging a merged tip ----------------------------------------------- */
@@ -747,14 +789,49 @@ done:
 
 /* ---- the whole push ------------------------------------------------------ */
 
+static int is_protected(const struct orch_policy *policy, const char *ref)
+{
+	return is_branch(ref) && orch_branch_is_protected(policy, ref);
+}
+
 static int protected_update(const struct gate *g, const struct orch_ref_update *u)
 {
-	return is_branch(u->ref) && orch_branch_is_protected(g->policy, u->ref);
+	return is_protected(g->policy, u->ref);
+}
+
+/* The refs the gate judges: a symbolic ref through them is judged as them. */
+static int gate_claims(const char *ref, void *payload)
+{
+	const struct orch_policy *policy = payload;
+
+	return is_protected(policy, ref) || !strcmp(ref, policy->notes_ref);
+}
+
+/* Each update as what it moves: pushing to an alias of main is pushing to main. */
+static int resolve_updates(git_repository *repo, const struct orch_policy *policy,
+			   const struct orch_ref_updates *pushed, struct orch_ref_updates *out)
+{
+	char *err = NULL;
+	size_t i;
+
+	if (orch_ref_updates_resolve(out, pushed, repo, gate_claims, (void *)policy, &err) < 0) {
+		orch_error("%s", err);
+		free(err);
+		return -1;
+	}
+	for (i = 0; i < out->nr; i++)
+		if (out->items[i].pushed_as)
+			orch_say("'%s' is a symbolic ref to '%s': judged as '%s'",
+				 out->items[i].pushed_as, out->items[i].ref,
+				 branch_name(out->items[i].ref));
+	return 0;
 }
 
 int orch_server_gate_check(git_repository *repo, const struct orch_policy *policy,
-			   const struct orch_ref_updates *updates)
+			   const struct orch_ref_updates *pushed)
 {
+	struct orch_ref_updates resolved = ORCH_REF_UPDATES_INIT;
+	const struct orch_ref_updates *updates = &resolved;
 	struct gate g;
 	size_t i;
 	int ret = -1;
@@ -762,6 +839,8 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 	memset(&g, 0, sizeof(g));
 	g.repo = repo;
 	g.policy = policy;
+	if (resolve_updates(repo, policy, pushed, &resolved) < 0)
+		goto done;
 	if (git_repository_odb(&g.odb, repo) < 0) {
 		orch_git_error("cannot open the object database");
 		goto done;
@@ -784,6 +863,7 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 done:
 	if (ret == 1)
 		orch_say("the whole push was refused: no ref on the server changed");
+	orch_ref_updates_release(&resolved);
 	orch_notes_index_release(&g.notes);
 	git_commit_free(g.notes_commit);
 	free(g.gated);

@@ -32,6 +32,9 @@
 int orch_server_gate_check(git_repository *repo, const struct orch_policy *policy,
 			   const struct orch_ref_updates *updates);
 
+/* How far ahead of the server's clock a verdict's Date may be (seconds). */
+#define ORCH_SERVER_CLOCK_SKEW 300
+
 /* How many offending commits a refusal lists per ref before summing up the rest. */
 #define ORCH_SERVER_MAX_LISTED 20
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "notes-index.h"
 #include "repo.h"
 #include "sign.h"
 #include "strbuf.h"
@@ -63,60 +64,12 @@ done:
 	return ret;
 }
 
-/*
- * Finds the note of `hex` in a notes tree the way git does: an entry named
- * by the whole id, or by its first two digits (a fan-out subtree holding the
- * rest). Looked up by hand rather than with git_note_read(), which says
- * "not found" for a note that is a tree, a missing object or a notes tree
- * that cannot be read: none of those may pass for "no note".
- * Returns 1 with the blob id, 0 when there is no note, -1 when unreadable.
- */
-static int find_note_blob(git_repository *repo, const git_oid *tree_id, const char *hex, git_oid *out)
-{
-	git_tree *tree = NULL;
-	const git_tree_entry *e;
-	int ret = -1;
-
-	if (git_tree_lookup(&tree, repo, tree_id) < 0) {
-		note_error("the notes tree %s cannot be read, a corrupt repository? %s",
-			   orch_short_oid(tree_id), orch_git_error_text());
-		return -1;
-	}
-	if ((e = git_tree_entry_byname(tree, hex))) {
-		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-			note_error("the note is a %s, not a blob",
-				   git_object_type2string(git_tree_entry_type(e)));
-			goto done;
-		}
-		git_oid_cpy(out, git_tree_entry_id(e));
-		ret = 1;
-	} else if (strlen(hex) > 2) {
-		char fan[3] = { hex[0], hex[1], '\0' };
-
-		e = git_tree_entry_byname(tree, fan);
-		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			ret = find_note_blob(repo, git_tree_entry_id(e), hex + 2, out);
-		else
-			ret = 0;
-	} else {
-		ret = 0;
-	}
-done:
-	git_tree_free(tree);
-	return ret;
-}
-
 int orch_note_text(git_repository *repo, const char *notes_ref, const git_commit *notes_commit,
 		   const git_oid *commit, char **out, size_t *len)
 {
-	char hex[GIT_OID_HEXSZ + 1];
 	git_commit *owned = NULL;
-	git_odb *odb = NULL;
-	git_blob *blob = NULL;
-	git_object_t type;
 	git_oid blob_id;
-	size_t size;
-	int ret = -1, r;
+	int r;
 
 	*out = NULL;
 	*len = 0;
@@ -126,40 +79,19 @@ int orch_note_text(git_repository *repo, const char *notes_ref, const git_commit
 			return r;
 		notes_commit = owned;
 	}
-	git_oid_tostr(hex, sizeof(hex), commit);
-	r = find_note_blob(repo, git_commit_tree_id(notes_commit), hex, &blob_id);
-	if (r <= 0) {
-		ret = r;
-		goto done;
-	}
-	/* The size first: a huge note is refused without loading it. */
-	if (git_repository_odb(&odb, repo) < 0)
-		goto done;
-	if (git_odb_read_header(&size, &type, odb, &blob_id) < 0) {
-		note_error("the note %s cannot be read, a corrupt repository? %s",
-			   orch_short_oid(&blob_id), orch_git_error_text());
-		goto done;
-	}
-	if (size > ORCH_NOTE_MAX_SIZE) {
-		note_error("the note is larger than 1 MiB: %zu bytes", size);
-		goto done;
-	}
-	if (git_blob_lookup(&blob, repo, &blob_id) < 0) {
-		note_error("the note %s cannot be read: %s", orch_short_oid(&blob_id),
-			   orch_git_error_text());
-		goto done;
-	}
-	size = (size_t)git_blob_rawsize(blob);
-	*out = xmalloc(size + 1);
-	memcpy(*out, git_blob_rawcontent(blob), size);
-	(*out)[size] = '\0';
-	*len = size;
-	ret = 1;
-done:
-	git_blob_free(blob);
-	git_odb_free(odb);
+	/*
+	 * Read as git reads it (notes-index.h), not with git_note_read(), which
+	 * says "not found" for a notes tree it cannot read and takes the first
+	 * of two notes for one commit: neither may pass for the verdict.
+	 */
+	r = orch_notes_tree_lookup(repo, git_commit_tree_id(notes_commit), commit, &blob_id);
+	if (r < 0 && git_error_last() && git_error_last()->klass != GIT_ERROR_INVALID)
+		note_error("the notes tree %s cannot be read, a corrupt repository? %s",
+			   orch_short_oid(git_commit_tree_id(notes_commit)), orch_git_error_text());
+	if (r > 0)
+		r = orch_note_blob_text(repo, &blob_id, out, len) < 0 ? -1 : 1;
 	git_commit_free(owned);
-	return ret;
+	return r;
 }
 
 /* Says truthfully what a failed write left: the ref as it was, or not. */
@@ -184,6 +116,50 @@ int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oi
 	return orch_verdict_write_signed(repo, notes_ref, commit, verdict, reviewer, duration, body, NULL);
 }
 
+/*
+ * Verdicts only grow (the server refuses a note that loses a record): a new
+ * record joins the records the note has. Its Date is never before their
+ * newest, even with a clock behind or two verdicts in one second, so the
+ * newest record is the last one given. Returns the earlier note text to keep
+ * (NULL: none, or one that no record could make valid: not in the verdict
+ * format, or naming another commit or tree; that one is replaced).
+ */
+static char *earlier_records(git_repository *repo, const char *notes_ref, const git_commit *notes,
+			     const git_commit *c, time_t *when)
+{
+	const git_oid *commit = git_commit_id(c);
+	char hex[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
+	struct orch_verdict_record *recs = NULL;
+	char *text = NULL, *err = NULL;
+	size_t len;
+	int n, i;
+
+	if (!notes || orch_note_text(repo, notes_ref, notes, commit, &text, &len) <= 0)
+		return NULL;
+	n = orch_note_parse(text, len, &recs, &err);
+	free(err);
+	if (n <= 0) {
+		free(text);
+		return NULL;
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(c));
+	for (i = 0; i < n; i++) {
+		if (strcmp(recs[i].commit, hex) || (recs[i].tree && strcmp(recs[i].tree, tree)))
+			break;
+		if (recs[i].when >= *when)
+			*when = recs[i].when + 1;
+	}
+	orch_verdict_records_free(recs, n);
+	if (i < n) {
+		free(text);
+		return NULL;
+	}
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	return text;
+}
+
 int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const git_oid *commit,
 			      enum orch_verdict_value verdict, const char *reviewer,
 			      const char *duration, const char *body, const char *signing_key)
@@ -193,7 +169,8 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	git_signature *sig = NULL;
 	git_commit *c = NULL, *old_notes = NULL;
 	git_oid note_id;
-	char *text = NULL;
+	char *text = NULL, *earlier = NULL;
+	time_t when = time(NULL);
 	int ret = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -216,12 +193,19 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	r.commit = git_oid_tostr(hex, sizeof(hex), commit);
 	r.tree = git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(c));
 	r.reviewer = (char *)reviewer;
-	r.date = orch_iso8601(time(NULL), date, sizeof(date));
+	earlier = earlier_records(repo, notes_ref, old_notes, c, &when);
+	r.date = orch_iso8601(when, date, sizeof(date));
 	r.duration = (char *)duration;
 	r.body = (char *)body;
 	if (signing_key && *signing_key && orch_sign_record(&r, signing_key) < 0)
 		goto done;
 	text = orch_note_format(&r);
+	if (earlier) {
+		char *joined = xasprintf("%s\n\n%s", earlier, text);
+
+		free(text);
+		text = joined;
+	}
 	errno = 0;
 	git_error_clear();
 	if (git_note_create(&note_id, repo, notes_ref, sig, sig, commit, text, 1) < 0) {
@@ -239,6 +223,7 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	ret = 0;
 done:
 	free(r.signature);
+	free(earlier);
 	free(text);
 	git_signature_free(sig);
 	git_commit_free(old_notes);

@@ -59,12 +59,13 @@ test_expect_success 'control: with the good note the merge goes through' '
 	(cd r && git merge --no-ff -q -m "merge feat" feat && git reset -q --hard HEAD^)
 '
 
-test_expect_success 'a note that is a tree, not a blob, is unreadable (not "no verdict")' '
+test_expect_success 'a tree where the note would be is no note, as git reads it: refused' '
 	test_when_finished restore_notes &&
 	empty=$(git -C r mktree </dev/null) &&
 	notes_tree_with "040000 tree $empty	$feat" &&
-	refused "note cannot be read" "the note is a tree, not a blob" &&
-	test_grep "the notes are damaged: check them with .git fsck." err
+	test_must_fail git -C r notes --ref=$NOTES show feat &&
+	(cd r && test_must_fail git merge --no-ff -m "merge feat" feat 2>../err && git merge --abort) &&
+	test_grep -e "'"'feat'"' at commit $feat: no verdict" err
 '
 
 test_expect_success 'a note over 1 MiB is refused as unreadable, without hanging' '

@@ -1,0 +1,131 @@
+#!/bin/sh
+test_description='the server gate: verdicts only grow (no record dropped or back-dated), over every transport'
+. "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-transports.sh"
+
+SRV="$TRASH/srv"
+NOTES=refs/notes/verdicts
+
+# record VERDICT REV DATE: one verdict record by reviewer-bot for REV, as text.
+record() {
+	printf "Verdict: %s\nCommit: %s\nTree: %s\nReviewer: reviewer-bot\nDate: %s\n\nsaid %s at %s\n" \
+		"$1" "$(git rev-parse "$2")" "$(git rev-parse "$2^{tree}")" "$3" "$1" "$3"
+}
+
+# soon SECONDS: the UTC date SECONDS from now, as a verdict writes it.
+soon() {
+	date -u -d "@$(( $(date +%s) + $1 ))" +%Y-%m-%dT%H:%M:%SZ
+}
+
+# note_is REV FILE...: the note of REV becomes the records in FILE..., byte for byte.
+note_is() {
+	rev=$1 && shift &&
+	blob=$(for f in "$@"; do cat "$f" && echo; done | git hash-object -w --stdin) &&
+	git notes --ref=$NOTES add -f -C "$blob" "$rev" 2>/dev/null
+}
+
+srv_refs() {
+	git -C "$SRV/$1.git" for-each-ref --format='%(objectname) %(refname)' >"$2"
+}
+
+# refused T FILE ARGS...: the push over T must fail and change no server ref.
+refused() {
+	t=$1 out=$2 && shift 2 &&
+	srv_refs "$t" "$TRASH/before" &&
+	test_must_fail git push "$@" 2>"$out" &&
+	srv_refs "$t" "$TRASH/after" &&
+	test_cmp "$TRASH/before" "$TRASH/after" &&
+	test_grep "the whole push was refused" "$out"
+}
+
+growth_tests() {
+	t=$1 url=$(transport_url "$1" "$1.git")
+
+	test_expect_success "$t: setup: a gated server, feat with a PASS then a newer FAIL" '
+		git init -q --bare "$SRV/$t.git" &&
+		orch-hooks install --server "$SRV/$t.git" 2>/dev/null &&
+		git init -q "c-$t" &&
+		(cd "c-$t" && git remote add origin "$url" && test_commit initial &&
+		 git push -q origin main 2>/dev/null &&
+		 git checkout -q -b feat main && test_commit feat && git checkout -q main &&
+		 record PASS feat 2026-01-01T10:00:00Z >../pass-$t &&
+		 record FAIL feat 2026-01-01T11:00:00Z >../fail-$t &&
+		 note_is feat ../pass-$t ../fail-$t &&
+		 git push origin $NOTES 2>../err) &&
+		git -C "c-$t" rev-parse $NOTES >expect &&
+		git -C "$SRV/$t.git" rev-parse $NOTES >actual &&
+		test_cmp expect actual
+	'
+
+	test_expect_success "$t: the newer FAIL swapped for the older PASS, as a fast-forward, is refused" '
+		(cd "c-$t" && note_is feat ../pass-$t &&
+		 git merge-base --is-ancestor "$(git -C "$SRV/$t.git" rev-parse $NOTES)" $NOTES &&
+		 git notes --ref=$NOTES show feat >../shown && test_must_fail grep FAIL ../shown &&
+		 git merge -q --no-ff -m "Merge branch feat" feat &&
+		 refused "$t" ../err --atomic origin main $NOTES) &&
+		test_grep "remote: orch-hooks: push to .$NOTES. refused" err &&
+		test_grep "commit $(git -C "c-$t" rev-parse feat): the push drops the record .FAIL by reviewer-bot dated 2026-01-01T11:00:00Z." err &&
+		test_grep "orch-hooks sync" err
+	'
+
+	test_expect_success "$t: a PASS dated before the FAIL, added after it, is refused" '
+		(cd "c-$t" && record PASS feat 2026-01-01T09:00:00Z >../old-pass-$t &&
+		 note_is feat ../pass-$t ../fail-$t ../old-pass-$t &&
+		 refused "$t" ../err origin $NOTES) &&
+		test_grep "adds the record .PASS by reviewer-bot dated 2026-01-01T09:00:00Z., dated before the newest record it had (2026-01-01T11:00:00Z)" err
+	'
+
+	test_expect_success "$t: deleting a note is refused" '
+		(cd "c-$t" && git notes --ref=$NOTES remove feat 2>/dev/null &&
+		 refused "$t" ../err origin $NOTES) &&
+		test_grep "commit $(git -C "c-$t" rev-parse feat): the push deletes it" err
+	'
+
+	test_expect_success "$t: a PASS dated in the future, which would outrank any later verdict, is refused" '
+		(cd "c-$t" && record PASS feat 2099-01-01T00:00:00Z >../future-$t &&
+		 note_is feat ../pass-$t ../fail-$t ../future-$t &&
+		 refused "$t" ../err origin $NOTES) &&
+		test_grep "adds the record .PASS by reviewer-bot dated 2099-01-01T00:00:00Z., dated in the future" err
+	'
+
+	test_expect_success "$t: a newer record added (verdict set) is accepted, and lets the merge in" '
+		(cd "c-$t" && git fetch -q origin +$NOTES:$NOTES &&
+		 orch-hooks verdict set PASS feat 2>/dev/null &&
+		 git notes --ref=$NOTES show feat >../note &&
+		 git push --atomic origin main $NOTES 2>../err) &&
+		test $(grep -c "^Verdict:" note) = 3 &&
+		test_grep "verdicts of 1 merge checked: accepted" err &&
+		git -C "c-$t" rev-parse main $NOTES >expect &&
+		git -C "$SRV/$t.git" rev-parse main $NOTES >actual &&
+		test_cmp expect actual
+	'
+
+	test_expect_success "$t: orch-hooks sync of two clients adding to one note is accepted" '
+		git clone -q "$url" "d-$t" 2>/dev/null &&
+		feat=$(git -C "c-$t" rev-parse feat) && d1=$(soon 30) && d2=$(soon 60) &&
+		(cd "d-$t" && git fetch -q origin $NOTES:$NOTES &&
+		 git fetch -q ../"c-$t" feat && git branch -q feat FETCH_HEAD &&
+		 record PASS feat "$d1" >../d-rec-$t &&
+		 git notes --ref=$NOTES show feat >../d-old-$t &&
+		 note_is feat ../d-old-$t ../d-rec-$t &&
+		 git push -q origin $NOTES 2>/dev/null) &&
+		(cd "c-$t" && record FAIL feat "$d2" >../c-rec-$t &&
+		 git notes --ref=$NOTES show feat >../c-old-$t &&
+		 note_is feat ../c-old-$t ../c-rec-$t &&
+		 orch-hooks sync 2>../err) &&
+		test_grep "pushed $NOTES" err &&
+		git -C "$SRV/$t.git" notes --ref=$NOTES show "$feat" >merged &&
+		test_grep "said PASS at $d1" merged &&
+		test_grep "said FAIL at $d2" merged
+	'
+}
+
+test_expect_success 'setup: the served directory' '
+	mkdir -p "$SRV" && git init -q --bare "$SRV/srv.git"
+'
+start_transports "$SRV"
+for t in $TRANSPORTS; do
+	growth_tests "$t"
+done
+
+test_done
