@@ -170,7 +170,7 @@ static int read_gated_tips(struct gate *g)
 
 static int check_notes_update(struct gate *g, const struct orch_ref_update *u)
 {
-	struct offences o = { u->ref, 0, 0, 0, 0 };
+	struct offences o = { .ref = u->ref };
 	git_commit *c = NULL;
 	int r;
 
@@ -214,7 +214,7 @@ static void report_growth(void *payload, const char *text)
 static int check_notes_growth(struct gate *g, const struct orch_ref_update *u)
 {
 	struct orch_notes_index old = ORCH_NOTES_INDEX_INIT;
-	struct offences o = { u->ref, 0, 0 };
+	struct offences o = { .ref = u->ref };
 	void *payload[2] = { g, &o };
 	git_commit *c = NULL;
 	int r;
@@ -614,7 +614,7 @@ done:
 
 static int check_branch(struct gate *g, const struct orch_ref_update *u)
 {
-	struct offences o = { u->ref, 0, 0, 0, 0 };
+	struct offences o = { .ref = u->ref };
 	struct orch_oidset fresh = ORCH_OIDSET_INIT, chain = ORCH_OIDSET_INIT;
 	struct new_merges merges = NEW_MERGES_INIT;
 	size_t i, direct, judged = 0;
