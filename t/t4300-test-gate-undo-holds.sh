@@ -1,0 +1,129 @@
+#!/bin/sh
+test_description='the undo holds: the person gets back exactly their own work, whatever the tests wrote'
+. "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+
+# set_policy COMMAND: the policy of repository r (undo on failure).
+set_policy() {
+	printf '[branches]\nprotected = main\n[test]\ncommand = %s\non_failure = undo\ntimeout = 1m\n' \
+		"$1" >"$TRASH/r/.git/orch-hooks.ini"
+}
+
+# ff_branch BRANCH FILE CONTENT: a reviewed branch one commit ahead of main (a fast-forward).
+ff_branch() {
+	git checkout -q -b "$1" main &&
+	test_commit "$1" "$2" "$3" &&
+	git checkout -q main &&
+	orch-hooks verdict set PASS "$1" 2>/dev/null
+}
+
+# user_work: staged, unstaged and untracked work of the person's own, away from the merge.
+user_work() {
+	echo "my staged line" >>s.t && git add s.t &&
+	echo "my unstaged line" >>u.t &&
+	echo "my untracked file" >mine.txt
+}
+
+# state_of DIR: status, index diff and work tree diff, to compare before and after.
+state_of() {
+	(cd "$1" && git rev-parse HEAD && git status --porcelain --untracked-files=all &&
+	 git diff --cached && git diff && cat mine.txt)
+}
+
+test_expect_success 'setup' '
+	new_repo r &&
+	(cd r && test_commit s s.t "s" && test_commit u u.t "u" && test_commit k k.t "k" &&
+	 test_commit w w.t "w")
+'
+
+test_expect_success 'a failing test that writes everywhere: the merge is undone and only the user work comes back' '
+	set_policy "echo t >>m.t; echo t >>k.t; echo t >>u.t; echo t >>s.t; echo t >junk.txt; rm w.t; git add k.t; exit 1" &&
+	(cd r && ff_branch feat1 m.t "merged" &&
+	 git checkout -q feat1 && echo "k from feat1" >k.t && git commit -q -am "feat1 touches k" &&
+	 git checkout -q main && orch-hooks verdict set PASS feat1 2>/dev/null &&
+	 user_work) &&
+	state_of r >before &&
+	git -C r merge feat1 2>err &&
+	state_of r >after &&
+	test_cmp before after &&
+	! test -e r/m.t && ! test -e r/junk.txt && test -e r/w.t &&
+	echo k >expect && test_cmp expect r/k.t &&
+	test_grep "the merge was UNDONE" err &&
+	test_grep "your own uncommitted work (staged, unstaged and untracked files) is as it was" err &&
+	tip=$(git -C r rev-parse feat1) &&
+	git -C r show "refs/orch/test-leftovers/$tip:junk.txt" >junk &&
+	echo t >expect && test_cmp expect junk &&
+	git -C r show "refs/orch/test-leftovers/$tip:m.t" >m && printf "merged\nt\n" >expect && test_cmp expect m &&
+	test_grep "set aside: git show --stat refs/orch/test-leftovers/$tip" err &&
+	test_must_fail test -e r/.git/orch-hooks-undo
+'
+
+test_expect_success 'a non-ff merge with unstaged and untracked work: the same' '
+	(cd r && git reset -q && git checkout -q -- . && rm -f mine.txt) &&
+	set_policy "echo t >>f2.t; echo t >>u.t; echo t >new.txt; exit 1" &&
+	(cd r && git checkout -q -b feat2 main && test_commit f2 f2.t && git checkout -q main &&
+	 orch-hooks verdict set PASS feat2 2>/dev/null &&
+	 echo "my unstaged line" >>u.t && echo "my untracked file" >mine.txt) &&
+	state_of r >before &&
+	git -C r merge --no-ff -m "merge feat2" feat2 2>err &&
+	state_of r >after &&
+	test_cmp before after &&
+	! test -e r/f2.t && ! test -e r/new.txt &&
+	test_grep "TESTS FAILED: the merge of .feat2. (.*) into .main. was UNDONE" err
+'
+
+test_expect_success 'an ignored file the merge overwrote is named as lost to git, never as kept' '
+	(cd r && git checkout -q -- . && rm -f mine.txt &&
+	 echo ".env" >.gitignore && git add .gitignore && test_tick && git commit -q -m ignore &&
+	 git checkout -q -b feat3 && echo "THEIR=1" >.env && git add -f .env && test_tick &&
+	 git commit -q -m "feat3 tracks .env" && git checkout -q main &&
+	 orch-hooks verdict set PASS feat3 2>/dev/null &&
+	 echo "MY_SECRET=1" >.env) &&
+	set_policy "exit 1" &&
+	git -C r merge feat3 2>err &&
+	test_grep "the merge was UNDONE" err &&
+	test_grep "LOST TO GIT.S MERGE, NOT KEPT: .*.\.env." err &&
+	test_grep ! "changes were kept" err
+'
+
+test_expect_success 'kill -9 of the hook mid-test: the tests die with it, and the next gate says untested' '
+	set_policy "echo \$PPID >\"\$HOME/hookpid\"; sleep 1000 & echo \$! >\"\$HOME/sleeppid\"; wait" &&
+	(cd r && git checkout -q -b feat5 main && test_commit f5 f5.t && git checkout -q main &&
+	 orch-hooks verdict set PASS feat5 2>/dev/null) &&
+	rm -f hookpid sleeppid &&
+	(cd r && git merge --no-ff -m "merge feat5" feat5 >../out5 2>../err5 & echo $! >mergepid) &&
+	i=0 && while ! test -s sleeppid && test $i -lt 100; do sleep 0.1; i=$((i + 1)); done &&
+	test -s sleeppid && test -s hookpid &&
+	kill -9 "$(cat hookpid)" &&
+	i=0 && while kill -0 "$(cat sleeppid)" 2>/dev/null && test $i -lt 50; do sleep 0.1; i=$((i + 1)); done &&
+	test_must_fail kill -0 "$(cat sleeppid)" &&
+	i=0 && while kill -0 "$(cat mergepid)" 2>/dev/null && test $i -lt 50; do sleep 0.1; i=$((i + 1)); done &&
+	merge5=$(git -C r rev-parse HEAD) &&
+	test_must_fail git -C r notes --ref=refs/notes/tests show "$merge5" &&
+	set_policy "true" &&
+	(cd r && git checkout -q -b feat6 main && test_commit f6 f6.t && git checkout -q main &&
+	 orch-hooks verdict set PASS feat6 2>/dev/null &&
+	 git merge --no-ff -m "merge feat6" feat6 2>../err6) &&
+	test_grep "was killed while testing merge $merge5 into .main.: that merge was never tested" err6 &&
+	test_must_fail test -e r/.git/orch-hooks-undo
+'
+
+test_expect_success 'SIGXFSZ during the undo: the hook lives, says so, and orch-hooks recover finishes it' '
+	(cd r && git reset -q --hard HEAD~2 &&
+	 awk "BEGIN { for (i = 0; i < 4000; i++) print \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }" >big.t &&
+	 git add big.t && test_tick && git commit -q -m big &&
+	 ff_branch feat7 f7.t "f7" &&
+	 echo "my last line" >>big.t && echo "my untracked file" >mine.txt) &&
+	set_policy ": >big.t; exit 1" &&
+	state_of r >before &&
+	(cd r && ulimit -f 100 && git merge feat7 2>../err) &&
+	test_grep "the undo BROKE OFF half-way" err &&
+	test_grep "orch-hooks recover" err &&
+	test -e r/.git/orch-hooks-undo &&
+	(cd r && orch-hooks recover 2>../rec) &&
+	test_grep "the undo is finished" rec &&
+	state_of r >after &&
+	test_cmp before after &&
+	test_must_fail test -e r/.git/orch-hooks-undo
+'
+
+test_done
