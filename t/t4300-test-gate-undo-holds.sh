@@ -126,4 +126,84 @@ test_expect_success 'SIGXFSZ during the undo: the hook lives, says so, and orch-
 	test_must_fail test -e r/.git/orch-hooks-undo
 '
 
+# sweep LIMIT VALUES...: a failing merge under `ulimit LIMIT v` for each value. Whatever
+# breaks, the merge must end up undone, with the work of the person intact, either at
+# once or through the recovery the gate printed; or not happen at all (git itself failed).
+sweep() {
+	opt=$1 && shift &&
+	(cd r && git reset -q --hard && git clean -qfd && git checkout -q main &&
+	 git checkout -q -b "sweep$opt" main && test_commit "sweep$opt" "sweep$opt.t" &&
+	 git checkout -q main && orch-hooks verdict set PASS "sweep$opt" 2>/dev/null) &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = echo t >>sweep$opt.t; exit 1\n" \
+		>r/.git/orch-hooks.ini &&
+	orig=$(git -C r rev-parse HEAD) && rm -f ran &&
+	for v in "$@"; do
+		for mode in --no-ff --ff-only; do
+			(cd r && echo mine >>u.t && echo mine >mine.txt &&
+			 (ulimit "$opt" "$v" && git merge -q $mode -m merge "sweep$opt" >/dev/null 2>../err) ;
+			 if grep -q "error while loading shared libraries" ../err; then
+				git reset -q --hard "$orig" && rm -f mine.txt && exit 0
+			 fi
+			 echo "$v $mode" >>../ran &&
+			 if grep -q "orch-hooks recover" ../err; then orch-hooks recover 2>>../err; fi;
+			 test "$(git rev-parse HEAD)" = "$orig" && grep -q mine u.t && test -e mine.txt ||
+			 { echo "ulimit $opt $v, $mode: the merge stayed or work was lost" >&2; cat ../err >&2; exit 1; }
+			 git merge --abort 2>/dev/null; git reset -q --hard && rm -f mine.txt) || return 1
+		done
+	done &&
+	# Limits too tight to load the hook at all test nothing: most must have run.
+	test "$(wc -l <ran)" -ge $#
+}
+
+if [ -n "$ORCH_HOOKS_SANITIZERS" ]; then
+	test_skip 'few descriptors and little memory during the gate' "ASan ($ORCH_HOOKS_SANITIZERS) cannot run under ulimit -v"
+else
+	test_expect_success 'few file descriptors anywhere in the gate: the merge is still taken back' '
+		sweep -n 8 9 10 11 12 13 14 15 16 20 24
+	'
+
+	# Below about 12 MB the hook cannot even be loaded (git ignores that): nothing to test there.
+	test_expect_success 'little memory anywhere in the gate: the merge is still taken back' '
+		sweep -v 12000 12250 12500 12750 13000 13500 14000 15000 16000 20000
+	'
+fi
+
+# The full-disk case runs in its own mount namespace, on a small tmpfs.
+cat >full-disk.sh <<'EOF_SCRIPT'
+set -e
+mount -t tmpfs -o size=2m tmpfs "$1"
+cd "$1"
+git init -q -b main r
+cd r
+echo a >a.t && git add a.t && git commit -q -m a
+orch-hooks install >/dev/null 2>&1
+printf '[branches]\nprotected = main\n[test]\ncommand = %s\non_failure = undo\n' \
+	'dd if=/dev/zero of=../fill bs=64k 2>/dev/null; exit 1' >.git/orch-hooks.ini
+git checkout -q -b feat && echo f >f.t && git add f.t && git commit -q -m f && git checkout -q main
+orch-hooks verdict set PASS feat 2>/dev/null
+echo mine >>a.t && echo untracked >mine.txt
+{ git rev-parse HEAD; git status --porcelain; git diff; } >"$2/before"
+git merge feat 2>"$2/err" >/dev/null
+test -s ../fill
+# What the message tells the person to do, once there is room again.
+rm ../fill
+cmd=$(sed -n 's/.*then finish it: \(orch-hooks recover\).*/\1/p' "$2/err")
+test "$cmd" = "orch-hooks recover"
+$cmd >"$2/rec" 2>&1
+{ git rev-parse HEAD; git status --porcelain; git diff; } >"$2/after"
+EOF_SCRIPT
+
+if unshare -rm true 2>/dev/null; then
+	test_expect_success 'a full disk during the undo: it breaks off, and the printed recovery finishes it' '
+		mkdir -p fs &&
+		unshare -rm sh ./full-disk.sh "$TRASH/fs" "$TRASH" &&
+		test_grep "No space left on device" err &&
+		test_grep "the undo BROKE OFF half-way" err &&
+		test_grep "the undo is finished" rec &&
+		test_cmp before after
+	'
+else
+	test_skip 'a full disk during the undo' 'no mount namespace here (unshare -rm fails) to mount a small tmpfs'
+fi
+
 test_done
