@@ -74,6 +74,8 @@ static const char *verdict_word(const struct orch_review *r)
 		return "ERROR";
 	if (!r->finished)
 		return "-";
+	if (r->voided)
+		return "VOID";
 	return r->verdict == ORCH_VERDICT_PASS ? "PASS" : "FAIL";
 }
 
@@ -362,7 +364,7 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 	char *reviewer = xasprintf("%s%s", policy->review_command,
 				   run->setup.bwrap ? " (sandbox: bwrap)" : "");
 	char *key = orch_policy_resolve_path(policy, policy->signing_key);
-	int i, pass = 0, fail = 0, ret = 0;
+	int i, pass = 0, fail = 0, voided = 0, ret = 0;
 
 	for (i = 0; i < run->n; i++) {
 		struct orch_review *r = &run->reviews[i];
@@ -370,6 +372,10 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 
 		if (r->error || !r->finished)
 			continue;
+		if (r->voided) {
+			voided++;
+			continue;
+		}
 		snprintf(duration, sizeof(duration), "%.1fs", r->seconds);
 		if (orch_verdict_write_signed(repo, policy->notes_ref, &r->commit, r->verdict, reviewer,
 					      duration, r->body, key) < 0) {
@@ -384,6 +390,10 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 	}
 	orch_say("recorded %d %sverdict%s in %s: %d PASS, %d FAIL", pass + fail, key ? "signed " : "",
 		 pass + fail == 1 ? "" : "s", policy->notes_ref, pass, fail);
+	if (voided)
+		orch_say("%d review%s VOID: the reviewer changed something it must not (see above); nothing "
+			 "was recorded for %s, earlier verdicts stand: review again", voided,
+			 voided == 1 ? " was" : "s were", voided == 1 ? "it" : "them");
 	free(key);
 	free(reviewer);
 	return ret;
@@ -516,8 +526,10 @@ static int cmd_review(int argc, char **argv)
 	for (i = 0; i < run.n; i++) {
 		if (run.reviews[i].error)
 			ret = 128;
-		else if (ret == 0 && run.reviews[i].verdict != ORCH_VERDICT_PASS)
+		else if (ret != 128 && !run.reviews[i].voided && run.reviews[i].verdict != ORCH_VERDICT_PASS)
 			ret = 1;
+		else if (ret == 0 && run.reviews[i].voided)
+			ret = 3;	/* a void review: run it again */
 	}
 	goto done;
 usage:
