@@ -451,7 +451,16 @@ static int cmd_review(int argc, char **argv)
 			   "verdict by hand with 'orch-hooks verdict set'", policy.path);
 		goto done;
 	}
-	if (policy.review_sandbox == ORCH_SANDBOX_BWRAP) {
+	if (policy.review_sandbox == ORCH_SANDBOX_AUTO) {
+		env = getenv("ORCH_HOOKS_BWRAP");
+		run.setup.bwrap = env && *env ? env : "bwrap";
+		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {
+			orch_say("no sandbox: bubblewrap cannot make one here (%s); reviewing without it, "
+				 "so anything the reviewer changes in your work trees or git configuration "
+				 "voids its review", why);
+			run.setup.bwrap = NULL;
+		}
+	} else if (policy.review_sandbox == ORCH_SANDBOX_BWRAP) {
 		env = getenv("ORCH_HOOKS_BWRAP");
 		run.setup.bwrap = env && *env ? env : "bwrap";
 		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {
