@@ -375,6 +375,18 @@ static void report_end(const char *failed_what, const char *heads, const char *f
 	orch_say(RULE);
 }
 
+/* The merge stays: an ignored file of the person's that it replaced is gone all the same. */
+static void say_overwritten_ignored(git_repository *repo, const struct orch_landed *l)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (orch_undo_overwritten_ignored(repo, &l->tip, &l->orig, &sb) == 0 && sb.len)
+		orch_say("  LOST TO GIT'S MERGE: the merge brought tracked files where your ignore rules "
+			 "expect your own: %s; git's merge overwrote any such file of yours before any "
+			 "hook could run", sb.buf);
+	strbuf_release(&sb);
+}
+
 /* Records the result and acts on it. Returns 0 when the merge stays as it passed, else 1 or -1. */
 static int conclude(git_repository *repo, const struct orch_policy *policy, const struct orch_landed *l,
 		    struct orch_gate_lock *lock, const struct outcome *o, struct orch_undo *prepared,
@@ -389,6 +401,7 @@ static int conclude(git_repository *repo, const struct orch_policy *policy, cons
 		record_note(repo, policy, l, o, "none");
 		orch_say("tests PASSED for %s (%s, %.1fs); recorded under %s", heads,
 			 policy->test_command, o->seconds, policy->tests_ref);
+		say_overwritten_ignored(repo, l);
 		if (o->untrusted && policy->test_reuse)
 			orch_say("  not kept for reuse: the tests ran on a work tree that %s, so they did not "
 				 "test the commit's tree", o->untrusted);

@@ -443,6 +443,20 @@ int orch_undo_merge(git_repository *repo, const char *branch, const git_oid *mer
 	return r ? r : orch_undo_run(repo, &u, why, res);
 }
 
+int orch_undo_overwritten_ignored(git_repository *repo, const git_oid *merge, const git_oid *orig,
+				  struct strbuf *out)
+{
+	git_diff *undo = NULL;
+	git_tree *mtree = NULL;
+
+	if (diff_commits(repo, merge, orig, &undo, &mtree) < 0)
+		return -1;
+	find_ignored(repo, undo, out);
+	git_tree_free(mtree);
+	git_diff_free(undo);
+	return 0;
+}
+
 int orch_undo_restore_state(git_repository *repo, const git_oid *head, const struct orch_local_state *before)
 {
 	return restore_files(repo, &before->work_tree, &before->index_tree, head);

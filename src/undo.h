@@ -68,6 +68,13 @@ void orch_undo_result_release(struct orch_undo_result *r);
 int orch_undo_merge(git_repository *repo, const char *branch, const git_oid *merge, const git_oid *orig,
 		    const struct orch_local_state *before, const char *why, struct orch_undo_result *res);
 
+/*
+ * The paths `merge` brought that the ignore rules in force cover: where git's
+ * merge overwrote any ignored file of the person's own, before any hook ran.
+ */
+int orch_undo_overwritten_ignored(git_repository *repo, const git_oid *merge, const git_oid *orig,
+				  struct strbuf *out);
+
 /* Puts back `before` (taken with HEAD at `head`) without moving any branch. */
 int orch_undo_restore_state(git_repository *repo, const git_oid *head, const struct orch_local_state *before);
 

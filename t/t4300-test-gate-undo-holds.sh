@@ -98,6 +98,14 @@ test_expect_success 'an ignored file the merge overwrote is named as lost to git
 	test_grep ! "changes were kept" err
 '
 
+test_expect_success '... and when the tests pass, the report names it as lost to git as well' '
+	set_policy "true" &&
+	git -C r merge feat3 2>err &&
+	test_grep "tests PASSED" err &&
+	test_grep "LOST TO GIT.S MERGE: .*.\.env." err &&
+	(cd r && git reset -q --hard HEAD@{1})
+'
+
 test_expect_success 'kill -9 of the hook mid-test: the tests die with it, and the next gate says untested' '
 	set_policy "echo \$PPID >\"\$HOME/hookpid\"; sleep 1000 & echo \$! >\"\$HOME/sleeppid\"; wait" &&
 	(cd r && git checkout -q -b feat5 main && test_commit f5 f5.t && git checkout -q main &&
