@@ -250,8 +250,9 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	env[n++] = xasprintf("ORCH_REPO=%s", r->view);
 	env[n++] = xasprintf("ORCH_CHECKOUT=%s", r->checkout);
 	env[n++] = xasprintf("TMPDIR=%s", r->private_tmp);
-	/* git run in the checkout must not find a repository above it. */
-	env[n++] = xasprintf("GIT_CEILING_DIRECTORIES=%s", r->tmpdir);
+	/* git run anywhere in the review's directory (the checkout, or the directory
+	 * itself) must not find a repository above it: the ceiling is its parent. */
+	env[n++] = xasprintf("GIT_CEILING_DIRECTORIES=%s:%s", r->tmpdir, s->tmp_root);
 	env[n] = NULL;
 
 	o.env = env;

@@ -183,6 +183,14 @@ void_case 'commits in the person.s work tree' \
 void_case 'edits a file of the person.s work tree' 'echo evil >>"$HOME/r/initial.t"; echo PASS' \
 	"without a sandbox, something outside its view changed while it ran (worktree-file '$TRASH/r/initial.t' changed" \
 	'git -C r checkout -q -- initial.t'
+test_expect_success 'git run in the review directory itself finds no repository above it' '
+	reviewer "cd \"\$ORCH_REPO/..\" && git rev-parse --git-dir >/dev/null 2>&1 && echo FOUND-A-REPOSITORY
+echo PASS" &&
+	(cd r && orch-hooks review feat >../out 2>&1) &&
+	test_grep ! FOUND-A-REPOSITORY out &&
+	tmp_is_empty
+'
+
 void_case 'moves a ref' 'git --git-dir="$ORCH_REPO" update-ref refs/heads/good "$ORCH_BASE"; echo PASS' \
 	"the reviewer changed its view of the repository (file 'refs/heads/good' created" :
 void_case 'writes a note' \
