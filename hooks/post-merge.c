@@ -21,12 +21,14 @@
 #include "hooks.h"
 #include "upstream.h"
 #include "hook-repo.h"
+#include "run.h"
 #include "merge-gate.h"
 #include "merge-marker.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "test-gate.h"
 #include "trust.h"
+#include "undo.h"
 #include "verdict.h"
 
 /* Where the branch was before the merge: ORIG_HEAD (HEAD@{1} if that is missing). */
@@ -89,6 +91,52 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 	return r;
 }
 
+/* Runs git in the work tree; its first output line (trimmed) in out. */
+static int git_line(const char *const *argv, char *out, size_t len)
+{
+	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	int ret;
+
+	o.argv = argv;
+	o.scrub_git_env = 0;	/* this work tree's GIT_DIR is the point here */
+	o.timeout_ms = 60 * 1000;
+	ret = orch_run(&o, &res);
+	if (out)
+		snprintf(out, len, "%.*s", (int)strcspn(strbuf_str(&res.output), "\n"), strbuf_str(&res.output));
+	if (ret < 0)
+		orch_error("'git %s' failed: %s", argv[1], orch_run_tail(&res, 2));
+	orch_run_result_release(&res);
+	return ret;
+}
+
+/*
+ * libgit2 could not even read the merge (no memory, no descriptors): git
+ * takes it back instead. A two-tree read-tree keeps the person's changes;
+ * the branch moves only if it is still at the merge.
+ */
+static int undo_with_git(void)
+{
+	const char *head[] = { "git", "rev-parse", "--verify", "--quiet", "HEAD", NULL };
+	const char *orig[] = { "git", "rev-parse", "--verify", "--quiet", "ORIG_HEAD", NULL };
+	const char *branch[] = { "git", "symbolic-ref", "-q", "HEAD", NULL };
+	char m[128], o[128], ref[512];
+	const char *read_tree[] = { "git", "read-tree", "-m", "-u", m, o, NULL };
+	const char *update[] = { "git", "update-ref", "-m", "orch-hooks: undo a merge the gate could not judge",
+				 ref, o, m, NULL };
+
+	if (git_line(head, m, sizeof(m)) < 0 || git_line(orig, o, sizeof(o)) < 0 ||
+	    git_line(branch, ref, sizeof(ref)) < 0)
+		return -1;
+	if (!strcmp(m, o))
+		return 1;
+	if (git_line(read_tree, NULL, 0) < 0 || git_line(update, NULL, 0) < 0)
+		return -1;
+	orch_say("MERGE REFUSED: the test gate could not judge it, so git took it back: '%s' is back at %s, "
+		 "your uncommitted changes kept; fix the problem above, then merge again", ref, o);
+	return 0;
+}
+
 /* The gate cannot load its policy or repository: fail closed, take the merge back. */
 static int cannot_decide(struct orch_hook_ctx *ctx)
 {
@@ -100,9 +148,11 @@ static int cannot_decide(struct orch_hook_ctx *ctx)
 	orch_error("the test gate cannot decide (see above)");
 	if (!ctx->repo || !(target = orch_repo_current_branch(ctx->repo)) ||
 	    read_orig_head(ctx->repo, &orig) < 0 || orch_landed_from_head(ctx->repo, target, &orig, &l) < 0) {
+		free(target);
+		if (undo_with_git() >= 0)
+			return 1;
 		orch_say("the merge was NOT TESTED and is still on the branch: fix the problem above, "
 			 "then run the tests yourself, or undo it: git reset --keep ORIG_HEAD");
-		free(target);
 		return -1;
 	}
 	l.hook = "post-merge";
@@ -112,6 +162,27 @@ static int cannot_decide(struct orch_hook_ctx *ctx)
 	orch_landed_release(&l);
 	free(target);
 	return r;
+}
+
+/*
+ * A file-size limit makes writes fail (EFBIG), which the undo handles,
+ * instead of killing us half-way. Ctrl-C and friends are for the tests:
+ * orch_run passes them on while they run; here they must not stop an undo.
+ */
+static void hold_signals(void)
+{
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+}
+
+/* An undo broken off by an earlier gate is finished before anything else. */
+static void finish_broken_undo(git_repository *repo)
+{
+	int resumed;
+
+	orch_undo_resume(repo, &resumed);
 }
 
 int orch_hook_post_merge(int argc, char **argv)
@@ -125,6 +196,7 @@ int orch_hook_post_merge(int argc, char **argv)
 	int n_approved, upstream = 0, rc, r;
 
 	memset(&l, 0, sizeof(l));
+	hold_signals();
 	/* git ignores our exit status; a chained hook's failure is its own to report. */
 	orch_hook_run_chained(argv[0], "post-merge", argc, argv, NULL, 0);
 
@@ -152,8 +224,10 @@ int orch_hook_post_merge(int argc, char **argv)
 		goto done;
 	}
 	rc = 1;
-	if (read_orig_head(ctx.repo, &orig) < 0 || orch_landed_from_head(ctx.repo, ctx.target, &orig, &l) < 0)
+	if (read_orig_head(ctx.repo, &orig) < 0 || orch_landed_from_head(ctx.repo, ctx.target, &orig, &l) < 0) {
+		cannot_decide(&ctx);
 		goto done;
+	}
 	l.hook = "post-merge";
 	rc = 0;
 	if (git_oid_equal(&l.tip, &orig))
@@ -175,9 +249,7 @@ int orch_hook_post_merge(int argc, char **argv)
 		goto done;
 	}
 	/* From here on, a Ctrl-C stops the tests (orch_run handles it), never a half-done undo. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
+	finish_broken_undo(ctx.repo);
 	if (l.fast_forward) {
 		r = check_fast_forward(&ctx, &l, &lock, &upstream);
 		if (r != 0 || upstream) {

@@ -80,7 +80,7 @@ static void progress(struct run *run, const char *fmt, ...)
  */
 static int is_void(const struct orch_review *r)
 {
-	return r->finished && !r->error && r->reason && !strncmp(r->reason, "review void:", 12);
+	return r->finished && !r->error && r->voided;
 }
 
 static const char *verdict_word(const struct orch_review *r)
@@ -371,14 +371,12 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 		struct orch_review *r = &run->reviews[i];
 		char duration[32];
 
-		/*
-		 * A void review is still recorded as FAIL for now: it replaces any
-		 * note the reviewer forged while it ran. Once reviewers can no longer
-		 * write to the repository (review.c), void records nothing here.
-		 */
-		voided += is_void(r);
 		if (r->error || !r->finished)
 			continue;
+		if (r->voided) {
+			voided++;
+			continue;
+		}
 		snprintf(duration, sizeof(duration), "%.1fs", r->seconds);
 		if (orch_verdict_write_signed(repo, policy->notes_ref, &r->commit, r->verdict, reviewer,
 					      duration, r->body, key) < 0) {
@@ -394,7 +392,8 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 	orch_say("recorded %d %sverdict%s in %s: %d PASS, %d FAIL", pass + fail, key ? "signed " : "",
 		 pass + fail == 1 ? "" : "s", policy->notes_ref, pass, fail);
 	if (voided)
-		orch_say("%d review%s void (recorded as FAIL, never a pass): review %s again", voided,
+		orch_say("%d review%s VOID: the reviewer changed something it must not (see above); nothing "
+			 "was recorded for %s, earlier verdicts stand: review again", voided,
 			 voided == 1 ? " was" : "s were", voided == 1 ? "it" : "them");
 	free(key);
 	free(reviewer);
@@ -494,7 +493,16 @@ static int cmd_review(int argc, char **argv)
 			   "verdict by hand with 'orch-hooks verdict set'", policy.path);
 		goto done;
 	}
-	if (policy.review_sandbox == ORCH_SANDBOX_BWRAP) {
+	if (policy.review_sandbox == ORCH_SANDBOX_AUTO) {
+		env = getenv("ORCH_HOOKS_BWRAP");
+		run.setup.bwrap = env && *env ? env : "bwrap";
+		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {
+			orch_say("no sandbox: bubblewrap cannot make one here (%s); reviewing without it, "
+				 "so anything the reviewer changes in your work trees or git configuration "
+				 "voids its review", why);
+			run.setup.bwrap = NULL;
+		}
+	} else if (policy.review_sandbox == ORCH_SANDBOX_BWRAP) {
 		env = getenv("ORCH_HOOKS_BWRAP");
 		run.setup.bwrap = env && *env ? env : "bwrap";
 		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {

@@ -89,10 +89,14 @@ static void report_dead_holder(const struct holder *h)
 	}
 	orch_say("warning: an earlier test gate (pid %s) was killed while %s merge %s of '%s' "
 		 "(before the merge: %s)", pid, h->phase, h->merge, h->branch, h->orig);
-	orch_say("  if '%s' is back at %s, the undo had finished: nothing to do", h->branch, h->orig);
-	orch_say("  if '%s' is still at %s, finish it: git reset --keep %s", h->branch, h->merge, h->orig);
-	orch_say("  (if git refuses because the work tree is half undone: git stash && "
-		 "git reset --keep %s && git stash pop)", h->orig);
+	if (!strcmp(h->phase, "undoing")) {
+		orch_say("  its journal lets the next gate in that work tree finish the undo; "
+			 "or run there: orch-hooks recover");
+		return;
+	}
+	orch_say("  if '%s' is back at %s, it had finished: nothing to do", h->branch, h->orig);
+	orch_say("  if '%s' is still at %s, take it out: git stash push --include-untracked && "
+		 "git reset --keep %s", h->branch, h->merge, h->orig);
 }
 
 static double now(void)

@@ -53,7 +53,7 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 };
 
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };
-static const char *const sandbox_names[] = { "none", "bwrap" };
+static const char *const sandbox_names[] = { "none", "bwrap", "auto" };
 
 const char *orch_on_failure_name(enum orch_on_failure f)
 {
@@ -297,7 +297,7 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 				*(enum orch_sandbox *)field = (enum orch_sandbox)i;
 				return 1;
 			}
-		set_error(st, "[%s] %s: '%s' is not one of none, bwrap", ki->section, ki->name, value);
+		set_error(st, "[%s] %s: '%s' is not one of none, bwrap, auto", ki->section, ki->name, value);
 		return 0;
 	}
 	return 0;

@@ -12,6 +12,7 @@ enum orch_on_failure {
 enum orch_sandbox {
 	ORCH_SANDBOX_NONE,
 	ORCH_SANDBOX_BWRAP,
+	ORCH_SANDBOX_AUTO,	/* bwrap where it works, none (said in one line) where not */
 };
 
 /* Keys, in the order `orch-hooks policy` prints them. */

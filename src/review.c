@@ -17,6 +17,7 @@
 
 #include "automerge.h"
 #include "checkout-export.h"
+#include "local-state.h"
 #include "error.h"
 #include "repo.h"
 #include "review-verdict.h"
@@ -52,7 +53,9 @@ void orch_review_release(struct orch_review *r)
 	free(r->tmpdir);
 	free(r->checkout);
 	free(r->private_tmp);
+	free(r->view);
 	orch_snapshot_release(&r->before);
+	orch_snapshot_release(&r->outside);
 	if (r->fd >= 0)
 		close(r->fd);
 	strbuf_release(&r->report);
@@ -90,6 +93,112 @@ static int automerge_of(git_repository *repo, const git_commit *commit, struct o
 	return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "oid refname" lines, sorted, for every direct ref of the repository. */
+static int packed_refs(git_repository *repo, struct strbuf *out)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	char **lines = NULL, hex[GIT_OID_HEXSZ + 1];
+	size_t n = 0, alloc = 0, i;
+	int err;
+
+	if (git_reference_iterator_new(&it, repo) < 0)
+		return orch_git_error("cannot list the refs");
+	while ((err = git_reference_next(&ref, it)) == 0) {
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+			if (n == alloc) {
+				alloc = alloc ? alloc * 2 : 64;
+				lines = xrealloc(lines, alloc * sizeof(*lines));
+			}
+			lines[n++] = xasprintf("%s %s\n", git_reference_name(ref),
+					       git_oid_tostr(hex, sizeof(hex), git_reference_target(ref)));
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	qsort(lines, n, sizeof(*lines), by_name);
+	strbuf_adds(out, "# pack-refs with: sorted \n");
+	for (i = 0; i < n; i++) {
+		const char *sp = strchr(lines[i], ' ');
+
+		/* sorted by name above; written "oid name" */
+		strbuf_addf(out, "%.*s %.*s\n", GIT_OID_HEXSZ, sp + 1, (int)(sp - lines[i]), lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return err == GIT_ITEROVER ? 0 : orch_git_error("cannot list the refs");
+}
+
+/*
+ * The reviewer's own view of the repository: a bare git directory whose
+ * objects are the repository's (through alternates) and whose refs are a
+ * copy. The reviewer reads history there; whatever it changes, it changes
+ * there, where it is seen, and never in a repository that other workers
+ * are busy committing and fetching in.
+ */
+static int make_view(const struct orch_review_setup *s, struct orch_review *r)
+{
+	struct strbuf refs = STRBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	char *p = NULL, *text = NULL;
+	int ret = -1;
+
+	r->view = xasprintf("%s/repo.git", r->tmpdir);
+	p = xasprintf("%s/objects", r->view);
+	if (mkdir(r->view, 0700) < 0 || mkdir(p, 0700) < 0) {
+		orch_error("cannot make '%s': %s", p, strerror(errno));
+		goto done;
+	}
+	free(p);
+	p = xasprintf("%s/objects/info", r->view);
+	if (mkdir(p, 0700) < 0) {
+		orch_error("cannot make '%s': %s", p, strerror(errno));
+		goto done;
+	}
+	free(p);
+	p = xasprintf("%s/refs", r->view);
+	if (mkdir(p, 0700) < 0) {
+		orch_error("cannot make '%s': %s", p, strerror(errno));
+		goto done;
+	}
+	if (packed_refs(s->repo, &refs) < 0)
+		goto done;
+#define VIEW_FILE(name, content)                                                                   \
+	do {                                                                                       \
+		free(p);                                                                           \
+		p = xasprintf("%s/%s", r->view, name);                                             \
+		if (orch_write_file(p, content, strlen(content)) < 0) {                            \
+			orch_error("cannot write '%s': %s", p, strerror(errno));                   \
+			goto done;                                                                 \
+		}                                                                                  \
+	} while (0)
+	VIEW_FILE("packed-refs", strbuf_str(&refs));
+	VIEW_FILE("config", "[core]\n\trepositoryformatversion = 0\n\tbare = true\n");
+	text = xasprintf("%s/objects\n", s->commondir);
+	VIEW_FILE("objects/info/alternates", text);
+	free(text);
+	text = *r->branch ? xasprintf("ref: refs/heads/%s\n", r->branch)
+			  : xasprintf("%s\n", git_oid_tostr(hex, sizeof(hex), &r->commit));
+	VIEW_FILE("HEAD", text);
+#undef VIEW_FILE
+	ret = 0;
+done:
+	free(text);
+	free(p);
+	strbuf_release(&refs);
+	return ret;
+}
+
+static int view_snapshot(const struct orch_review *r, struct orch_snapshot *out)
+{
+	return orch_snapshot_take_dir(r->view, out);
+}
+
 int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r)
 {
 	git_commit *commit = NULL;
@@ -113,7 +222,7 @@ int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r
 		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
 		goto done;
 	}
-	if (orch_tree_export(s->repo, tree, r->checkout) < 0)
+	if (orch_tree_export(s->repo, tree, r->checkout) < 0 || make_view(s, r) < 0)
 		goto done;
 	if (git_commit_parentcount(commit) > 1 && automerge_of(s->repo, commit, r) < 0)
 		goto done;
@@ -140,6 +249,8 @@ static const char **bwrap_argv(const struct orch_review_setup *s, const struct o
 	 * read-only like everything else; TMPDIR is the private writable place.
 	 */
 	argv[n++] = "--bind"; argv[n++] = r->private_tmp; argv[n++] = r->private_tmp;
+	/* Its own view is writable, so that a change there is seen (and voids the review). */
+	argv[n++] = "--bind"; argv[n++] = r->view; argv[n++] = r->view;
 	argv[n++] = "--unshare-all";
 	argv[n++] = "--share-net";	/* a coding agent has to reach its model */
 	argv[n++] = "--die-with-parent";
@@ -170,11 +281,12 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	if (r->has_automerge)
 		git_oid_tostr(automerge, sizeof(automerge), &r->automerge);
 	env[n++] = xasprintf("ORCH_AUTOMERGE=%s", automerge);
-	env[n++] = xasprintf("ORCH_REPO=%s", s->commondir);
+	env[n++] = xasprintf("ORCH_REPO=%s", r->view);
 	env[n++] = xasprintf("ORCH_CHECKOUT=%s", r->checkout);
 	env[n++] = xasprintf("TMPDIR=%s", r->private_tmp);
-	/* git run in the checkout must not find a repository above it. */
-	env[n++] = xasprintf("GIT_CEILING_DIRECTORIES=%s", r->tmpdir);
+	/* git run anywhere in the review's directory (the checkout, or the directory
+	 * itself) must not find a repository above it: the ceiling is its parent. */
+	env[n++] = xasprintf("GIT_CEILING_DIRECTORIES=%s:%s", r->tmpdir, s->tmp_root);
 	env[n] = NULL;
 
 	o.env = env;
@@ -211,7 +323,11 @@ int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
 	pid_t pid, parent = getpid();
 	int p[2];
 
-	if (orch_snapshot_take(s->repo, &r->before) < 0)
+	if (view_snapshot(r, &r->before) < 0)
+		return -1;
+	/* Under bwrap it can write only its view and its temporary directory. */
+	if (!s->bwrap && orch_snapshot_take_outside(s->repo, s->policy->path, &r->commit, s->policy->notes_ref,
+						    &r->outside) < 0)
 		return -1;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return orch_error("cannot make a pipe: %s", strerror(errno));
@@ -279,16 +395,27 @@ void orch_review_stop(struct orch_review *r)
 /* "review void: ..." when the reviewer changed anything; NULL when it did not. */
 static char *void_reason(const struct orch_review_setup *s, struct orch_review *r, int *err)
 {
-	struct orch_snapshot after = ORCH_SNAPSHOT_INIT;
+	struct orch_snapshot after = ORCH_SNAPSHOT_INIT, outside = ORCH_SNAPSHOT_INIT;
 	struct strbuf repo_changes = STRBUF_INIT, tree_changes = STRBUF_INIT, sb = STRBUF_INIT;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	int n = 0;
 
 	*err = 0;
-	if (orch_snapshot_take(s->repo, &after) < 0)
+	if (view_snapshot(r, &after) < 0)
 		goto fail;
 	orch_snapshot_diff(&r->before, &after, &repo_changes);
+	if (!s->bwrap) {
+		struct strbuf out = STRBUF_INIT;
+
+		if (orch_snapshot_take_outside(s->repo, s->policy->path, &r->commit, s->policy->notes_ref,
+					       &outside) < 0)
+			goto fail;
+		if (orch_snapshot_diff(&r->outside, &outside, &out))
+			strbuf_addf(&sb, "without a sandbox, something outside its view changed while it ran (%s)",
+				    out.buf);
+		strbuf_release(&out);
+	}
 	if (git_commit_lookup(&commit, s->repo, &r->commit) < 0 || git_commit_tree(&tree, commit) < 0) {
 		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
 		goto fail;
@@ -297,7 +424,8 @@ static char *void_reason(const struct orch_review_setup *s, struct orch_review *
 	if (n < 0)
 		goto fail;
 	if (repo_changes.len)
-		strbuf_addf(&sb, "the repository changed while the reviewer ran (%s)", repo_changes.buf);
+		strbuf_addf(&sb, "%sthe reviewer changed its view of the repository (%s)", sb.len ? "; " : "",
+			    repo_changes.buf);
 	if (tree_changes.len)
 		strbuf_addf(&sb, "%sthe reviewer changed its checkout (%s)", sb.len ? "; " : "",
 			    tree_changes.buf);
@@ -306,6 +434,7 @@ fail:
 	*err = 1;
 done:
 	orch_snapshot_release(&after);
+	orch_snapshot_release(&outside);
 	strbuf_release(&repo_changes);
 	strbuf_release(&tree_changes);
 	git_tree_free(tree);
@@ -369,9 +498,11 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 		return -1;
 	}
 	if (changed) {
-		/* Read-only or nothing: whatever it said, this review does not count. */
+		/* Read-only or nothing: whatever it said, this review does not count,
+		 * either way: nothing is recorded, an earlier verdict stays as it was. */
+		r->voided = 1;
 		r->verdict = ORCH_VERDICT_FAIL;
-		r->reason = xasprintf("review void: %s", changed);
+		r->reason = xasprintf("review void, nothing recorded (review again): %s", changed);
 		full = xasprintf("%s\n(the reviewer's own verdict, void: %s)", r->reason, reason);
 	} else {
 		r->reason = xstrdup(reason);

@@ -41,7 +41,9 @@ struct orch_review {
 	char *tmpdir;		/* everything below is removed by orch_review_cleanup */
 	char *checkout;
 	char *private_tmp;
-	struct orch_snapshot before;
+	char *view;		/* the reviewer's own git directory: refs copied, objects borrowed */
+	struct orch_snapshot before;	/* of the view */
+	struct orch_snapshot outside;	/* without a sandbox: what else it could reach */
 
 	pid_t worker;		/* 0 when not running */
 	int fd;			/* the worker's report, -1 when closed */
@@ -51,6 +53,7 @@ struct orch_review {
 	int finished;
 	int interrupted;	/* stopped by Ctrl-C: nothing may be recorded */
 	int error;		/* orch-hooks itself failed (said so); no verdict */
+	int voided;		/* the reviewer changed something: no verdict is recorded */
 	enum orch_verdict_value verdict;
 	char *reason;		/* first line of the note body */
 	char *body;

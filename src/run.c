@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,12 +151,21 @@ static void tee_out(const struct orch_run_opts *o, int *at_line_start, const cha
 		xwrite_all(o->tee_fd, p + start, n - start);
 }
 
-static void child(const struct orch_run_opts *o, char **envp, int out_fd, int err_pipe)
+static void child(const struct orch_run_opts *o, char **envp, int out_fd, int err_pipe, pid_t parent)
 {
 	int in_fd = o->stdin_fd;
 	int e;
 
 	setpgid(0, 0);
+#ifdef __linux__
+	/* Dies with us; the parent may have died between fork and prctl. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
+	signal(SIGXFSZ, SIG_DFL);	/* the hooks ignore it; their tests must not inherit that */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -186,6 +199,80 @@ static void kill_group(pid_t pid, int sig)
 	kill(pid, sig); /* in case setpgid had not happened yet */
 }
 
+/* Keeps 0, 1, 2 and `keep`: a lock or a pipe end held here would outlive us. */
+static void close_other_fds(int keep)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3, keep - 1, 0) == 0 &&
+	    syscall(SYS_close_range, keep + 1, ~0U, 0) == 0)
+		return;
+#endif
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
+/*
+ * The watchdog: a small process outside the child's group that waits on a
+ * pipe only we write to. PR_SET_PDEATHSIG reaches the child alone, not what
+ * it started; when we die (kill -9 included) the pipe reads end-of-file and
+ * the watchdog kills the child's whole group. Told 'd', it just exits.
+ * Returns its pid (the pipe's write end in *fd), or -1 (then there is none).
+ */
+static pid_t watchdog_start(int *fd)
+{
+	int p[2];
+	pid_t pid;
+
+	*fd = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		pid_t group = 0;
+		char c = 0;
+		ssize_t n;
+
+		signal(SIGINT, SIG_IGN);	/* Ctrl-C is for the child; we only watch */
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(p[1]);
+		close_other_fds(p[0]);
+		while ((n = read(p[0], &group, sizeof(group))) < 0 && errno == EINTR)
+			;
+		if (n != (ssize_t)sizeof(group))
+			_exit(0);
+		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n <= 0 && group > 0)
+			kill_group(group, SIGKILL);
+		_exit(0);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return -1;
+	}
+	*fd = p[1];
+	return pid;
+}
+
+static void watchdog_stop(pid_t pid, int fd)
+{
+	if (fd >= 0) {
+		xwrite_all(fd, "d", 1);
+		close(fd);
+	}
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
 int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 {
 	struct sigaction sa, old_chld, old_int, old_term, old_hup;
@@ -197,7 +284,8 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 	unsigned grace_ms = 2000;
 	const char *grace_env = getenv("ORCH_HOOKS_KILL_GRACE_MS");
 	char **envp = NULL;
-	pid_t pid;
+	pid_t pid, self = getpid(), watchdog = -1;
+	int watchdog_fd = -1;
 
 	memset(res, 0, sizeof(*res));
 	if (grace_env && *grace_env)
@@ -221,14 +309,21 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 
 	envp = build_env(o);
 	fflush(NULL);
+	watchdog = watchdog_start(&watchdog_fd);
+	if (watchdog < 0) {
+		snprintf(res->start_error, sizeof(res->start_error), "cannot start a watchdog: %s",
+			 strerror(errno));
+		goto restore;
+	}
 	pid = fork();
 	if (pid < 0) {
 		snprintf(res->start_error, sizeof(res->start_error), "cannot fork: %s", strerror(errno));
 		goto restore;
 	}
 	if (pid == 0)
-		child(o, envp, out_pipe[1], err_pipe[1]);
+		child(o, envp, out_pipe[1], err_pipe[1], self);
 	setpgid(pid, pid); /* races with the child's own call; either wins */
+	xwrite_all(watchdog_fd, &pid, sizeof(pid));
 	close(out_pipe[1]);
 	out_pipe[1] = -1;
 	close(err_pipe[1]);
@@ -351,6 +446,7 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 	}
 
 restore:
+	watchdog_stop(watchdog, watchdog_fd);
 	sigaction(SIGCHLD, &old_chld, NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -186,6 +186,256 @@ int orch_snapshot_take(git_repository *repo, struct orch_snapshot *out)
 	return 0;
 }
 
+/* A file anywhere, by absolute path: its content hash, or "absent". */
+static void take_abs_file(struct orch_snapshot *s, const char *kind, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid oid;
+
+	if (strbuf_read_file(&sb, path, 64 * 1024 * 1024) == 0 &&
+	    git_odb_hash(&oid, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_BLOB) == 0)
+		add(s, xasprintf("%s %s", kind, path), xstrdup(git_oid_tostr(hex, sizeof(hex), &oid)));
+	else
+		add(s, xasprintf("%s %s", kind, path), xstrdup("absent"));
+	strbuf_release(&sb);
+}
+
+/* Every file of a directory (one level), by content. */
+static void take_abs_dir(struct orch_snapshot *s, const char *kind, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	add(s, xasprintf("%s %s/", kind, dir), xstrdup(d ? "dir" : "absent"));
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *full;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		full = xasprintf("%s/%s", dir, e->d_name);
+		take_abs_file(s, kind, full);
+		free(full);
+	}
+	closedir(d);
+}
+
+/* Every file under a work tree but its .git, by size, mtime and mode (content costs too much). */
+static void take_work_files(struct orch_snapshot *s, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d || depth > 64) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		char *full;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+			continue;
+		full = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(full, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				take_work_files(s, full, depth + 1);
+			else
+				add(s, xasprintf("worktree-file %s", full),
+				    xasprintf("%lld:%lld.%09ld:%o", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+					      st.st_mtim.tv_nsec, (unsigned)st.st_mode));
+		}
+		free(full);
+	}
+	closedir(d);
+}
+
+/* One work tree: where its HEAD points, its index, its files. */
+static void take_worktree(struct orch_snapshot *s, git_repository *wt)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	char *index = xasprintf("%sindex", git_repository_path(wt));
+	git_oid head;
+	const char *top = git_repository_workdir(wt);
+
+	if (git_reference_name_to_id(&head, wt, "HEAD") == 0)
+		add(s, xasprintf("worktree-head %s", git_repository_path(wt)),
+		    xstrdup(git_oid_tostr(hex, sizeof(hex), &head)));
+	take_abs_file(s, "worktree-index", index);
+	if (top) {
+		char *trimmed = xstrdup(top);
+		size_t n = strlen(trimmed);
+
+		if (n > 1 && trimmed[n - 1] == '/')
+			trimmed[n - 1] = '\0';
+		take_work_files(s, trimmed, 0);
+		free(trimmed);
+	}
+	free(index);
+}
+
+static void take_all_worktrees(struct orch_snapshot *s, git_repository *repo, const char *commondir)
+{
+	git_strarray names = { NULL, 0 };
+	git_repository *main = NULL;
+	char *wt_config;
+	size_t i;
+
+	/* The main work tree, opened from the common directory. */
+	if (git_repository_open(&main, commondir) == 0) {
+		take_worktree(s, main);
+		git_repository_free(main);
+	}
+	if (git_worktree_list(&names, repo) < 0)
+		return;
+	for (i = 0; i < names.count; i++) {
+		git_worktree *wt = NULL;
+		git_repository *wr = NULL;
+
+		if (git_worktree_lookup(&wt, repo, names.strings[i]) == 0 &&
+		    git_repository_open_from_worktree(&wr, wt) == 0)
+			take_worktree(s, wr);
+		wt_config = xasprintf("%s/worktrees/%s/config.worktree", commondir, names.strings[i]);
+		take_abs_file(s, "config", wt_config);
+		free(wt_config);
+		git_repository_free(wr);
+		git_worktree_free(wt);
+	}
+	git_strarray_dispose(&names);
+}
+
+/* The hooks directory git uses: core.hooksPath (relative to the main work tree) or COMMONDIR/hooks. */
+static char *hooks_dir(git_repository *repo, const char *commondir)
+{
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT;
+	char *dir = NULL;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_string_buf(&value, cfg, "core.hooksPath") == 0 && value.size) {
+		if (value.ptr[0] == '/' || !git_repository_workdir(repo))
+			dir = xstrdup(value.ptr);
+		else
+			dir = xasprintf("%s%s", git_repository_workdir(repo), value.ptr);
+	}
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return dir ? dir : xasprintf("%s/hooks", commondir);
+}
+
+static void take_global_configs(struct orch_snapshot *s)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME"), *env;
+	git_buf buf = GIT_BUF_INIT;
+	char *p;
+
+	if (home) {
+		p = xasprintf("%s/.gitconfig", home);
+		take_abs_file(s, "config", p);
+		free(p);
+	}
+	p = xdg && *xdg ? xasprintf("%s/git/config", xdg) : home ? xasprintf("%s/.config/git/config", home) : NULL;
+	if (p)
+		take_abs_file(s, "config", p);
+	free(p);
+	if ((env = getenv("GIT_CONFIG_GLOBAL")) && *env)
+		take_abs_file(s, "config", env);
+	if ((env = getenv("GIT_CONFIG_SYSTEM")) && *env)
+		take_abs_file(s, "config", env);
+	take_abs_file(s, "config", "/etc/gitconfig");
+	if (git_config_find_system(&buf) == 0 && buf.size)
+		take_abs_file(s, "config", buf.ptr);
+	git_buf_dispose(&buf);
+}
+
+static void take_tree_of_files(struct orch_snapshot *s, const char *top, const char *rel)
+{
+	char *path = *rel ? xasprintf("%s/%s", top, rel) : xstrdup(top);
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (!d) {
+		free(path);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *sub, *full;
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		sub = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		full = xasprintf("%s/%s", top, sub);
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			take_tree_of_files(s, top, sub);
+		} else if (!strncmp(sub, "objects/", 8) && strcmp(sub, "objects/info/alternates")) {
+			add(s, xasprintf("object %s", sub + 8), xstrdup(""));
+		} else {
+			take_file(s, top, sub);
+			if (!s->nr || strcmp(s->items[s->nr - 1].key + 5, sub))
+				add(s, xasprintf("file %s", sub), xstrdup("unreadable"));
+		}
+		free(full);
+		free(sub);
+	}
+	closedir(d);
+	free(path);
+}
+
+int orch_snapshot_take_dir(const char *dir, struct orch_snapshot *out)
+{
+	memset(out, 0, sizeof(*out));
+	take_tree_of_files(out, dir, "");
+	qsort(out->items, out->nr, sizeof(*out->items), item_cmp);
+	return 0;
+}
+
+int orch_snapshot_take_outside(git_repository *repo, const char *policy_path, const git_oid *commit,
+			       const char *notes_ref, struct orch_snapshot *out)
+{
+	char *dir = orch_repo_commondir(repo), *hooks, *p;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid note;
+
+	memset(out, 0, sizeof(*out));
+	take_global_configs(out);
+	p = xasprintf("%s/config", dir);
+	take_abs_file(out, "config", p);
+	free(p);
+	p = xasprintf("%s/config.worktree", dir);
+	take_abs_file(out, "config", p);
+	free(p);
+	/* The hooks in use, and the default directory too: a hooksPath that goes away uses it again. */
+	hooks = hooks_dir(repo, dir);
+	take_abs_dir(out, "hook", hooks);
+	p = xasprintf("%s/hooks", dir);
+	if (strcmp(p, hooks))
+		take_abs_dir(out, "hook", p);
+	free(p);
+	free(hooks);
+	if (policy_path && policy_path[0] == '/')
+		take_abs_file(out, "policy", policy_path);
+	take_all_worktrees(out, repo, dir);
+	if (notes_ref && commit) {
+		git_note *n = NULL;
+
+		if (git_note_read(&n, repo, notes_ref, commit) == 0) {
+			git_oid_cpy(&note, git_note_id(n));
+			git_note_free(n);
+			add(out, xasprintf("note %s", git_oid_tostr(hex, sizeof(hex), commit)),
+			    xstrdup(git_oid_tostr(hex, sizeof(hex), &note)));
+		} else {
+			add(out, xasprintf("note %s", git_oid_tostr(hex, sizeof(hex), commit)), xstrdup("none"));
+		}
+	}
+	qsort(out->items, out->nr, sizeof(*out->items), item_cmp);
+	free(dir);
+	return 0;
+}
+
 #define MAX_NAMED 8
 
 static void say_change(struct strbuf *out, size_t *named, const char *key, const char *what)

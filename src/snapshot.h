@@ -25,6 +25,20 @@ struct orch_snapshot {
 #define ORCH_SNAPSHOT_INIT { NULL, 0, 0 }
 
 int orch_snapshot_take(git_repository *repo, struct orch_snapshot *out);
+
+/* Every file under dir, by content (object files by name): for a small directory of our own. */
+int orch_snapshot_take_dir(const char *dir, struct orch_snapshot *out);
+
+/*
+ * What a reviewer without a sandbox could change outside its own view of
+ * the repository: global, XDG and system git configuration, the
+ * repository's config and config.worktree files, the hooks directory in use
+ * (core.hooksPath included), the policy file, every work tree (where HEAD
+ * points, the index, the files by size and mtime), and the reviewed
+ * commit's note under notes_ref.
+ */
+int orch_snapshot_take_outside(git_repository *repo, const char *policy_path, const git_oid *commit,
+			       const char *notes_ref, struct orch_snapshot *out);
 void orch_snapshot_release(struct orch_snapshot *s);
 
 /*

@@ -7,11 +7,13 @@
 
 #include "error.h"
 #include "landing.h"
+#include "local-state.h"
 #include "note.h"
 #include "repo.h"
 #include "run.h"
 #include "strbuf.h"
 #include "test-gate.h"
+#include "undo.h"
 #include "value.h"
 #include "verdict.h"
 
@@ -25,6 +27,7 @@ struct outcome {
 	char exit[64];		/* the note's Exit: 0, 2, timeout, signal 9, not started */
 	double seconds;
 	const char *tail;	/* last lines of the output */
+	const char *untrusted;	/* why the result holds for this run only, not for the tree (or NULL) */
 };
 
 int orch_landed_from_head(git_repository *repo, const char *target, const git_oid *orig,
@@ -177,6 +180,8 @@ static int record_note(git_repository *repo, const struct orch_policy *policy,
 	strbuf_addf(&sb, "Duration: %.1fs\n", o->seconds);
 	strbuf_addf(&sb, "Date: %s\n", orch_iso8601(time(NULL), date, sizeof(date)));
 	strbuf_addf(&sb, "Action: %s\n", action);
+	if (o->untrusted)
+		strbuf_addf(&sb, "Worktree: %s\n", o->untrusted);
 	if (o->tail && *o->tail) {
 		strbuf_addch(&sb, '\n');
 		/* A body line must not pass for the start of another record. */
@@ -198,7 +203,7 @@ static int record_note(git_repository *repo, const struct orch_policy *policy,
 		goto done;
 	}
 	/* A PASS is also kept on the tree, so the same tree is never tested twice. */
-	if (o->passed && policy->test_reuse && strcmp(action, "reused") &&
+	if (o->passed && policy->test_reuse && strcmp(action, "reused") && !o->untrusted &&
 	    git_note_create(&note_id, repo, policy->tests_ref, sig, sig, git_commit_tree_id(c),
 			    strbuf_str(&sb), 1) < 0)
 		orch_say("warning: cannot record the PASS for tree %s: %s",
@@ -282,21 +287,78 @@ static void report_failure(const struct orch_policy *policy, const struct orch_l
 	say_tail(o->tail);
 }
 
-/* Takes the merge back and says how that went. Returns orch_take_back's answer. */
+static void say_undone(const struct orch_landed *l, const struct orch_undo_result *u)
+{
+	orch_say("the merge was UNDONE: '%s' is back at %s, where it was before", l->target,
+		 orch_short_oid(&l->orig));
+	orch_say("  your own uncommitted work (staged, unstaged and untracked files) is as it was "
+		 "before the tests ran");
+	if (u->leftovers)
+		orch_say("  what the tests wrote was taken out of your work tree and set aside: "
+			 "git show --stat %s", u->leftovers);
+	if (u->ignored.len)
+		orch_say("  LOST TO GIT'S MERGE, NOT KEPT: the merge brought tracked files where your "
+			 "ignore rules expect your own: %s; git's merge overwrote any such file of yours "
+			 "before any hook could run, and the undo removed the merged copies", u->ignored.buf);
+	orch_say("  the undone %s is still there to look at: git show %s",
+		 l->fast_forward ? "tip" : "merge", orch_short_oid(&l->tip));
+	orch_say("  (git itself reported the merge as a success: it ignores what post-merge says)");
+}
+
+/* The undo from the saved local state. Returns 0 undone, 1 not undone (nothing changed), -1. */
+static int undo_to_state(git_repository *repo, const struct orch_landed *l, const char *why,
+			 struct orch_undo *prepared, const struct orch_local_state *before)
+{
+	struct orch_undo_result u = ORCH_UNDO_RESULT_INIT;
+	int r = prepared && prepared->ready ? orch_undo_run(repo, prepared, why, &u)
+					    : orch_undo_merge(repo, l->target, &l->tip, &l->orig, before, why, &u);
+
+	if (r == 0) {
+		say_undone(l, &u);
+	} else if (r == 1) {
+		orch_error("cannot take the merge back: your own uncommitted changes to %s, made before "
+			   "the tests ran, meet the merge there; nothing was changed", u.conflicts.buf);
+		orch_say("  to take it out by hand, keep your changes aside first: git stash push "
+			 "--include-untracked && git reset --keep %s", orch_short_oid(&l->orig));
+		orch_say("the merge is STILL ON '%s'", l->target);
+	} else if (u.broken_off) {
+		orch_say("the undo BROKE OFF half-way (see above): '%s' and your work tree may be between "
+			 "the merge %s and %s", l->target, orch_short_oid(&l->tip), orch_short_oid(&l->orig));
+		if (u.journaled)
+			orch_say("  fix the problem above, then finish it: orch-hooks recover (the next "
+				 "merge's gate also finishes it)");
+		else
+			orch_say("  and no journal could be written to finish it: look at 'git status'; "
+				 "git stash push --include-untracked && git reset --keep %s puts '%s' back",
+				 orch_short_oid(&l->orig), l->target);
+	} else {
+		orch_say("the merge is STILL ON '%s': it could not be taken back (see above)", l->target);
+	}
+	orch_undo_result_release(&u);
+	return r;
+}
+
+/* Takes the merge back and says how that went. Returns 0 when done, 1 or -1 when not. */
 static int take_back(git_repository *repo, const struct orch_landed *l, struct orch_gate_lock *lock,
-		     enum orch_take_back how, const char *why)
+		     enum orch_take_back how, const char *why, struct orch_undo *prepared,
+		     const struct orch_local_state *before)
 {
 	git_oid new_tip;
 	int r;
 
 	set_phase(lock, how == ORCH_TAKE_BACK_REVERT ? "reverting" : "undoing", l);
+	if (how == ORCH_TAKE_BACK_UNDO && before && before->taken)
+		return undo_to_state(repo, l, why, prepared, before);
+	/* A revert commits on top of the merge: first the work tree as it was before the tests. */
+	if (how == ORCH_TAKE_BACK_REVERT && before && before->taken &&
+	    orch_undo_restore_state(repo, &l->tip, before) < 0)
+		orch_say("warning: the work tree could not be put back as it was before the tests");
 	r = orch_take_back(repo, how, l->target, &l->tip, &l->orig, why, &new_tip);
 	if (r == 0 && how == ORCH_TAKE_BACK_UNDO) {
 		orch_say("the merge was UNDONE: '%s' is back at %s, where it was before; your "
-			 "uncommitted changes were kept", l->target, orch_short_oid(&l->orig));
+			 "uncommitted changes were left as they were", l->target, orch_short_oid(&l->orig));
 		orch_say("  the undone %s is still there to look at: git show %s",
 			 l->fast_forward ? "tip" : "merge", orch_short_oid(&l->tip));
-		orch_say("  (git itself reported the merge as a success: it ignores what post-merge says)");
 	} else if (r == 0) {
 		orch_say("the merge was REVERTED: '%s' is now at %s, a commit that reverts %s",
 			 l->target, orch_short_oid(&new_tip), orch_short_oid(&l->tip));
@@ -313,9 +375,22 @@ static void report_end(const char *failed_what, const char *heads, const char *f
 	orch_say(RULE);
 }
 
+/* The merge stays: an ignored file of the person's that it replaced is gone all the same. */
+static void say_overwritten_ignored(git_repository *repo, const struct orch_landed *l)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (orch_undo_overwritten_ignored(repo, &l->tip, &l->orig, &sb) == 0 && sb.len)
+		orch_say("  LOST TO GIT'S MERGE: the merge brought tracked files where your ignore rules "
+			 "expect your own: %s; git's merge overwrote any such file of yours before any "
+			 "hook could run", sb.buf);
+	strbuf_release(&sb);
+}
+
 /* Records the result and acts on it. Returns 0 when the merge stays as it passed, else 1 or -1. */
 static int conclude(git_repository *repo, const struct orch_policy *policy, const struct orch_landed *l,
-		    struct orch_gate_lock *lock, const struct outcome *o)
+		    struct orch_gate_lock *lock, const struct outcome *o, struct orch_undo *prepared,
+		    const struct orch_local_state *before)
 {
 	char *heads = what_landed(repo, l);
 	const char *action, *fate;
@@ -326,6 +401,10 @@ static int conclude(git_repository *repo, const struct orch_policy *policy, cons
 		record_note(repo, policy, l, o, "none");
 		orch_say("tests PASSED for %s (%s, %.1fs); recorded under %s", heads,
 			 policy->test_command, o->seconds, policy->tests_ref);
+		say_overwritten_ignored(repo, l);
+		if (o->untrusted && policy->test_reuse)
+			orch_say("  not kept for reuse: the tests ran on a work tree that %s, so they did not "
+				 "test the commit's tree", o->untrusted);
 		ret = 0;
 		goto done;
 	}
@@ -342,13 +421,13 @@ static int conclude(git_repository *repo, const struct orch_policy *policy, cons
 		ret = 1;
 		break;
 	case ORCH_ON_FAILURE_REVERT:
-		r = take_back(repo, l, lock, ORCH_TAKE_BACK_REVERT, why);
+		r = take_back(repo, l, lock, ORCH_TAKE_BACK_REVERT, why, NULL, before);
 		action = r == 0 ? "revert" : "revert failed";
 		fate = r == 0 ? "REVERTED" : "NOT REVERTED";
 		ret = r == 0 ? 1 : -1;
 		break;
 	default:
-		r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why);
+		r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why, prepared, before);
 		action = r == 0 ? "undo" : "undo failed";
 		fate = r == 0 ? "UNDONE" : "NOT UNDONE";
 		ret = r == 0 ? 1 : -1;
@@ -383,6 +462,17 @@ static void outcome_from_run(struct outcome *o, const struct orch_run_result *re
 	o->tail = orch_run_tail(res, TAIL_LINES);
 }
 
+static int commit_tree(git_repository *repo, const git_oid *commit, git_oid *out)
+{
+	git_commit *c = NULL;
+
+	if (git_commit_lookup(&c, repo, commit) < 0)
+		return orch_git_error("cannot read commit %s", orch_short_oid(commit));
+	git_oid_cpy(out, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
 /* "NAME=value" in a fresh string. */
 static char *env_entry(const char *name, const char *value)
 {
@@ -395,6 +485,9 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 	struct orch_run_opts ro = ORCH_RUN_OPTS_INIT;
 	struct orch_run_result res;
 	struct strbuf merged = STRBUF_INIT;
+	struct orch_local_state before;
+	struct orch_undo undo;
+	struct orch_undo_result pre = ORCH_UNDO_RESULT_INIT;
 	struct outcome o;
 	char hex[GIT_OID_HEXSZ + 1], dur[32];
 	const char *env[7];
@@ -404,6 +497,8 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 	int ret = -1;
 
 	memset(env, 0, sizeof(env));
+	memset(&before, 0, sizeof(before));
+	memset(&undo, 0, sizeof(undo));
 	heads = what_landed(repo, l);
 	if (!policy->test_command || !*policy->test_command) {
 		orch_say("no [test] command in the policy: %s was not tested", heads);
@@ -436,6 +531,18 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 		ret = 0;
 		goto done;
 	}
+	/* What the person has in the work tree now is what an undo must give back. */
+	if (orch_local_state_take(repo, &before) < 0 || commit_tree(repo, &l->tip, &tree) < 0) {
+		ret = orch_test_gate_refuse(repo, l, lock, "the test gate cannot record your uncommitted "
+					    "work before the tests (see above)", "fix the problem above, then merge again");
+		goto done;
+	}
+	/* The undo is worked out and written down now, while the disk still has room. */
+	if (orch_undo_prepare(repo, l->target, &l->tip, &l->orig, &before, &undo, &pre) < 0) {
+		ret = orch_test_gate_refuse(repo, l, lock, "the test gate cannot prepare the undo (see above)",
+					    "fix the problem above, then merge again");
+		goto done;
+	}
 	orch_format_duration(policy->test_timeout, dur, sizeof(dur));
 	orch_say("testing %s: %s (timeout %s)", heads, policy->test_command, dur);
 	set_phase(lock, "testing", l);
@@ -447,11 +554,15 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 	ro.tee_fd = 2;
 	orch_run(&ro, &res);
 	outcome_from_run(&o, &res, ro.timeout_ms);
-	ret = conclude(repo, policy, l, lock, &o);
+	if (!orch_local_state_matches_tree(&before, &tree))
+		o.untrusted = "differed from the commit (uncommitted changes or untracked files)";
+	ret = conclude(repo, policy, l, lock, &o, &undo, &before);
+	orch_undo_disarm(repo, &undo);
 	orch_run_result_release(&res);
 done:
 	for (i = 0; env[i]; i++)
 		free((char *)env[i]);
+	orch_undo_result_release(&pre);
 	strbuf_release(&merged);
 	free(heads);
 	return ret;
@@ -461,13 +572,16 @@ int orch_test_gate_refuse(git_repository *repo, const struct orch_landed *l,
 			  struct orch_gate_lock *lock, const char *why, const char *hint)
 {
 	char *heads = what_landed(repo, l);
+	struct orch_local_state now;
 	int r;
 
 	orch_say(RULE);
 	orch_say("MERGE REFUSED: %s: %s", heads, why);
 	if (hint)
 		orch_say("  %s", hint);
-	r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why);
+	if (orch_local_state_take(repo, &now) < 0)
+		memset(&now, 0, sizeof(now)); /* the undo that needs no saved state, below */
+	r = take_back(repo, l, lock, ORCH_TAKE_BACK_UNDO, why, NULL, &now);
 	report_end("MERGE REFUSED", heads, r == 0 ? "UNDONE" : "NOT UNDONE");
 	free(heads);
 	return r == 0 ? 1 : -1;

@@ -306,7 +306,7 @@ test_expect_success 'a gate killed while undoing leaves a lock that the next gat
 	 git rev-parse HEAD^2 >../merged) &&
 	git -C r rev-parse next >expect && test_cmp expect merged &&
 	test_grep "an earlier test gate (pid 999999) was killed while undoing merge 1111111111111111111111111111111111111111 of .main." err &&
-	test_grep "if .main. is still at 1111111111111111111111111111111111111111, finish it: git reset --keep 2222222222222222222222222222222222222222" err &&
+	test_grep "its journal lets the next gate in that work tree finish the undo; or run there: orch-hooks recover" err &&
 	test_grep "tests PASSED" err
 '
 

@@ -67,4 +67,33 @@ test_expect_success 'land of branches whose merges were tested already runs no t
 	test_grep "^b3 .*PASS (reused) .* landed$" out2
 '
 
+test_expect_success 'tests run on a work tree with uncommitted work: the PASS is not kept for the tree' '
+	policy "echo run >>\"$TRASH/runs\"" &&
+	before=$(runs) &&
+	(cd r && git reset -q --hard start && test_tick && echo "my edit" >>initial.t &&
+	 git merge --no-ff -m "merge b2, dirty" b2 2>../err &&
+	 git notes --ref=refs/notes/tests show HEAD >../note &&
+	 test_must_fail git notes --ref=refs/notes/tests show "HEAD^{tree}" &&
+	 git checkout -q -- initial.t) &&
+	test $(runs) = $((before + 1)) &&
+	test_grep "^Tests: PASS$" note &&
+	test_grep "^Worktree: differed from the commit" note &&
+	test_grep "not kept for reuse: the tests ran on a work tree that differed from the commit" err
+'
+
+test_expect_success '... so the same tree, merged clean, is tested again; an untracked file counts too' '
+	before=$(runs) &&
+	(cd r && git reset -q --hard start && test_tick && echo x >untracked.txt &&
+	 git merge --no-ff -m "merge b2, untracked file" b2 2>../err &&
+	 test_must_fail git notes --ref=refs/notes/tests show "HEAD^{tree}" && rm untracked.txt) &&
+	test $(runs) = $((before + 1)) &&
+	test_grep ! "REUSED" err &&
+	(cd r && git reset -q --hard start && test_tick &&
+	 git merge --no-ff -m "merge b2, clean" b2 2>../err &&
+	 git notes --ref=refs/notes/tests show "HEAD^{tree}" >../tree-note) &&
+	test $(runs) = $((before + 2)) &&
+	test_grep ! "REUSED" err &&
+	test_grep "^Tests: PASS$" tree-note
+'
+
 test_done

@@ -129,6 +129,7 @@ test_expect_success 'the reviewer sees ORCH_* and runs in a checkout of the tip,
 	reviewer "echo \"branch=\$ORCH_BRANCH\"; echo \"commit=\$ORCH_COMMIT\"
 echo \"target=\$ORCH_TARGET\"; echo \"base=\$ORCH_BASE\"; echo \"repo=\$ORCH_REPO\"
 echo \"pwd=\$(pwd)\"; echo \"tmp=\$TMPDIR\"; ls
+echo \"view=\$(git --git-dir=\"\$ORCH_REPO\" rev-parse \"refs/heads/\$ORCH_BRANCH\")\"
 git rev-parse --git-dir >/dev/null 2>&1 && echo FOUND-A-REPOSITORY
 echo PASS" &&
 	(cd r && orch-hooks review feat >../out 2>&1) &&
@@ -136,11 +137,12 @@ echo PASS" &&
 	test_grep "^commit=$(git -C r rev-parse feat)$" out &&
 	test_grep "^target=main$" out &&
 	test_grep "^base=$(git -C r merge-base feat main)$" out &&
-	test_grep "^repo=$TRASH/r/.git$" out &&
+	test_grep "^repo=$TMPDIR/orch-review\.[^/]*/repo.git$" out &&
 	test_grep "^pwd=$TMPDIR/orch-review\.[^/]*/checkout$" out &&
 	test_grep "^tmp=$TMPDIR/orch-review\.[^/]*/tmp$" out &&
 	test_grep "^feat.c$" out &&
 	test_grep "^initial.t$" out &&
+	test_grep "^view=$(git -C r rev-parse feat)$" out &&
 	test_grep ! FOUND-A-REPOSITORY out &&
 	tmp_is_empty
 '
@@ -153,17 +155,20 @@ test_expect_success '--onto names the target; a commit may be reviewed without a
 	test_grep "^base=$(git -C r merge-base feat other)$" out
 '
 
-# void_case TITLE BODY MESSAGE [CLEANUP]
+# void_case TITLE BODY MESSAGE [CLEANUP]: the review is void, exits 3 and records nothing.
 void_case() {
 	case_body=$2 case_msg=$3 case_cleanup=$4
 	test_expect_success "a reviewer that $1 is void" '
 		reviewer "$case_body" &&
 		test_when_finished "$case_cleanup" &&
-		(cd r && { orch-hooks review feat >../out 2>&1; echo $? >../rc; } &&
-		 test_must_fail orch-hooks verdict show feat >../show) &&
+		git -C r rev-parse --verify -q refs/notes/verdicts >notes-before || : &&
+		(cd r && orch-hooks review feat >../out 2>&1; echo $? >../rc) &&
 		echo 3 >expect && test_cmp expect rc &&
-		test_grep -F "FAIL (review void: $case_msg" show &&
-		test_grep "^feat .* VOID .* review void: " out &&
+		git -C r rev-parse --verify -q refs/notes/verdicts >notes-after || : &&
+		test_cmp notes-before notes-after &&
+		test_grep -F "review void, nothing recorded (review again): $case_msg" out &&
+		test_grep "^feat .* VOID .* review void" out &&
+		test_grep "1 review was VOID" out &&
 		tmp_is_empty
 	'
 }
@@ -174,29 +179,56 @@ void_case 'adds a file' 'chmod u+w .; echo x >new.txt; echo PASS' \
 	"the reviewer changed its checkout (new file 'new.txt')" :
 void_case 'deletes a file' 'chmod u+w .; rm -f initial.t; echo PASS' \
 	"the reviewer changed its checkout (deleted 'initial.t')" :
-void_case 'commits in the repository' \
-	'cd "$ORCH_REPO/.." && git commit -q --allow-empty -m evil && echo PASS' \
-	"the repository changed while the reviewer ran (ref 'refs/heads/main' moved, " \
+void_case 'commits in the person.s work tree' \
+	'cd "$HOME/r" && git commit -q --allow-empty -m evil && echo PASS' \
+	"without a sandbox, something outside its view changed while it ran (worktree-head '$TRASH/r/.git/' changed" \
 	'git -C r reset -q --hard HEAD^'
+void_case 'edits a file of the person.s work tree' 'echo evil >>"$HOME/r/initial.t"; echo PASS' \
+	"without a sandbox, something outside its view changed while it ran (worktree-file '$TRASH/r/initial.t' changed" \
+	'git -C r checkout -q -- initial.t'
+test_expect_success 'git run in the review directory itself finds no repository above it' '
+	reviewer "cd \"\$ORCH_REPO/..\" && git rev-parse --git-dir >/dev/null 2>&1 && echo FOUND-A-REPOSITORY
+echo PASS" &&
+	(cd r && orch-hooks review feat >../out 2>&1) &&
+	test_grep ! FOUND-A-REPOSITORY out &&
+	tmp_is_empty
+'
+
 void_case 'moves a ref' 'git --git-dir="$ORCH_REPO" update-ref refs/heads/good "$ORCH_BASE"; echo PASS' \
-	"the repository changed while the reviewer ran (ref 'refs/heads/good' moved)" \
-	'git -C r update-ref refs/heads/good good@{1}'
+	"the reviewer changed its view of the repository (file 'refs/heads/good' created" :
 void_case 'writes a note' \
 	'git --git-dir="$ORCH_REPO" notes --ref=refs/notes/verdicts add -f -m "Verdict: PASS" "$ORCH_COMMIT"; echo PASS' \
-	"the repository changed while the reviewer ran (ref 'refs/notes/verdicts' moved, " :
+	"the reviewer changed its view of the repository (" :
 void_case 'writes an object' \
 	'echo evil | git --git-dir="$ORCH_REPO" hash-object -w --stdin >/dev/null; echo PASS' \
-	"the repository changed while the reviewer ran (1 new object file)" :
+	"the reviewer changed its view of the repository (1 new object file)" :
 void_case 'changes the repository config' \
-	'git --git-dir="$ORCH_REPO" config core.hooksPath /dev/null; echo PASS' \
-	"the repository changed while the reviewer ran (file 'config' changed)" \
+	'git -C "$HOME/r" config core.hooksPath /dev/null; echo PASS' \
+	"without a sandbox, something outside its view changed while it ran (config '$TRASH/r/.git/config' changed" \
 	'git -C r config --unset core.hooksPath'
+void_case 'changes the global config' \
+	'git config --global core.hooksPath /dev/null; echo PASS' \
+	"without a sandbox, something outside its view changed while it ran (config '$TRASH/.gitconfig' changed" \
+	'rm -f .gitconfig'
+void_case 'adds a hook' \
+	'echo "exit 0" >"$HOME/r/.git/hooks/pre-push"; echo PASS' \
+	"without a sandbox, something outside its view changed while it ran (hook '$TRASH/r/.git/hooks/pre-push' created" \
+	'rm -f r/.git/hooks/pre-push'
+void_case 'edits the policy' \
+	'echo "# evil" >>"$HOME/r/.git/orch-hooks.ini"; echo PASS' \
+	"without a sandbox, something outside its view changed while it ran (policy '$TRASH/r/.git/orch-hooks.ini' changed" :
 
-test_expect_success 'the note written by a void reviewer is replaced by the FAIL' '
-	note_of feat >note &&
-	test_grep ! "^Verdict: PASS" note &&
-	test_grep "^Verdict: FAIL$" note &&
-	test_grep "^(the reviewer.s own verdict, void: the reviewer said PASS)$" note
+test_expect_success 'a void review never hides an earlier verdict' '
+	reviewer "echo FAIL: not good" &&
+	(cd r && test_must_fail orch-hooks review feat >/dev/null 2>&1) &&
+	note_of feat >before &&
+	reviewer "chmod u+w feat.c; echo more >>feat.c; echo PASS" &&
+	(cd r && orch-hooks review feat >out 2>&1; echo $? >../rc) &&
+	echo 3 >expect && test_cmp expect rc &&
+	note_of feat >after &&
+	test_cmp before after &&
+	(cd r && test_must_fail orch-hooks verdict show feat >../show 2>&1) &&
+	test_grep "FAIL" show
 '
 
 test_expect_success 'a timeout is a FAIL and kills the reviewer and its children' '
@@ -307,7 +339,7 @@ test_expect_success 'agent-review.sh hands the diff to an agent and passes on it
 if bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all --die-with-parent true 2>/dev/null
 then
 	test_expect_success 'under bwrap only the private temporary directory is writable' '
-		reviewer "touch \"\$ORCH_REPO/evil\" 2>/dev/null && echo WROTE-REPO
+		reviewer "touch \"$TRASH/r/.git/evil\" 2>/dev/null && echo WROTE-REPO
 touch evil 2>/dev/null && echo WROTE-CHECKOUT
 touch \"\$TMPDIR/ok\" && echo WROTE-TMP
 echo PASS" &&

@@ -501,7 +501,7 @@ static void test_bad_sandbox(void **state)
 {
 	(void)state;
 	want_error("[review]\nsandbox = docker\n",
-		     "P:2: [review] sandbox: 'docker' is not one of none, bwrap");
+		     "P:2: [review] sandbox: 'docker' is not one of none, bwrap, auto");
 }
 
 static void test_bad_notes_ref(void **state)

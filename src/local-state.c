@@ -1,0 +1,127 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "local-state.h"
+#include "repo.h"
+#include "run.h"
+#include "strbuf.h"
+
+int orch_write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666), saved;
+
+	if (fd < 0)
+		return -1;
+	if (xwrite_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
+	return close(fd);
+}
+
+/* The last line of `out` that is a full object id. */
+static int last_oid(const struct orch_run_result *res, git_oid *out)
+{
+	const char *s = strbuf_str(&res->output);
+	const char *p = s + strlen(s);
+
+	while (p > s) {
+		const char *end = p, *start;
+
+		while (end > s && end[-1] == '\n')
+			end--;
+		start = end;
+		while (start > s && start[-1] != '\n')
+			start--;
+		if (end - start == GIT_OID_HEXSZ && git_oid_fromstrn(out, start, GIT_OID_HEXSZ) == 0)
+			return 0;
+		p = start;
+	}
+	return -1;
+}
+
+/* Runs git in the work tree with `index` as its index file; the tree id it prints in *out. */
+static int git_tree_of(git_repository *repo, const char *index, const char *const *argv, git_oid *out)
+{
+	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	char *env[2] = { NULL, NULL };
+	char how[320];
+	int ret = -1;
+
+	env[0] = xasprintf("GIT_INDEX_FILE=%s", index);
+	o.argv = argv;
+	o.env = (const char *const *)env;
+	o.scrub_git_env = 1;
+	o.cwd = git_repository_workdir(repo);
+	o.timeout_ms = 10u * 60 * 1000;
+	if (orch_run(&o, &res) < 0) {
+		orch_run_describe(&res, o.timeout_ms, how, sizeof(how));
+		orch_error("'git %s' failed (%s): %s", argv[1], how, orch_run_tail(&res, 3));
+		goto done;
+	}
+	if (out && last_oid(&res, out) < 0) {
+		orch_error("'git %s' printed no tree id", argv[1]);
+		goto done;
+	}
+	ret = 0;
+done:
+	orch_run_result_release(&res);
+	free(env[0]);
+	return ret;
+}
+
+int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
+{
+	const char *write_tree[] = { "git", "write-tree", NULL };
+	const char *add_all[] = { "git", "add", "--all", "--", ".", NULL };
+	const char *gitdir = git_repository_path(repo);
+	char *real = xasprintf("%sindex", gitdir);
+	char *copy = xasprintf("%sorch-hooks-state.index", gitdir);
+	struct strbuf sb = STRBUF_INIT;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!git_repository_workdir(repo)) {
+		orch_error("the repository has no work tree");
+		goto done;
+	}
+	if (git_tree_of(repo, real, write_tree, &out->index_tree) < 0)
+		goto done;
+	/* The work tree as `git add --all` sees it, in a copy of the index: untracked files
+	 * count, ignored ones do not, and the stat data of the copy keeps it fast. */
+	if (access(real, F_OK) == 0) {
+		if (strbuf_read_regular_file(&sb, real, 1u << 31) < 0 ||
+		    orch_write_file(copy, sb.buf ? sb.buf : "", sb.len) < 0) {
+			orch_error("cannot copy the index '%s' to '%s': %s", real, copy, strerror(errno));
+			goto done;
+		}
+	} else {
+		unlink(copy);
+	}
+	if (git_tree_of(repo, copy, add_all, NULL) < 0 || git_tree_of(repo, copy, write_tree, &out->work_tree) < 0)
+		goto done;
+	out->taken = 1;
+	ret = 0;
+done:
+	unlink(copy);
+	strbuf_release(&sb);
+	free(copy);
+	free(real);
+	return ret;
+}
+
+int orch_local_state_matches_tree(const struct orch_local_state *s, const git_oid *tree)
+{
+	return s->taken && git_oid_equal(&s->index_tree, tree) && git_oid_equal(&s->work_tree, tree);
+}
