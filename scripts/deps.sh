@@ -4,7 +4,8 @@
 set -eu
 
 packages="git gcc make autoconf automake libtool pkg-config libgit2-dev libinih-dev
-libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time"
+libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time
+buildbot buildbot-worker"
 
 missing=
 for p in $packages; do

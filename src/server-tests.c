@@ -63,6 +63,9 @@ static const char *fix_for(enum orch_tests_kind k)
 		return "fix what broke on a branch, merge again and have CI test the new merge";
 	case ORCH_TESTS_OTHER_TREE:
 		return "a record counts only for the tree it tested: have CI test exactly this commit";
+	case ORCH_TESTS_OTHER_COMMAND:
+		return "have CI run the server's [test] command on this commit (the runner policy's "
+		       "[test] command must be the same)";
 	case ORCH_TESTS_UNSIGNED:
 	case ORCH_TESTS_UNTRUSTED:
 		return "only records signed by a key in [server] test_signers count: have a CI runner "
@@ -87,7 +90,8 @@ static int check_tip(git_repository *repo, const struct orch_policy *policy, con
 
 	if (git_commit_lookup(&tip, repo, &u->new_oid) < 0)
 		return orch_git_error("cannot read commit %s", orch_short_oid(&u->new_oid));
-	orch_tests_judge(repo, policy->tests_ref, notes, tip, signers, &res);
+	/* The server's [test] command, when it names one, is the only one whose PASS counts. */
+	orch_tests_judge(repo, policy->tests_ref, notes, tip, signers, policy->test_command, &res);
 	if (res.kind == ORCH_TESTS_PASS) {
 		orch_say("tests: '%s' at %s carries a PASS for its tree, signed by '%s'", u->ref + 11,
 			 orch_short_oid(&u->new_oid), res.principal);

@@ -105,6 +105,7 @@ enum orch_tests_kind {
 	ORCH_TESTS_NONE,	/* no record at all */
 	ORCH_TESTS_GARBAGE,	/* a note that is not test records (truncated, damaged) */
 	ORCH_TESTS_OTHER_TREE,	/* records, but for other trees */
+	ORCH_TESTS_OTHER_COMMAND,/* a PASS, but of another command than the server's [test] command */
 	ORCH_TESTS_FAIL,	/* the tests failed on this tree */
 	ORCH_TESTS_UNSIGNED,	/* a PASS without a signature */
 	ORCH_TESTS_UNTRUSTED,	/* a PASS whose signature is bad or by a key not allowed */
@@ -124,9 +125,11 @@ const char *orch_tests_kind_name(enum orch_tests_kind k);
 /*
  * Judges the records on `tip` (its note and its tree's) in the notes of
  * `notes_commit` (NULL: those of tests_ref). allowed_signers may be NULL
- * (nothing verifies). Never fails: an error is a kind that refuses.
+ * (nothing verifies). command, when not NULL or "", is the only test command
+ * whose PASS counts. Never fails: an error is a kind that refuses.
  */
 void orch_tests_judge(git_repository *repo, const char *tests_ref, const git_commit *notes_commit,
-		      const git_commit *tip, const char *allowed_signers, struct orch_tests_result *out);
+		      const git_commit *tip, const char *allowed_signers, const char *command,
+		      struct orch_tests_result *out);
 
 #endif

@@ -128,6 +128,18 @@ test_expect_success 'a truncated signature is refused' '
 	refused origin "untrusted test record"
 '
 
+test_expect_success 'a PASS of another command than the server'"'"'s [test] command is refused' '
+	server_policy "test_signers = test_signers
+[test]
+command = sh check.sh --all
+" &&
+	test_when_finished "server_policy \"test_signers = test_signers
+\"" &&
+	work other-command good && (cd c && orch-hooks test main 2>/dev/null) &&
+	refused origin "test record of another command" &&
+	test_grep "the PASS is of .sh check.sh., and the server.s \[test\] command is .sh check.sh --all." err
+'
+
 test_expect_success 'a missing test_signers file refuses every push to the branch' '
 	server_policy "test_signers = no-such-file
 " &&
