@@ -129,11 +129,13 @@ int orch_server_tests_check(git_repository *repo, const struct orch_policy *poli
 			continue;
 		/* No trusted signer, no trusted record: refuse rather than accept anything. */
 		if (!signers || access(signers, R_OK) != 0) {
+			int e = errno;
+
 			orch_error("push to '%s' refused: [server] require_tests is on, but %s", u->ref, !signers
 				   ? "[server] test_signers is not set: no test record can be trusted"
 				   : "the [server] test_signers file cannot be read");
 			if (signers)
-				orch_say("  '%s': %s", signers, strerror(errno));
+				orch_say("  '%s': %s", signers, strerror(e));
 			orch_say("  fix the server's policy (%s): test_signers names the CI runners' keys, in "
 				 "the format of git's gpg.ssh.allowedSignersFile", policy->path);
 			*refused = 1;
