@@ -6,7 +6,9 @@
  *    tree ids, a command, a date);
  *  - a parsed record formatted and parsed again is one record with the same
  *    result, commit, tree, command and signature, and the same signed
- *    payload; formatting it again gives the same text (a fixed point).
+ *    payload; formatting it again gives the same text (a fixed point);
+ *  - the records formatted one after the other (as appending writes them)
+ *    parse back as as many records.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "test-record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,6 +51,28 @@ static void round_trip(const struct orch_test_record *r)
 	orch_test_records_free(again, n);
 }
 
+static void appended(const struct orch_test_record *recs, int n)
+{
+	struct orch_test_record *again = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	char *err = NULL;
+	int i, m;
+
+	for (i = 0; i < n; i++) {
+		char *text = orch_test_record_format(&recs[i]);
+
+		strbuf_adds(&sb, i ? "\n" : "");
+		strbuf_adds(&sb, text);
+		free(text);
+	}
+	m = orch_test_records_parse(sb.buf, sb.len, &again, &err);
+	if (m != n)
+		abort();
+	orch_test_records_free(again, m);
+	free(err);
+	strbuf_release(&sb);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct orch_test_record *recs = NULL;
@@ -69,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		round_trip(&recs[i]);
 	}
+	appended(recs, n);
 	orch_test_records_free(recs, n);
 	return 0;
 }

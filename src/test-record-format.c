@@ -136,7 +136,7 @@ static char *parse_one(const char *text, size_t len, size_t *pos, struct orch_te
 			break;	/* the next record */
 		p += n + (nl != NULL);
 		if (!in_body && n == 0) {
-			in_body = 1;
+			in_body = blank_before = 1;	/* a record without a body may end here */
 			continue;
 		}
 		if (!in_body) {

@@ -128,6 +128,18 @@ test_expect_success 'a truncated signature is refused' '
 	refused origin "untrusted test record"
 '
 
+test_expect_success 'a note stuffed with forged PASS records is refused after a few signature checks' '
+	work stuffed good && (cd c && orch-hooks test main 2>/dev/null &&
+	 git notes --ref=refs/notes/tests show main >../good-record &&
+	 sed "s/^Runner: .*/Runner: forged/" ../good-record >../forged &&
+	 for i in 1 2 3 4 5 6 7 8 9; do cat ../forged && echo || exit 1; done >../n &&
+	 cat ../good-record >>../n &&
+	 git notes --ref=refs/notes/tests add -f -F ../n main &&
+	 git notes --ref=refs/notes/tests add -f -F ../forged main^{tree}) &&
+	refused origin "untrusted test record" &&
+	test_grep "more than 8 signed PASS records for this tree and none verified" err
+'
+
 test_expect_success 'a PASS of another command than the server'"'"'s [test] command is refused' '
 	server_policy "test_signers = test_signers
 [test]

@@ -97,6 +97,17 @@ static void test_several_records(void **state)
 	orch_test_records_free(r, 2);
 }
 
+static void test_records_without_body(void **state)
+{
+	/* Appended records without output: each ends at its blank line. */
+	struct orch_test_record *r = parse_ok(HEAD_PASS "\n" HEAD_PASS "\n" HEAD_PASS, 3);
+
+	(void)state;
+	assert_null(r[0].body);
+	assert_null(r[1].body);
+	orch_test_records_free(r, 3);
+}
+
 static void test_truncated(void **state)
 {
 	(void)state;
@@ -179,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_full_record),
 		cmocka_unit_test(test_minimal_and_unknown_keys),
 		cmocka_unit_test(test_several_records),
+		cmocka_unit_test(test_records_without_body),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_round_trip),
