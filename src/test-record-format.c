@@ -88,6 +88,9 @@ static char *parse_header(struct orch_test_record *r, const char *line, size_t n
 	vlen = n - klen - 1;
 	if (vlen && *v == ' ')
 		v++, vlen--;
+	/* What the writer would turn into a space must not be signed as it stands. */
+	if (memchr(line, '\r', n))
+		return xasprintf("the %.*s header holds a carriage return (CRLF line ends?)", (int)klen, line);
 	if (klen == 5 && !strncmp(line, "Tests", 5)) {
 		if (*seen_tests)
 			return xstrdup("Tests is given twice");
@@ -158,18 +161,20 @@ static char *parse_one(const char *text, size_t len, size_t *pos, struct orch_te
 	return err;
 }
 
-int orch_test_records_parse(const char *text, size_t len, struct orch_test_record **out, char **err)
+int orch_test_records_parse(const char *data, size_t len, struct orch_test_record **out, char **err)
 {
 	struct orch_test_record *recs = NULL;
+	char *text;
 	size_t pos = 0;
 	int n = 0;
 
 	*out = NULL;
 	*err = NULL;
-	if (memchr(text, '\0', len)) {
+	if (memchr(data, '\0', len)) {
 		*err = xstrdup("the note holds a NUL byte: not a test record");
 		return -1;
 	}
+	text = xstrndup(data, len);	/* terminated, so no scan runs past the end */
 	for (;;) {
 		while (pos < len && (text[pos] == '\n' || text[pos] == ' ' || text[pos] == '\t' ||
 				     text[pos] == '\r'))
@@ -191,6 +196,7 @@ int orch_test_records_parse(const char *text, size_t len, struct orch_test_recor
 		if (*err)
 			goto fail;
 	}
+	free(text);
 	if (!n) {
 		*err = xstrdup("the note is empty");
 		return -1;
@@ -198,6 +204,7 @@ int orch_test_records_parse(const char *text, size_t len, struct orch_test_recor
 	*out = recs;
 	return n;
 fail:
+	free(text);
 	orch_test_records_free(recs, n);
 	return -1;
 }

@@ -116,7 +116,7 @@ static void test_truncated(void **state)
 	parse_bad("Tests: PASS\nCommit: 0123\nTree: " T1 "\nCommand: c\nDate: d\n", "not a full object id");
 	parse_bad("Tests: PASS\nCommit: " C1 "\nTree: " T1 "\nCommand: make check\nDa", "is not a 'Key: value'");
 	parse_bad("Tests: PA", "not PASS or FAIL");
-	parse_bad("Tests: PASS\r\nCommit: " C1 "\r\n", "not PASS or FAIL");
+	parse_bad("Tests: PASS\r\nCommit: " C1 "\r\n", "carriage return");
 }
 
 static void test_garbage(void **state)
