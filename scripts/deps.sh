@@ -8,7 +8,7 @@ set -eu
 # debhelper: the test that builds the Debian package (t2100).
 packages="git gcc make autoconf automake libtool pkg-config libgit2-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time
-python3 groff-base bash-completion dpkg-dev debhelper"
+python3 groff-base bash-completion dpkg-dev debhelper buildbot buildbot-worker"
 
 missing=
 for p in $packages; do

@@ -25,6 +25,7 @@ extern const struct orch_cmd orch_cmd_log;
 extern const struct orch_cmd orch_cmd_review;
 extern const struct orch_cmd orch_cmd_sync;
 extern const struct orch_cmd orch_cmd_recover;
+extern const struct orch_cmd orch_cmd_test;
 
 /* "usage: orch-hooks <usage>" on stderr; returns ORCH_EXIT_USAGE. */
 int orch_usage(const struct orch_cmd *cmd);

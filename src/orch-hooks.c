@@ -24,6 +24,7 @@ static const struct orch_cmd *const commands[] = {
 	&orch_cmd_review,
 	&orch_cmd_sync,
 	&orch_cmd_recover,
+	&orch_cmd_test,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

@@ -44,12 +44,15 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 	[ORCH_KEY_TEST_TIMEOUT] = { "test", "timeout", T_DURATION, F(test_timeout) },
 	[ORCH_KEY_TEST_ON_FAILURE] = { "test", "on_failure", T_ON_FAILURE, F(on_failure) },
 	[ORCH_KEY_TEST_REUSE] = { "test", "reuse", T_BOOL, F(test_reuse) },
+	[ORCH_KEY_TEST_SIGNING_KEY] = { "test", "signing_key", T_COMMAND, F(test_signing_key) },
 	[ORCH_KEY_SERVER_ALLOW_DIRECT] = { "server", "allow_direct", T_BOOL, F(allow_direct) },
 	[ORCH_KEY_SERVER_TEST_COMMAND] = { "server", "test_command", T_COMMAND, F(server_test_command) },
 	[ORCH_KEY_SERVER_TEST_TIMEOUT] = { "server", "test_timeout", T_DURATION, F(server_test_timeout) },
 	[ORCH_KEY_SERVER_ALLOWED_SIGNERS] = { "server", "allowed_signers", T_STRING, F(allowed_signers) },
 	[ORCH_KEY_SERVER_REQUIRE_SIGNED] = { "server", "require_signed", T_BOOL, F(server_require_signed) },
 	[ORCH_KEY_SERVER_REVIEWERS] = { "server", "reviewers", T_STRING, F(reviewers) },
+	[ORCH_KEY_SERVER_REQUIRE_TESTS] = { "server", "require_tests", T_BOOL, F(require_tests) },
+	[ORCH_KEY_SERVER_TEST_SIGNERS] = { "server", "test_signers", T_STRING, F(test_signers) },
 };
 
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };
@@ -92,6 +95,8 @@ void orch_policy_init(struct orch_policy *p)
 	p->signing_key = xstrdup("");
 	p->allowed_signers = xstrdup("");
 	p->reviewers = xstrdup("");
+	p->test_signing_key = xstrdup("");
+	p->test_signers = xstrdup("");
 	p->path = xstrdup("built-in defaults");
 }
 
@@ -108,6 +113,8 @@ void orch_policy_release(struct orch_policy *p)
 	free(p->signing_key);
 	free(p->allowed_signers);
 	free(p->reviewers);
+	free(p->test_signing_key);
+	free(p->test_signers);
 	free(p->path);
 	for (k = 0; k < ORCH_KEY__COUNT; k++)
 		free(p->origin[k]);

@@ -30,12 +30,15 @@ enum orch_policy_key {
 	ORCH_KEY_TEST_TIMEOUT,
 	ORCH_KEY_TEST_ON_FAILURE,
 	ORCH_KEY_TEST_REUSE,
+	ORCH_KEY_TEST_SIGNING_KEY,
 	ORCH_KEY_SERVER_ALLOW_DIRECT,
 	ORCH_KEY_SERVER_TEST_COMMAND,
 	ORCH_KEY_SERVER_TEST_TIMEOUT,
 	ORCH_KEY_SERVER_ALLOWED_SIGNERS,
 	ORCH_KEY_SERVER_REQUIRE_SIGNED,
 	ORCH_KEY_SERVER_REVIEWERS,
+	ORCH_KEY_SERVER_REQUIRE_TESTS,
+	ORCH_KEY_SERVER_TEST_SIGNERS,
 	ORCH_KEY__COUNT
 };
 
@@ -53,12 +56,15 @@ struct orch_policy {
 	unsigned test_timeout;
 	enum orch_on_failure on_failure;
 	int test_reuse;
+	char *test_signing_key;		/* SSH key that signs test records; "" for none */
 	int allow_direct;
 	char *server_test_command;
 	unsigned server_test_timeout;
 	char *allowed_signers;		/* git's allowedSignersFile format; "" for none */
 	int server_require_signed;
 	char *reviewers;		/* principals allowed to pass; "" for any */
+	int require_tests;		/* a protected tip needs a signed PASS test record */
+	char *test_signers;		/* allowed signers of test records; "" for none */
 
 	/* Where the policy was read from ("built-in defaults" if nowhere). */
 	char *path;

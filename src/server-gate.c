@@ -19,6 +19,7 @@
 #include "repo.h"
 #include "run.h"
 #include "server-gate.h"
+#include "server-tests.h"
 #include "strbuf.h"
 #include "trust.h"
 #include "verdict.h"
@@ -850,6 +851,8 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 	for (i = 0; i < updates->nr; i++)
 		if (protected_update(&g, &updates->items[i]) && check_branch(&g, &updates->items[i]) < 0)
 			goto done;
+	if (orch_server_tests_check(repo, policy, updates, &g.refused) < 0)
+		goto done;
 	/* Tests are slow: only for a push the verdicts let through. */
 	if (!g.refused && *policy->server_test_command) {
 		for (i = 0; i < updates->nr && !g.refused; i++) {

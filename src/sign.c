@@ -98,15 +98,16 @@ static int keygen(const char *const *argv, const char *in, struct orch_run_resul
 	return r;
 }
 
-int orch_sign_record(struct orch_verdict_record *r, const char *key_path)
+int orch_sign_bytes(const char *payload, const char *key_path, const char *namespace,
+		    const char *what, char **out)
 {
 	struct orch_run_result res;
 	struct strbuf sig = STRBUF_INIT, b64 = STRBUF_INIT;
 	struct scratch s;
-	char *payload = orch_sign_payload(r);
 	const char *p;
 	int ret = -1;
 
+	*out = NULL;
 	memset(&res, 0, sizeof(res));
 	if (scratch_open(&s) < 0)
 		goto done;
@@ -114,13 +115,13 @@ int orch_sign_record(struct orch_verdict_record *r, const char *key_path)
 		goto cleanup;
 	{
 		const char *argv[] = { "ssh-keygen", "-q", "-Y", "sign", "-f", key_path, "-n",
-				       ORCH_SIGN_NAMESPACE, s.payload, NULL };
+				       namespace, s.payload, NULL };
 
 		if (keygen(argv, NULL, &res) < 0) {
 			char why[300];
 
 			orch_run_describe(&res, SSH_KEYGEN_TIMEOUT_MS, why, sizeof(why));
-			orch_error("cannot sign the verdict with '%s' (ssh-keygen: %s): %s", key_path, why,
+			orch_error("cannot sign the %s with '%s' (ssh-keygen: %s): %s", what, key_path, why,
 				   orch_run_tail(&res, 3));
 			goto cleanup;
 		}
@@ -141,8 +142,7 @@ int orch_sign_record(struct orch_verdict_record *r, const char *key_path)
 		orch_error("ssh-keygen wrote an empty signature");
 		goto cleanup;
 	}
-	free(r->signature);
-	r->signature = strbuf_detach(&b64);
+	*out = strbuf_detach(&b64);
 	ret = 0;
 cleanup:
 	scratch_close(&s);
@@ -150,6 +150,18 @@ done:
 	orch_run_result_release(&res);
 	strbuf_release(&sig);
 	strbuf_release(&b64);
+	return ret;
+}
+
+int orch_sign_record(struct orch_verdict_record *r, const char *key_path)
+{
+	char *payload = orch_sign_payload(r), *sig = NULL;
+	int ret = orch_sign_bytes(payload, key_path, ORCH_SIGN_NAMESPACE, "verdict", &sig);
+
+	if (!ret) {
+		free(r->signature);
+		r->signature = sig;
+	}
 	free(payload);
 	return ret;
 }
@@ -197,18 +209,19 @@ static int has_items(const char *list)
 	return list && list[strspn(list, " \t,")];
 }
 
-void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_signers,
-		     const char *reviewers, struct orch_sig_check *out)
+void orch_sign_verify(const char *payload, const char *signature, const char *namespace,
+		      const char *what, const char *allowed_signers, const char *principals,
+		      struct orch_sig_check *out)
 {
 	struct orch_run_result res;
 	struct scratch s;
-	char *payload = NULL, *armoured = NULL;
+	char *armoured = NULL;
 
 	memset(out, 0, sizeof(*out));
 	memset(&res, 0, sizeof(res));
-	if (!r->signature || !*r->signature) {
+	if (!signature || !*signature) {
 		out->status = ORCH_SIG_UNSIGNED;
-		out->detail = xstrdup("the verdict carries no signature");
+		out->detail = xasprintf("the %s carries no signature", what);
 		return;
 	}
 	if (scratch_open(&s) < 0) {
@@ -216,8 +229,7 @@ void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_si
 		out->detail = xstrdup("cannot make a temporary directory");
 		return;
 	}
-	payload = orch_sign_payload(r);
-	armoured = armour(r->signature);
+	armoured = armour(signature);
 	if (write_file(s.payload, payload) < 0 || write_file(s.sig, armoured) < 0) {
 		out->status = ORCH_SIG_ERROR;
 		out->detail = xstrdup("cannot write temporary files");
@@ -226,14 +238,15 @@ void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_si
 
 	/* Intact at all? This separates "altered" from "unknown key". */
 	{
-		const char *argv[] = { "ssh-keygen", "-Y", "check-novalidate", "-n", ORCH_SIGN_NAMESPACE,
+		const char *argv[] = { "ssh-keygen", "-Y", "check-novalidate", "-n", namespace,
 				       "-s", s.sig, NULL };
 
 		if (keygen(argv, s.payload, &res) < 0) {
 			out->status = res.started && res.exited ? ORCH_SIG_BAD : ORCH_SIG_ERROR;
-			out->detail = xstrdup(res.started && res.exited
-				? "the signature does not match this verdict (altered after signing, or made for another commit)"
-				: "ssh-keygen could not be run to check the signature");
+			out->detail = res.started && res.exited
+				? xasprintf("the signature does not match this %s (altered after signing, or made "
+					    "for another commit)", what)
+				: xstrdup("ssh-keygen could not be run to check the signature");
 			goto done;
 		}
 		out->fingerprint = fingerprint_in(strbuf_str(&res.output));
@@ -241,8 +254,9 @@ void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_si
 	}
 	if (!allowed_signers || !*allowed_signers) {
 		out->status = ORCH_SIG_ERROR;
-		out->detail = xstrdup("the signature is intact, but no allowed signers file is configured "
-				      "to say whose it is ([server] allowed_signers)");
+		out->detail = xasprintf("the signature is intact, but no allowed signers file is configured "
+					"to say whose it is ([server] %s)",
+					strcmp(namespace, ORCH_SIGN_NAMESPACE) ? "test_signers" : "allowed_signers");
 		goto done;
 	}
 	if (access(allowed_signers, R_OK) != 0) {
@@ -269,7 +283,7 @@ void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_si
 	}
 	{
 		const char *argv[] = { "ssh-keygen", "-Y", "verify", "-f", allowed_signers, "-I",
-				       out->principal, "-n", ORCH_SIGN_NAMESPACE, "-s", s.sig, NULL };
+				       out->principal, "-n", namespace, "-s", s.sig, NULL };
 
 		memset(&res, 0, sizeof(res));
 		if (keygen(argv, s.payload, &res) < 0) {
@@ -279,18 +293,27 @@ void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_si
 			goto done;
 		}
 	}
-	if (has_items(reviewers) && !principal_allowed(reviewers, out->principal)) {
+	if (has_items(principals) && !principal_allowed(principals, out->principal)) {
 		out->status = ORCH_SIG_NOT_REVIEWER;
 		out->detail = xasprintf("signed by '%s', who is not among the reviewers allowed to pass "
-					"it (%s)", out->principal, reviewers);
+					"it (%s)", out->principal, principals);
 		goto done;
 	}
 	out->status = ORCH_SIG_GOOD;
 done:
 	orch_run_result_release(&res);
 	scratch_close(&s);
-	free(payload);
 	free(armoured);
+}
+
+void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_signers,
+		     const char *reviewers, struct orch_sig_check *out)
+{
+	char *payload = orch_sign_payload(r);
+
+	orch_sign_verify(payload, r->signature, ORCH_SIGN_NAMESPACE, "verdict", allowed_signers,
+			 reviewers, out);
+	free(payload);
 }
 
 void orch_sign_check_policy(const struct orch_policy *p, const struct orch_verdict_record *r,

@@ -25,6 +25,15 @@ char *orch_sign_payload(const struct orch_verdict_record *r);
  */
 int orch_sign_record(struct orch_verdict_record *r, const char *key_path);
 
+/*
+ * The signing itself, for any record kind: signs `payload` in `namespace`
+ * with the key at key_path; *out gets the signature as one line of base64
+ * (caller frees). `what` names the record in messages. Returns 0 or -1
+ * (reported).
+ */
+int orch_sign_bytes(const char *payload, const char *key_path, const char *namespace,
+		    const char *what, char **out);
+
 enum orch_sig_status {
 	ORCH_SIG_GOOD,		/* valid, by a principal of the allowed signers */
 	ORCH_SIG_UNSIGNED,	/* no Signature header */
@@ -52,6 +61,15 @@ const char *orch_sig_status_name(enum orch_sig_status s);
  */
 void orch_sign_check(const struct orch_verdict_record *r, const char *allowed_signers,
 		     const char *reviewers, struct orch_sig_check *out);
+
+/*
+ * Checks `signature` (one line of base64, NULL for none) over `payload` in
+ * `namespace`, as orch_sign_check does; principals, when not NULL and not
+ * empty, lists who may pass.
+ */
+void orch_sign_verify(const char *payload, const char *signature, const char *namespace,
+		      const char *what, const char *allowed_signers, const char *principals,
+		      struct orch_sig_check *out);
 
 /* orch_sign_check with the policy's allowed signers and reviewers. */
 struct orch_policy;

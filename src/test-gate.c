@@ -14,6 +14,7 @@
 #include "strbuf.h"
 #include "test-gate.h"
 #include "undo.h"
+#include "test-record.h"
 #include "value.h"
 #include "verdict.h"
 
@@ -147,16 +148,14 @@ static void set_phase(struct orch_gate_lock *lock, const char *phase, const stru
 	orch_gate_lock_phase(lock, phase, l->target, tip, orig);
 }
 
-/* The tests note: "Key: value" headers like a verdict's, then the output tail. */
+/* The tests note, in the one format src/test-record.c owns. */
 static int record_note(git_repository *repo, const struct orch_policy *policy,
 		       const struct orch_landed *l, const struct outcome *o, const char *action)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct orch_test_record r = ORCH_TEST_RECORD_INIT;
+	struct strbuf merged = STRBUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1], date[32];
-	git_signature *sig = NULL;
 	git_commit *c = NULL;
-	git_oid note_id;
-	const char *p;
 	size_t i;
 	int ret = -1;
 
@@ -164,93 +163,45 @@ static int record_note(git_repository *repo, const struct orch_policy *policy,
 		orch_git_error("cannot read commit %s", orch_short_oid(&l->tip));
 		goto done;
 	}
-	strbuf_addf(&sb, "Tests: %s\n", o->passed ? "PASS" : "FAIL");
-	strbuf_addf(&sb, "Commit: %s\n", git_oid_tostr(hex, sizeof(hex), &l->tip));
-	strbuf_addf(&sb, "Tree: %s\n", git_oid_tostr(hex, sizeof(hex), git_commit_tree_id(c)));
-	strbuf_addf(&sb, "Target: %s\n", l->target);
-	strbuf_adds(&sb, "Merged:");
 	for (i = 0; i < l->n_merged; i++)
-		strbuf_addf(&sb, " %s", git_oid_tostr(hex, sizeof(hex), &l->merged[i]));
-	strbuf_addch(&sb, '\n');
-	strbuf_adds(&sb, "Command: ");
-	for (p = policy->test_command; *p; p++)
-		strbuf_addch(&sb, *p == '\n' ? ' ' : *p);
-	strbuf_addch(&sb, '\n');
-	strbuf_addf(&sb, "Exit: %s\n", o->exit);
-	strbuf_addf(&sb, "Duration: %.1fs\n", o->seconds);
-	strbuf_addf(&sb, "Date: %s\n", orch_iso8601(time(NULL), date, sizeof(date)));
-	strbuf_addf(&sb, "Action: %s\n", action);
-	if (o->untrusted)
-		strbuf_addf(&sb, "Worktree: %s\n", o->untrusted);
-	if (o->tail && *o->tail) {
-		strbuf_addch(&sb, '\n');
-		/* A body line must not pass for the start of another record. */
-		for (p = o->tail; *p;) {
-			size_t len = strcspn(p, "\n");
-
-			if (!strncmp(p, "Tests:", 6))
-				strbuf_addch(&sb, ' ');
-			strbuf_add(&sb, p, len);
-			strbuf_addch(&sb, '\n');
-			p += len + (p[len] == '\n');
-		}
-	}
-	if (orch_repo_signature(repo, &sig) < 0)
-		goto done;
-	if (git_note_create(&note_id, repo, policy->tests_ref, sig, sig, &l->tip, strbuf_str(&sb), 1) < 0) {
-		orch_git_error("cannot record the test result as a note on %s under '%s'",
-			       orch_short_oid(&l->tip), policy->tests_ref);
-		goto done;
-	}
+		strbuf_addf(&merged, "%s%s", i ? " " : "", git_oid_tostr(hex, sizeof(hex), &l->merged[i]));
+	r.passed = o->passed;
+	r.commit = xstrdup(git_oid_tostr(hex, sizeof(hex), &l->tip));
+	r.tree = xstrdup(git_oid_tostr(hex, sizeof(hex), git_commit_tree_id(c)));
+	r.target = xstrdup(l->target);
+	r.merged = strbuf_detach(&merged);
+	r.command = orch_test_command_line(policy->test_command);
+	r.runner = orch_test_runner();
+	r.exit = xstrdup(o->exit);
+	r.duration = xasprintf("%.1fs", o->seconds);
+	r.date = xstrdup(orch_iso8601(time(NULL), date, sizeof(date)));
+	r.action = xstrdup(action);
+	r.worktree = o->untrusted ? xstrdup(o->untrusted) : NULL;
+	r.body = o->tail && *o->tail ? xstrdup(o->tail) : NULL;
 	/* A PASS is also kept on the tree, so the same tree is never tested twice. */
-	if (o->passed && policy->test_reuse && strcmp(action, "reused") && !o->untrusted &&
-	    git_note_create(&note_id, repo, policy->tests_ref, sig, sig, git_commit_tree_id(c),
-			    strbuf_str(&sb), 1) < 0)
-		orch_say("warning: cannot record the PASS for tree %s: %s",
-			 orch_short_oid(git_commit_tree_id(c)), orch_git_error_text());
-	ret = 0;
+	ret = orch_test_record_write(repo, policy, &l->tip, git_commit_tree_id(c), &r, 0,
+				     o->passed && policy->test_reuse && strcmp(action, "reused") && !o->untrusted);
 done:
-	git_signature_free(sig);
+	orch_test_record_release(&r);
+	strbuf_release(&merged);
 	git_commit_free(c);
-	strbuf_release(&sb);
 	return ret;
 }
 
-/* "Command: <the command on one line>\n", as record_note writes it. */
-static char *command_line(const struct orch_policy *policy)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *p;
-
-	strbuf_adds(&sb, "Command: ");
-	for (p = policy->test_command; *p; p++)
-		strbuf_addch(&sb, *p == '\n' ? ' ' : *p);
-	strbuf_addch(&sb, '\n');
-	return strbuf_detach(&sb);
-}
-
 /*
- * 1 when this very tree already passed the same test command: the note
- * kept on the tree says "Tests: PASS" and names the command.
+ * 1 when this very tree already passed the same test command: a PASS
+ * record for the tree that names the command.
  */
 static int tree_passed_before(git_repository *repo, const struct orch_policy *policy,
 			      const struct orch_landed *l, git_oid *tree_out)
 {
 	git_commit *c = NULL;
-	char *text = NULL, *want = NULL;
-	size_t len;
-	int r = 0;
+	int r;
 
 	if (!policy->test_reuse || git_commit_lookup(&c, repo, &l->tip) < 0)
 		return 0;
 	git_oid_cpy(tree_out, git_commit_tree_id(c));
-	if (orch_note_text(repo, policy->tests_ref, NULL, tree_out, &text, &len) <= 0)
-		goto done;
-	want = command_line(policy);
-	r = !strncmp(text, "Tests: PASS\n", 12) && strstr(text, want) != NULL;
-done:
-	free(want);
-	free(text);
+	r = orch_test_record_find_reusable(repo, policy, NULL, tree_out, NULL);
 	git_commit_free(c);
 	return r;
 }
