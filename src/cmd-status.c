@@ -181,6 +181,8 @@ static int cmd_status(int argc, char **argv)
 		print_json(rows, n, onto);
 	else
 		print_table(rows, n, onto);
+	if (orch_doctor_run(NULL, 1) == 1)
+		orch_say("warning: the gate is not fully in force here; 'orch-hooks doctor' says why");
 	ret = 0;
 done:
 	for (i = 0; i < n; i++) {

@@ -22,6 +22,16 @@ extern const struct orch_cmd orch_cmd_status;
 extern const struct orch_cmd orch_cmd_log;
 extern const struct orch_cmd orch_cmd_review;
 extern const struct orch_cmd orch_cmd_sync;
+extern const struct orch_cmd orch_cmd_doctor;
+extern const struct orch_cmd orch_cmd_hook;
+extern const struct orch_cmd orch_cmd_push;
+
+/*
+ * The doctor's verdict on the repository at path (NULL: this one): 0 when
+ * the gate is in force, 1 when some check failed (each problem is printed
+ * unless quiet), 128 when it cannot look.
+ */
+int orch_doctor_run(const char *path, int quiet);
 
 /* "usage: orch-hooks <usage>" on stderr; returns 2. */
 int orch_usage(const struct orch_cmd *cmd);

@@ -19,6 +19,9 @@ static const struct orch_cmd *const commands[] = {
 	&orch_cmd_log,
 	&orch_cmd_review,
 	&orch_cmd_sync,
+	&orch_cmd_push,
+	&orch_cmd_doctor,
+	&orch_cmd_hook,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
