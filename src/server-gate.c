@@ -483,7 +483,13 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 				 name ? "')" : "", orch_judgement_name(j.kind), j.detail ? ": " : "",
 				 j.detail ? j.detail : "");
 			quoted = orch_shell_quote(tip_hex);
-			orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
+			if (!orch_oidset_contains(fresh, tip_id))
+				/* the server had it: upstream merged into a local merge (git pull) */
+				orch_say("    it was on the server already: the merge is the wrong way round; "
+					 "redo your merge on top of the new branch: orch-hooks push (or: "
+					 "git reset --keep %s && git merge --no-ff BRANCH)", quoted);
+			else
+				orch_say("    %s: orch-hooks review %s", fix_hint(j.kind), quoted);
 			free(quoted);
 			free(name);
 			git_commit_free(tip_commit);
