@@ -114,12 +114,8 @@ static char *moved_gate(const char *dir, const char *name)
 	return NULL;
 }
 
-/*
- * Whether a hook orch-hooks did not write runs the gate: it calls
- * `orch-hooks hook NAME` itself, or it is a hook manager's and the
- * manager's configuration does. *manager names the manager, if known.
- */
-static int foreign_runs_gate(const char *dir, const char *name, const char *top, const char **manager)
+int orch_doctor_hook_runs_gate(const char *dir, const char *name, const char *top, int count_moved,
+			       const char **manager)
 {
 	static const char *const lefthook_files[] = { "lefthook.yml", ".lefthook.yml", "lefthook.yaml",
 						      ".lefthook.yaml", "lefthook-local.yml", NULL };
@@ -137,7 +133,7 @@ static int foreign_runs_gate(const char *dir, const char *name, const char *top,
 		r = file_has(other, call);
 		free(other);
 		other = xasprintf("%s/%s.legacy", dir, name);
-		r = r || is_ours(other); /* migration mode runs NAME.legacy */
+		r = r || (count_moved && is_ours(other)); /* migration mode runs NAME.legacy */
 	} else if (file_has(path, "lefthook")) {
 		*manager = "lefthook";
 		for (i = 0; lefthook_files[i] && !r; i++) {
@@ -170,7 +166,7 @@ static void check_hook(struct doctor *d, const char *dir, const char *name, cons
 	} else if (is_ours(path)) {
 		*ours = 1;
 		ok(d, "%s is the gate", path);
-	} else if (foreign_runs_gate(dir, name, top, &manager)) {
+	} else if (orch_doctor_hook_runs_gate(dir, name, top, 1, &manager)) {
 		ok(d, "%s runs the gate (%s)", path, manager ? manager : "orch-hooks hook");
 	} else {
 		moved = moved_gate(dir, name);

@@ -61,7 +61,7 @@ static int cmd_hook(int argc, char **argv)
 	if (!known_hook(name)) {
 		orch_error("'%s' is not a hook of the gate; the gate's hooks are pre-merge-commit, "
 			   "prepare-commit-msg, post-merge, post-commit and pre-receive", name);
-		return 129;
+		return orch_usage(&orch_cmd_hook);
 	}
 	if (gitolite_admin_push(name))
 		return 0;

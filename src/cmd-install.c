@@ -293,6 +293,7 @@ static int install(const char *path, enum mode mode, int server)
 	char *dir = NULL, *common = NULL;
 	size_t i, n = 0, changed = 0;
 	int ret = 128, foreign = 0, wrote_policy;
+	const char *manager;
 
 	memset(plans, 0, sizeof(plans));
 	if (orch_repo_open_path(&repo, path) < 0)
@@ -325,6 +326,13 @@ static int install(const char *path, enum mode mode, int server)
 			p->state = P_SAME;
 		else
 			p->state = P_UPDATE;
+		if (p->state == P_FOREIGN && !server &&
+		    orch_doctor_hook_runs_gate(dir, p->name, git_repository_workdir(repo), 0, &manager)) {
+			/* Installing too would run the gate twice. */
+			orch_say("'%s' runs the gate already (from %s's configuration): left as it is", p->dst,
+				 manager ? manager : "its own text");
+			p->state = P_SAME;
+		}
 		if (p->state == P_FOREIGN) {
 			const char *aside = mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX;
 			char *kept = xasprintf("%s%s", p->dst, aside);

@@ -33,6 +33,16 @@ extern const struct orch_cmd orch_cmd_push;
  */
 int orch_doctor_run(const char *path, int quiet);
 
+/*
+ * Whether hook NAME in dir, which orch-hooks did not write, runs the gate:
+ * it calls `orch-hooks hook NAME` itself, or it is a hook manager's and the
+ * manager's configuration (found at the work tree's top) does; with
+ * count_moved, also when the manager runs a copy of the gate it moved
+ * aside. *manager names the manager, when known.
+ */
+int orch_doctor_hook_runs_gate(const char *dir, const char *name, const char *top, int count_moved,
+			       const char **manager);
+
 /* "usage: orch-hooks <usage>" on stderr; returns 2. */
 int orch_usage(const struct orch_cmd *cmd);
 
