@@ -692,7 +692,8 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 	summarize(&o);
 	if (!o.nr)
 		orch_say("'%s': %zu commit%s new to protected branches, the verdicts of %zu merge%s "
-			 "checked: accepted",
+			 "checked: accepted by the gate (the server's own access rules still decide "
+			 "the whole push)",
 			 branch_name(u->ref), fresh.nr, fresh.nr == 1 ? "" : "s", merges.nr,
 			 merges.nr == 1 ? "" : "s");
 	if (direct)
