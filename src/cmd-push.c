@@ -236,13 +236,15 @@ static int try_push(struct push *p, const struct strbuf *seen, int *retry)
 	return r ? 1 : 0;
 }
 
-/* A randomised, growing pause, so that clients that collided spread out. */
+/*
+ * A growing pause drawn at random from the whole range ("full jitter"):
+ * clients that collided spread out instead of colliding again in step.
+ */
 static void backoff(int attempt)
 {
-	unsigned ms = 50u << (attempt < 5 ? attempt : 5);
+	unsigned cap = 100u << (attempt < 7 ? attempt - 1 : 5);
 
-	ms = ms / 2 + (unsigned)rand() % (ms + 1);
-	usleep(ms * 1000u);
+	usleep((20u + (unsigned)rand() % cap) * 1000u);
 }
 
 static int push_loop(struct push *p, int tries)
