@@ -282,33 +282,57 @@ done:
 	orch_policy_release(&policy);
 }
 
+/* remote.NAME.KEY: 1 and NAME's length when `var` is such a name. */
+static int remote_var(const char *var, const char *key, size_t *namelen)
+{
+	size_t len = strlen(var), klen = strlen(key);
+
+	if (strncmp(var, "remote.", 7) || len < 7 + 1 + klen + 1 || var[len - klen - 1] != '.' ||
+	    strcmp(var + len - klen, key))
+		return 0;
+	*namelen = len - 7 - klen - 1;
+	return 1;
+}
+
+/*
+ * Walks the configuration itself: git_remote_list() of libgit2 1.5 leaks
+ * the regex match data of its config lookup.
+ */
 static void check_notes_fetch(struct doctor *d, git_repository *repo)
 {
-	git_strarray remotes = { NULL, 0 };
-	size_t i, j;
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL, *it2 = NULL;
+	git_config_entry *e, *f;
+	size_t n, m;
 
-	if (git_remote_list(&remotes, repo) < 0)
-		return;
-	for (i = 0; i < remotes.count; i++) {
-		git_strarray specs = { NULL, 0 };
-		git_remote *remote = NULL;
-		char *spec = xasprintf("+refs/notes/*:refs/notes/remotes/%s/*", remotes.strings[i]);
+	if (git_repository_config_snapshot(&cfg, repo) < 0 || git_config_iterator_new(&it, cfg) < 0)
+		goto done;
+	while (git_config_next(&e, it) == 0) {
+		char *name, *spec;
 		int have = 0;
 
-		if (git_remote_lookup(&remote, repo, remotes.strings[i]) == 0 &&
-		    git_remote_get_fetch_refspecs(&specs, remote) == 0)
-			for (j = 0; j < specs.count; j++)
-				have |= !strcmp(specs.strings[j], spec);
+		if (!remote_var(e->name, "url", &n))
+			continue;
+		name = xstrndup(e->name + 7, n);
+		spec = xasprintf("+refs/notes/*:refs/notes/remotes/%s/*", name);
+		if (git_config_iterator_new(&it2, cfg) == 0) {
+			while (git_config_next(&f, it2) == 0)
+				have |= remote_var(f->name, "fetch", &m) && m == n && !strncmp(f->name + 7, name, n) &&
+					!strcmp(f->value, spec);
+			git_config_iterator_free(it2);
+			it2 = NULL;
+		}
 		if (have)
-			ok(d, "'git fetch %s' fetches its verdicts", remotes.strings[i]);
+			ok(d, "'git fetch %s' fetches its verdicts", name);
 		else
 			problem(d, "'git fetch %s' does not fetch its verdicts; fix: orch-hooks install (or: "
-				   "git config --add remote.%s.fetch '%s')", remotes.strings[i], remotes.strings[i], spec);
-		git_strarray_dispose(&specs);
-		git_remote_free(remote);
+				   "git config --add remote.%s.fetch '%s')", name, name, spec);
+		free(name);
 		free(spec);
 	}
-	git_strarray_dispose(&remotes);
+done:
+	git_config_iterator_free(it);
+	git_config_free(cfg);
 }
 
 /* Every worktree's hooks directory, each checked once. */

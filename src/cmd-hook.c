@@ -37,10 +37,20 @@ static int known_hook(const char *name)
  */
 static int gitolite_admin_push(const char *name)
 {
-	const char *repo = getenv("GL_REPO");
-	char buf[4096];
+	const char *repo = getenv("GL_REPO"), *base;
+	char buf[4096], cwd[4096];
 
 	if (strcmp(name, "pre-receive") || !repo || strcmp(repo, "gitolite-admin"))
+		return 0;
+	/*
+	 * Over file:// the pusher's environment reaches the hook: GL_REPO
+	 * alone must not switch the gate off. git runs pre-receive in the
+	 * repository, which gitolite keeps as gitolite-admin.git.
+	 */
+	if (!getcwd(cwd, sizeof(cwd)))
+		return 0;
+	base = strrchr(cwd, '/') ? strrchr(cwd, '/') + 1 : cwd;
+	if (strcmp(base, "gitolite-admin.git"))
 		return 0;
 	while (fread(buf, 1, sizeof(buf), stdin) > 0)
 		; /* the ref lines are not ours to judge; read them so the writer never blocks */

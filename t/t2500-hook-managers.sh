@@ -47,9 +47,15 @@ nothing_left() {
 test_expect_success 'the hook entry point: unknown names are refused, arguments and stdin pass through' '
 	test_must_fail orch-hooks hook pre-push 2>err &&
 	test_grep "not a hook of the gate" err &&
-	repo entry && (cd entry && git merge -q --no-ff -m "Merge good" good &&
-	 echo "0000 1111 refs/heads/x" | GL_REPO=gitolite-admin orch-hooks hook pre-receive 2>../err) &&
-	test_grep "gitolite-admin is gitolite.s own configuration" err
+	git init -q --bare gitolite-admin.git && git init -q --bare other.git &&
+	(cd gitolite-admin.git &&
+	 echo "0000 1111 refs/heads/master" | GL_REPO=gitolite-admin orch-hooks hook pre-receive 2>../err) &&
+	test_grep "gitolite-admin is gitolite.s own configuration" err &&
+	(cd other.git &&
+	 echo "0000 1111 refs/heads/master" >../lines &&
+	 test_must_fail env GL_REPO=gitolite-admin orch-hooks hook pre-receive <../lines 2>../err) &&
+	test_grep ! "gitolite-admin is gitolite.s own" err &&
+	test_grep "orch-hooks:" err
 '
 
 # ---- pre-commit ---------------------------------------------------------
