@@ -32,6 +32,51 @@ static char *hooks_dir(const char *argv0)
 	return xstrdup(".");
 }
 
+static int same_file_content(const char *a, const char *b)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	int r = strbuf_read_file(&x, a, 64 * 1024 * 1024) == 0 && strbuf_read_file(&y, b, 64 * 1024 * 1024) == 0 &&
+		x.len == y.len && !memcmp(strbuf_str(&x), strbuf_str(&y), x.len);
+
+	strbuf_release(&x);
+	strbuf_release(&y);
+	return r;
+}
+
+/*
+ * The shell that runs a chained script, when the script is a shell script:
+ * such scripts (husky's stubs) pick what to run by the name in $0, which
+ * must then stay the hook's own name, not NAME.orch-chained. NULL otherwise.
+ */
+static const char *shell_of(const char *path)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", NULL };
+	char line[128], *tok[3], *save = NULL, *word;
+	FILE *f = fopen(path, "r");
+	size_t i, n = 0;
+
+	if (!f)
+		return NULL;
+	word = fgets(line, sizeof(line), f);
+	fclose(f);
+	if (!word || strncmp(line, "#!", 2))
+		return NULL;
+	for (word = strtok_r(line + 2, " \t\r\n", &save); word && n < 3; word = strtok_r(NULL, " \t\r\n", &save))
+		tok[n++] = word;
+	if (n == 2 && !strcmp(tok[0], "/usr/bin/env"))
+		word = tok[1];
+	else if (n == 1)
+		word = tok[0];
+	else /* options after the interpreter (sh -e): run it the ordinary way */
+		return NULL;
+	if (strrchr(word, '/'))
+		word = strrchr(word, '/') + 1;
+	for (i = 0; shells[i]; i++)
+		if (!strcmp(word, shells[i]))
+			return shells[i];
+	return NULL;
+}
+
 int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **argv,
 			  const char *input, size_t input_len)
 {
@@ -39,18 +84,41 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
 	struct orch_run_result res;
 	char *dir = hooks_dir(argv0);
 	char *path = xasprintf("%s/%s.orch-chained", dir, name);
-	const char **args = NULL;
+	char *hook = xasprintf("%s/%s", dir, name);
+	const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
+	const char **args = NULL, *shell;
 	const char *t = getenv("ORCH_HOOKS_CHAIN_TIMEOUT_MS");
 	char tmpl[] = "/tmp/orch-hooks-stdin-XXXXXX";
-	int in_fd = -1, rc = 0, i;
+	int in_fd = -1, rc = 0, i, k = 0;
 	char why[300];
 
 	if (access(path, X_OK) != 0)
 		goto done;
-	args = xcalloc((size_t)argc + 1, sizeof(*args));
-	args[0] = path;
+	/*
+	 * Run as NAME.legacy (pre-commit's migration mode) or any other name a
+	 * manager gave us, with the manager's own hook back at NAME and a copy
+	 * of it chained here: that hook is the one running us, and running it
+	 * again would loop. It has done its work; the gate still runs.
+	 */
+	if (strcmp(base, name) && same_file_content(hook, path)) {
+		fprintf(stderr, "orch-hooks: warning: '%s' and orch-hooks run each other (a hook manager "
+				"reinstalled its hook over the gate); not running it twice; repair with "
+				"'orch-hooks install --chain'\n", hook);
+		goto done;
+	}
+	shell = shell_of(path);
+	args = xcalloc((size_t)argc + 4, sizeof(*args));
+	if (shell) {
+		/* sh -c '. "$0.orch-chained"' DIR/NAME ARGS...: $0 is the hook's name */
+		args[k++] = shell;
+		args[k++] = "-c";
+		args[k++] = ". \"$0.orch-chained\"";
+		args[k++] = hook;
+	} else {
+		args[k++] = path;
+	}
 	for (i = 1; i < argc; i++)
-		args[i] = argv[i];
+		args[k++] = argv[i];
 	if (input) {
 		/* The chained hook reads the same stdin we got (pre-receive's ref lines). */
 		in_fd = mkstemp(tmpl);
@@ -78,6 +146,7 @@ done:
 		close(in_fd);
 	free(args);
 	free(path);
+	free(hook);
 	free(dir);
 	return rc;
 }

@@ -8,28 +8,45 @@ set -eu
 # debhelper: the test that builds the Debian package (t2100).
 packages="git gcc make autoconf automake libtool pkg-config libgit2-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time
-python3 groff-base bash-completion dpkg-dev debhelper buildbot buildbot-worker"
+python3 groff-base bash-completion dpkg-dev debhelper buildbot buildbot-worker
+pre-commit gitolite3"
+# husky and lefthook (t2500) come from npm, into a cache shared by the runs.
+npm_dir=${ORCH_HOOKS_NPM_DIR:-/var/cache/orch-hooks-ci/npm}
+npm_packages="husky@9 lefthook@1"
 
 missing=
+command -v npm >/dev/null 2>&1 || missing=" nodejs npm"
 for p in $packages; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi
 done
-if [ -z "$missing" ]; then
-	echo "deps: everything is installed"
-	exit 0
-fi
-echo "deps: installing$missing"
 if [ "$(id -u)" -eq 0 ]; then
 	as_root=
 elif command -v sudo >/dev/null 2>&1; then
 	as_root=sudo
 else
-	echo "deps: need root to install:$missing" >&2
-	exit 1
+	as_root=none
 fi
-export DEBIAN_FRONTEND=noninteractive
-$as_root apt-get update -qq
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	if [ "$as_root" = none ]; then
+		echo "deps: need root to install:$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	# gitolite3 asks for an admin key; the tests set gitolite up themselves.
+	echo "gitolite3 gitolite3/adminkey string" | $as_root debconf-set-selections
+	$as_root apt-get update -qq
+	# shellcheck disable=SC2086
+	$as_root apt-get install -y -qq --no-install-recommends $missing
+fi
+if [ -x "$npm_dir/node_modules/.bin/lefthook" ] && [ -f "$npm_dir/node_modules/husky/bin.js" ]; then
+	echo "deps: everything is installed"
+	exit 0
+fi
+echo "deps: installing $npm_packages into $npm_dir"
+[ "$as_root" = none ] && as_root=
+$as_root mkdir -p "$npm_dir"
 # shellcheck disable=SC2086
-$as_root apt-get install -y -qq --no-install-recommends $missing
+$as_root npm install --prefix "$npm_dir" --no-audit --no-fund --silent $npm_packages

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -114,6 +115,37 @@ done:
 	free(tmp);
 	strbuf_release(&sb);
 	return ret;
+}
+
+/*
+ * Hook managers move a hook they did not write aside under a name of their
+ * own (pre-commit: NAME.legacy, lefthook: NAME.old) and may run it from
+ * there. A copy of the gate left so would run it twice, or loop through
+ * the chained hook: remove every copy of ours beside NAME. Returns how many.
+ */
+static size_t remove_moved_copies(const char *dir, const char *name)
+{
+	size_t len = strlen(name), removed = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char *path;
+
+		if (strncmp(de->d_name, name, len) || de->d_name[len] != '.' ||
+		    !strcmp(de->d_name + len, CHAINED_SUFFIX) || !strcmp(de->d_name + len, FORCED_SUFFIX))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (is_ours(path) && unlink(path) == 0) {
+			orch_say("removed '%s', a copy of the gate a hook manager had moved aside", path);
+			removed++;
+		}
+		free(path);
+	}
+	closedir(d);
+	return removed;
 }
 
 static int mkdir_p(const char *dir)
@@ -251,7 +283,7 @@ static int configure_notes_fetch(git_repository *repo)
 struct plan {
 	const char *name;
 	char *src, *dst;
-	enum { P_NEW, P_SAME, P_UPDATE, P_FOREIGN } state;
+	enum { P_NEW, P_SAME, P_UPDATE, P_FOREIGN, P_REWRITTEN } state;
 };
 
 /* A misspelt protected branch protects nothing: say so, without failing the install. */
@@ -274,6 +306,7 @@ static int install(const char *path, enum mode mode, int server)
 	char *dir = NULL, *common = NULL;
 	size_t i, n = 0, changed = 0;
 	int ret = 128, foreign = 0, wrote_policy;
+	const char *manager;
 
 	memset(plans, 0, sizeof(plans));
 	if (orch_repo_open_path(&repo, path) < 0)
@@ -306,6 +339,13 @@ static int install(const char *path, enum mode mode, int server)
 			p->state = P_SAME;
 		else
 			p->state = P_UPDATE;
+		if (p->state == P_FOREIGN && !server &&
+		    orch_doctor_hook_runs_gate(dir, p->name, git_repository_workdir(repo), 0, &manager)) {
+			/* Installing too would run the gate twice. */
+			orch_say("'%s' runs the gate already (from %s's configuration): left as it is", p->dst,
+				 manager ? manager : "its own text");
+			p->state = P_SAME;
+		}
 		if (p->state == P_FOREIGN) {
 			const char *aside = mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX;
 			char *kept = xasprintf("%s%s", p->dst, aside);
@@ -315,8 +355,13 @@ static int install(const char *path, enum mode mode, int server)
 					   "first with 'orch-hooks install --chain', or move it aside to "
 					   "%s.orig with 'orch-hooks install --force'", p->dst, p->name);
 				foreign = 1;
+			} else if (exists(kept) && same_content(p->dst, kept)) {
+				/* A hook manager wrote its hook over ours again: the copy is kept already. */
+				p->state = P_REWRITTEN;
 			} else if (exists(kept)) {
-				orch_error("cannot move '%s' aside: '%s' already exists", p->dst, kept);
+				orch_error("cannot move '%s' aside: '%s' already exists and differs; keep the one "
+					   "you want as '%s', remove the other, and install again", p->dst, kept,
+					   kept);
 				foreign = 1;
 			}
 			free(kept);
@@ -348,9 +393,13 @@ static int install(const char *path, enum mode mode, int server)
 		}
 		if (copy_file(p->src, p->dst, 0755) < 0)
 			goto done;
-		orch_say("%s %s", p->state == P_UPDATE ? "updated" : "installed", p->dst);
+		orch_say("%s %s", p->state == P_UPDATE ? "updated" : p->state == P_REWRITTEN ?
+			 "reinstalled (over a hook manager's copy of the hook it already runs first)" :
+			 "installed", p->dst);
 		changed++;
 	}
+	for (i = 0; i < n && !server; i++)
+		remove_moved_copies(dir, plans[i].name);
 	if (write_default_policy(common, &wrote_policy) < 0)
 		goto done;
 	if (!server && !git_repository_is_bare(repo) && configure_notes_fetch(repo) < 0)
@@ -396,6 +445,17 @@ static int uninstall(const char *path)
 					orch_say("removed %s", dst);
 					removed++;
 				}
+			}
+			/* not for pre-receive: gitolite links hooks as pre-receive.h00-NAME */
+			if (sets[s] == local_hooks)
+				removed += remove_moved_copies(dir, sets[s][i]);
+			if (exists(dst) && exists(chained) && same_content(dst, chained)) {
+				/* A hook manager put its hook back over ours: the chained copy is a duplicate. */
+				if (unlink(chained) == 0)
+					orch_say("removed %s (the same hook is back at %s)", chained, dst);
+			} else if (exists(dst) && exists(chained)) {
+				orch_say("warning: kept '%s': '%s' was replaced by another hook meanwhile; "
+					 "look at both and remove the one you do not want", chained, dst);
 			}
 			if (!exists(dst) && (exists(chained) || exists(orig))) {
 				const char *back = exists(chained) ? chained : orig;

@@ -320,6 +320,8 @@ static int cmd_status(int argc, char **argv)
 		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands);
 	else
 		print_table(rows, n, onto, lands, nlands);
+	if (orch_doctor_run(NULL, 1) == 1)
+		orch_say("warning: the gate is not fully in force here; 'orch-hooks doctor' says why");
 	ret = ORCH_EXIT_OK;
 done:
 	for (i = 0; i < n; i++) {

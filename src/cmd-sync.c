@@ -19,9 +19,9 @@
 #include "repo.h"
 #include "run.h"
 #include "strbuf.h"
+#include "sync.h"
 
-/* Runs git with argv in dir; on failure says what failed with git's last lines. */
-static int run_git(const char *dir, const char *const *argv, struct strbuf *out)
+int orch_sync_git(const char *dir, const char *const *argv, struct strbuf *out)
 {
 	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
 	struct orch_run_result res;
@@ -43,10 +43,30 @@ static int run_git(const char *dir, const char *const *argv, struct strbuf *out)
 	return r;
 }
 
-/* The remote-tracking ref of a notes ref: refs/notes/remotes/REMOTE/NAME. */
-static char *notes_tracking_ref(const char *remote, const char *notes_ref)
+char *orch_sync_tracking_ref(const char *remote, const char *notes_ref)
 {
 	return xasprintf("refs/notes/remotes/%s/%s", remote, notes_ref + strlen("refs/notes/"));
+}
+
+int orch_sync_fetch_notes(const char *dir, const char *remote, const char *notes_ref)
+{
+	const char *fetch[] = { "git", "fetch", "--quiet", remote, NULL, NULL };
+	const char *merge[] = { "git", "notes", NULL, "merge", "--strategy=union", "--quiet", NULL, NULL };
+	char *tracking = orch_sync_tracking_ref(remote, notes_ref);
+	char *spec = xasprintf("+%s:%s", notes_ref, tracking);
+	char *ref_opt = xasprintf("--ref=%s", notes_ref);
+	int r;
+
+	fetch[4] = spec;
+	merge[2] = ref_opt;
+	merge[6] = tracking;
+	r = orch_sync_git(dir, fetch, NULL);
+	if (r == 0)
+		r = orch_sync_git(dir, merge, NULL);
+	free(ref_opt);
+	free(spec);
+	free(tracking);
+	return r;
 }
 
 static int sync_notes(const char *remote_name)
@@ -56,7 +76,7 @@ static int sync_notes(const char *remote_name)
 	git_remote *remote = NULL;
 	git_reference *local = NULL;
 	struct strbuf listed = STRBUF_INIT;
-	char *common = NULL, *tracking = NULL, *fetch_spec = NULL, *push_spec = NULL;
+	char *common = NULL, *push_spec = NULL;
 	const char *dir;
 	int ret = 128, has_local;
 
@@ -71,30 +91,16 @@ static int sync_notes(const char *remote_name)
 		goto done;
 	}
 	dir = git_repository_workdir(repo) ? git_repository_workdir(repo) : git_repository_path(repo);
-	tracking = notes_tracking_ref(remote_name, policy.notes_ref);
 
 	/* Fetching a ref the remote lacks is an error to git: ask first. */
 	{
 		const char *argv[] = { "git", "ls-remote", remote_name, policy.notes_ref, NULL };
 
-		if (run_git(dir, argv, &listed) < 0)
+		if (orch_sync_git(dir, argv, &listed) < 0)
 			goto done;
 	}
 	if (listed.len) {
-		const char *fetch[] = { "git", "fetch", "--quiet", remote_name, NULL, NULL };
-		const char *merge[] = { "git", "notes", NULL, "merge", "--strategy=union", "--quiet",
-					tracking, NULL };
-		char *ref_opt = xasprintf("--ref=%s", policy.notes_ref);
-		int r;
-
-		fetch_spec = xasprintf("+%s:%s", policy.notes_ref, tracking);
-		fetch[4] = fetch_spec;
-		merge[2] = ref_opt;
-		r = run_git(dir, fetch, NULL);
-		if (r == 0)
-			r = run_git(dir, merge, NULL);
-		free(ref_opt);
-		if (r < 0)
+		if (orch_sync_fetch_notes(dir, remote_name, policy.notes_ref) < 0)
 			goto done;
 		orch_say("merged the verdicts of '%s' into %s", remote_name, policy.notes_ref);
 	} else {
@@ -108,9 +114,10 @@ static int sync_notes(const char *remote_name)
 		/* No '+': the merged notes contain the remote's, so this fast-forwards. */
 		push_spec = xasprintf("%s:%s", policy.notes_ref, policy.notes_ref);
 		push[4] = push_spec;
-		if (run_git(dir, push, NULL) < 0) {
-			orch_say("someone pushed verdicts meanwhile: run 'orch-hooks sync %s' again",
-				 remote_name);
+		if (orch_sync_git(dir, push, NULL) < 0) {
+			orch_say("someone pushed verdicts meanwhile: run 'orch-hooks sync %s' again; "
+				 "'orch-hooks push' pushes a branch and its verdicts together and retries "
+				 "by itself", remote_name);
 			goto done;
 		}
 		orch_say("pushed %s to '%s'", policy.notes_ref, remote_name);
@@ -121,8 +128,6 @@ static int sync_notes(const char *remote_name)
 done:
 	strbuf_release(&listed);
 	free(common);
-	free(tracking);
-	free(fetch_spec);
 	free(push_spec);
 	git_reference_free(local);
 	git_remote_free(remote);

@@ -26,6 +26,26 @@ extern const struct orch_cmd orch_cmd_review;
 extern const struct orch_cmd orch_cmd_sync;
 extern const struct orch_cmd orch_cmd_recover;
 extern const struct orch_cmd orch_cmd_test;
+extern const struct orch_cmd orch_cmd_doctor;
+extern const struct orch_cmd orch_cmd_hook;
+extern const struct orch_cmd orch_cmd_push;
+
+/*
+ * The doctor's verdict on the repository at path (NULL: this one): 0 when
+ * the gate is in force, 1 when some check failed (each problem is printed
+ * unless quiet), 128 when it cannot look.
+ */
+int orch_doctor_run(const char *path, int quiet);
+
+/*
+ * Whether hook NAME in dir, which orch-hooks did not write, runs the gate:
+ * it calls `orch-hooks hook NAME` itself, or it is a hook manager's and the
+ * manager's configuration (found at the work tree's top) does; with
+ * count_moved, also when the manager runs a copy of the gate it moved
+ * aside. *manager names the manager, when known.
+ */
+int orch_doctor_hook_runs_gate(const char *dir, const char *name, const char *top, int count_moved,
+			       const char **manager);
 
 /* "usage: orch-hooks <usage>" on stderr; returns ORCH_EXIT_USAGE. */
 int orch_usage(const struct orch_cmd *cmd);

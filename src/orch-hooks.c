@@ -25,6 +25,9 @@ static const struct orch_cmd *const commands[] = {
 	&orch_cmd_sync,
 	&orch_cmd_recover,
 	&orch_cmd_test,
+	&orch_cmd_push,
+	&orch_cmd_doctor,
+	&orch_cmd_hook,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

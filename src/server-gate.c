@@ -419,7 +419,13 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 				 name ? "')" : "", orch_judgement_name(j.kind), j.detail ? ": " : "",
 				 j.detail ? j.detail : "");
 			quoted = orch_shell_quote(tip_hex);
-			orch_say("    %s: orch-hooks review %s", orch_trust_fix_hint(j.kind), quoted);
+			if (!orch_oidset_contains(fresh, tip_id))
+				/* the server had it: upstream merged into a local merge (git pull) */
+				orch_say("    it was on the server already: the merge is the wrong way round; "
+					 "redo your merge on top of the new branch: orch-hooks push (or: "
+					 "git reset --keep %s && git merge --no-ff BRANCH)", quoted);
+			else
+				orch_say("    %s: orch-hooks review %s", orch_trust_fix_hint(j.kind), quoted);
 			free(quoted);
 			free(name);
 			git_commit_free(tip_commit);
@@ -667,7 +673,8 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 			 branch_name(u->ref), fresh.nr);
 	else if (!o.nr)
 		orch_say("'%s': %zu commit%s new to protected branches, the verdicts of %zu merge%s "
-			 "checked: accepted",
+			 "checked: accepted by the gate (the server's own access rules still decide "
+			 "the whole push)",
 			 branch_name(u->ref), fresh.nr, fresh.nr == 1 ? "" : "s", judged,
 			 judged == 1 ? "" : "s");
 	if (direct)
