@@ -95,6 +95,8 @@ cat >tests/cents.sh <<'SH'
 [ "$(cents_to_str 1234)" = "12.34" ] && [ "$(parse_amount 12.34)" = 1234 ]
 SH
 git add . && git commit -qm "budget: money module with integer cents"
+# The team's shared repository already holds the project's history from before the gate.
+git init -q --bare ../shared.git && git push -q ../shared.git main
 
 step "install the gates; the policy names the reviewer and the tests"
 show 'wrote the default policy' orch-hooks install
@@ -154,7 +156,6 @@ step "gate 3, the test gate: land the two that passed, testing after each"
 expect_fail 'landed as|BROKE|UNDONE: |^(BRANCH|money/)' orch-hooks land money/store money/report
 
 step "gate 4, the server gate: main goes to a shared bare repository"
-git init -q --bare ../shared.git
 show 'installed .*pre-receive' orch-hooks install --server ../shared.git
 expect_fail '(refused|no verdict|rejected)' git push ../shared.git main
 show '(main -> main|verdicts)' git push --atomic ../shared.git main refs/notes/verdicts

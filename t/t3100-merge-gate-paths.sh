@@ -41,11 +41,23 @@ test_expect_success 'a conflicted merge concluded with git commit is refused' '
 	test_grep "conflict. at commit .*: no verdict" err2
 '
 
-test_expect_success 'a reviewed conflicted merge concluded with git merge --continue goes through' '
+test_expect_success 'a reviewed conflicted merge concluded with git merge --continue passes the merge gate' '
 	(cd r && orch-hooks verdict set PASS conflict 2>/dev/null &&
+	 git rev-parse HEAD >../before &&
 	 test_must_fail git merge --no-ff -m m conflict &&
 	 echo resolved >initial.t && git add initial.t &&
-	 git merge --continue &&
+	 git merge --continue 2>../err &&
+	 git rev-parse HEAD >../after &&
+	 git rev-parse HEAD@{1} >../resolution) &&
+	test_grep ! "merge into protected branch .main. refused" err &&
+	# the resolution is hand-made: the content rule takes it back until the merge itself is reviewed
+	test_grep "carries changes of its own" err &&
+	test_cmp before after
+'
+
+test_expect_success 'the resolution lands once the merge itself has its own PASS' '
+	(cd r && orch-hooks verdict set PASS "$(cat ../resolution)" 2>/dev/null &&
+	 git merge --ff-only "$(cat ../resolution)" &&
 	 git rev-parse HEAD^2 >../merged) &&
 	git -C r rev-parse conflict >expect && test_cmp expect merged
 '
