@@ -441,7 +441,7 @@ static void print_json(const struct run *run, int status)
 		orch_json_string(stdout, !strcmp(w, "-") ? NULL : !strcmp(w, "VOID") ? "void" :
 					 !strcmp(w, "ERROR") ? "error" : w);
 		printf(", \"recorded\": %s, \"reason\": ",
-		       r->finished && !r->error && !run->interrupted ? "true" : "false");
+		       r->finished && !r->error && !r->voided && !run->interrupted ? "true" : "false");
 		orch_json_string(stdout, r->error ? "orch-hooks could not review it (see stderr)" : line);
 		printf(", \"duration\": %.1f}", r->seconds);
 		free(line);
