@@ -49,6 +49,7 @@ struct offences {
 	size_t nr;
 	size_t unreviewed;	/* merges refused for their verdicts */
 	size_t own_changes;	/* merges refused for changes of their own */
+	size_t reversed;	/* first-parent lines that leave the old tip */
 	int unrelated;		/* the history shares nothing with the protected branches */
 };
 
@@ -419,13 +420,7 @@ static int check_merge(struct gate *g, struct offences *o, const struct orch_oid
 				 name ? "')" : "", orch_judgement_name(j.kind), j.detail ? ": " : "",
 				 j.detail ? j.detail : "");
 			quoted = orch_shell_quote(tip_hex);
-			if (!orch_oidset_contains(fresh, tip_id))
-				/* the server had it: upstream merged into a local merge (git pull) */
-				orch_say("    it was on the server already: the merge is the wrong way round; "
-					 "redo your merge on top of the new branch: orch-hooks push (or: "
-					 "git reset --keep %s && git merge --no-ff BRANCH)", quoted);
-			else
-				orch_say("    %s: orch-hooks review %s", orch_trust_fix_hint(j.kind), quoted);
+			orch_say("    %s: orch-hooks review %s", orch_trust_fix_hint(j.kind), quoted);
 			free(quoted);
 			free(name);
 			git_commit_free(tip_commit);
@@ -580,6 +575,33 @@ static int refuse_direct(struct gate *g, const struct orch_ref_update *u, struct
 }
 
 /*
+ * The branch's first-parent line is its record of what landed, one merge
+ * after another: it must go on from the old tip. `git pull` into a local
+ * merge turns it round (the server's tip becomes a second parent), and so
+ * does any merge of the branch's own history "into" new work.
+ */
+static int refuse_reversed(struct gate *g, const struct orch_ref_update *u, struct offences *o,
+			   const git_oid *top, const git_oid *reached)
+{
+	char top_hex[13], reached_hex[13], *quoted;
+
+	if (!offence(g, o))
+		return 0;
+	quoted = orch_shell_quote(orch_short_oid(&u->old_oid));
+
+	o->reversed++;
+	git_oid_tostr(top_hex, sizeof(top_hex), top);
+	git_oid_tostr(reached_hex, sizeof(reached_hex), reached);
+	orch_say("  the merge is the wrong way round: following first parents from %s leaves the line of "
+		 "'%s' at %s, and its tip %s comes in only as a second parent (as a git pull into a local "
+		 "merge makes it)", top_hex, branch_name(u->ref), reached_hex, orch_short_oid(&u->old_oid));
+	orch_say("    redo your merge on top of the branch as it is: orch-hooks push (or: git reset --keep "
+		 "%s && git merge --no-ff BRANCH)", quoted);
+	free(quoted);
+	return 0;
+}
+
+/*
  * Walks the new commits of the branch's first-parent chain (into `chain`)
  * and judges each: a commit with its own valid PASS is fine; a merge must
  * be the automatic merge of its parents; any other commit is a direct
@@ -592,7 +614,7 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 {
 	struct orch_commit_head h = ORCH_COMMIT_HEAD_INIT;
 	git_oid oid;
-	int ret = -1;
+	int r, ret = -1;
 
 	git_oid_cpy(&oid, &u->new_oid);
 	while (orch_oidset_contains(fresh, &oid)) {
@@ -612,6 +634,16 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 			break;
 		}
 		git_oid_cpy(&oid, &h.parents[0]);
+	}
+	/* The line ended in history protected branches had: it must hold the old tip. */
+	if (!adopt && !o->unrelated && !orch_ref_update_is_create(u)) {
+		r = git_oid_equal(&oid, &u->old_oid) ? 1 : git_graph_descendant_of(g->repo, &oid, &u->old_oid);
+		if (r < 0) {
+			orch_git_error("cannot compare %s with the branch", orch_short_oid(&oid));
+			goto done;
+		}
+		if (!r && refuse_reversed(g, u, o, &u->new_oid, &oid) < 0)
+			goto done;
 	}
 	ret = 0;
 done:
@@ -658,7 +690,7 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 		goto done;
 	if (check_first_parents(g, u, &o, &fresh, &chain, adopt) < 0)
 		goto done;
-	direct = o.nr - o.own_changes;
+	direct = o.nr - o.own_changes - o.reversed;
 	for (i = 0; i < merges.nr && !adopt; i++) {
 		if (!orch_oidset_contains(&chain, &merges.items[i].id))
 			continue;	/* inside a merged branch: its tip's review saw it */

@@ -83,7 +83,7 @@ test_expect_success 'the demo runs the moved installation, not the build tree' '
 		{ cat demo.out; false; } &&
 	test_grep "^demo: the installed orch-hooks in $TRASH/moved/bin$" demo.out &&
 	test_grep "recorded 3 verdicts" demo.out &&
-	test_grep "\[new branch\] *main -> main" demo.out &&
+	test_grep "[0-9a-f]*\.\.[0-9a-f]* *main -> main" demo.out &&
 	repo=$(sed -n "s/^demo: done. The repository is at \(.*\) (worktrees beside it).$/\1/p" demo.out) &&
 	cmp "$repo/.git/hooks/post-merge" "$TRASH/moved/libexec/orch-hooks/post-merge"
 '

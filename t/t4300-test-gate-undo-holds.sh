@@ -211,7 +211,7 @@ fi
 # The full-disk case runs in its own mount namespace, on a small tmpfs.
 cat >full-disk.sh <<'EOF_SCRIPT'
 set -e
-mount -t tmpfs -o size=2m tmpfs "$1"
+mount -t tmpfs -o size=8m tmpfs "$1"
 cd "$1"
 git init -q -b main r
 cd r

@@ -38,7 +38,7 @@ test_expect_success 'gate 4: the server refuses main without its verdicts, then 
 	test_grep "\[remote rejected\] main -> main" refused &&
 	sed -n "/^\\$ git push --atomic/,\$p" out >accepted &&
 	test_grep "accepted" accepted &&
-	test_grep "\[new branch\] *main -> main" accepted &&
+	test_grep "[0-9a-f]*\.\.[0-9a-f]* *main -> main" accepted &&
 	repo=$(sed -n "s/^demo: done. The repository is at \(.*\) (worktrees beside it).$/\1/p" out) &&
 	git -C "$repo/../shared.git" rev-parse main >server &&
 	git -C "$repo" rev-parse main >local &&
