@@ -5,6 +5,7 @@
 
 #include "hook-repo.h"
 #include "repo.h"
+#include "undo.h"
 
 int orch_hook_ctx_open(struct orch_hook_ctx *ctx)
 {
@@ -30,4 +31,11 @@ void orch_hook_ctx_release(struct orch_hook_ctx *ctx)
 	free(ctx->target);
 	memset(ctx, 0, sizeof(*ctx));
 	orch_libgit2_shutdown();
+}
+
+void orch_hook_finish_broken_undo(git_repository *repo)
+{
+	int resumed;
+
+	orch_undo_resume(repo, &resumed);
 }

@@ -18,4 +18,7 @@ struct orch_hook_ctx {
 int orch_hook_ctx_open(struct orch_hook_ctx *ctx);
 void orch_hook_ctx_release(struct orch_hook_ctx *ctx);
 
+/* An undo broken off by an earlier gate is finished before anything else. */
+void orch_hook_finish_broken_undo(git_repository *repo);
+
 #endif

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,4 +179,12 @@ int orch_hook_skipped(const char *name, const char *gitdir)
 	}
 	free(log);
 	return 1;
+}
+
+void orch_hook_hold_signals(void)
+{
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 }

@@ -32,4 +32,12 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
  */
 int orch_hook_skipped(const char *name, const char *gitdir);
 
+/*
+ * For the hooks that may undo a merge: a file-size limit makes writes fail
+ * (EFBIG), which the undo handles, instead of killing us half-way. Ctrl-C and
+ * friends are for the tests: orch_run passes them on while they run; here
+ * they must not stop an undo.
+ */
+void orch_hook_hold_signals(void);
+
 #endif

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,27 +38,6 @@ static int first_parent(git_repository *repo, git_oid *out, unsigned *parents)
 	return 0;
 }
 
-/*
- * A file-size limit makes writes fail (EFBIG), which the undo handles,
- * instead of killing us half-way. Ctrl-C and friends are for the tests:
- * orch_run passes them on while they run; here they must not stop an undo.
- */
-static void hold_signals(void)
-{
-	signal(SIGXFSZ, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-}
-
-/* An undo broken off by an earlier gate is finished before anything else. */
-static void finish_broken_undo(git_repository *repo)
-{
-	int resumed;
-
-	orch_undo_resume(repo, &resumed);
-}
-
 int orch_hook_post_commit(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
@@ -71,7 +49,7 @@ int orch_hook_post_commit(int argc, char **argv)
 	int n_approved, rc;
 
 	memset(&l, 0, sizeof(l));
-	hold_signals();
+	orch_hook_hold_signals();
 	orch_hook_run_chained(argv[0], "post-commit", argc, argv, NULL, 0);
 
 	/* The hot path: no approved merge is waiting for its tests. */
@@ -117,7 +95,7 @@ int orch_hook_post_commit(int argc, char **argv)
 				      "gate runs in this repository", "merge again when it has finished");
 		goto done;
 	}
-	finish_broken_undo(ctx.repo);
+	orch_hook_finish_broken_undo(ctx.repo);
 	/* A resolved conflict or an edit made during the merge needs the merge's own review. */
 	if (orch_content_rule_check_landed(ctx.repo, &ctx.policy, &l, &lock) != 0)
 		goto done;

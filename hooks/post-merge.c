@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,27 +163,6 @@ static int cannot_decide(struct orch_hook_ctx *ctx)
 	return r;
 }
 
-/*
- * A file-size limit makes writes fail (EFBIG), which the undo handles,
- * instead of killing us half-way. Ctrl-C and friends are for the tests:
- * orch_run passes them on while they run; here they must not stop an undo.
- */
-static void hold_signals(void)
-{
-	signal(SIGXFSZ, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-}
-
-/* An undo broken off by an earlier gate is finished before anything else. */
-static void finish_broken_undo(git_repository *repo)
-{
-	int resumed;
-
-	orch_undo_resume(repo, &resumed);
-}
-
 int orch_hook_post_merge(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
@@ -196,7 +174,7 @@ int orch_hook_post_merge(int argc, char **argv)
 	int n_approved, upstream = 0, rc, r;
 
 	memset(&l, 0, sizeof(l));
-	hold_signals();
+	orch_hook_hold_signals();
 	/* git ignores our exit status; a chained hook's failure is its own to report. */
 	orch_hook_run_chained(argv[0], "post-merge", argc, argv, NULL, 0);
 
@@ -249,7 +227,7 @@ int orch_hook_post_merge(int argc, char **argv)
 		goto done;
 	}
 	/* From here on, a Ctrl-C stops the tests (orch_run handles it), never a half-done undo. */
-	finish_broken_undo(ctx.repo);
+	orch_hook_finish_broken_undo(ctx.repo);
 	if (l.fast_forward) {
 		r = check_fast_forward(&ctx, &l, &lock, &upstream);
 		if (r != 0 || upstream) {

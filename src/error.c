@@ -6,6 +6,7 @@
 #include <git2.h>
 
 #include "error.h"
+#include "strbuf.h"
 
 static void vsay(const char *fmt, va_list ap)
 {
@@ -53,5 +54,22 @@ int orch_git_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", orch_git_error_text());
+	return -1;
+}
+
+/*
+ * Formatted apart first: the text may quote libgit2's previous error, whose
+ * buffer git_error_set_str() would clear.
+ */
+int orch_git_error_set(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	git_error_set_str(GIT_ERROR_INVALID, strbuf_str(&sb));
+	strbuf_release(&sb);
 	return -1;
 }

@@ -18,6 +18,12 @@ int orch_say(const char *fmt, ...) ORCH_PRINTF(1, 2);
 /* "orch-hooks: <msg>: <libgit2's last error>"; returns -1. */
 int orch_git_error(const char *fmt, ...) ORCH_PRINTF(1, 2);
 
+/*
+ * Makes the formatted message libgit2's last error, so callers report it as
+ * any other (with orch_git_error); returns -1.
+ */
+int orch_git_error_set(const char *fmt, ...) ORCH_PRINTF(1, 2);
+
 /* The text of libgit2's last error, never NULL. */
 const char *orch_git_error_text(void);
 

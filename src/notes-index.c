@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,23 +9,6 @@
 #include "notes-index.h"
 #include "repo.h"
 #include "strbuf.h"
-
-/*
- * Sets libgit2's last error. Formatted apart first: the text may quote
- * libgit2's previous error, whose buffer git_error_set() would clear.
- */
-static int ORCH_PRINTF(1, 2) set_error(const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	git_error_set_str(GIT_ERROR_INVALID, strbuf_str(&sb));
-	strbuf_release(&sb);
-	return -1;
-}
 
 /* git's hexval(): both cases, -1 for anything else. */
 static int hex_value(char c)
@@ -202,9 +184,9 @@ static int duplicate_error(const git_oid *annotated)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	set_error("the notes tree holds two notes for commit %s (two of its entries name it): "
-		  "git shows them joined, so neither counts; rewrite them as one note",
-		  git_oid_tostr(hex, sizeof(hex), annotated));
+	orch_git_error_set("the notes tree holds two notes for commit %s (two of its entries name it): "
+			   "git shows them joined, so neither counts; rewrite them as one note",
+			   git_oid_tostr(hex, sizeof(hex), annotated));
 	return -1;
 }
 
@@ -222,17 +204,17 @@ int orch_note_blob_text(git_repository *repo, const git_oid *blob_id, char **out
 	if (git_repository_odb(&odb, repo) < 0)
 		return -1;
 	if (git_odb_read_header(&n, &type, odb, blob_id) < 0) {
-		set_error("the note %s cannot be read, a corrupt repository? %s",
-			      orch_short_oid(blob_id), orch_git_error_text());
+		orch_git_error_set("the note %s cannot be read, a corrupt repository? %s",
+				   orch_short_oid(blob_id), orch_git_error_text());
 		goto done;
 	}
 	if (type != GIT_OBJECT_BLOB) {
-		set_error("the note %s is a %s, not a blob",
-			      orch_short_oid(blob_id), git_object_type2string(type));
+		orch_git_error_set("the note %s is a %s, not a blob",
+				   orch_short_oid(blob_id), git_object_type2string(type));
 		goto done;
 	}
 	if (n > ORCH_NOTE_MAX_SIZE) {
-		set_error("the note is larger than 1 MiB: %zu bytes", n);
+		orch_git_error_set("the note is larger than 1 MiB: %zu bytes", n);
 		goto done;
 	}
 	if (git_blob_lookup(&blob, repo, blob_id) < 0)

@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,22 +11,6 @@
 #include "sign.h"
 #include "strbuf.h"
 #include "verdict.h"
-
-/* Sets libgit2's last error, so callers report it as any other. */
-static int note_error(const char *fmt, ...) ORCH_PRINTF(1, 2);
-
-static int note_error(const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	git_error_set_str(GIT_ERROR_INVALID, strbuf_str(&sb));
-	strbuf_release(&sb);
-	return -1;
-}
 
 /* The notes commit `notes_ref` names: 1, 0 when there is no such ref, -1. */
 static int notes_commit_of_ref(git_repository *repo, const char *notes_ref, git_commit **out)
@@ -45,13 +28,13 @@ static int notes_commit_of_ref(git_repository *repo, const char *notes_ref, git_
 	if (err < 0 || git_reference_resolve(&resolved, ref) < 0)
 		goto done;
 	if (git_object_lookup(&obj, repo, git_reference_target(resolved), GIT_OBJECT_ANY) < 0) {
-		note_error("the notes ref '%s' points at %s, which is missing (a corrupt repository?)",
-			   notes_ref, orch_short_oid(git_reference_target(resolved)));
+		orch_git_error_set("the notes ref '%s' points at %s, which is missing (a corrupt repository?)",
+				   notes_ref, orch_short_oid(git_reference_target(resolved)));
 		goto done;
 	}
 	if (git_object_type(obj) != GIT_OBJECT_COMMIT) {
-		note_error("the notes ref '%s' points at a %s, not a commit", notes_ref,
-			   git_object_type2string(git_object_type(obj)));
+		orch_git_error_set("the notes ref '%s' points at a %s, not a commit", notes_ref,
+				   git_object_type2string(git_object_type(obj)));
 		goto done;
 	}
 	*out = (git_commit *)obj;
@@ -86,8 +69,8 @@ int orch_note_text(git_repository *repo, const char *notes_ref, const git_commit
 	 */
 	r = orch_notes_tree_lookup(repo, git_commit_tree_id(notes_commit), commit, &blob_id);
 	if (r < 0 && git_error_last() && git_error_last()->klass != GIT_ERROR_INVALID)
-		note_error("the notes tree %s cannot be read, a corrupt repository? %s",
-			   orch_short_oid(git_commit_tree_id(notes_commit)), orch_git_error_text());
+		orch_git_error_set("the notes tree %s cannot be read, a corrupt repository? %s",
+				   orch_short_oid(git_commit_tree_id(notes_commit)), orch_git_error_text());
 	if (r > 0)
 		r = orch_note_blob_text(repo, &blob_id, out, len) < 0 ? -1 : 1;
 	git_commit_free(owned);

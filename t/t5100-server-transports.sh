@@ -1,40 +1,12 @@
 #!/bin/sh
 test_description='the server gate over real transports: file://, git daemon and ssh on loopback'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-servers.sh"
 
 SRV="$TRASH/srv"
 
-# The servers started here are stopped here, whatever happens to the tests.
-stop_servers() {
-	for f in "$TRASH"/daemon.pid "$TRASH"/ssh/sshd.pid; do
-		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
-		rm -f "$f"
-	done
-	return 0
-}
-trap stop_servers EXIT
-
 srv_refs() {
 	git -C "$SRV/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
-}
-
-# A port nobody listens on now; the server started on it confirms it by answering.
-some_port() {
-	port=$(( 20000 + ($$ + ${1:-0} * 7919) % 30000 ))
-	while ss -Htln "sport = :$port" 2>/dev/null | grep -q .; do
-		port=$((port + 1))
-	done
-	echo "$port"
-}
-
-# wait_for CMD...: retry for up to 10 seconds.
-wait_for() {
-	n=0
-	until "$@" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ $n -ge 100 ] && return 1
-		sleep 0.1
-	done
 }
 
 # The checks every transport must pass, against the server at URL.
@@ -108,17 +80,7 @@ transport_tests file "file://$SRV/srv.git"
 # ---- git daemon --------------------------------------------------------
 if [ -x "$(git --exec-path)/git-daemon" ]; then
 	test_expect_success 'git daemon: started on 127.0.0.1' '
-		tries=0 &&
-		while :; do
-			port=$(some_port $tries) &&
-			git daemon --enable=receive-pack --export-all --base-path="$SRV" \
-				--listen=127.0.0.1 --port="$port" --reuseaddr --informative-errors \
-				--pid-file="$TRASH/daemon.pid" --detach "$SRV" &&
-			if wait_for git ls-remote "git://127.0.0.1:$port/srv.git"; then break; fi
-			stop_servers
-			tries=$((tries + 1)) && [ $tries -lt 5 ] || exit 1
-		done &&
-		echo "$port" >daemon.port
+		start_daemon "$SRV" srv.git
 	'
 	daemon_port=$(cat daemon.port 2>/dev/null)
 	if [ -n "$daemon_port" ]; then
@@ -137,49 +99,12 @@ if [ ! -x "$SSHD" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	apt-get install -y -q openssh-server >/dev/null 2>&1
 fi
 if [ -x "$SSHD" ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; then
-	ssh_to() {
-		ssh -F /dev/null -i "$TRASH/ssh/user_key" -o IdentitiesOnly=yes -o BatchMode=yes \
-			-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-			-p "$port" "$(cat "$TRASH/ssh/user")@127.0.0.1" "$@"
-	}
 	test_expect_success 'ssh: a throwaway sshd on 127.0.0.1 with throwaway keys' '
-		mkdir -p ssh && chmod 700 ssh &&
-		ssh-keygen -q -t ed25519 -N "" -f ssh/host_key &&
-		ssh-keygen -q -t ed25519 -N "" -f ssh/user_key &&
-		cp ssh/user_key.pub ssh/authorized_keys &&
-		user=$(id -un) && echo "$user" >ssh/user &&
-		{ [ "$(id -u)" != 0 ] || mkdir -p /run/sshd; } &&
-		tries=0 &&
-		while :; do
-			port=$(some_port $((tries + 11))) &&
-			cat >ssh/sshd_config <<-EOF &&
-			Port $port
-			ListenAddress 127.0.0.1
-			HostKey $TRASH/ssh/host_key
-			PidFile $TRASH/ssh/sshd.pid
-			AuthorizedKeysFile $TRASH/ssh/authorized_keys
-			AllowUsers $user
-			PermitRootLogin prohibit-password
-			PubkeyAuthentication yes
-			PasswordAuthentication no
-			KbdInteractiveAuthentication no
-			StrictModes no
-			UsePAM no
-			SetEnv ASAN_OPTIONS=$ASAN_OPTIONS UBSAN_OPTIONS=$UBSAN_OPTIONS
-			EOF
-			"$SSHD" -t -f "$TRASH/ssh/sshd_config" &&
-			{ "$SSHD" -f "$TRASH/ssh/sshd_config" -D -e 2>"$TRASH/ssh/sshd.log" </dev/null >/dev/null & } &&
-			echo $! >ssh/sshd.pid &&
-			if wait_for ssh_to true; then break; fi
-			cat ssh/sshd.log >&2
-			stop_servers
-			tries=$((tries + 1)) && [ $tries -lt 5 ] || exit 1
-		done &&
-		echo "$port" >ssh/port
+		start_sshd
 	'
 	ssh_port=$(cat ssh/port 2>/dev/null)
 	if [ -n "$ssh_port" ]; then
-		GIT_SSH_COMMAND="ssh -F /dev/null -i '$TRASH/ssh/user_key' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+		GIT_SSH_COMMAND=$(ssh_command)
 		export GIT_SSH_COMMAND
 		transport_tests ssh "ssh://$(cat ssh/user)@127.0.0.1:$ssh_port$SRV/srv.git"
 	else

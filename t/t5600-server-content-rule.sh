@@ -260,7 +260,7 @@ test_expect_success 'setup: sshd on loopback' '
 '
 if [ -s ssh.url ]; then
 	start_sshd_env=$(cat ssh/user)
-	GIT_SSH_COMMAND="ssh -F /dev/null -i '$TRASH/ssh/user_key' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+	GIT_SSH_COMMAND=$(ssh_command)
 	export GIT_SSH_COMMAND
 	transport_tests ssh "$(cat ssh.url)$TRASH/srv.git"
 else

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='the server gate: verdicts only grow (no record dropped or back-dated), over every transport'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
-. "$ORCH_HOOKS_SRC/t/lib-transports.sh"
+. "$ORCH_HOOKS_SRC/t/lib-servers.sh"
 
 SRV="$TRASH/srv"
 NOTES=refs/notes/verdicts

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='notes trees are read as git reads them: server gate and verdict show against git notes show'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
-. "$ORCH_HOOKS_SRC/t/lib-transports.sh"
+. "$ORCH_HOOKS_SRC/t/lib-servers.sh"
 
 SRV="$TRASH/srv"
 NOTES=refs/notes/verdicts

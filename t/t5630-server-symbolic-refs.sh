@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='the server gate: a push through a symbolic ref is judged as the ref it moves'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
-. "$ORCH_HOOKS_SRC/t/lib-transports.sh"
+. "$ORCH_HOOKS_SRC/t/lib-servers.sh"
 
 SRV="$TRASH/srv"
 NOTES=refs/notes/verdicts

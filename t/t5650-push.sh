@@ -1,15 +1,10 @@
 #!/bin/sh
 test_description='orch-hooks push: branch and verdicts in one atomic push, redone merges, retries under load'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-servers.sh"
 
 SRV="$TRASH/srv.git"
 
-stop_servers() {
-	[ -s "$TRASH/daemon.pid" ] && kill "$(cat "$TRASH/daemon.pid")" 2>/dev/null
-	rm -f "$TRASH/daemon.pid"
-	return 0
-}
-trap stop_servers EXIT
 
 # clone NAME: a clone of the server with the gate, on main.
 clone() {
@@ -126,26 +121,10 @@ test_expect_success 'a refusal that is not a race is not retried' '
 '
 
 # ---- ten clients at once over git daemon ---------------------------------
-some_port() {
-	port=$(( 20000 + ($$ + ${1:-0} * 7919) % 30000 ))
-	while ss -Htln "sport = :$port" 2>/dev/null | grep -q .; do port=$((port + 1)); done
-	echo "$port"
-}
-
 CLIENTS=${ORCH_TEST_PUSH_CLIENTS:-10}
 
 test_expect_success "git daemon on 127.0.0.1 and $CLIENTS clients, each with a reviewed merge" '
-	tries=0 &&
-	while :; do
-		port=$(some_port $tries) &&
-		git daemon --enable=receive-pack --export-all --base-path="$TRASH" --listen=127.0.0.1 \
-			--port="$port" --reuseaddr --pid-file="$TRASH/daemon.pid" --detach "$TRASH" &&
-		n=0 && until git ls-remote "git://127.0.0.1:$port/srv.git" >/dev/null 2>&1; do
-			n=$((n + 1)) && [ $n -lt 100 ] || break; sleep 0.1; done &&
-		if [ $n -lt 100 ]; then break; fi
-		stop_servers
-		tries=$((tries + 1)) && [ $tries -lt 5 ] || exit 1
-	done &&
+	start_daemon "$TRASH" srv.git &&
 	echo "$port" >port &&
 	i=0 && while [ $i -lt $CLIENTS ]; do
 		clone "git://127.0.0.1:$port/srv.git" "c$i" &&

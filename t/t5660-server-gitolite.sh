@@ -1,29 +1,22 @@
 #!/bin/sh
 test_description='a real gitolite3 over ssh on 127.0.0.1, the gate installed as a repo-specific hook'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-servers.sh"
 
 # gitolite runs with its HOME here (where it keeps .gitolite.rc, repositories/
 # and .ssh/authorized_keys); sshd sets that HOME for every login it serves.
 GL="$TRASH/gitolite"
 SSHD=/usr/sbin/sshd
 
-stop_servers() {
-	[ -s "$TRASH/ssh/sshd.pid" ] && kill "$(cat "$TRASH/ssh/sshd.pid")" 2>/dev/null
-	rm -f "$TRASH/ssh/sshd.pid"
-	return 0
-}
-trap stop_servers EXIT
-
-some_port() {
-	port=$(( 20000 + ($$ + ${1:-0} * 7919) % 30000 ))
-	while ss -Htln "sport = :$port" 2>/dev/null | grep -q .; do port=$((port + 1)); done
-	echo "$port"
-}
-
 # as USER git ARGS...: git over ssh with USER's key (gitolite tells users apart by key).
 as() {
 	u=$1 && shift &&
-	GIT_SSH_COMMAND="ssh -F /dev/null -i '$TRASH/ssh/$u' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR" "$@"
+	GIT_SSH_COMMAND=$(ssh_command "$u") "$@"
+}
+
+# Up when gitolite answers the admin on the sshd being started (on $port).
+gitolite_answers() {
+	as admin git ls-remote "ssh://$(cat "$TRASH/ssh/user")@127.0.0.1:$port/gitolite-admin"
 }
 
 srv_refs() {
@@ -58,35 +51,7 @@ test_expect_success 'setup: gitolite3 with LOCAL_CODE and repo-specific hooks' '
 test_expect_success 'setup: sshd on 127.0.0.1 serving gitolite-shell' '
 	user=$(id -un) && echo "$user" >ssh/user &&
 	ssh-keygen -q -t ed25519 -N "" -f ssh/host_key &&
-	{ [ "$(id -u)" != 0 ] || mkdir -p /run/sshd; } &&
-	tries=0 &&
-	while :; do
-		port=$(some_port $((tries + 3))) &&
-		cat >ssh/sshd_config <<-EOF &&
-		Port $port
-		ListenAddress 127.0.0.1
-		HostKey $TRASH/ssh/host_key
-		PidFile $TRASH/ssh/sshd.pid
-		AuthorizedKeysFile $GL/.ssh/authorized_keys
-		AllowUsers $user
-		PermitRootLogin prohibit-password
-		PubkeyAuthentication yes
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		StrictModes no
-		UsePAM no
-		SetEnv HOME=$GL ASAN_OPTIONS=$ASAN_OPTIONS UBSAN_OPTIONS=$UBSAN_OPTIONS
-		EOF
-		"$SSHD" -t -f "$TRASH/ssh/sshd_config" &&
-		{ "$SSHD" -f "$TRASH/ssh/sshd_config" -D -e 2>"$TRASH/ssh/sshd.log" </dev/null >/dev/null & } &&
-		echo $! >ssh/sshd.pid &&
-		n=0 && until as admin git ls-remote "ssh://$user@127.0.0.1:$port/gitolite-admin" >/dev/null 2>&1; do
-			n=$((n + 1)) && [ $n -lt 100 ] || break; sleep 0.1; done &&
-		if [ $n -lt 100 ]; then break; fi
-		cat ssh/sshd.log >&2
-		stop_servers
-		tries=$((tries + 1)) && [ $tries -lt 5 ] || exit 1
-	done &&
+	run_sshd "$GL/.ssh/authorized_keys" "HOME=$GL" gitolite_answers &&
 	echo "ssh://$user@127.0.0.1:$port" >url
 '
 URL=$(cat url 2>/dev/null)

@@ -1,13 +1,8 @@
 #!/bin/sh
 test_description='the server gate requires a signed PASS test record for exactly the pushed tree ([server] require_tests)'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-servers.sh"
 
-stop_daemon() {
-	[ -s "$TRASH/daemon.pid" ] && kill "$(cat "$TRASH/daemon.pid")" 2>/dev/null
-	rm -f "$TRASH/daemon.pid"
-	return 0
-}
-trap stop_daemon EXIT
 
 srv_refs() {
 	git -C "$TRASH/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
@@ -197,13 +192,8 @@ test_expect_success 'an unreachable remote: the push fails clearly and nothing l
 '
 
 test_expect_success 'git daemon on 127.0.0.1: a signed PASS is accepted, a tip without one refused' '
-	port=$(( 20000 + ($$ * 7) % 30000 )) &&
-	while ss -Htln "sport = :$port" 2>/dev/null | grep -q .; do port=$((port + 1)); done &&
-	git daemon --enable=receive-pack --export-all --base-path="$TRASH" --listen=127.0.0.1 --port="$port" \
-		--reuseaddr --informative-errors --pid-file="$TRASH/daemon.pid" --detach "$TRASH" &&
-	i=0 && until git ls-remote "git://127.0.0.1:$port/srv.git" >/dev/null 2>&1; do
-		sleep 0.2; i=$((i + 1)); test $i -lt 50 || exit 1; done &&
-	url="git://127.0.0.1:$port/srv.git" &&
+	start_daemon "$TRASH" srv.git &&
+	url="$daemon_url_base/srv.git" &&
 	accepted "$url" &&
 	work daemon-none good &&
 	refused "$url" "no test record" &&
