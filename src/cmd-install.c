@@ -18,6 +18,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "protected.h"
 #include "repo.h"
@@ -484,30 +486,40 @@ done:
 
 static int cmd_install(int argc, char **argv)
 {
-	enum mode mode = MODE_REFUSE;
-	const char *path = NULL;
-	int server = 0, i;
+	int chain = 0, force = 0, server = 0, nargs;
+	const struct orch_option options[] = {
+		OPT_BOOL(0, "chain", &chain, "keep a hook found there as NAME.orch-chained; it runs first"),
+		OPT_BOOL(0, "force", &force, "move a hook found there aside to NAME.orig"),
+		OPT_BOOL(0, "server", &server, "install the pre-receive gate into a bare repository"),
+		OPT_EXITS("0 installed, or already installed\n"
+			  "1 refused: a hook it did not install is in the way (see --chain and --force)"),
+		OPT_END(),
+	};
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--chain") && mode == MODE_REFUSE)
-			mode = MODE_CHAIN;
-		else if (!strcmp(argv[i], "--force") && mode == MODE_REFUSE)
-			mode = MODE_FORCE;
-		else if (!strcmp(argv[i], "--server"))
-			server = 1;
-		else if (argv[i][0] == '-' || path)
-			return orch_usage(&orch_cmd_install);
-		else
-			path = argv[i];
+	nargs = orch_parse_options(argc, argv, options, &orch_cmd_install);
+	if (nargs < 0)
+		return ORCH_EXIT_USAGE;
+	if (nargs > 1 || (chain && force)) {
+		if (chain && force)
+			orch_error("--chain and --force exclude each other");
+		return orch_usage(&orch_cmd_install);
 	}
-	return install(path, mode, server);
+	return install(nargs ? argv[0] : NULL, chain ? MODE_CHAIN : force ? MODE_FORCE : MODE_REFUSE, server);
 }
 
 static int cmd_uninstall(int argc, char **argv)
 {
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+	const struct orch_option options[] = {
+		OPT_EXITS("0 done (also when nothing was installed)"),
+		OPT_END(),
+	};
+	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_uninstall);
+
+	if (nargs < 0)
+		return ORCH_EXIT_USAGE;
+	if (nargs > 1)
 		return orch_usage(&orch_cmd_uninstall);
-	return uninstall(argc == 2 ? argv[1] : NULL);
+	return uninstall(nargs ? argv[0] : NULL);
 }
 
 const struct orch_cmd orch_cmd_install = {
