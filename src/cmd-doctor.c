@@ -18,6 +18,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "repo.h"
 #include "run.h"
@@ -410,9 +412,17 @@ int orch_doctor_run(const char *path, int quiet)
 
 static int cmd_doctor(int argc, char **argv)
 {
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+	const struct orch_option options[] = {
+		OPT_EXITS("0 the gate is in force; 1 it is not (each problem is named)"),
+		OPT_END(),
+	};
+	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_doctor);
+
+	if (nargs < 0)
+		return ORCH_EXIT_USAGE;
+	if (nargs > 1)
 		return orch_usage(&orch_cmd_doctor);
-	return orch_doctor_run(argc == 2 ? argv[1] : NULL, 0);
+	return orch_doctor_run(nargs ? argv[0] : NULL, 0);
 }
 
 const struct orch_cmd orch_cmd_doctor = {

@@ -5,17 +5,25 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "repo.h"
 #include "undo.h"
 
 static int cmd_recover(int argc, char **argv)
 {
 	git_repository *repo = NULL;
-	int resumed = 0, ret = 128;
+	int resumed = 0, ret = 128, nargs;
+	const struct orch_option options[] = {
+		OPT_EXITS("0 the broken-off undo was finished, or there was none"),
+		OPT_END(),
+	};
 
-	if (argc > 1 && strcmp(argv[1], "--"))
+	nargs = orch_parse_options(argc, argv, options, &orch_cmd_recover);
+	if (nargs < 0)
+		return ORCH_EXIT_USAGE;
+	if (nargs > 0)
 		return orch_usage(&orch_cmd_recover);
-	(void)argv;
 	if (orch_libgit2_init() < 0)
 		return 128;
 	if (orch_repo_open_env(&repo) < 0)

@@ -15,6 +15,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "repo.h"
 #include "run.h"
@@ -138,9 +140,17 @@ done:
 
 static int cmd_sync(int argc, char **argv)
 {
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+	const struct orch_option options[] = {
+		OPT_EXITS("0 the verdicts were merged and pushed (or there were none to share)"),
+		OPT_END(),
+	};
+	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_sync);
+
+	if (nargs < 0)
+		return ORCH_EXIT_USAGE;
+	if (nargs > 1)
 		return orch_usage(&orch_cmd_sync);
-	return sync_notes(argc == 2 ? argv[1] : "origin");
+	return sync_notes(nargs ? argv[0] : "origin");
 }
 
 const struct orch_cmd orch_cmd_sync = {
