@@ -24,6 +24,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "policy.h"
 #include "repo.h"
 #include "run.h"
@@ -359,9 +361,17 @@ done:
 
 static int cmd_push(int argc, char **argv)
 {
-	if (argc >= 2 && argv[1][0] == '-')
-		return orch_usage(&orch_cmd_push);
-	return push(argc >= 2 ? argv[1] : "origin", argv + 2, argc > 2 ? argc - 2 : 0);
+	const struct orch_option options[] = {
+		OPT_EXITS("0 pushed\n"
+			  "1 refused (by the remote, or a gate refused a redone merge)\n"
+			  "3 a redone merge conflicts (the branch is put back, nothing is pushed)"),
+		OPT_END(),
+	};
+	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_push);
+
+	if (nargs < 0)
+		return ORCH_EXIT_USAGE;
+	return push(nargs ? argv[0] : "origin", argv + 1, nargs > 1 ? nargs - 1 : 0);
 }
 
 const struct orch_cmd orch_cmd_push = {
