@@ -15,6 +15,8 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
+#include "parse-options.h"
 #include "strbuf.h"
 
 static const char *const gate_hooks[] = { "pre-merge-commit", "prepare-commit-msg", "post-merge",
@@ -63,9 +65,25 @@ static int cmd_hook(int argc, char **argv)
 	const char *name, *extra[2] = { NULL, NULL };
 	char **args;
 	char *path;
-	int i, k = 0;
+	int i, k = 0, stop = 1;
+	const struct orch_option options[] = {
+		OPT_EXITS("the exit status of the gate it runs; 1 when the gate cannot be run"),
+		OPT_END(),
+	};
 
-	if (argc < 2 || argv[1][0] == '-')
+	/*
+	 * Only what comes before NAME is ours: git passes hook arguments
+	 * that may start with '-', and they go to the gate untouched.
+	 */
+	while (stop < argc && argv[stop][0] == '-' && argv[stop][1] && strcmp(argv[stop], "--"))
+		stop++;
+	if (stop < argc && !strcmp(argv[stop], "--"))
+		stop++;
+	if (orch_parse_options(stop, argv, options, &orch_cmd_hook) < 0)
+		return ORCH_EXIT_USAGE;
+	argc -= stop - 1;
+	argv += stop - 1;
+	if (argc < 2)
 		return orch_usage(&orch_cmd_hook);
 	name = argv[1];
 	if (!known_hook(name)) {
