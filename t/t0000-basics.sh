@@ -74,6 +74,39 @@ test_expect_success 'help of each converted command lists its exit statuses' '
 	test_grep "show: 0 a valid PASS" out
 '
 
+# In a repository, so that no command fails for the want of one first.
+test_expect_success 'every command: help CMD, CMD --help, and an unknown option exits 129' '
+	git init -q -b main any &&
+	orch-hooks --help >help &&
+	sed -n "s/^  \\([a-z]*\\)  .*/\\1/p" help >commands &&
+	test $(wc -l <commands) -ge 14 &&
+	(cd any && while read c; do
+		orch-hooks help $c >../h1 &&
+		test_grep "^usage: orch-hooks $c" ../h1 &&
+		test_grep "^exit status:" ../h1 &&
+		test_grep "129 a usage error" ../h1 &&
+		orch-hooks $c --help >../h2 &&
+		cmp ../h1 ../h2 || { echo "help of $c"; return 1; }
+		orch-hooks $c --no-such-option >../out 2>../err
+		test $? = 129 || { echo "$c --no-such-option did not exit 129"; return 1; }
+		test_grep "unknown option .--no-such-option." ../err &&
+		test_grep "usage: orch-hooks $c" ../err || return 1
+	done <../commands)
+'
+
+test_expect_success 'hook: options before NAME only; the hook arguments pass through' '
+	mkdir fakegate &&
+	printf "#!/bin/sh\nfor a; do echo \"[\$a]\"; done\n" >fakegate/post-merge &&
+	chmod +x fakegate/post-merge &&
+	ORCH_HOOKS_LIBEXECDIR="$TRASH/fakegate" orch-hooks hook -- post-merge -x --help -- 1 >out &&
+	printf "[-x]\n[--help]\n[--]\n[1]\n" >expect &&
+	test_cmp expect out &&
+	orch-hooks hook --no-such-option post-merge 2>err; test $? = 129 &&
+	test_grep "unknown option .--no-such-option." err &&
+	orch-hooks hook --help post-merge >out &&
+	test_grep "^usage: orch-hooks hook NAME" out
+'
+
 test_expect_success 'log --json is an object with a version even with no verdicts' '
 	git init -q empty &&
 	(cd empty && orch-hooks log --json >../out) &&
