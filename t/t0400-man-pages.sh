@@ -45,7 +45,7 @@ test_expect_success 'orch-hooks(1) names every command and every option of the c
 	while read c; do
 		grep -q "^\\.B $c\\b" "$man/orch-hooks.1" || { echo "no entry for $c"; return 1; }
 	done <commands &&
-	for c in policy verdict log; do
+	for c in policy verdict log test install uninstall sync push doctor recover hook; do
 		orch-hooks help $c >h &&
 		sed -n "s/^    \\(-., \\)\\{0,1\\}--\\([a-z-]*\\).*/\\2/p" h >opts &&
 		while read o; do
