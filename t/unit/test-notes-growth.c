@@ -46,7 +46,7 @@ static void test_classify_layouts(void **state)
 	assert_string_equal(hex, ID);
 	/* ab/ then the 38 digits left. */
 	assert_int_equal(classify("01", DIR_, 0, hex), ORCH_NOTES_FANOUT);
-	assert_int_equal(classify(ID + 2, REG, 2, hex), ORCH_NOTES_NOTE);
+	assert_int_equal(classify(&ID[2], REG, 2, hex), ORCH_NOTES_NOTE);
 	assert_string_equal(hex, ID);
 	/* At depth 38 a two-digit name is the note, never a directory. */
 	memcpy(hex, ID, 38);
