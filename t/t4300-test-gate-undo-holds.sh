@@ -208,10 +208,11 @@ else
 	'
 fi
 
-# The full-disk case runs in its own mount namespace, on a small tmpfs.
+# The full-disk case runs in its own mount namespace, on a tmpfs the tests fill up (room
+# enough for the installed hooks first, sanitizer builds included).
 cat >full-disk.sh <<'EOF_SCRIPT'
 set -e
-mount -t tmpfs -o size=8m tmpfs "$1"
+mount -t tmpfs -o size=64m tmpfs "$1"
 cd "$1"
 git init -q -b main r
 cd r
