@@ -68,7 +68,13 @@ static void child(const struct land_step *s)
 #ifdef __linux__
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
-	signal(SIGINT, SIG_DFL);
+	/*
+	 * A merge ignores Ctrl-C from the start (git and its hooks inherit that):
+	 * a SIGINT landing on post-merge before its first line ran would kill it
+	 * and leave the merge untested. The test gate's orch_run catches SIGINT
+	 * while the tests run and hands it to them; land keeps sending it.
+	 */
+	signal(SIGINT, s->mode == LAND_STEP_MERGE ? SIG_IGN : SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -125,6 +131,7 @@ static void reap(pid_t pid, int *status, int *reaped)
 int land_step_run(const struct land_step *s)
 {
 	double started = now(), last_beat = started, deadline = started + s->timeout_s, kill_at = 0;
+	double passed_at = 0;
 	int status = 0, reaped = 0, passed_on = 0, timed_out = 0;
 	pid_t pid;
 
@@ -142,9 +149,12 @@ int land_step_run(const struct land_step *s)
 		reap(pid, &status, &reaped);
 		if (reaped && kill(-pid, 0) < 0 && errno == ESRCH)
 			break;
-		if (got_signal && !passed_on && !reaped && pass_on_now(s)) {
+		/* A merge's group ignores SIGINT but while its tests run: say it again until they hear it. */
+		if (got_signal && !reaped && (!passed_on || (s->mode == LAND_STEP_MERGE && t - passed_at >= 0.5)) &&
+		    pass_on_now(s)) {
 			kill(-pid, SIGINT);
 			passed_on = 1;
+			passed_at = t;
 		}
 		if (!timed_out && t >= deadline) {
 			orch_error("'%s' did not finish within %us; stopping it", s->argv[0], s->timeout_s);

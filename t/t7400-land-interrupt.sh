@@ -52,9 +52,11 @@ clean_tree() {
 	! test -e r/.git/MERGE_HEAD
 }
 
+# Tree reuse is off: the same trees are landed again after each interrupted run,
+# and every run must really test.
 test_expect_success 'setup: a test gate that waits to be released' '
 	new_repo r &&
-	printf "[branches]\nprotected = main\n[test]\ncommand = sh %s/slow-test.sh\n" "$TRASH" \
+	printf "[branches]\nprotected = main\n[test]\ncommand = sh %s/slow-test.sh\nreuse = false\n" "$TRASH" \
 		>r/.git/orch-hooks.ini &&
 	cat >slow-test.sh <<-EOF &&
 	echo \$\$ >"$TRASH/test.pid"
