@@ -42,9 +42,12 @@ static int reference(const char *p, const char *s)
 	return reference(p + 1, s + 1);
 }
 
+/* The branch a name means: refs/heads/x and x are branch x; any other refs/ name is no branch. */
 static const char *short_name(const char *s)
 {
-	return strncmp(s, "refs/heads/", 11) ? s : s + 11;
+	if (!strncmp(s, "refs/heads/", 11))
+		return s + 11;
+	return strncmp(s, "refs/", 5) ? s : NULL;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (c = p.items[i]; *c; c++)
 				stars += *c == '*';
 			if (stars <= 4 && strlen(name) <= 64 &&
-			    m != reference(short_name(p.items[i]), short_name(name)))
+			    m != (short_name(p.items[i]) && short_name(name) &&
+				  reference(short_name(p.items[i]), short_name(name))))
 				abort();
 			any |= m;
 		}
