@@ -3,12 +3,13 @@
 # what is already there. Run as root (or with sudo available).
 set -eu
 
-# python3: tests read JSON with it; groff-base: make check lints the man pages;
-# bash-completion: where the completion installs, and its test; dpkg-dev and
-# debhelper: the test that builds the Debian package (t2200); zsh: its completion (t0500).
+# python3: tests read JSON with it; groff-base and mandoc: make check lints the man
+# pages with both; bash-completion: where the completion installs, and its test;
+# build-essential, dpkg-dev and debhelper: the test that builds the Debian package
+# (t2200; dpkg-buildpackage insists on build-essential); zsh: its completion (t0500).
 packages="git gcc make autoconf automake libtool pkg-config libgit2-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time
-python3 groff-base bash-completion dpkg-dev debhelper buildbot buildbot-worker
+python3 groff-base mandoc bash-completion build-essential dpkg-dev debhelper buildbot buildbot-worker
 pre-commit gitolite3 zsh"
 # husky and lefthook (t2500) come from npm, into a cache shared by the runs.
 npm_dir=${ORCH_HOOKS_NPM_DIR:-/var/cache/orch-hooks-ci/npm}
