@@ -49,6 +49,20 @@ cd "$TRASH" || exit 1
 
 say() { printf '# %s\n' "$*"; }
 
+# process_gone PID: the process is dead (or a zombie nobody reaped yet) within
+# 5 s. A process just sent SIGKILL still shows in /proc for a moment: poll.
+process_gone() {
+	_pg_i=0
+	while [ $_pg_i -lt 50 ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		case "$(ps -o stat= -p "$1" 2>/dev/null)" in Z*) return 0;; esac
+		sleep 0.1
+		_pg_i=$((_pg_i + 1))
+	done
+	echo "process $1 is still running" >&2
+	return 1
+}
+
 test_when_finished() {
 	test_cleanup="{ $*
 		} && (exit \"\$eval_ret\"); eval_ret=\$?; $test_cleanup"

@@ -14,19 +14,6 @@ reviewed() {
 	orch-hooks verdict set PASS "$1" 2>/dev/null
 }
 
-# process_gone PID: the process is dead (or a zombie waiting for init) within 5s.
-process_gone() {
-	i=0
-	while [ $i -lt 50 ]; do
-		kill -0 "$1" 2>/dev/null || return 0
-		case "$(ps -o stat= -p "$1" 2>/dev/null)" in Z*) return 0;; esac
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "process $1 is still running" >&2
-	return 1
-}
-
 test_expect_success 'setup' '
 	new_repo r &&
 	(cd r && test_commit unrelated u.t "u" && test_commit other w.t "w")

@@ -8,19 +8,6 @@ set_policy() {
 		"$1" >"$TRASH/r/.git/orch-hooks.ini"
 }
 
-# process_gone PID: the process is dead (or a zombie waiting for init) within 5s.
-process_gone() {
-	i=0
-	while [ $i -lt 50 ]; do
-		kill -0 "$1" 2>/dev/null || return 0
-		case "$(ps -o stat= -p "$1" 2>/dev/null)" in Z*) return 0;; esac
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "process $1 is still running" >&2
-	return 1
-}
-
 # ff_branch BRANCH FILE CONTENT: a reviewed branch one commit ahead of main (a fast-forward).
 ff_branch() {
 	git checkout -q -b "$1" main &&

@@ -27,11 +27,6 @@ note_of() {
 	git -C "$TRASH/r" notes --ref=refs/notes/verdicts show "$1"
 }
 
-# A process that is gone, or a zombie nobody reaped, is dead.
-process_dead() {
-	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
 wait_for_file() {
 	i=0
 	while ! test -s "$1"; do
@@ -236,7 +231,7 @@ test_expect_success 'a timeout is a FAIL and kills the reviewer and its children
 	reviewer "sleep 300 & echo \$! >\"$TRASH/child.pid\"; wait; echo PASS" 2s &&
 	(cd r && test_must_fail orch-hooks review feat >../out 2>&1) &&
 	test_grep "FAIL .*the reviewer timed out after 2s and was killed" out &&
-	process_dead $(cat child.pid) &&
+	process_gone $(cat child.pid) &&
 	(cd r && test_must_fail orch-hooks verdict show feat >../show) &&
 	test_grep "FAIL (the reviewer timed out after 2s" show &&
 	tmp_is_empty
@@ -255,7 +250,7 @@ sleep 300 & echo \$! >\"$TRASH/child2.pid\"; wait; echo PASS" &&
 	{ wait $pid; rc=$?; } &&
 	test $rc = 130 &&
 	test_grep "interrupted: no verdict was recorded" err &&
-	process_dead $(cat child.pid) && process_dead $(cat child2.pid) &&
+	process_gone $(cat child.pid) && process_gone $(cat child2.pid) &&
 	test_must_fail note_of intr &&
 	git -C r rev-parse refs/notes/verdicts >notes-after &&
 	test_cmp notes-before notes-after &&

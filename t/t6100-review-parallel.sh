@@ -16,10 +16,6 @@ tmp_is_empty() {
 	test -z "$(ls -A "$TMPDIR")" || { ls -la "$TMPDIR" >&2; return 1; }
 }
 
-process_dead() {
-	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
 BRANCHES="b1 b2 b3 b4 b5 b6 b7 b8"
 
 # Odd branches keep money in a double (diff-lint says FAIL), even ones in integer cents.
@@ -138,7 +134,7 @@ test_expect_success 'Ctrl-C stops every running reviewer, starts no more, record
 	{ wait $pid; rc=$?; } &&
 	test $rc = 130 &&
 	test $(ls pids | wc -l) = 4 &&
-	for f in pids/*; do process_dead $(cat $f) || return 1; done &&
+	for f in pids/*; do process_gone $(cat $f) || return 1; done &&
 	git -C r rev-parse refs/notes/verdicts >notes-after &&
 	test_cmp notes-before notes-after &&
 	test_grep "interrupted: stopping 4 reviewers; no verdict will be recorded" err &&

@@ -13,11 +13,6 @@ wait_for_file() {
 	done
 }
 
-# A process that is gone, or a zombie nobody reaped, is dead.
-process_dead() {
-	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
 # start_land ARGS...: orch-hooks land --json in r, in its own session and process
 # group, as a terminal runs a job; Ctrl-C is then SIGINT to the group (interrupt).
 start_land() {
@@ -78,7 +73,7 @@ test_expect_success 'Ctrl-C during the tests: they stop, the merge is taken back
 	interrupt &&
 	rc_is 130 &&
 	test_when_finished "touch release" &&
-	process_dead $(cat test.pid) &&
+	process_gone $(cat test.pid) &&
 	test "$(git -C r rev-parse main)" = "$before" &&
 	clean_tree &&
 	json out.json "d[\"result\"] == \"interrupted\"" "d[\"exit_status\"] == 130" \
