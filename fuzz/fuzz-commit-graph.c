@@ -9,9 +9,10 @@
  *    either absent or listed itself;
  *  - a row that reads gives parents inside the graph, each of a lower
  *    generation than its child;
- *  - the walk from one listed commit hiding another gives exactly what a
- *    plain depth-first reference computes from the rows (when every row it
- *    needs reads), and says "inconsistent" (1) rather than lie otherwise.
+ *  - the walk from one listed commit hiding another (in generation order),
+ *    and hiding nothing (in any order), gives exactly what a plain
+ *    depth-first reference computes from the rows (when every row it needs
+ *    reads), and says "inconsistent" (1) rather than lie otherwise.
  */
 #include "config.h"
 
@@ -92,6 +93,15 @@ static void check_walk(const struct orch_commit_graph *g, uint32_t tip, uint32_t
 		CHECK(r == 0);
 		for (i = 0; i < nr; i++)
 			CHECK(got[i] == (seen[i] == 1));
+	}
+	/* Nothing hidden: any order, everything the tip reaches. */
+	memset(got, 0, (size_t)nr + 1);
+	r = orch_graph_walk(g, NULL, &tip_id, NULL, 0, collect, &c);
+	CHECK(r == 0 || r == 1);
+	if (sound) {
+		CHECK(r == 0);
+		for (i = 0; i < nr; i++)
+			CHECK(got[i] == (seen[i] & 1));
 	}
 	free(seen);
 	free(got);

@@ -22,8 +22,9 @@ struct walk {
 	const struct orch_commit_graph *graph;
 	git_odb *odb;
 	unsigned char *flags;
-	struct entry *heap;		/* highest generation on top */
+	struct entry *heap;		/* highest generation on top, if ordered */
 	size_t nr, alloc;
+	int ordered;			/* something is hidden: generation order matters */
 	size_t live;			/* queued commits reachable from the tip only */
 	git_oid *stack;			/* the commits outside the graph still to read */
 	size_t nr_stack, alloc_stack;
@@ -40,8 +41,10 @@ static void heap_push(struct walk *w, uint32_t pos)
 		w->alloc = w->alloc ? 2 * w->alloc : 256;
 		w->heap = xrealloc(w->heap, w->alloc * sizeof(*w->heap));
 	}
-	w->heap[i].gen = orch_commit_graph_generation(w->graph, pos);
 	w->heap[i].pos = pos;
+	if (!w->ordered)
+		return;		/* nothing hidden: any order will do, a stack is cheapest */
+	w->heap[i].gen = orch_commit_graph_generation(w->graph, pos);
 	while (i && w->heap[(i - 1) / 2].gen < w->heap[i].gen) {
 		struct entry t = w->heap[i];
 
@@ -56,6 +59,8 @@ static uint32_t heap_pop(struct walk *w)
 	uint32_t top = w->heap[0].pos;
 	size_t i = 0;
 
+	if (!w->ordered)
+		return w->heap[--w->nr].pos;
 	w->heap[0] = w->heap[--w->nr];
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, max = i;
@@ -224,6 +229,7 @@ int orch_graph_walk(const struct orch_commit_graph *graph, git_odb *odb, const g
 		.seen_loose = ORCH_OIDSET_INIT,
 		.row = ORCH_GRAPH_ROW_INIT,
 		.head = ORCH_COMMIT_HEAD_INIT,
+		.ordered = nr_hide > 0,
 	};
 	int r;
 
