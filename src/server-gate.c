@@ -253,10 +253,8 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 	git_oid_cpy(&oid, &u->new_oid);
 	while (orch_oidset_contains(fresh, &oid)) {
 		orch_oidset_add(chain, &oid);
-		if (orch_commit_head_read(&h, g->odb, &oid) < 0) {
-			orch_git_error("cannot read commit %s", orch_short_oid(&oid));
+		if (orch_server_walk_read_head(&g->walk, &oid, &h) < 0)
 			goto done;
-		}
 		if (adopt || has_own_pass(g, &h))
 			;
 		else if (h.nr_parents > 1 && check_content(g, o, &h) < 0)
@@ -360,7 +358,8 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 	}
 	if (orch_server_walk_new(&g->walk, &u->new_oid, &fresh, &merges) < 0)
 		goto done;
-	if (check_first_parents(g, u, &o, &fresh, &chain, adopt) < 0)
+	/* An adoption judges nothing: its history is the baseline. */
+	if (!adopt && check_first_parents(g, u, &o, &fresh, &chain, adopt) < 0)
 		goto done;
 	for (i = 0; i < merges.nr && !adopt; i++) {
 		if (!orch_oidset_contains(&chain, &merges.items[i].id))

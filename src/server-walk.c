@@ -5,6 +5,7 @@
 
 #include "commit-head.h"
 #include "error.h"
+#include "graph-walk.h"
 #include "pattern.h"
 #include "repo.h"
 #include "server-walk.h"
@@ -72,6 +73,8 @@ int orch_server_walk_init(struct orch_server_walk *w, git_repository *repo, git_
 	memset(w, 0, sizeof(*w));
 	w->repo = repo;
 	w->odb = odb;
+	/* A missing, foreign or corrupt graph is none: the walks read the objects. */
+	w->graph = orch_commit_graph_open_repo(repo);
 	for (i = 0; i < policy->protected.nr; i++)
 		if (!orch_pattern_is_literal(policy->protected.items[i]))
 			break;
@@ -92,6 +95,7 @@ int orch_server_walk_init(struct orch_server_walk *w, git_repository *repo, git_
 
 void orch_server_walk_release(struct orch_server_walk *w)
 {
+	orch_commit_graph_free(w->graph);
 	free(w->gated);
 	memset(w, 0, sizeof(*w));
 }
@@ -212,9 +216,64 @@ done:
 	return ret;
 }
 
+struct graph_walk_state {
+	struct orch_oidset *fresh;
+	struct orch_new_merges *merges;
+};
+
+static int add_new_commit(const struct orch_commit_head *h, void *payload)
+{
+	struct graph_walk_state *s = payload;
+
+	orch_oidset_add(s->fresh, &h->id);
+	if (h->nr_parents > 1)
+		new_merges_add(s->merges, h);
+	return 0;
+}
+
+/*
+ * Through git's commit-graph: history already on the server (an import,
+ * branches pushed earlier) is read from the graph without inflating a
+ * commit, and the hidden side stops in generation order. 1 when there is
+ * no graph or it proved inconsistent: fresh and merges are then empty
+ * again, for the plain walks.
+ */
+static int walk_with_graph(struct orch_server_walk *w, const git_oid *tip, struct orch_oidset *fresh,
+			   struct orch_new_merges *merges)
+{
+	struct graph_walk_state s = { fresh, merges };
+	int r;
+
+	if (!w->graph)
+		return 1;
+	r = orch_graph_walk(w->graph, w->odb, tip, w->gated, w->nr_gated, add_new_commit, &s);
+	if (r < 0)
+		orch_git_error("cannot read the history of %s", orch_short_oid(tip));
+	if (r <= 0)
+		return r;
+	orch_say("note: the commit-graph of this repository is inconsistent (git commit-graph verify "
+		 "says more); walking the commits instead");
+	orch_commit_graph_free(w->graph);
+	w->graph = NULL;
+	orch_oidset_release(fresh);
+	orch_new_merges_release(merges);
+	return 1;
+}
+
+int orch_server_walk_read_head(struct orch_server_walk *w, const git_oid *id, struct orch_commit_head *out)
+{
+	if (orch_graph_read_head(w->graph, w->odb, id, out) < 0)
+		return orch_git_error("cannot read commit %s", orch_short_oid(id));
+	return 0;
+}
+
 int orch_server_walk_new(struct orch_server_walk *w, const git_oid *tip, struct orch_oidset *fresh,
 			 struct orch_new_merges *merges)
 {
+	int r = walk_with_graph(w, tip, fresh, merges);
+
+	if (r <= 0)
+		return r;
 	if (!w->nr_gated)
 		return walk_all_commits(w, tip, fresh, merges);
 	return walk_hidden(w, tip, fresh, merges);

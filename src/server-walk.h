@@ -5,6 +5,8 @@
 
 #include <git2.h>
 
+#include "commit-graph.h"
+#include "commit-head.h"
 #include "oidset.h"
 #include "policy.h"
 
@@ -21,9 +23,11 @@ struct orch_server_walk {
 	/* The tips of the protected branches before the push: hidden from every walk. */
 	git_oid *gated;
 	size_t nr_gated, alloc_gated;
+	/* git's commit-graph, while it is sound: history already stored is read from it. */
+	struct orch_commit_graph *graph;
 };
 
-#define ORCH_SERVER_WALK_INIT { NULL, NULL, NULL, 0, 0 }
+#define ORCH_SERVER_WALK_INIT { NULL, NULL, NULL, 0, 0, NULL }
 
 /* Reads the protected branches' tips of `repo` (odb: its object database). 0, or -1 (reported). */
 int orch_server_walk_init(struct orch_server_walk *w, git_repository *repo, git_odb *odb,
@@ -54,5 +58,8 @@ void orch_new_merges_release(struct orch_new_merges *m);
  */
 int orch_server_walk_new(struct orch_server_walk *w, const git_oid *tip, struct orch_oidset *fresh,
 			 struct orch_new_merges *merges);
+
+/* The tree and parents of commit `id`, from the commit-graph where it has them; 0, or -1 (reported). */
+int orch_server_walk_read_head(struct orch_server_walk *w, const git_oid *id, struct orch_commit_head *out);
 
 #endif
