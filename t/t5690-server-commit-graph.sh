@@ -146,6 +146,33 @@ test_expect_success 'a split chain with a layer replaced is no graph' '
 	test_cmp plain.out split-copy.out
 '
 
+# chunk_offset FILE ID: where chunk ID (4 letters) of a graph file starts.
+chunk_offset() {
+	want=$(printf %s "$2" | od -An -tx1 | tr -d " \n") &&
+	od -An -v -tx1 -j8 -N240 "$1" | tr -s " \n" "  " |
+		awk -v want="$want" '{ for (i = 1; i + 11 <= NF; i += 12)
+			if ($i $(i + 1) $(i + 2) $(i + 3) == want) {
+				print $(i + 4) $(i + 5) $(i + 6) $(i + 7) $(i + 8) $(i + 9) $(i + 10) $(i + 11); exit } }' >hex &&
+	test -s hex && printf "%d\n" "0x$(cat hex)"
+}
+
+test_expect_success 'a graph that lies about generations is dropped halfway: the same decisions, and a note' '
+	server lying.git &&
+	git -C lying.git -c commitGraph.generationVersion=1 commit-graph write --reachable &&
+	f=lying.git/objects/info/commit-graph && chmod u+w "$f" &&
+	test_must_fail grep -q GDA2 "$f" &&
+	cdat=$(chunk_offset "$f" CDAT) &&
+	tip=$(git -C cj rev-parse main) &&
+	row=$(git -C lying.git rev-list --all | sort | grep -n "$tip" | cut -d: -f1) &&
+	printf "\000\000\000\004" |
+		dd of="$f" bs=1 seek=$((cdat + (row - 1) * 36 + 28)) conv=notrunc 2>/dev/null &&
+	{ "$GRAPH_HELPER" lying.git >/dev/null; test $? = 2; } &&
+	judge lying.git lying.out main &&
+	grep "the commit-graph of this repository is inconsistent" lying.out &&
+	grep -v "commit-graph of this repository is inconsistent" lying.out >lying.rest &&
+	test_cmp plain.out lying.rest
+'
+
 # Proof that the graph is read: with an old commit object gone, the walk
 # through the graph never misses it; without the graph it must fail closed.
 test_expect_success 'stored history is read from the graph, not the objects; core.commitGraph=false turns it off' '
