@@ -2,7 +2,7 @@
 test_description='the fuzz corpora replayed: every seed and every crash once found still passes'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 
-for target in policy note pattern receive-lines notes-tree test-record; do
+for target in policy note pattern receive-lines notes-tree test-record commit-graph; do
 	replay="$ORCH_HOOKS_BUILD/fuzz/replay-$target"
 	if ! test -x "$replay"; then
 		test_skip "fuzz corpus of $target" "fuzz/replay-$target is not built (make check builds it)"

@@ -1,0 +1,126 @@
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "error.h"
+#include "notes-growth.h"
+#include "repo.h"
+#include "server-gate.h"
+#include "server-notes.h"
+#include "server-refusal.h"
+
+/* A push to the notes ref: a fast-forward of notes commits. 0, or -1 (reported). */
+static int check_notes_update(struct orch_server_notes *n, git_repository *repo,
+			      const struct orch_ref_update *u, int *refused)
+{
+	struct orch_offences o = ORCH_OFFENCES_INIT(u->ref, refused);
+	git_commit *c = NULL;
+	int r;
+
+	if (orch_ref_update_is_delete(u)) {
+		orch_refuse(&o, "deleting the verdict notes is refused: they are the audit trail of every review");
+		return 0;
+	}
+	if (git_commit_lookup(&c, repo, &u->new_oid) < 0) {
+		orch_refuse(&o, "%s is not a notes commit", git_oid_tostr_s(&u->new_oid));
+		return 0;
+	}
+	if (!orch_ref_update_is_create(u)) {
+		r = git_graph_descendant_of(repo, &u->new_oid, &u->old_oid);
+		if (r < 0) {
+			git_commit_free(c);
+			return orch_git_error("cannot compare the pushed notes with the server's");
+		}
+		if (!r) {
+			orch_refuse(&o, "the pushed notes %s do not contain the server's notes %s: that would "
+				    "drop recorded verdicts, and the notes may only grow",
+				    orch_short_oid(&u->new_oid), orch_short_oid(&u->old_oid));
+			orch_say("  merge the server's verdicts into yours and push again: orch-hooks sync");
+			git_commit_free(c);
+			return 0;
+		}
+	}
+	n->commit = c;
+	n->pushed = 1;
+	return 0;
+}
+
+static void report_growth(void *payload, const char *text)
+{
+	orch_refuse(payload, "%s", text);
+}
+
+/* Verdicts only grow (notes-growth.h): the server's notes against the pushed ones. */
+static int check_notes_growth(struct orch_server_notes *n, git_repository *repo,
+			      const struct orch_ref_update *u, int *refused)
+{
+	struct orch_notes_index old = ORCH_NOTES_INDEX_INIT;
+	struct orch_offences o = ORCH_OFFENCES_INIT(u->ref, refused);
+	git_commit *c = NULL;
+	int r;
+
+	/* The first notes pushed have nothing to keep, but no record from the future either. */
+	if (!orch_ref_update_is_create(u) && git_commit_lookup(&c, repo, &u->old_oid) < 0)
+		return orch_git_error("cannot read the server's notes commit %s",
+				      orch_short_oid(&u->old_oid));
+	r = orch_notes_index_load(&old, repo, c);
+	if (r == 0)
+		r = orch_notes_growth_check(repo, &old, &n->index, time(NULL) + ORCH_SERVER_CLOCK_SKEW,
+					    report_growth, &o);
+	if (r > 0)
+		orch_say("  add your verdicts to the server's instead: orch-hooks sync, then push again");
+	orch_notes_index_release(&old);
+	git_commit_free(c);
+	return r < 0 ? -1 : 0;
+}
+
+/* Not pushed (or refused): the server's own notes decide. */
+static int read_server_notes(struct orch_server_notes *n, git_repository *repo, const char *notes_ref)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	int err;
+
+	err = git_reference_lookup(&ref, repo, notes_ref);
+	if (err < 0 && err != GIT_ENOTFOUND)
+		return orch_git_error("cannot read the notes ref '%s'", notes_ref);
+	if (err == 0 && git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0) {
+		git_reference_free(ref);
+		return orch_git_error("cannot read the notes ref '%s'", notes_ref);
+	}
+	n->commit = (git_commit *)obj;
+	git_reference_free(ref);
+	return 0;
+}
+
+int orch_server_notes_read(struct orch_server_notes *n, git_repository *repo,
+			   const struct orch_policy *policy, const struct orch_ref_updates *updates,
+			   int *refused)
+{
+	const struct orch_ref_update *pushed = NULL;
+	size_t i;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < updates->nr; i++) {
+		if (strcmp(updates->items[i].ref, policy->notes_ref))
+			continue;
+		if (check_notes_update(n, repo, &updates->items[i], refused) < 0)
+			return -1;
+		pushed = &updates->items[i];
+	}
+	if (!n->commit && read_server_notes(n, repo, policy->notes_ref) < 0)
+		return -1;
+	if (orch_notes_index_load(&n->index, repo, n->commit) < 0)
+		return -1;
+	if (n->pushed)
+		return check_notes_growth(n, repo, pushed, refused);
+	return 0;
+}
+
+void orch_server_notes_release(struct orch_server_notes *n)
+{
+	orch_notes_index_release(&n->index);
+	git_commit_free(n->commit);
+	memset(n, 0, sizeof(*n));
+}
