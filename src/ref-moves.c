@@ -131,17 +131,29 @@ int orch_ref_moves_take(git_repository *repo, struct orch_ref_moves *out)
 	return 0;
 }
 
-/* What was appended to a reflog since it had `size` bytes (all of it if it was rewritten). */
-static void appended(const struct orch_ref_move_item *now, off_t size, struct strbuf *out)
+/*
+ * What was appended to a reflog since it had `size` bytes (all of it if it
+ * was rewritten), from *new on; and before that, its last line from before:
+ * git logs a move before it makes it, so a move under way when `size` was
+ * taken has its entry there.
+ */
+static void appended(const struct orch_ref_move_item *now, off_t size, struct strbuf *out, size_t *new)
 {
 	struct strbuf sb = STRBUF_INIT;
+	size_t from = 0;
 
+	*new = 0;
 	if (now->log_size < 0 || strbuf_read_file(&sb, now->log, 64 * 1024 * 1024) < 0)
 		return;
-	if (size > 0 && (size_t)size <= sb.len)
-		strbuf_add(out, sb.buf + size, sb.len - (size_t)size);
-	else
-		strbuf_add(out, sb.buf, sb.len);
+	if (size > 0 && (size_t)size <= sb.len) {
+		from = (size_t)size;
+		if (from && sb.buf[from - 1] == '\n')
+			from--;
+		while (from && sb.buf[from - 1] != '\n')
+			from--;
+		*new = (size_t)size - from;
+	}
+	strbuf_add(out, sb.buf + from, sb.len - from);
 	strbuf_release(&sb);
 }
 
@@ -185,23 +197,29 @@ static void say(struct strbuf *out, size_t *n, const char *name, const char *wha
 		strbuf_addf(out, "%sref '%s' %s", out->len ? ", " : "", name, what);
 }
 
-/* One ref that is new or may have moved: the reviewer's move, an unexplained one, or fine. */
+/*
+ * One ref that is new or may have moved: the reviewer's move, an unexplained
+ * one, or fine. A symbolic HEAD (checkout) needs only some reflog line.
+ */
 static void judge_one(const struct orch_ref_moves *m, const struct orch_ref_move_item *was,
 		      const struct orch_ref_move_item *now, const char *email, struct strbuf *out, size_t *n)
 {
-	struct strbuf log = STRBUF_INIT;
+	struct strbuf log = STRBUF_INIT, fresh = STRBUF_INIT;
 	int moved = !was || strcmp(was->value, now->value);
+	size_t new;
 
 	if (!moved && was->log_size == now->log_size)
 		return;
-	appended(now, was ? was->log_size : 0, &log);
-	if (lines_have(&log, email, NULL))
+	appended(now, was ? was->log_size : 0, &log, &new);
+	strbuf_add(&fresh, log.buf ? log.buf + new : "", log.len - new);
+	if (lines_have(&fresh, email, NULL))
 		say(out, n, now->name, "moved by the reviewer (its reflog says so)");
 	else if (moved && !strncmp(now->name, "refs/replace/", 13))
 		say(out, n, now->name, was ? "moved (it changes what git shows)" : "created (it changes what git shows)");
 	else if (moved && logged(m, now->name, was && was->log_size >= 0) &&
-		 (!log.len || (strncmp(now->value, "-> ", 3) && !lines_have(&log, NULL, now->value))))
+		 (!strncmp(now->value, "-> ", 3) ? !log.len : !lines_have(&log, NULL, now->value)))
 		say(out, n, now->name, was ? "moved without a reflog entry" : "created without a reflog entry");
+	strbuf_release(&fresh);
 	strbuf_release(&log);
 }
 
