@@ -146,7 +146,8 @@ test_expect_success 'the kernel refusing namespaces: auto says so in one line an
 	test_grep "^feat  *[0-9a-f]*  *PASS" out
 '
 
-if unshare -U true 2>/dev/null && ! unshare -U bwrap --ro-bind / / --unshare-all true 2>/dev/null
+if command -v bwrap >/dev/null && unshare -U true 2>/dev/null &&
+	! unshare -U bwrap --ro-bind / / --unshare-all true 2>/dev/null
 then
 	test_expect_success 'a real refusal (a user namespace without a mapping): the same one line' '
 		(cd r && unshare -U orch-hooks review feat >../out 2>&1) &&
@@ -156,7 +157,7 @@ then
 	'
 else
 	test_skip 'a real refusal (a user namespace without a mapping): the same one line' \
-		'unshare -U cannot make an unmapped user namespace here, or bwrap works inside one'
+		'no bwrap, or unshare -U cannot make an unmapped user namespace here, or bwrap works inside one'
 fi
 
 test_expect_success 'sandbox = bwrap where bubblewrap is missing refuses, in one message, and records nothing' '
