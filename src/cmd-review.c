@@ -497,9 +497,9 @@ static int cmd_review(int argc, char **argv)
 		env = getenv("ORCH_HOOKS_BWRAP");
 		run.setup.bwrap = env && *env ? env : "bwrap";
 		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {
-			orch_say("no sandbox: bubblewrap cannot make one here (%s); reviewing without it, "
-				 "so anything the reviewer changes in your work trees or git configuration "
-				 "voids its review", why);
+			orch_say("no sandbox: bubblewrap cannot make one here (%s); reviewing without it "
+				 "([review] sandbox = auto): its changes to git configuration, hooks, the policy, "
+				 "refs and this work tree void its review; other work trees are not watched", why);
 			run.setup.bwrap = NULL;
 		}
 	} else if (policy.review_sandbox == ORCH_SANDBOX_BWRAP) {

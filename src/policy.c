@@ -84,7 +84,7 @@ void orch_policy_init(struct orch_policy *p)
 	p->review_command = xstrdup("");
 	p->review_timeout = 15 * 60;
 	p->allow_manual = 1;
-	p->review_sandbox = ORCH_SANDBOX_NONE;
+	p->review_sandbox = ORCH_SANDBOX_AUTO;
 	p->test_command = xstrdup("");
 	p->test_timeout = 30 * 60;
 	p->on_failure = ORCH_ON_FAILURE_UNDO;

@@ -18,6 +18,7 @@
 #include "automerge.h"
 #include "checkout-export.h"
 #include "local-state.h"
+#include "pattern.h"
 #include "error.h"
 #include "repo.h"
 #include "review-verdict.h"
@@ -56,6 +57,8 @@ void orch_review_release(struct orch_review *r)
 	free(r->view);
 	orch_snapshot_release(&r->before);
 	orch_snapshot_release(&r->outside);
+	orch_ref_moves_release(&r->refs);
+	free(r->email);
 	if (r->fd >= 0)
 		close(r->fd);
 	strbuf_release(&r->report);
@@ -203,7 +206,7 @@ int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r
 {
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
-	char *tmpl = xasprintf("%s/orch-review.XXXXXX", s->tmp_root);
+	char *tmpl = xasprintf("%s/orch-review.XXXXXX", s->tmp_root), *cache = NULL;
 	int ret = -1;
 
 	if (!mkdtemp(tmpl)) {
@@ -214,7 +217,9 @@ int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r
 	r->tmpdir = tmpl;
 	r->checkout = xasprintf("%s/checkout", r->tmpdir);
 	r->private_tmp = xasprintf("%s/tmp", r->tmpdir);
-	if (mkdir(r->checkout, 0700) < 0 || mkdir(r->private_tmp, 0700) < 0) {
+	r->email = xasprintf("%s@orch-hooks.invalid", strrchr(r->tmpdir, '/') + 1);
+	cache = xasprintf("%s/cache", r->private_tmp);
+	if (mkdir(r->checkout, 0700) < 0 || mkdir(r->private_tmp, 0700) < 0 || mkdir(cache, 0700) < 0) {
 		orch_error("cannot make a directory in '%s': %s", r->tmpdir, strerror(errno));
 		goto done;
 	}
@@ -228,6 +233,7 @@ int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r
 		goto done;
 	ret = 0;
 done:
+	free(cache);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	return ret;
@@ -268,7 +274,7 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	struct orch_run_result res;
 	struct report rep;
 	char commit[GIT_OID_HEXSZ + 1], base[GIT_OID_HEXSZ + 1] = "", automerge[GIT_OID_HEXSZ + 1] = "";
-	const char *env[13];
+	const char *env[18];
 	int n = 0;
 
 	git_oid_tostr(commit, sizeof(commit), &r->commit);
@@ -284,6 +290,13 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	env[n++] = xasprintf("ORCH_REPO=%s", r->view);
 	env[n++] = xasprintf("ORCH_CHECKOUT=%s", r->checkout);
 	env[n++] = xasprintf("TMPDIR=%s", r->private_tmp);
+	/* Caches are its own and go with the review (under bwrap nothing else is writable). */
+	env[n++] = xasprintf("XDG_CACHE_HOME=%s/cache", r->private_tmp);
+	/* An identity of its own: a ref it moves through git says so in the reflog. */
+	env[n++] = "GIT_AUTHOR_NAME=orch-hooks reviewer";
+	env[n++] = xasprintf("GIT_AUTHOR_EMAIL=%s", r->email);
+	env[n++] = "GIT_COMMITTER_NAME=orch-hooks reviewer";
+	env[n++] = xasprintf("GIT_COMMITTER_EMAIL=%s", r->email);
 	/* git run anywhere in the review's directory (the checkout, or the directory
 	 * itself) must not find a repository above it: the ceiling is its parent. */
 	env[n++] = xasprintf("GIT_CEILING_DIRECTORIES=%s:%s", r->tmpdir, s->tmp_root);
@@ -326,8 +339,8 @@ int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
 	if (view_snapshot(r, &r->before) < 0)
 		return -1;
 	/* Under bwrap it can write only its view and its temporary directory. */
-	if (!s->bwrap && orch_snapshot_take_outside(s->repo, s->policy->path, &r->commit, s->policy->notes_ref,
-						    &r->outside) < 0)
+	if (!s->bwrap && (orch_snapshot_take_outside(s->repo, s->policy, &r->commit, &r->outside) < 0 ||
+			  orch_ref_moves_take(s->repo, &r->refs) < 0))
 		return -1;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return orch_error("cannot make a pipe: %s", strerror(errno));
@@ -392,6 +405,11 @@ void orch_review_stop(struct orch_review *r)
 		kill(r->worker, SIGTERM);
 }
 
+static int is_protected(const void *policy, const char *ref)
+{
+	return orch_branch_is_protected(policy, ref);
+}
+
 /* "review void: ..." when the reviewer changed anything; NULL when it did not. */
 static char *void_reason(const struct orch_review_setup *s, struct orch_review *r, int *err)
 {
@@ -408,10 +426,17 @@ static char *void_reason(const struct orch_review_setup *s, struct orch_review *
 	if (!s->bwrap) {
 		struct strbuf out = STRBUF_INIT;
 
-		if (orch_snapshot_take_outside(s->repo, s->policy->path, &r->commit, s->policy->notes_ref,
-					       &outside) < 0)
+		if (orch_snapshot_take_outside(s->repo, s->policy, &r->commit, &outside) < 0) {
+			strbuf_release(&out);
 			goto fail;
-		if (orch_snapshot_diff(&r->outside, &outside, &out))
+		}
+		orch_snapshot_diff(&r->outside, &outside, &out);
+		/* Refs last: taken after the files, so a ref git moved has its reflog entry by then. */
+		if (orch_ref_moves_judge(s->repo, &r->refs, r->email, is_protected, s->policy, &out) < 0) {
+			strbuf_release(&out);
+			goto fail;
+		}
+		if (out.len)
 			strbuf_addf(&sb, "without a sandbox, something outside its view changed while it ran (%s)",
 				    out.buf);
 		strbuf_release(&out);
@@ -444,6 +469,33 @@ done:
 		return NULL;
 	}
 	return strbuf_detach(&sb);
+}
+
+/*
+ * Under bwrap a write outside $TMPDIR fails with EROFS, and the reviewer
+ * tells which path in its own words: a failed review says so first, with
+ * that line, so that nobody takes it for a verdict on the code.
+ */
+static char *blocked_write(const struct orch_review *r, char *reason)
+{
+	const char *erofs = "Read-only file system", *hit = NULL, *p = r->output.buf, *end;
+	char *out;
+
+	if (!p)
+		return reason;
+	end = p + r->output.len;
+	while (p < end && (p = memmem(p, (size_t)(end - p), erofs, strlen(erofs)))) {
+		hit = p;
+		p += strlen(erofs);
+	}
+	if (!hit)
+		return reason;
+	while (hit > r->output.buf && hit[-1] != '\n')
+		hit--;
+	out = xasprintf("the sandbox kept the reviewer from writing outside $TMPDIR (%.*s); %s",
+			(int)strcspn(hit, "\n"), hit, reason);
+	free(reason);
+	return out;
 }
 
 int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
@@ -490,6 +542,8 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 	rep.start_error[sizeof(rep.start_error) - 1] = '\0';
 	how.start_error = rep.start_error;
 	r->verdict = orch_review_decide(&how, r->output.buf ? r->output.buf : "", r->output.len, &reason);
+	if (s->bwrap && r->verdict != ORCH_VERDICT_PASS)
+		reason = blocked_write(r, reason);
 
 	changed = void_reason(s, r, &err);
 	if (err) {
@@ -540,8 +594,16 @@ int orch_review_check_bwrap(const char *bwrap, char **why)
 	ret = orch_run(&o, &res);
 	if (ret < 0) {
 		orch_run_describe(&res, o.timeout_ms, how, sizeof(how));
-		*why = xasprintf("%s%s%s", how, res.output.len ? ": " : "",
-				 res.output.len ? orch_run_tail(&res, 1) : "");
+		struct strbuf sb = STRBUF_INIT;
+		char *nl;
+
+		strbuf_adds(&sb, res.output.len ? orch_run_tail(&res, 1) : "");
+		strbuf_rtrim(&sb);
+		/* One line, for the one line that says there is no sandbox. */
+		while (sb.buf && (nl = strchr(sb.buf, '\n')))
+			*nl = ' ';
+		*why = xasprintf("%s%s%s", how, sb.len ? ": " : "", strbuf_str(&sb));
+		strbuf_release(&sb);
 	}
 	orch_run_result_release(&res);
 	return ret;

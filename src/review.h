@@ -7,6 +7,7 @@
 
 #include "note.h"
 #include "policy.h"
+#include "ref-moves.h"
 #include "snapshot.h"
 #include "strbuf.h"
 
@@ -44,6 +45,8 @@ struct orch_review {
 	char *view;		/* the reviewer's own git directory: refs copied, objects borrowed */
 	struct orch_snapshot before;	/* of the view */
 	struct orch_snapshot outside;	/* without a sandbox: what else it could reach */
+	struct orch_ref_moves refs;	/* without a sandbox: the refs, to tell who moved them */
+	char *email;		/* the reviewer's git identity, found again in reflogs */
 
 	pid_t worker;		/* 0 when not running */
 	int fd;			/* the worker's report, -1 when closed */

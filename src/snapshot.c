@@ -1,11 +1,16 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
+#include "pattern.h"
+#include "policy.h"
 #include "repo.h"
 #include "snapshot.h"
 
@@ -277,32 +282,87 @@ static void take_worktree(struct orch_snapshot *s, git_repository *wt)
 	free(index);
 }
 
-static void take_all_worktrees(struct orch_snapshot *s, git_repository *repo, const char *commondir)
+struct config_text {
+	struct strbuf sb;
+	const struct orch_policy *policy;
+};
+
+/* A new branch's upstream (`git worktree add -b x origin/main`) is normal work; a protected branch's is not. */
+static int is_tracking_key(const char *name, const struct orch_policy *policy)
+{
+	const char *dot = strrchr(name, '.');
+	char *branch;
+	int ret;
+
+	if (strncasecmp(name, "branch.", 7) || !dot || dot <= name + 7)
+		return 0;
+	if (strcasecmp(dot + 1, "remote") && strcasecmp(dot + 1, "merge") && strcasecmp(dot + 1, "rebase") &&
+	    strcasecmp(dot + 1, "pushremote"))
+		return 0;
+	branch = xstrndup(name + 7, (size_t)(dot - name - 7));
+	ret = !policy || !orch_branch_is_protected(policy, branch);
+	free(branch);
+	return ret;
+}
+
+static int config_line(const git_config_entry *e, void *payload)
+{
+	struct config_text *t = payload;
+
+	if (!is_tracking_key(e->name, t->policy))
+		strbuf_addf(&t->sb, "%s\t%s\n", e->name, e->value ? e->value : "(none)");
+	return 0;
+}
+
+/*
+ * A git configuration file by what it says, included files followed: its
+ * entries but the upstreams of unprotected branches, hashed. A file git
+ * cannot parse is "unreadable", which differs from any content; a missing
+ * one is "absent", or left out when it may come with a new work tree.
+ */
+static void take_config(struct orch_snapshot *s, git_repository *repo, const char *path,
+			const struct orch_policy *policy, int keep_absent)
+{
+	struct config_text t = { STRBUF_INIT, policy };
+	git_config *cfg = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *value = "absent";
+	git_oid oid;
+
+	if (access(path, F_OK) < 0 && errno == ENOENT && !keep_absent)
+		return;
+	if (access(path, F_OK) == 0) {
+		value = "unreadable";
+		if (git_config_new(&cfg) == 0 &&
+		    git_config_add_file_ondisk(cfg, path, GIT_CONFIG_LEVEL_APP, repo, 0) == 0 &&
+		    git_config_foreach(cfg, config_line, &t) == 0 &&
+		    git_odb_hash(&oid, t.sb.buf ? t.sb.buf : "", t.sb.len, GIT_OBJECT_BLOB) == 0)
+			value = git_oid_tostr(hex, sizeof(hex), &oid);
+	}
+	add(s, xasprintf("config %s", path), xstrdup(value));
+	git_config_free(cfg);
+	strbuf_release(&t.sb);
+}
+
+/*
+ * Only the work tree the review was started from is judged by its files:
+ * its owner waits for the review. Other work trees belong to other workers,
+ * busy meanwhile; their refs are judged by who moved them (ref-moves.c).
+ * Every work tree's config.worktree steers git, and is judged.
+ */
+static void take_worktree_configs(struct orch_snapshot *s, git_repository *repo, const char *commondir,
+				  const struct orch_policy *policy)
 {
 	git_strarray names = { NULL, 0 };
-	git_repository *main = NULL;
 	char *wt_config;
 	size_t i;
 
-	/* The main work tree, opened from the common directory. */
-	if (git_repository_open(&main, commondir) == 0) {
-		take_worktree(s, main);
-		git_repository_free(main);
-	}
 	if (git_worktree_list(&names, repo) < 0)
 		return;
 	for (i = 0; i < names.count; i++) {
-		git_worktree *wt = NULL;
-		git_repository *wr = NULL;
-
-		if (git_worktree_lookup(&wt, repo, names.strings[i]) == 0 &&
-		    git_repository_open_from_worktree(&wr, wt) == 0)
-			take_worktree(s, wr);
 		wt_config = xasprintf("%s/worktrees/%s/config.worktree", commondir, names.strings[i]);
-		take_abs_file(s, "config", wt_config);
+		take_config(s, repo, wt_config, policy, 0);
 		free(wt_config);
-		git_repository_free(wr);
-		git_worktree_free(wt);
 	}
 	git_strarray_dispose(&names);
 }
@@ -326,7 +386,7 @@ static char *hooks_dir(git_repository *repo, const char *commondir)
 	return dir ? dir : xasprintf("%s/hooks", commondir);
 }
 
-static void take_global_configs(struct orch_snapshot *s)
+static void take_global_configs(struct orch_snapshot *s, git_repository *repo, const struct orch_policy *policy)
 {
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME"), *env;
 	git_buf buf = GIT_BUF_INIT;
@@ -334,20 +394,20 @@ static void take_global_configs(struct orch_snapshot *s)
 
 	if (home) {
 		p = xasprintf("%s/.gitconfig", home);
-		take_abs_file(s, "config", p);
+		take_config(s, repo, p, policy, 1);
 		free(p);
 	}
 	p = xdg && *xdg ? xasprintf("%s/git/config", xdg) : home ? xasprintf("%s/.config/git/config", home) : NULL;
 	if (p)
-		take_abs_file(s, "config", p);
+		take_config(s, repo, p, policy, 1);
 	free(p);
 	if ((env = getenv("GIT_CONFIG_GLOBAL")) && *env)
-		take_abs_file(s, "config", env);
+		take_config(s, repo, env, policy, 1);
 	if ((env = getenv("GIT_CONFIG_SYSTEM")) && *env)
-		take_abs_file(s, "config", env);
-	take_abs_file(s, "config", "/etc/gitconfig");
+		take_config(s, repo, env, policy, 1);
+	take_config(s, repo, "/etc/gitconfig", policy, 1);
 	if (git_config_find_system(&buf) == 0 && buf.size)
-		take_abs_file(s, "config", buf.ptr);
+		take_config(s, repo, buf.ptr, policy, 1);
 	git_buf_dispose(&buf);
 }
 
@@ -393,21 +453,23 @@ int orch_snapshot_take_dir(const char *dir, struct orch_snapshot *out)
 	return 0;
 }
 
-int orch_snapshot_take_outside(git_repository *repo, const char *policy_path, const git_oid *commit,
-			       const char *notes_ref, struct orch_snapshot *out)
+int orch_snapshot_take_outside(git_repository *repo, const struct orch_policy *policy, const git_oid *commit,
+			       struct orch_snapshot *out)
 {
 	char *dir = orch_repo_commondir(repo), *hooks, *p;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid note;
+	git_note *n = NULL;
 
 	memset(out, 0, sizeof(*out));
-	take_global_configs(out);
+	take_global_configs(out, repo, policy);
 	p = xasprintf("%s/config", dir);
-	take_abs_file(out, "config", p);
+	take_config(out, repo, p, policy, 1);
 	free(p);
 	p = xasprintf("%s/config.worktree", dir);
-	take_abs_file(out, "config", p);
+	take_config(out, repo, p, policy, 1);
 	free(p);
+	take_worktree_configs(out, repo, dir, policy);
 	/* The hooks in use, and the default directory too: a hooksPath that goes away uses it again. */
 	hooks = hooks_dir(repo, dir);
 	take_abs_dir(out, "hook", hooks);
@@ -416,20 +478,20 @@ int orch_snapshot_take_outside(git_repository *repo, const char *policy_path, co
 		take_abs_dir(out, "hook", p);
 	free(p);
 	free(hooks);
-	if (policy_path && policy_path[0] == '/')
-		take_abs_file(out, "policy", policy_path);
-	take_all_worktrees(out, repo, dir);
-	if (notes_ref && commit) {
-		git_note *n = NULL;
-
-		if (git_note_read(&n, repo, notes_ref, commit) == 0) {
-			git_oid_cpy(&note, git_note_id(n));
-			git_note_free(n);
-			add(out, xasprintf("note %s", git_oid_tostr(hex, sizeof(hex), commit)),
-			    xstrdup(git_oid_tostr(hex, sizeof(hex), &note)));
-		} else {
-			add(out, xasprintf("note %s", git_oid_tostr(hex, sizeof(hex), commit)), xstrdup("none"));
-		}
+	/* History as git shows it: grafts rewrite parents. */
+	p = xasprintf("%s/info/grafts", dir);
+	take_abs_file(out, "file", p);
+	free(p);
+	if (policy->path && policy->path[0] == '/')
+		take_abs_file(out, "policy", policy->path);
+	take_worktree(out, repo);
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (git_note_read(&n, repo, policy->notes_ref, commit) == 0) {
+		git_oid_cpy(&note, git_note_id(n));
+		git_note_free(n);
+		add(out, xasprintf("note %s", hex), xstrdup(git_oid_tostr(hex, sizeof(hex), &note)));
+	} else {
+		add(out, xasprintf("note %s", hex), xstrdup("none"));
 	}
 	qsort(out->items, out->nr, sizeof(*out->items), item_cmp);
 	free(dir);

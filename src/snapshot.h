@@ -31,14 +31,18 @@ int orch_snapshot_take_dir(const char *dir, struct orch_snapshot *out);
 
 /*
  * What a reviewer without a sandbox could change outside its own view of
- * the repository: global, XDG and system git configuration, the
- * repository's config and config.worktree files, the hooks directory in use
- * (core.hooksPath included), the policy file, every work tree (where HEAD
- * points, the index, the files by size and mtime), and the reviewed
- * commit's note under notes_ref.
+ * the repository and no other worker changes in the course of its work:
+ * global, XDG and system git configuration, the repository's config and
+ * every config.worktree (by their entries, included files followed, the
+ * upstreams of unprotected branches left out), the hooks directory in use
+ * (core.hooksPath included) and the default one, info/grafts, the policy
+ * file, the work tree `repo` was opened in (where HEAD points, the index,
+ * the files by size and mtime), and the reviewed commit's note. The refs
+ * other workers move are judged by ref-moves.h.
  */
-int orch_snapshot_take_outside(git_repository *repo, const char *policy_path, const git_oid *commit,
-			       const char *notes_ref, struct orch_snapshot *out);
+struct orch_policy;
+int orch_snapshot_take_outside(git_repository *repo, const struct orch_policy *policy, const git_oid *commit,
+			       struct orch_snapshot *out);
 void orch_snapshot_release(struct orch_snapshot *s);
 
 /*

@@ -7,11 +7,13 @@ LINT="$ORCH_HOOKS_SRC/etc/reviewers/diff-lint.sh"
 export TMPDIR="$TRASH/tmp"
 mkdir -p "$TMPDIR"
 
-# reviewer BODY [TIMEOUT]: the policy's reviewer becomes the shell script BODY.
+# reviewer BODY [TIMEOUT]: the policy's reviewer becomes the shell script BODY. Without a
+# sandbox: these tests are about what the check after an unsandboxed review sees (the
+# default, sandbox = auto, would use bwrap where it works, and the reviewer could not write).
 reviewer() {
 	mkdir -p "$TRASH/reviewers" &&
 	printf '%s\n' "$1" >"$TRASH/reviewers/r.sh" &&
-	printf '[review]\ncommand = sh %s/reviewers/r.sh\ntimeout = %s\n' "$TRASH" "${2:-1m}" \
+	printf '[review]\ncommand = sh %s/reviewers/r.sh\ntimeout = %s\nsandbox = none\n' "$TRASH" "${2:-1m}" \
 		>"$TRASH/r/.git/orch-hooks.ini"
 }
 
@@ -338,7 +340,7 @@ then
 touch evil 2>/dev/null && echo WROTE-CHECKOUT
 touch \"\$TMPDIR/ok\" && echo WROTE-TMP
 echo PASS" &&
-		printf "sandbox = bwrap\n" >>r/.git/orch-hooks.ini &&
+		sed -i "s/^sandbox = none\$/sandbox = bwrap/" r/.git/orch-hooks.ini &&
 		(cd r && orch-hooks review feat >../out 2>&1) &&
 		test_grep "^WROTE-TMP$" out &&
 		test_grep ! "WROTE-REPO" out &&
@@ -356,7 +358,7 @@ fi
 
 test_expect_success 'review refuses when the policy asks for a sandbox it cannot have' '
 	reviewer "echo PASS" &&
-	printf "sandbox = bwrap\n" >>r/.git/orch-hooks.ini &&
+	sed -i "s/^sandbox = none\$/sandbox = bwrap/" r/.git/orch-hooks.ini &&
 	git -C r rev-parse refs/notes/verdicts >notes-before &&
 	(cd r && test_must_fail env ORCH_HOOKS_BWRAP=/nonexistent/bwrap orch-hooks review feat 2>../err) &&
 	test_grep "refusing to review: the policy (.*) asks for \[review\] sandbox = bwrap" err &&

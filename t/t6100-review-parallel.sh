@@ -6,10 +6,12 @@ LINT="$ORCH_HOOKS_SRC/etc/reviewers/diff-lint.sh"
 export TMPDIR="$TRASH/tmp"
 mkdir -p "$TMPDIR"
 
+# Without a sandbox: these reviewers keep their bookkeeping (running/, overlap, pids) in the
+# trash directory, which a sandbox (the default where bwrap works) would keep them from writing.
 reviewer() {
 	mkdir -p "$TRASH/reviewers" &&
 	printf '%s\n' "$1" >"$TRASH/reviewers/r.sh" &&
-	printf '[review]\ncommand = sh %s/reviewers/r.sh\n' "$TRASH" >"$TRASH/r/.git/orch-hooks.ini"
+	printf '[review]\ncommand = sh %s/reviewers/r.sh\nsandbox = none\n' "$TRASH" >"$TRASH/r/.git/orch-hooks.ini"
 }
 
 tmp_is_empty() {
