@@ -22,11 +22,15 @@ static int patch_id_of(git_repository *repo, const git_commit *c, git_oid *out)
 	git_commit *parent = NULL;
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_diff *diff = NULL;
+	git_diff_options o;
 	int ret = -1;
 
+	/* As git diffs by default: its indent heuristic places a hunk as git does. */
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.flags |= GIT_DIFF_INDENT_HEURISTIC;
 	if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old_tree, parent) < 0 ||
 	    git_commit_tree(&new_tree, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, NULL) < 0) {
+	    git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &o) < 0) {
 		orch_git_error("cannot compute the patch-id of %s", orch_short_oid(git_commit_id(c)));
 		goto done;
 	}
