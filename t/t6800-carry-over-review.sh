@@ -115,6 +115,20 @@ test_expect_success 'verdict show, status --json and the merge gate accept the c
 	git -C r rev-parse HEAD^2 >actual && git -C r rev-parse pure >expect && test_cmp expect actual
 '
 
+test_expect_success 'a fast-forward to a carried tip is accepted by the test gate' '
+	reviewed ff && main_moves && rebased ff &&
+	review_json ff && rc_is 0 &&
+	(cd r && git merge -q --ff-only ff 2>../err) &&
+	git -C r rev-parse main >actual && git -C r rev-parse ff >expect && test_cmp expect actual
+'
+
+test_expect_success 'a fast-forward to a rebased tip without a carried record is taken back' '
+	reviewed ffno && main_moves && rebased ffno &&
+	(cd r && git rev-parse main >../before && git merge -q --ff-only ffno 2>../err) &&
+	git -C r rev-parse main >actual && test_cmp before actual &&
+	test_grep "no verdict\|stale" err
+'
+
 test_expect_success 'land --review carries over instead of reviewing again, then lands' '
 	reviewed lr &&
 	main_moves && rebased lr &&
