@@ -62,7 +62,7 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 		return 0;
 	}
 	/* The same decision as the merge gate's, [branches] require_signed included. */
-	orch_trust_judge(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &j);
+	orch_trust_judge_onto(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &l->orig, &j);
 	{
 		const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(&l->orig);
 

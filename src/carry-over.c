@@ -11,17 +11,33 @@
 /* The longest series compared: a rebase of more commits needs a new review. */
 #define MAX_SERIES 1000
 
+void orch_carry_release(struct orch_carry *c)
+{
+	free(c->why);
+	memset(c, 0, sizeof(*c));
+}
+
 static int patch_id_of(git_repository *repo, const git_commit *c, git_oid *out)
 {
 	git_commit *parent = NULL;
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_diff *diff = NULL;
+	git_diff_options o;
 	int ret = -1;
 
+	/* As git diffs by default: its indent heuristic places a hunk as git does. */
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.flags |= GIT_DIFF_INDENT_HEURISTIC;
 	if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old_tree, parent) < 0 ||
 	    git_commit_tree(&new_tree, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, NULL) < 0 ||
-	    git_diff_patchid(out, diff, NULL) < 0) {
+	    git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &o) < 0) {
+		orch_git_error("cannot compute the patch-id of %s", orch_short_oid(git_commit_id(c)));
+		goto done;
+	}
+	/* git patch-id prints nothing for an empty change: give it an id no change has. */
+	if (!git_diff_num_deltas(diff)) {
+		memset(out, 0, sizeof(*out));
+	} else if (git_diff_patchid(out, diff, NULL) < 0) {
 		orch_git_error("cannot compute the patch-id of %s", orch_short_oid(git_commit_id(c)));
 		goto done;
 	}
@@ -34,29 +50,36 @@ done:
 	return ret;
 }
 
-int orch_patch_id_series(git_repository *repo, const git_oid *tip, const git_oid *target, git_oid **out,
-			 size_t *n)
+/* The series and its base; 1 with *why set when it is not one to carry over. */
+static int series(git_repository *repo, const git_oid *tip, const git_oid *target, git_oid **out, size_t *n,
+		  git_oid *base, char **why)
 {
-	git_oid base, cur;
+	git_oid cur;
 	git_oid *ids = NULL;
 	size_t k = 0, i;
 	int ret = 1;
 
 	*out = NULL;
 	*n = 0;
-	if (git_merge_base(&base, repo, tip, target) < 0)
-		return 1; /* unrelated histories: nothing to compare */
+	if (git_merge_base(base, repo, tip, target) < 0) {
+		*why = xasprintf("%s shares no history with the target", orch_short_oid(tip));
+		return 1;
+	}
 	git_oid_cpy(&cur, tip);
-	while (!git_oid_equal(&cur, &base)) {
+	while (!git_oid_equal(&cur, base)) {
 		git_commit *c = NULL;
 
-		if (k == MAX_SERIES)
+		if (k == MAX_SERIES) {
+			*why = xasprintf("more than %d commits", MAX_SERIES);
 			goto done;
+		}
 		if (git_commit_lookup(&c, repo, &cur) < 0) {
 			ret = orch_git_error("cannot read commit %s", orch_short_oid(&cur));
 			goto done;
 		}
 		if (git_commit_parentcount(c) != 1) {
+			*why = xasprintf("commit %s is %s: only a series of plain commits is carried over",
+					 orch_short_oid(&cur), git_commit_parentcount(c) ? "a merge" : "a root commit");
 			git_commit_free(c);
 			goto done;
 		}
@@ -70,8 +93,10 @@ int orch_patch_id_series(git_repository *repo, const git_oid *tip, const git_oid
 		git_oid_cpy(&cur, git_commit_parent_id(c, 0));
 		git_commit_free(c);
 	}
-	if (!k)
+	if (!k) {
+		*why = xasprintf("%s has no commits of its own: it is in the target", orch_short_oid(tip));
 		goto done;
+	}
 	for (i = 0; i < k / 2; i++) {	/* oldest first */
 		git_oid t = ids[i];
 
@@ -86,29 +111,156 @@ done:
 	return ret;
 }
 
-int orch_carry_over_check(git_repository *repo, const git_oid *reviewed, const git_oid *tip,
-			  const git_oid *target)
+int orch_patch_id_series(git_repository *repo, const git_oid *tip, const git_oid *target, git_oid **out,
+			 size_t *n)
 {
-	git_oid *a = NULL, *b = NULL;
-	size_t na = 0, nb = 0, i;
-	int ra, rb, ret = 0;
+	git_oid base;
+	char *why = NULL;
+	int r = series(repo, tip, target, out, n, &base, &why);
 
-	if (git_oid_equal(reviewed, tip))
-		return 0;
-	ra = orch_patch_id_series(repo, reviewed, target, &a, &na);
-	rb = ra < 0 ? 1 : orch_patch_id_series(repo, tip, target, &b, &nb);
-	if (ra < 0 || rb < 0) {
-		ret = -1;
+	free(why);
+	return r;
+}
+
+static int read_tree(git_repository *repo, const git_oid *commit, git_tree **out)
+{
+	git_commit *c = NULL;
+	int r = git_commit_lookup(&c, repo, commit) < 0 ? -1 : git_commit_tree(out, c);
+
+	git_commit_free(c);
+	return r;
+}
+
+/*
+ * 1 when tip's tree is the reviewed changes (reviewed_base..reviewed) merged
+ * onto base, 0 when not (*why set), -1 on an error (reported).
+ */
+static int same_as_merged(git_repository *repo, const git_oid *reviewed_base, const git_oid *reviewed,
+			  const git_oid *base, const git_oid *tip, char **why)
+{
+	git_tree *ancestor = NULL, *ours = NULL, *theirs = NULL, *actual = NULL;
+	git_index *index = NULL;
+	git_diff *diff = NULL;
+	git_merge_options mo;
+	int ret = -1;
+
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	if (read_tree(repo, reviewed_base, &ancestor) < 0 || read_tree(repo, base, &ours) < 0 ||
+	    read_tree(repo, reviewed, &theirs) < 0 || read_tree(repo, tip, &actual) < 0 ||
+	    git_merge_trees(&index, repo, ancestor, ours, theirs, &mo) < 0) {
+		orch_git_error("cannot merge the reviewed changes onto %s", orch_short_oid(base));
 		goto done;
 	}
-	if (ra || rb || na != nb)
+	if (git_index_has_conflicts(index)) {
+		*why = xasprintf("the reviewed changes do not merge cleanly onto the new base %s: a "
+				 "resolved conflict is new code", orch_short_oid(base));
+		ret = 0;
 		goto done;
-	for (i = 0; i < na; i++)
-		if (!git_oid_equal(&a[i], &b[i]))
-			goto done;
+	}
+	if (git_diff_tree_to_index(&diff, repo, actual, index, NULL) < 0) {
+		orch_git_error("cannot compare %s with the reviewed changes", orch_short_oid(tip));
+		goto done;
+	}
+	if (git_diff_num_deltas(diff)) {
+		const git_diff_delta *d = git_diff_get_delta(diff, 0);
+
+		*why = xasprintf("its tree differs from the reviewed changes merged onto the new base %s "
+				 "(first in '%s')", orch_short_oid(base),
+				 d->new_file.path ? d->new_file.path : d->old_file.path);
+		ret = 0;
+		goto done;
+	}
 	ret = 1;
 done:
+	git_diff_free(diff);
+	git_index_free(index);
+	git_tree_free(actual);
+	git_tree_free(theirs);
+	git_tree_free(ours);
+	git_tree_free(ancestor);
+	return ret;
+}
+
+static int differs(struct orch_carry *out, char *why)
+{
+	out->holds = 0;
+	out->why = why;
+	return 0;
+}
+
+/* Compares the two series commit for commit; 1 when equal (else *why). */
+static int same_series(const git_oid *a, size_t na, const git_oid *b, size_t nb, const git_oid *tip,
+		       char **why)
+{
+	size_t i;
+
+	if (na != nb) {
+		*why = xasprintf("the reviewed series has %zu commit%s, %s's has %zu", na, na == 1 ? "" : "s",
+				 orch_short_oid(tip), nb);
+		return 0;
+	}
+	for (i = 0; i < na; i++) {
+		if (!git_oid_equal(&a[i], &b[i])) {
+			*why = xasprintf("commit %zu of %zu changes something other than the reviewed commit "
+					 "(another patch-id)", i + 1, na);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int orch_carry_over_compare(git_repository *repo, const git_oid *reviewed, const git_oid *tip,
+			    const git_oid *target, struct orch_carry *out)
+{
+	git_oid *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	char *why = NULL;
+	int ra, rb, r, ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (git_oid_equal(reviewed, tip))
+		return differs(out, xstrdup("it is the reviewed commit itself"));
+	ra = series(repo, reviewed, target, &a, &na, &out->reviewed_base, &why);
+	if (ra > 0) {
+		differs(out, xasprintf("the reviewed commit: %s", why));
+		ret = 0;
+		goto done;
+	}
+	rb = ra < 0 ? -1 : series(repo, tip, target, &b, &nb, &out->base, &why);
+	if (ra < 0 || rb < 0)
+		goto done;
+	if (rb > 0 || !same_series(a, na, b, nb, tip, &why)) {
+		differs(out, why);
+		why = NULL;
+		ret = 0;
+		goto done;
+	}
+	r = same_as_merged(repo, &out->reviewed_base, reviewed, &out->base, tip, &why);
+	if (r < 0)
+		goto done;
+	if (!r) {
+		differs(out, why);
+		why = NULL;
+	} else {
+		out->holds = 1;
+		out->nr = na;
+	}
+	ret = 0;
+done:
+	free(why);
 	free(a);
 	free(b);
 	return ret;
+}
+
+int orch_carry_over_check(git_repository *repo, const git_oid *reviewed, const git_oid *tip,
+			  const git_oid *target)
+{
+	struct orch_carry c = ORCH_CARRY_INIT;
+	int r = orch_carry_over_compare(repo, reviewed, tip, target, &c);
+
+	if (r == 0)
+		r = c.holds;
+	orch_carry_release(&c);
+	return r;
 }

@@ -74,7 +74,7 @@ static int judge_branch(struct lander *l, const git_oid *tip, struct orch_judgem
 	const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(&head);
 	int have_head = head_oid(l->repo, &head) == 0;
 
-	orch_trust_judge(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, j);
+	orch_trust_judge_onto(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, have_head ? &head : NULL, j);
 	orch_trust_explain_missing(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, have_head ? &bound : NULL,
 				   j, NULL);
 	return 0;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "carry-find.h"
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
@@ -22,6 +23,8 @@
 #include "repo.h"
 #include "review.h"
 #include "strbuf.h"
+#include "target.h"
+#include "trust.h"
 #include "verdict.h"
 
 static int signal_pipe[2] = { -1, -1 };
@@ -100,7 +103,7 @@ static void print_block(const struct run *run, const struct orch_review *r)
 	struct strbuf sb = STRBUF_INIT;
 	const char *reason = r->reason ? r->reason : "";
 
-	if (run->setup.live_fd < 0) {
+	if (run->setup.live_fd < 0 && !r->carried) {
 		strbuf_addf(&sb, "--- review of %s (%s) ---\n", r->name, orch_short_oid(&r->commit));
 		strbuf_add(&sb, strbuf_str(&r->output), r->output.len);
 		if (r->output.len && r->output.buf[r->output.len - 1] != '\n')
@@ -131,6 +134,12 @@ static void start_next(struct run *run)
 {
 	struct orch_review *r = &run->reviews[run->next++];
 
+	if (r->carried) {
+		run->done++;
+		print_block(run, r);
+		progress(run, "%s PASS: %s", r->name, r->reason);
+		return;
+	}
 	if (orch_review_prepare(&run->setup, r) < 0)
 		goto fail;
 	/* Shown live: the header goes out before the reviewer can print. */
@@ -252,60 +261,39 @@ static void print_summary(const struct run *run)
 	fflush(stdout);
 }
 
-/* The branch a review is for: --onto, else the checked-out protected branch, else the first protected one. */
-static int find_target(git_repository *repo, const struct orch_policy *policy, const char *onto,
-		       char **name, git_oid *oid)
+/*
+ * A pure rebase of a reviewed commit is not reviewed again: its verdict is
+ * carried (carry-over.h). Only for a commit without a verdict of its own: a
+ * commit that has one was asked to be reviewed again.
+ */
+static int find_carry(git_repository *repo, const struct orch_policy *policy, const git_oid *target,
+		      struct orch_review *r)
 {
-	git_object *obj = NULL;
-	char *current = NULL;
-	size_t i;
+	struct orch_judgement_result j;
+	struct orch_carry c = ORCH_CARRY_INIT;
+	int own, found;
 
-	if (onto) {
-		if (git_revparse_single(&obj, repo, onto) < 0) {
-			orch_error("'%s' (given with --onto) does not name a branch or commit here", onto);
-			return -1;
-		}
-		const char *branch = orch_branch_short_name(onto);
+	orch_trust_judge_onto(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->commit, target, &j);
+	own = j.kind == ORCH_JUDGE_PASS || j.kind == ORCH_JUDGE_FAIL;
+	orch_judgement_result_release(&j);
+	if (own)
+		return 0;
+	found = orch_carry_over_find(repo, policy, r->branch, &r->commit, target, &r->carried_from, &c);
+	if (found > 0) {
+		char hex[GIT_OID_HEXSZ + 1];
 
-		*name = xstrdup(branch ? branch : onto);
-		goto found;
+		r->carried = 1;
+		r->finished = 1;
+		r->verdict = ORCH_VERDICT_PASS;
+		git_oid_cpy(&r->carried_base, &c.reviewed_base);
+		r->reason = xasprintf("carried over from %s: a pure rebase of %zu commit%s (same patch-ids)",
+				      git_oid_tostr(hex, 13, &r->carried_from), c.nr, c.nr == 1 ? "" : "s");
+		r->body = xasprintf("%s\n\nThe verdict of %s counts for this commit while it holds: every "
+				    "gate checks the comparison again.\n", r->reason,
+				    git_oid_tostr(hex, sizeof(hex), &r->carried_from));
 	}
-	current = orch_repo_current_branch(repo);
-	if (current && orch_branch_is_protected(policy, current) &&
-	    git_revparse_single(&obj, repo, current) == 0) {
-		*name = current;
-		goto found;
-	}
-	free(current);
-	for (i = 0; i < policy->protected.nr; i++) {
-		const char *p = orch_branch_short_name(policy->protected.items[i]);
-		git_reference *ref = NULL;
-
-		if (!p || !orch_pattern_is_literal(p) || git_branch_lookup(&ref, repo, p, GIT_BRANCH_LOCAL) < 0)
-			continue;
-		git_reference_free(ref);
-		if (git_revparse_single(&obj, repo, p) == 0) {
-			*name = xstrdup(p);
-			goto found;
-		}
-	}
-	orch_error("cannot tell which branch the reviewed branches are to be merged into; "
-		   "name it: orch-hooks review --onto main BRANCH...");
-	return -1;
-found:
-	{
-		git_object *c = NULL;
-		int r = git_object_peel(&c, obj, GIT_OBJECT_COMMIT);
-
-		git_object_free(obj);
-		if (r < 0) {
-			FREE_AND_NULL(*name);
-			return orch_error("'%s' does not name a commit", onto ? onto : "the target");
-		}
-		git_oid_cpy(oid, git_object_id(c));
-		git_object_free(c);
-	}
-	return 0;
+	orch_carry_release(&c);
+	return found < 0 ? -1 : 0;
 }
 
 /* What the person named: a branch (looked up literally first), or any commit. */
@@ -378,6 +366,17 @@ static int record(struct run *run, git_repository *repo, const struct orch_polic
 			continue;
 		}
 		snprintf(duration, sizeof(duration), "%.1fs", r->seconds);
+		if (r->carried) {
+			if (orch_verdict_write_carried(repo, policy->notes_ref, &r->commit, &r->carried_from,
+						       &r->carried_base, "orch-hooks review (carry-over)",
+						       r->body) < 0) {
+				r->error = 1;
+				ret = -1;
+			} else {
+				pass++;
+			}
+			continue;
+		}
 		if (orch_verdict_write_signed(repo, policy->notes_ref, &r->commit, r->verdict, reviewer,
 					      duration, r->body, key) < 0) {
 			r->error = 1;
@@ -443,6 +442,11 @@ static void print_json(const struct run *run, int status)
 		printf(", \"recorded\": %s, \"reason\": ",
 		       r->finished && !r->error && !r->voided && !run->interrupted ? "true" : "false");
 		orch_json_string(stdout, r->error ? "orch-hooks could not review it (see stderr)" : line);
+		printf(", \"carried_from\": ");
+		if (r->carried)
+			printf("\"%s\"", git_oid_tostr(hex, sizeof(hex), &r->carried_from));
+		else
+			printf("null");
 		printf(", \"duration\": %.1f}", r->seconds);
 		free(line);
 	}
@@ -460,11 +464,12 @@ static int cmd_review(int argc, char **argv)
 	char **revs;
 	git_oid target_oid;
 	unsigned jobs = 1;
-	int i, j, nrevs, json = 0, printed = 0, ret = ORCH_EXIT_FATAL;
+	int i, j, nrevs, json = 0, printed = 0, carry = 1, ret = ORCH_EXIT_FATAL;
 	const struct orch_option options[] = {
 		OPT_UINT('j', "jobs", &jobs, "<n>", "run N reviews at once (1 to 256)"),
 		OPT_STRING(0, "onto", &onto, "<branch>", "the branch they are to be merged into"),
 		OPT_BOOL(0, "json", &json, "print the outcome as JSON on stdout (doc/json.md)"),
+		OPT_BOOL(0, "carry-over", &carry, "carry the verdict of a pure rebase over (--no-carry-over: review it)"),
 		OPT_END(),
 	};
 
@@ -513,7 +518,7 @@ static int cmd_review(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (find_target(repo, &policy, onto, &target, &target_oid) < 0)
+	if (orch_find_target(repo, &policy, onto, &target, &target_oid) < 0)
 		goto done;
 
 	run.reviews = xcalloc((size_t)nrevs, sizeof(*run.reviews));
@@ -537,6 +542,8 @@ static int cmd_review(int argc, char **argv)
 		}
 		r->has_base = git_merge_base(&r->base, repo, &r->commit, &target_oid) == 0;
 		run.n++;
+		if (carry && find_carry(repo, &policy, &target_oid, r) < 0)
+			goto done;
 	}
 
 	env = getenv("TMPDIR");
@@ -595,6 +602,6 @@ done:
 }
 
 const struct orch_cmd orch_cmd_review = {
-	"review", "review [-j N] [--onto BRANCH] [--json] BRANCH|COMMIT...",
+	"review", "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
 	"run the read-only reviewer on branch tips (N at once) and record their verdicts", cmd_review,
 };

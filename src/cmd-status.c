@@ -27,6 +27,7 @@ struct row {
 	git_oid tip;
 	const char *verdict;	/* PASS, FAIL, stale, none, untrusted, invalid */
 	char *detail;
+	char *carried_from;	/* a PASS carried over from this reviewed commit, else NULL */
 	int merged;
 	int counted;		/* ahead/behind are known */
 	const char *why_not_counted;
@@ -69,10 +70,12 @@ static void judge_row(git_repository *repo, const struct orch_policy *policy, co
 	const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(target);
 	struct orch_judgement_result j;
 
-	orch_trust_judge(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->tip, &j);
+	orch_trust_judge_onto(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->tip, target, &j);
 	orch_trust_explain_missing(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->tip, &bound, &j, NULL);
 	r->verdict = land_verdict_word(j.kind);
 	r->detail = j.detail ? xstrdup(j.detail) : NULL;
+	if (j.kind == ORCH_JUDGE_PASS && j.record.carried_from)
+		r->carried_from = xstrdup(j.record.carried_from);
 	orch_judgement_result_release(&j);
 }
 
@@ -133,6 +136,8 @@ static void json_row(const struct row *r)
 	printf(", \"tip\": \"%s\", \"verdict\": \"%s\", \"detail\": ", git_oid_tostr(hex, sizeof(hex), &r->tip),
 	       r->verdict);
 	orch_json_string(stdout, r->detail);
+	printf(", \"carried_from\": ");
+	orch_json_string(stdout, r->carried_from);
 	printf(", \"merged\": %s, ", r->merged ? "true" : "false");
 	if (r->counted)
 		printf("\"ahead\": %zu, \"behind\": %zu, \"ahead_behind_reason\": null", r->ahead, r->behind);
@@ -327,6 +332,7 @@ done:
 	for (i = 0; i < n; i++) {
 		free(rows[i].branch);
 		free(rows[i].detail);
+		free(rows[i].carried_from);
 	}
 	for (i = 0; i < nlands; i++)
 		land_state_release(&lands[i].st);

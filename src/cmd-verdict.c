@@ -13,6 +13,7 @@
 #include "repo.h"
 #include "sign.h"
 #include "strbuf.h"
+#include "target.h"
 #include "trust.h"
 #include "verdict.h"
 
@@ -62,6 +63,17 @@ static int verdict_show(int argc, char **argv)
 	if (open_with_policy(&repo, &policy) < 0 || resolve_commit(repo, argv[1], &oid) < 0)
 		goto done;
 	orch_trust_judge(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &j);
+	if (j.kind == ORCH_JUDGE_CARRY_REFUSED) {
+		/* A carried verdict counts only for a merge into a branch: the one review would use. */
+		char *target = NULL;
+		git_oid onto;
+
+		if (orch_find_target(repo, &policy, NULL, &target, &onto) == 0) {
+			orch_judgement_result_release(&j);
+			orch_trust_judge_onto(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &onto, &j);
+		}
+		free(target);
+	}
 	orch_trust_explain_missing(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, NULL, &j, NULL);
 	printf("%s %s: %s", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind));
 	if (j.detail)

@@ -69,7 +69,8 @@ int orch_merge_gate_check(git_repository *repo, const struct orch_policy *policy
 			free(upstream);
 			continue;
 		}
-		orch_trust_judge(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid, &j);
+		orch_trust_judge_onto(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid,
+				      have_head ? &head : NULL, &j);
 		orch_trust_explain_missing(repo, policy, ORCH_TRUST_LOCAL, NULL, &heads[i].oid,
 					   have_head ? &bound : NULL, &j, NULL);
 		if (j.kind == ORCH_JUDGE_PASS) {

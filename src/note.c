@@ -17,6 +17,8 @@ void orch_verdict_record_release(struct orch_verdict_record *r)
 	free(r->date);
 	free(r->duration);
 	free(r->signature);
+	free(r->carried_from);
+	free(r->carried_base);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }
@@ -50,6 +52,7 @@ const char *orch_judgement_name(enum orch_judgement k)
 	case ORCH_JUDGE_STALE: return "stale verdict";
 	case ORCH_JUDGE_UNREADABLE: return "note cannot be read";
 	case ORCH_JUDGE_UNTRUSTED: return "untrusted verdict";
+	case ORCH_JUDGE_CARRY_REFUSED: return "carried verdict refused";
 	}
 	return "?";
 }
@@ -224,6 +227,10 @@ static int parse_record(const char **pos, const char *end, struct orch_verdict_r
 			field = &r->duration;
 		else if (KEY("Signature"))
 			field = &r->signature;
+		else if (KEY("Carried-From"))
+			field = &r->carried_from;
+		else if (KEY("Carried-Base"))
+			field = &r->carried_base;
 		else
 			continue; /* headers of later versions are ignored, not fatal */
 #undef KEY
@@ -256,6 +263,15 @@ static int parse_record(const char **pos, const char *end, struct orch_verdict_r
 	}
 	if (r->tree && !is_hex_oid(r->tree)) {
 		*err = xasprintf("Tree '%.80s' is not a full object id", r->tree);
+		goto fail;
+	}
+	if ((r->carried_from && !is_hex_oid(r->carried_from)) ||
+	    (r->carried_base && !is_hex_oid(r->carried_base))) {
+		*err = xstrdup("Carried-From or Carried-Base is not a full object id");
+		goto fail;
+	}
+	if (!r->carried_from != !r->carried_base) {
+		*err = xstrdup("a carried record needs both Carried-From and Carried-Base");
 		goto fail;
 	}
 	if (r->date && orch_parse_iso8601(r->date, &r->when) < 0) {
@@ -327,6 +343,9 @@ static char *first_line(const char *body)
 
 static int record_cmp(const struct orch_verdict_record *a, const struct orch_verdict_record *b)
 {
+	/* A verdict on the commit itself outranks any carried one, newer or not. */
+	if (!a->carried_from != !b->carried_from)
+		return a->carried_from ? -1 : 1;
 	if (a->when != b->when)
 		return a->when < b->when ? -1 : 1;
 	/* Same time: FAIL outranks PASS, so a tie can never open the gate. */
@@ -405,6 +424,8 @@ char *orch_note_format(const struct orch_verdict_record *r)
 	add_header(&sb, "Reviewer", r->reviewer);
 	add_header(&sb, "Date", r->date);
 	add_header(&sb, "Duration", r->duration);
+	add_header(&sb, "Carried-From", r->carried_from);
+	add_header(&sb, "Carried-Base", r->carried_base);
 	add_header(&sb, "Signature", r->signature);
 	if (r->body && *r->body) {
 		strbuf_addch(&sb, '\n');

@@ -16,6 +16,10 @@
  *
  *   <the reviewer's reasons>
  *
+ * A carried record (a verdict that survived a pure rebase) adds
+ * "Carried-From: <reviewed commit>" and "Carried-Base: <its base>"; it
+ * counts only when no record of the commit's own is there.
+ *
  * A further record starts at a line beginning "Verdict:" after a blank line
  * (that is what a union merge of two notes leaves). Body lines that would look
  * like that are written with a leading space.
@@ -35,6 +39,13 @@ struct orch_verdict_record {
 	time_t when;	/* parsed Date, 0 when absent */
 	char *duration;
 	char *signature;	/* base64 of an SSH signature over the signed payload, or NULL */
+	/*
+	 * A carried record (carry-over.h): the reviewed commit it was carried
+	 * from, and the base of that commit's reviewed series. No gate takes it
+	 * on its word: trust.c recomputes the comparison.
+	 */
+	char *carried_from;
+	char *carried_base;
 	char *body;
 };
 
@@ -52,6 +63,7 @@ enum orch_judgement {
 	ORCH_JUDGE_STALE,	/* an earlier commit of the branch was reviewed */
 	ORCH_JUDGE_UNREADABLE,	/* the note could not be read */
 	ORCH_JUDGE_UNTRUSTED,	/* a PASS whose signature the policy does not accept */
+	ORCH_JUDGE_CARRY_REFUSED,/* a carried PASS that is no pure rebase of a valid PASS */
 };
 
 struct orch_judgement_result {

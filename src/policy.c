@@ -18,7 +18,8 @@
 #define MAX_LINE 4096
 
 /* T_COMMAND is shell text (quotes allowed); T_STRING any other text value. */
-enum key_type { T_PATTERNS, T_NOTES_REF, T_COMMAND, T_STRING, T_DURATION, T_BOOL, T_ON_FAILURE, T_SANDBOX };
+enum key_type { T_PATTERNS, T_NOTES_REF, T_COMMAND, T_STRING, T_DURATION, T_BOOL, T_ON_FAILURE, T_SANDBOX,
+		T_CARRY_OVER };
 
 struct key_info {
 	const char *section;
@@ -40,6 +41,7 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 	[ORCH_KEY_REVIEW_ALLOW_MANUAL] = { "review", "allow_manual", T_BOOL, F(allow_manual) },
 	[ORCH_KEY_REVIEW_SANDBOX] = { "review", "sandbox", T_SANDBOX, F(review_sandbox) },
 	[ORCH_KEY_REVIEW_SIGNING_KEY] = { "review", "signing_key", T_STRING, F(signing_key) },
+	[ORCH_KEY_REVIEW_CARRY_OVER] = { "review", "carry_over", T_CARRY_OVER, F(carry_over) },
 	[ORCH_KEY_TEST_COMMAND] = { "test", "command", T_COMMAND, F(test_command) },
 	[ORCH_KEY_TEST_TIMEOUT] = { "test", "timeout", T_DURATION, F(test_timeout) },
 	[ORCH_KEY_TEST_ON_FAILURE] = { "test", "on_failure", T_ON_FAILURE, F(on_failure) },
@@ -57,6 +59,7 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };
 static const char *const sandbox_names[] = { "none", "bwrap", "auto" };
+static const char *const carry_over_names[] = { "none", "patch-id" };
 
 const char *orch_on_failure_name(enum orch_on_failure f)
 {
@@ -85,6 +88,7 @@ void orch_policy_init(struct orch_policy *p)
 	p->review_timeout = 15 * 60;
 	p->allow_manual = 1;
 	p->review_sandbox = ORCH_SANDBOX_AUTO;
+	p->carry_over = ORCH_CARRY_OVER_PATCH_ID;
 	p->test_command = xstrdup("");
 	p->test_timeout = 30 * 60;
 	p->on_failure = ORCH_ON_FAILURE_UNDO;
@@ -306,6 +310,14 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 			}
 		set_error(st, "[%s] %s: '%s' is not one of none, bwrap, auto", ki->section, ki->name, value);
 		return 0;
+	case T_CARRY_OVER:
+		for (i = 0; i < sizeof(carry_over_names) / sizeof(*carry_over_names); i++)
+			if (!strcmp(value, carry_over_names[i])) {
+				*(enum orch_carry_over *)field = (enum orch_carry_over)i;
+				return 1;
+			}
+		set_error(st, "[%s] %s: '%s' is not one of patch-id, none", ki->section, ki->name, value);
+		return 0;
 	}
 	return 0;
 }
@@ -523,6 +535,9 @@ char *orch_policy_value_text(const struct orch_policy *p, enum orch_policy_key k
 		break;
 	case T_SANDBOX:
 		strbuf_adds(&sb, sandbox_names[*(const enum orch_sandbox *)field]);
+		break;
+	case T_CARRY_OVER:
+		strbuf_adds(&sb, carry_over_names[*(const enum orch_carry_over *)field]);
 		break;
 	}
 	return strbuf_detach(&sb);

@@ -15,6 +15,12 @@ enum orch_sandbox {
 	ORCH_SANDBOX_AUTO,	/* bwrap where it works, none (said in one line) where not */
 };
 
+/* Whether a verdict survives a pure rebase (carry-over.h). */
+enum orch_carry_over {
+	ORCH_CARRY_OVER_NONE,
+	ORCH_CARRY_OVER_PATCH_ID,
+};
+
 /* Keys, in the order `orch-hooks policy` prints them. */
 enum orch_policy_key {
 	ORCH_KEY_PROTECTED,
@@ -26,6 +32,7 @@ enum orch_policy_key {
 	ORCH_KEY_REVIEW_ALLOW_MANUAL,
 	ORCH_KEY_REVIEW_SANDBOX,
 	ORCH_KEY_REVIEW_SIGNING_KEY,
+	ORCH_KEY_REVIEW_CARRY_OVER,
 	ORCH_KEY_TEST_COMMAND,
 	ORCH_KEY_TEST_TIMEOUT,
 	ORCH_KEY_TEST_ON_FAILURE,
@@ -52,6 +59,7 @@ struct orch_policy {
 	int allow_manual;
 	enum orch_sandbox review_sandbox;
 	char *signing_key;		/* SSH key that signs verdicts; "" for none */
+	enum orch_carry_over carry_over;
 	char *test_command;
 	unsigned test_timeout;
 	enum orch_on_failure on_failure;

@@ -39,6 +39,11 @@ struct orch_review {
 	git_oid automerge;	/* a merge's automatic merge (tree), as ORCH_AUTOMERGE */
 	int has_automerge;
 
+	/* A pure rebase of a reviewed commit (carry-over.h): its verdict is carried, no reviewer runs. */
+	int carried;
+	git_oid carried_from;
+	git_oid carried_base;
+
 	char *tmpdir;		/* everything below is removed by orch_review_cleanup */
 	char *checkout;
 	char *private_tmp;

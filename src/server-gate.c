@@ -36,12 +36,16 @@ static int is_branch(const char *ref)
 
 /* ---- judging a merged tip ----------------------------------------------- */
 
-/* Whether the verdict of `id` counts, decided by the trust module from the pushed notes. */
-static void judge_verdict(struct gate *g, const git_oid *id, struct orch_judgement_result *out)
+/*
+ * Whether the verdict of `id`, merged onto `onto`, counts: decided by the
+ * trust module from the pushed notes (a carried verdict is recomputed there).
+ */
+static void judge_verdict(struct gate *g, const git_oid *id, const git_oid *onto,
+			  struct orch_judgement_result *out)
 {
 	struct orch_notes_source src = { .index = &g->notes.index };
 
-	orch_trust_judge(g->repo, g->policy, ORCH_TRUST_SERVER, &src, id, out);
+	orch_trust_judge_onto(g->repo, g->policy, ORCH_TRUST_SERVER, &src, id, onto, out);
 }
 
 /*
@@ -116,7 +120,7 @@ static int check_merge(struct gate *g, struct orch_offences *o, const struct orc
 		git_commit *tip_commit = NULL, *merge_commit = NULL;
 		char *name, *quoted;
 
-		judge_verdict(g, tip_id, &j);
+		judge_verdict(g, tip_id, &merges->parents[merge->first], &j);
 		if (j.kind == ORCH_JUDGE_PASS || already_gated(fresh, chain, tip_id)) {
 			orch_judgement_result_release(&j);
 			continue;
@@ -161,7 +165,7 @@ static int has_own_pass(struct gate *g, const struct orch_commit_head *h)
 
 	if (!orch_notes_index_find(&g->notes.index, &h->id))
 		return 0;
-	judge_verdict(g, &h->id, &j);
+	judge_verdict(g, &h->id, h->nr_parents ? &h->parents[0] : NULL, &j);
 	pass = j.kind == ORCH_JUDGE_PASS;
 	orch_judgement_result_release(&j);
 	return pass;

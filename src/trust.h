@@ -39,7 +39,8 @@ int orch_trust_requires_signature(const struct orch_policy *p, enum orch_trust_w
 
 /*
  * The decision on note text already read: parse, Commit/Tree binding,
- * newest record wins, then the signature where it is required.
+ * newest record wins, then the signature where it is required. A carried
+ * PASS cannot be checked without the repository: it is refused here.
  * tree_hex may be NULL only when the note names no Tree.
  */
 void orch_trust_judge_text(const struct orch_policy *p, enum orch_trust_where where,
@@ -54,6 +55,21 @@ void orch_trust_judge_text(const struct orch_policy *p, enum orch_trust_where wh
 void orch_trust_judge(git_repository *repo, const struct orch_policy *p, enum orch_trust_where where,
 		      const struct orch_notes_source *src, const git_oid *commit,
 		      struct orch_judgement_result *out);
+
+/*
+ * The same, for a merge of `commit` into the branch whose tip is `onto`.
+ * Only here can a carried PASS (a verdict that survived a pure rebase,
+ * carry-over.h) count: it is never taken on its word. It counts when
+ * [review] carry_over allows it, the commit it names is in the repository
+ * and its own newest record is a valid PASS that is not carried itself
+ * (signed where signatures are required: the original reviewer's signature
+ * stands for both), and the comparison, recomputed against `onto`, holds.
+ * Otherwise it is ORCH_JUDGE_CARRY_REFUSED, saying why. orch_trust_judge
+ * is this with no `onto`: there a carried PASS never counts.
+ */
+void orch_trust_judge_onto(git_repository *repo, const struct orch_policy *p, enum orch_trust_where where,
+			   const struct orch_notes_source *src, const git_oid *commit, const git_oid *onto,
+			   struct orch_judgement_result *out);
 
 /*
  * Where the search for an earlier reviewed commit ends: at the target's own

@@ -92,6 +92,9 @@ static void report_notes_ref_after_failure(git_repository *repo, const char *not
 			 "before running it again", notes_ref, exists ? "moved" : "is gone", notes_ref);
 }
 
+static int write_record(git_repository *repo, const char *notes_ref, const git_oid *commit,
+			struct orch_verdict_record *tmpl, const char *signing_key);
+
 int orch_verdict_write(git_repository *repo, const char *notes_ref, const git_oid *commit,
 		       enum orch_verdict_value verdict, const char *reviewer,
 		       const char *duration, const char *body)
@@ -148,6 +151,37 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 			      const char *duration, const char *body, const char *signing_key)
 {
 	struct orch_verdict_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.verdict = verdict;
+	r.reviewer = (char *)reviewer;
+	r.duration = (char *)duration;
+	r.body = (char *)body;
+	return write_record(repo, notes_ref, commit, &r, signing_key);
+}
+
+int orch_verdict_write_carried(git_repository *repo, const char *notes_ref, const git_oid *commit,
+			       const git_oid *from, const git_oid *from_base, const char *reviewer,
+			       const char *body)
+{
+	struct orch_verdict_record r;
+	char from_hex[GIT_OID_HEXSZ + 1], base_hex[GIT_OID_HEXSZ + 1];
+
+	memset(&r, 0, sizeof(r));
+	r.verdict = ORCH_VERDICT_PASS;
+	r.reviewer = (char *)reviewer;
+	r.carried_from = git_oid_tostr(from_hex, sizeof(from_hex), from);
+	r.carried_base = git_oid_tostr(base_hex, sizeof(base_hex), from_base);
+	r.body = (char *)body;
+	/* Never signed: a signature over it would read as a signed PASS of its own. */
+	return write_record(repo, notes_ref, commit, &r, NULL);
+}
+
+/* Writes r (verdict, reviewer, duration, body, carried_* filled in) as a new record of commit. */
+static int write_record(git_repository *repo, const char *notes_ref, const git_oid *commit,
+			struct orch_verdict_record *tmpl, const char *signing_key)
+{
+	struct orch_verdict_record r = *tmpl;
 	char hex[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1], date[32];
 	git_signature *sig = NULL;
 	git_commit *c = NULL, *old_notes = NULL;
@@ -156,7 +190,7 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	time_t when = time(NULL);
 	int ret = -1;
 
-	memset(&r, 0, sizeof(r));
+	r.signature = NULL;
 	if (git_commit_lookup(&c, repo, commit) < 0) {
 		orch_git_error("cannot read commit %s", orch_short_oid(commit));
 		goto done;
@@ -172,14 +206,10 @@ int orch_verdict_write_signed(git_repository *repo, const char *notes_ref, const
 	}
 	if (orch_repo_signature(repo, &sig) < 0)
 		goto done;
-	r.verdict = verdict;
 	r.commit = git_oid_tostr(hex, sizeof(hex), commit);
 	r.tree = git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(c));
-	r.reviewer = (char *)reviewer;
 	earlier = earlier_records(repo, notes_ref, old_notes, c, &when);
 	r.date = orch_iso8601(when, date, sizeof(date));
-	r.duration = (char *)duration;
-	r.body = (char *)body;
 	if (signing_key && *signing_key && orch_sign_record(&r, signing_key) < 0)
 		goto done;
 	text = orch_note_format(&r);

@@ -421,6 +421,48 @@ static void test_unknown_headers_ignored(void **state)
 
 /* ---- several records ---------------------------------------------------- */
 
+#define CARRIED(date) "Verdict: PASS\nCommit: " C1 "\nDate: " date "\nCarried-From: " C2 "\nCarried-Base: " T2 "\n"
+
+/* A carried record reads back with where it came from; a half-carried one is garbage. */
+static void test_carried_record(void **state)
+{
+	struct orch_verdict_record r = { 0 };
+	struct orch_judgement_result res;
+	char *text;
+
+	(void)state;
+	r.verdict = ORCH_VERDICT_PASS;
+	r.commit = C1;
+	r.carried_from = C2;
+	r.carried_base = T2;
+	text = orch_note_format(&r);
+	judge(text, C1, NULL, &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_string_equal(res.record.carried_from, C2);
+	assert_string_equal(res.record.carried_base, T2);
+	orch_judgement_result_release(&res);
+	free(text);
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nCarried-From: " C2 "\n",
+		       "a carried record needs both Carried-From and Carried-Base");
+	expect_garbage("Verdict: PASS\nCommit: " C1 "\nCarried-From: HEAD~1\nCarried-Base: " T2 "\n",
+		       "Carried-From or Carried-Base is not a full object id");
+}
+
+/* A record of the commit itself outranks any carried one, however new. */
+static void test_own_record_outranks_carried(void **state)
+{
+	struct orch_judgement_result res;
+
+	(void)state;
+	judge_two("Verdict: FAIL\nCommit: " C1 "\nDate: " D0 "\n\nno\n", CARRIED(D2), &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
+	orch_judgement_result_release(&res);
+	judge_two(CARRIED(D2), "Verdict: PASS\nCommit: " C1 "\nDate: " D0 "\n", &res);
+	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
+	assert_null(res.record.carried_from);
+	orch_judgement_result_release(&res);
+}
+
 static void test_multi_newest_decides(void **state)
 {
 	struct orch_judgement_result res;
@@ -803,6 +845,8 @@ int main(void)
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_bad_date),
 		cmocka_unit_test(test_unknown_headers_ignored),
+		cmocka_unit_test(test_carried_record),
+		cmocka_unit_test(test_own_record_outranks_carried),
 		cmocka_unit_test(test_multi_newest_decides),
 		cmocka_unit_test(test_multi_tie_is_fail),
 		cmocka_unit_test(test_multi_missing_date_is_oldest),

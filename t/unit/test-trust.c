@@ -92,6 +92,14 @@ static void test_empty_signature_is_unsigned(void **state)
 	assert_int_not_equal(judge(1, 0, ORCH_TRUST_LOCAL, note, T1), ORCH_JUDGE_PASS);
 }
 
+/* Without the repository a carried PASS cannot be checked: it never counts here. */
+static void test_carried_pass_needs_the_repository(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(0, 0, ORCH_TRUST_LOCAL, PASS_NOTE "Carried-From: " T2 "\nCarried-Base: " T2 "\n", T1),
+			 ORCH_JUDGE_CARRY_REFUSED);
+}
+
 static void test_fix_hints(void **state)
 {
 	(void)state;
@@ -112,6 +120,7 @@ int main(void)
 		cmocka_unit_test(test_requires_signature),
 		cmocka_unit_test(test_binding_before_signature),
 		cmocka_unit_test(test_empty_signature_is_unsigned),
+		cmocka_unit_test(test_carried_pass_needs_the_repository),
 		cmocka_unit_test(test_fix_hints),
 	};
 
