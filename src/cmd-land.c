@@ -64,7 +64,8 @@ long land_stopped_index(const struct land_state *st)
 /* Ends the run: the report on stdout, the state kept while anything is left to do. */
 int land_finish(struct lander *l, int json)
 {
-	struct land_outcome o = { .exit_status = 0, .result = "landed" };
+	struct land_outcome o = { .exit_status = 0, .result = "landed", .jobs = l->st.jobs > 1 ? l->st.jobs : 1,
+				  .test_runs = l->st.jobs > 1 ? (long)l->test_runs : -1 };
 	long k = land_stopped_index(&l->st);
 	size_t i, left = 0;
 
@@ -85,6 +86,8 @@ int land_finish(struct lander *l, int json)
 	} else if (left && land_interrupted()) {
 		o.reason = "interrupted between two branches; nothing is half-way";
 	}
+	if (l->reason)
+		o.reason = l->reason;
 	if (json)
 		land_report_json(&l->st, &o);
 	else
@@ -143,17 +146,30 @@ static int review_queue(struct lander *l)
 	return ret;
 }
 
-/* Lands every branch not done yet, in order; stops at the first that does not land. */
+/*
+ * Lands every branch not done yet, in order; stops at the first that does
+ * not land (--keep-going: goes on past one that broke the tests). -j N
+ * tests the prefixes of the queue at once instead (land-spec.c).
+ */
 int land_rest(struct lander *l, int json)
 {
 	size_t i;
 
 	if (!land_interrupted() && review_queue(l) < 0)
 		return land_finish(l, json);
+	if (l->st.jobs > 1) {
+		if (!land_interrupted())
+			land_spec_run(l);
+		return land_finish(l, json);
+	}
 	for (i = 0; i < l->st.nr; i++) {
-		if (land_is_done(l->st.items[i].status))
+		enum land_status s = l->st.items[i].status;
+
+		if (land_is_done(s) || (l->st.keep_going && s == LAND_BROKE_TESTS))
 			continue;
-		if (land_interrupted() || land_one(l, i, 0) < 0)
+		if (land_interrupted())
+			break;
+		if (land_one(l, i, 0) < 0 && !(l->st.keep_going && l->st.items[i].status == LAND_BROKE_TESTS))
 			break;
 	}
 	return land_finish(l, json);
@@ -228,24 +244,72 @@ static void add_item(struct land_state *st, const char *branch)
 	it->branch = xstrdup(branch);
 }
 
+/* What the command line asked for. */
+struct land_args {
+	const char *onto;
+	unsigned jobs;
+	int pull, cont, give_up, skip, review, json, delete_branches, keep_going;
+};
+
+/* Opens the repository and the policy, then starts a land or acts on the one under way. */
+static int run_land(struct lander *l, const struct land_args *a)
+{
+	char *common = NULL;
+	int loaded, ret = ORCH_EXIT_FATAL;
+
+	if (orch_repo_open_path(&l->repo, NULL) < 0)
+		goto done;
+	common = orch_repo_commondir(l->repo);
+	if (orch_policy_load(&l->policy, common) < 0)
+		goto done;
+	l->state_path = land_state_path(l->repo);
+	land_signals_setup();
+	if (!a->cont && !a->give_up && !a->skip) {
+		struct land_state old;
+
+		loaded = land_state_load(&old, l->state_path);
+		land_state_release(&old);
+		if (loaded != 0) {
+			orch_error("a land is already under way here; 'orch-hooks land --continue', "
+				   "'orch-hooks land --skip' or 'orch-hooks land --abort'");
+			goto done;
+		}
+		l->pinned = xcalloc(l->st.nr + 1, 1);
+		ret = start(l, a->onto, a->pull, a->json);
+		goto done;
+	}
+	land_state_release(&l->st);
+	loaded = land_state_load(&l->st, l->state_path);
+	if (loaded <= 0) {
+		if (!loaded)
+			orch_error("no land is under way here");
+		goto done;
+	}
+	l->pinned = xcalloc(l->st.nr + 1, 1);
+	ret = a->give_up ? land_abort(l, a->json) : land_resume(l, a->skip, a->json);
+done:
+	free(common);
+	return ret;
+}
+
 static int cmd_land(int argc, char **argv)
 {
 	struct lander l;
-	const char *onto = NULL, *env;
-	char *common = NULL;
-	unsigned jobs = 0;
-	int i, nargs, pull = 0, cont = 0, give_up = 0, skip = 0, review = 0, json = 0, delete_branches = 0;
-	int loaded, ret = ORCH_EXIT_FATAL;
+	struct land_args a = { .onto = NULL };
+	const char *env;
+	int i, nargs, ret = ORCH_EXIT_FATAL;
 	const struct orch_option options[] = {
-		OPT_STRING(0, "onto", &onto, "<branch>", "the protected branch to land on (default: the current one)"),
-		OPT_BOOL(0, "pull", &pull, "bring the target up to date first (git pull --ff-only)"),
-		OPT_BOOL(0, "delete-branches", &delete_branches, "delete each branch once it has landed"),
-		OPT_BOOL(0, "review", &review, "review every queued branch that lacks a verdict first"),
-		OPT_UINT('j', "jobs", &jobs, "<n>", "with --review: run N reviewers at once"),
-		OPT_BOOL(0, "continue", &cont, "go on after a stop (a resolved conflict, a new verdict, a fix)"),
-		OPT_BOOL(0, "skip", &skip, "drop the branch that stopped the land and go on with the rest"),
-		OPT_BOOL(0, "abort", &give_up, "stop the land; what landed stays landed"),
-		OPT_BOOL(0, "json", &json, "print the outcome as JSON on stdout (doc/json.md)"),
+		OPT_STRING(0, "onto", &a.onto, "<branch>", "the protected branch to land on (default: the current one)"),
+		OPT_BOOL(0, "pull", &a.pull, "bring the target up to date first (git pull --ff-only)"),
+		OPT_BOOL(0, "delete-branches", &a.delete_branches, "delete each branch once it has landed"),
+		OPT_BOOL(0, "review", &a.review, "review every queued branch that lacks a verdict first"),
+		OPT_UINT('j', "jobs", &a.jobs, "<n>", "test N prefixes of the queue at once (speculative landing); "
+			 "with --review, also N reviewers"),
+		OPT_BOOL(0, "keep-going", &a.keep_going, "drop a branch that breaks the tests and go on with the rest"),
+		OPT_BOOL(0, "continue", &a.cont, "go on after a stop (a resolved conflict, a new verdict, a fix)"),
+		OPT_BOOL(0, "skip", &a.skip, "drop the branch that stopped the land and go on with the rest"),
+		OPT_BOOL(0, "abort", &a.give_up, "stop the land; what landed stays landed"),
+		OPT_BOOL(0, "json", &a.json, "print the outcome as JSON on stdout (doc/json.md)"),
 		OPT_END(),
 	};
 
@@ -256,61 +320,31 @@ static int cmd_land(int argc, char **argv)
 		ret = ORCH_EXIT_USAGE;
 		goto done;
 	}
-	if ((cont + give_up + skip) ? (nargs || onto || pull || review || jobs || delete_branches ||
-				     cont + give_up + skip > 1) : !nargs) {
-		ret = orch_usage(&orch_cmd_land);
-		goto done;
-	}
-	if (jobs && !review) {
-		orch_error("-j goes with --review");
+	if ((a.cont + a.give_up + a.skip) ? (nargs || a.onto || a.pull || a.review || a.jobs || a.delete_branches ||
+					     a.keep_going || a.cont + a.give_up + a.skip > 1) : !nargs) {
 		ret = orch_usage(&orch_cmd_land);
 		goto done;
 	}
 	for (i = 0; i < nargs; i++)
 		add_item(&l.st, argv[i]);
-	l.st.delete_branches = delete_branches;
-	l.st.review_jobs = review ? (jobs ? jobs : 1) : 0;
+	l.st.delete_branches = a.delete_branches;
+	l.st.review_jobs = a.review ? (a.jobs ? a.jobs : 1) : 0;
+	l.st.jobs = a.jobs;
+	l.st.keep_going = a.keep_going;
 	env = getenv("ORCH_HOOKS_PROGRESS_SECONDS");
 	l.heartbeat_s = env && *env ? (unsigned)strtoul(env, NULL, 10) : 10;
-	if (orch_repo_open_path(&l.repo, NULL) < 0)
-		goto done;
-	common = orch_repo_commondir(l.repo);
-	if (orch_policy_load(&l.policy, common) < 0)
-		goto done;
-	l.state_path = land_state_path(l.repo);
-	land_signals_setup();
-
-	if (!cont && !give_up && !skip) {
-		struct land_state old;
-
-		loaded = land_state_load(&old, l.state_path);
-		land_state_release(&old);
-		if (loaded != 0) {
-			orch_error("a land is already under way here; 'orch-hooks land --continue', "
-				   "'orch-hooks land --skip' or 'orch-hooks land --abort'");
-			goto done;
-		}
-		ret = start(&l, onto, pull, json);
-		goto done;
-	}
-	land_state_release(&l.st);
-	loaded = land_state_load(&l.st, l.state_path);
-	if (loaded <= 0) {
-		if (!loaded)
-			orch_error("no land is under way here");
-		goto done;
-	}
-	ret = give_up ? land_abort(&l, json) : land_resume(&l, skip, json);
+	ret = run_land(&l, &a);
 done:
-	if (json && !l.reported && ret != ORCH_EXIT_USAGE) {
+	if (a.json && !l.reported && ret != ORCH_EXIT_USAGE) {
 		/* Stopped before any branch was looked at: programs still get an object. */
 		struct land_outcome o = { .exit_status = ret,
 					  .result = ret == ORCH_EXIT_INTERRUPTED ? "interrupted" : "fatal",
-					  .reason = "land could not start (see the messages on stderr)" };
+					  .reason = "land could not start (see the messages on stderr)",
+					  .jobs = a.jobs > 1 ? a.jobs : 1, .test_runs = -1 };
 
 		land_report_json(&l.st, &o);
 	}
-	free(common);
+	free(l.pinned);
 	free(l.state_path);
 	land_state_release(&l.st);
 	orch_policy_release(&l.policy);
@@ -319,7 +353,7 @@ done:
 }
 
 const struct orch_cmd orch_cmd_land = {
-	"land", "land [--onto BRANCH] [--pull] [--delete-branches] [--review [-j N]] [--json] BRANCH...\n"
+	"land", "land [--onto BRANCH] [--pull] [--delete-branches] [--review] [-j N] [--keep-going] [--json] BRANCH...\n"
 	"   or: orch-hooks land (--continue | --skip | --abort) [--json]",
-	"merge reviewed branches one at a time, testing between each", cmd_land,
+	"merge reviewed branches one at a time, testing between each (-j: N prefixes at once)", cmd_land,
 };

@@ -23,6 +23,7 @@ struct lander {
 	char *state_path;
 	unsigned heartbeat_s;
 	const char *result;	/* why the run ended, for the report */
+	const char *reason;	/* and in one line, when no branch says it */
 	int exit_status;
 	int reported;		/* land_finish() printed the outcome */
 	unsigned char *pinned;	/* per branch: its tip was read in this invocation (-j) */
