@@ -241,6 +241,17 @@ static void conclude(struct runner *r, struct land_pool_done *out)
 	memset(r, 0, sizeof(*r));
 }
 
+/* A runner that closed its pipe is about to be reaped: look again soon. */
+static int ended_unreaped(const struct land_pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->max; i++)
+		if (p->r[i].pid && p->r[i].eof && !p->r[i].reaped)
+			return 1;
+	return 0;
+}
+
 static void heartbeat(struct land_pool *p, double t)
 {
 	size_t i;
@@ -273,7 +284,7 @@ int land_pool_wait(struct land_pool *p, struct land_pool_done *out, int (*stop)(
 				ask_to_stop(r, t);
 		}
 		heartbeat(p, t);
-		collect(p, 200);
+		collect(p, ended_unreaped(p) ? 10 : 200);
 	}
 }
 

@@ -221,7 +221,7 @@ static void start_step(struct round *rd, struct land_pool *pool, size_t s)
 	free(label);
 }
 
-/* A test ended: its worktree goes, its result is recorded by tree, a failure stops what is above it. */
+/* A test ended: its result is recorded by tree, a failure stops what is above it. */
 static void finish_step(struct round *rd, struct land_pool *pool, struct land_pool_done *d)
 {
 	struct lander *l = rd->l;
@@ -230,7 +230,6 @@ static void finish_step(struct round *rd, struct land_pool *pool, struct land_po
 	struct land_record_result res = { .passed = d->passed, .exit = d->exit, .seconds = d->seconds,
 					   .action = "none", .body = d->tail };
 
-	land_scratch_remove(l->repo, rd->t[s].worktree);
 	rd->t[s].done = *d;
 	if (d->stopped) {
 		rd->t[s].state = SPEC_STOPPED;
@@ -257,15 +256,22 @@ static void round_test(struct round *rd)
 {
 	struct land_pool *pool = land_pool_new(rd->l->st.jobs, rd->l->heartbeat_s);
 	struct land_pool_done d;
+	long done = -1;
 
 	for (;;) {
 		while (!stop_requested() && rd->error_at < 0 && rd->next < rd->testable &&
 		       (rd->fail_at < 0 || (long)rd->next < rd->fail_at) && land_pool_room(pool))
 			start_step(rd, pool, rd->next++);
+		if (done >= 0)	/* after the next test started: it need not wait for this */
+			land_scratch_remove(rd->l->repo, rd->t[done].worktree);
+		done = -1;
 		if (!land_pool_wait(pool, &d, stop_requested))
 			break;
 		finish_step(rd, pool, &d);
+		done = (long)d.id;
 	}
+	if (done >= 0)
+		land_scratch_remove(rd->l->repo, rd->t[done].worktree);
 	land_pool_free(pool);
 }
 
@@ -305,7 +311,12 @@ static void mark_landed(struct round *rd, long g)
 		if (it->status == LAND_ALREADY)
 			orch_say("[%zu/%zu] '%s' (%s) is already in '%s': nothing to merge or test", rd->idx[s] + 1,
 				 l->st.nr, it->branch, orch_short_oid(&it->tip), l->st.onto);
-		land_clean_up(l->repo, it->branch, l->st.delete_branches);
+		land_clean_up_branch(l->repo, it->branch, l->st.delete_branches);
+	}
+	if (g >= 0) {
+		const char *prune[] = { "git", "worktree", "prune", NULL };
+
+		land_git_shielded(prune);
 	}
 	land_state_save(&l->st, l->state_path);
 }
