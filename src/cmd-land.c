@@ -20,6 +20,7 @@
 #include "land.h"
 #include "land-report.h"
 #include "land-review.h"
+#include "land-scratch.h"
 #include "land-state.h"
 #include "land-step.h"
 #include "land-tree.h"
@@ -264,6 +265,7 @@ static int run_land(struct lander *l, const struct land_args *a)
 		goto done;
 	l->state_path = land_state_path(l->repo);
 	land_signals_setup();
+	land_scratch_tidy(l->repo);	/* what a killed land -j left behind */
 	if (!a->cont && !a->give_up && !a->skip) {
 		struct land_state old;
 

@@ -14,7 +14,6 @@
 #include "error.h"
 #include "exit-codes.h"
 #include "land.h"
-#include "land-scratch.h"
 #include "land-step.h"
 #include "land-tree.h"
 #include "merge-gate.h"
@@ -187,7 +186,6 @@ int land_abort(struct lander *l, int json)
 			   "state is kept", l->st.items[k].branch);
 		return land_finish(l, json);
 	}
-	land_scratch_release(l->repo);	/* what a killed land -j left behind */
 	l->result = "aborted";
 	l->exit_status = ORCH_EXIT_OK;
 	land_finish(l, json);

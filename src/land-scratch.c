@@ -144,15 +144,45 @@ static long owner_of(const char *root)
 	return pid;
 }
 
-void land_scratch_claim(git_repository *repo)
+int land_scratch_claim(git_repository *repo)
 {
 	char *root = scratch_root(repo), *path = xasprintf("%s/owner", root);
+	long owner = owner_of(root);
 	FILE *f;
+	int ret = -1;
 
+	if (owner > 0 && owner != (long)getpid()) {
+		orch_error("another land (pid %ld) is testing in '%s'; wait for it, or stop it first", owner, root);
+		goto done;
+	}
 	sweep(repo, root, 1);
-	if (make_dirs(root) == 0 && (f = fopen(path, "w"))) {
-		fprintf(f, "%ld\n", (long)getpid());
-		fclose(f);
+	if (make_dirs(root) < 0)
+		goto done;
+	f = fopen(path, "w");
+	if (!f) {
+		orch_error("cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	ret = fclose(f) == 0 ? 0 : orch_error("cannot write '%s': %s", path, strerror(errno));
+done:
+	free(path);
+	free(root);
+	return ret;
+}
+
+/* Everything in the scratch directory goes; `say`: name what a killed land left. */
+static void clear(git_repository *repo, int say)
+{
+	char *root = scratch_root(repo), *path = xasprintf("%s/owner", root);
+	struct stat sb;
+
+	if (lstat(root, &sb) == 0) {
+		sweep(repo, root, say);
+		unlink(path);
+		rmdir(root);
+		*strrchr(root, '/') = '\0';
+		rmdir(root);	/* orch-hooks/, when nothing else is in it */
 	}
 	free(path);
 	free(root);
@@ -160,15 +190,16 @@ void land_scratch_claim(git_repository *repo)
 
 void land_scratch_release(git_repository *repo)
 {
-	char *root = scratch_root(repo), *path = xasprintf("%s/owner", root);
-	struct stat sb;
+	clear(repo, 0);
+}
 
-	if (lstat(root, &sb) == 0) {
-		sweep(repo, root, 0);
-		unlink(path);
-		rmdir(root);
-	}
-	free(path);
+void land_scratch_tidy(git_repository *repo)
+{
+	char *root = scratch_root(repo);
+	long owner = owner_of(root);
+
+	if (owner <= 0 || owner == (long)getpid())
+		clear(repo, 1);
 	free(root);
 }
 

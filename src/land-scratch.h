@@ -20,11 +20,18 @@ int land_scratch_add(git_repository *repo, size_t n, const git_oid *commit, char
 /* Removes one (even with files the test wrote, even half made); never fails loudly. */
 void land_scratch_remove(git_repository *repo, const char *path);
 
-/* Claims this worktree's scratch directory for this process, removing leftovers first. */
-void land_scratch_claim(git_repository *repo);
+/*
+ * Claims this worktree's scratch directory for this process, removing what
+ * a killed land left first. Returns 0, or -1 when another running land
+ * uses it (reported).
+ */
+int land_scratch_claim(git_repository *repo);
 
 /* Removes every scratch worktree and the claim: the run is over. */
 void land_scratch_release(git_repository *repo);
+
+/* Removes what a killed land left behind (never what a running one uses), saying so. */
+void land_scratch_tidy(git_repository *repo);
 
 struct land_scratch_seen {
 	char *path;

@@ -439,7 +439,12 @@ int land_spec_run(struct lander *l)
 {
 	int r;
 
-	land_scratch_claim(l->repo);
+	if (land_scratch_claim(l->repo) < 0) {
+		l->result = "fatal";
+		l->exit_status = ORCH_EXIT_FATAL;
+		l->reason = "another land is testing in this worktree's git directory";
+		return -1;
+	}
 	do
 		r = round_run(l);
 	while (r > 0 && !stop_requested());

@@ -140,6 +140,22 @@ test_expect_success 'Ctrl-C stops every test and removes every worktree; nothing
 	json out.json "b[\"b3\"][\"result\"] == \"landed\"" "d[\"test_runs\"] == 3"
 '
 
+test_expect_success 'a second land acting while one tests is refused and leaves its worktrees alone' '
+	reset_main && : >slow &&
+	start_land --json -j 2 b1 b2 &&
+	wait_for_file started.1 && wait_for_file started.2 &&
+	(cd r && orch-hooks land --json --continue >../second.json 2>../second.err; echo $? >../rc) &&
+	rc_is 128 &&
+	json second.json "d[\"result\"] == \"fatal\"" "\"another land\" in d[\"reason\"]" &&
+	test_grep "another land (pid $land_pid) is testing" second.err &&
+	test -d r/.git/orch-hooks/spec/1 && test -d r/.git/orch-hooks/spec/2 &&
+	(cd r && orch-hooks status --json >../status.json 2>/dev/null) &&
+	json status.json "len(d[\"speculative_worktrees\"]) == 2" \
+		"all(w[\"in_use\"] and w[\"land_pid\"] == $land_pid for w in d[\"speculative_worktrees\"])" &&
+	kill -INT -"$land_pid" && { wait "$land_pid"; echo $? >rc; } && rc_is 130 &&
+	no_scratch_left && rm slow && (cd r && orch-hooks land --abort >/dev/null 2>&1)
+'
+
 test_expect_success 'kill -9 leaves worktrees behind: status and doctor show them, the tests die, --abort removes them' '
 	reset_main && : >slow &&
 	start_land -j 2 b1 b2 &&
