@@ -91,8 +91,24 @@ static void count(git_repository *repo, const git_oid *target, struct row *r)
 	r->counted = 1;
 }
 
+static void table_scratch(git_repository *repo)
+{
+	struct land_scratch_seen *sc = NULL;
+	size_t nsc = land_scratch_list(repo, &sc), i;
+
+	for (i = 0; i < nsc; i++) {
+		if (sc[i].owner)
+			printf("speculative worktree in use by land (pid %ld): %s\n", sc[i].owner, sc[i].path);
+		else
+			printf("speculative worktree LEFT BEHIND by a land that was killed: %s\n"
+			       "  (orch-hooks land --continue or --abort removes it; or: git worktree remove --force %s)\n",
+			       sc[i].path, sc[i].path);
+	}
+	land_scratch_seen_free(sc, nsc);
+}
+
 static void print_table(const struct row *rows, size_t n, const char *target, const struct land_seen *lands,
-			size_t nlands, const struct land_scratch_seen *sc, size_t nsc)
+			size_t nlands, git_repository *repo)
 {
 	size_t i, w = 6;
 
@@ -123,14 +139,7 @@ static void print_table(const struct row *rows, size_t n, const char *target, co
 			printf(" %s[%s]", st->items[k].branch, land_status_name(st->items[k].status));
 		printf("\n");
 	}
-	for (i = 0; i < nsc; i++) {
-		if (sc[i].owner)
-			printf("speculative worktree in use by land (pid %ld): %s\n", sc[i].owner, sc[i].path);
-		else
-			printf("speculative worktree LEFT BEHIND by a land that was killed: %s\n"
-			       "  (orch-hooks land --continue or --abort removes it; or: git worktree remove --force %s)\n",
-			       sc[i].path, sc[i].path);
-	}
+	table_scratch(repo);
 }
 
 static void json_row(const struct row *r)
@@ -191,9 +200,10 @@ static void json_land(const struct land_seen *l)
 }
 
 /* The worktrees land -j tests in: in use by a running land, or left behind by a killed one. */
-static void json_scratch(const struct land_scratch_seen *sc, size_t nsc)
+static void json_scratch(git_repository *repo)
 {
-	size_t i;
+	struct land_scratch_seen *sc = NULL;
+	size_t nsc = land_scratch_list(repo, &sc), i;
 
 	printf(",\n \"speculative_worktrees\": [");
 	for (i = 0; i < nsc; i++) {
@@ -206,11 +216,12 @@ static void json_scratch(const struct land_scratch_seen *sc, size_t nsc)
 			printf("null}");
 	}
 	printf("%s]", nsc ? "\n " : "");
+	land_scratch_seen_free(sc, nsc);
 }
 
 static void print_json(const struct row *rows, size_t n, const char *target, const struct orch_worktree *wts,
 		       size_t nwt, const int *wt_dirty, const struct land_seen *lands, size_t nlands,
-		       const struct land_scratch_seen *sc, size_t nsc)
+		       git_repository *repo)
 {
 	size_t i;
 
@@ -235,7 +246,7 @@ static void print_json(const struct row *rows, size_t n, const char *target, con
 		json_land(&lands[i]);
 	}
 	printf("%s]", nlands ? "\n " : "");
-	json_scratch(sc, nsc);
+	json_scratch(repo);
 	printf("}\n");
 }
 
@@ -278,10 +289,9 @@ static int cmd_status(int argc, char **argv)
 	git_reference *ref = NULL, *target_ref = NULL;
 	struct orch_worktree *wts = NULL;
 	struct land_seen *lands = NULL;
-	struct land_scratch_seen *scratch = NULL;
 	struct row *rows = NULL;
 	struct orch_option_list patterns = ORCH_OPTION_LIST_INIT;
-	size_t nwt = 0, n = 0, nlands = 0, nscratch = 0, i;
+	size_t nwt = 0, n = 0, nlands = 0, i;
 	const char *onto_opt = NULL;
 	char *onto = NULL, *common = NULL;
 	int *wt_dirty = NULL, json = 0, nargs, ret = ORCH_EXIT_FATAL;
@@ -320,7 +330,6 @@ static int cmd_status(int argc, char **argv)
 	for (i = 0; i < nwt; i++)
 		wt_dirty[i] = worktree_dirty(wts[i].path);
 	nlands = find_lands(common, wts, nwt, &lands);
-	nscratch = land_scratch_list(repo, &scratch);
 	if (git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) < 0) {
 		orch_git_error("cannot list branches");
 		goto done;
@@ -349,9 +358,9 @@ static int cmd_status(int argc, char **argv)
 		git_reference_free(ref);
 	}
 	if (json)
-		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands, scratch, nscratch);
+		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands, repo);
 	else
-		print_table(rows, n, onto, lands, nlands, scratch, nscratch);
+		print_table(rows, n, onto, lands, nlands, repo);
 	if (orch_doctor_run(NULL, 1) == 1)
 		orch_say("warning: the gate is not fully in force here; 'orch-hooks doctor' says why");
 	ret = ORCH_EXIT_OK;
@@ -363,7 +372,6 @@ done:
 	for (i = 0; i < nlands; i++)
 		land_state_release(&lands[i].st);
 	free(lands);
-	land_scratch_seen_free(scratch, nscratch);
 	free(rows);
 	free(wt_dirty);
 	free(onto);

@@ -60,33 +60,32 @@ done:
 	return err == GIT_ECONFLICT ? 1 : err < 0 ? -1 : 0;
 }
 
+/* The swap failed: the work tree goes back to `from`'s files. 1 when someone else moved the target, else -1. */
+static int put_back(git_repository *repo, const char *onto, const git_oid *from, const git_oid *to, int err)
+{
+	if (err == GIT_EMODIFIED)
+		orch_error("'%s' moved away from %s while land was testing: nothing lands over it", onto,
+			   orch_short_oid(from));
+	else
+		orch_git_error("cannot move '%s' from %s to %s", onto, orch_short_oid(from), orch_short_oid(to));
+	if (check_out(repo, to, from) != 0)
+		orch_say("  the work tree holds the files of %s while '%s' is elsewhere: look at 'git status'",
+			 orch_short_oid(to), onto);
+	return err == GIT_EMODIFIED ? 1 : -1;
+}
+
 int land_advance(git_repository *repo, const char *onto, const git_oid *from, const git_oid *to, const char *why)
 {
 	char *refname = xasprintf("refs/heads/%s", onto);
 	git_reference *moved = NULL;
-	int r = 1, e;
+	int r = still_at(repo, refname, onto, from) ? check_out(repo, from, to) : 1, e;
 
-	if (!still_at(repo, refname, onto, from))
-		goto done;
-	r = check_out(repo, from, to);
-	if (r != 0)
-		goto done;
-	/* Compare-and-swap: only from `from`, so a commit made meanwhile is never lost. */
-	e = git_reference_create_matching(&moved, repo, refname, to, 1, from, why);
-	if (e < 0) {
-		if (e == GIT_EMODIFIED)
-			orch_error("'%s' moved away from %s while land was testing: nothing lands over it", onto,
-				   orch_short_oid(from));
-		else
-			orch_git_error("cannot move '%s' from %s to %s", onto, orch_short_oid(from), orch_short_oid(to));
-		r = e == GIT_EMODIFIED ? 1 : -1;
-		if (check_out(repo, to, from) != 0)
-			orch_say("  the work tree holds the files of %s while '%s' is elsewhere: look at 'git status'",
-				 orch_short_oid(to), onto);
-		goto done;
+	if (r == 0) {
+		/* Compare-and-swap: only from `from`, so a commit made meanwhile is never lost. */
+		e = git_reference_create_matching(&moved, repo, refname, to, 1, from, why);
+		if (e < 0)
+			r = put_back(repo, onto, from, to, e);
 	}
-	r = 0;
-done:
 	git_reference_free(moved);
 	free(refname);
 	return r;

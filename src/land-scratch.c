@@ -67,25 +67,22 @@ int land_scratch_add(git_repository *repo, size_t n, const git_oid *commit, char
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *argv[] = { "git", "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet",
 			       path, git_oid_tostr(hex, sizeof(hex), commit), NULL };
-	int ret = -1;
+	struct stat sb;
+	int ok = make_dirs(root) == 0;
 
-	*out = NULL;
-	if (make_dirs(root) < 0)
-		goto done;
-	if (access(path, F_OK) == 0)
+	/* Whatever is there (a leftover, something planted, a dangling symlink) goes first. */
+	if (ok && lstat(path, &sb) == 0)
 		land_scratch_remove(repo, path);
-	if (git_quiet(repo, argv) < 0) {
+	if (ok && git_quiet(repo, argv) < 0) {
 		orch_error("cannot make a worktree to test %s in ('%s')", orch_short_oid(commit), path);
 		land_scratch_remove(repo, path);
-		goto done;
+		ok = 0;
 	}
-	*out = path;
-	path = NULL;
-	ret = 0;
-done:
-	free(path);
 	free(root);
-	return ret;
+	*out = ok ? path : NULL;
+	if (!ok)
+		free(path);
+	return ok ? 0 : -1;
 }
 
 void land_scratch_remove(git_repository *repo, const char *path)

@@ -76,9 +76,17 @@ static int round_init(struct round *rd, struct lander *l)
 {
 	size_t i;
 
+	char *current = orch_repo_current_branch(l->repo);
+	int on_target = current && !strcmp(current, l->st.onto);
+
+	free(current);
 	memset(rd, 0, sizeof(*rd));
 	rd->l = l;
 	rd->missing = rd->fail_at = rd->error_at = -1;
+	/* The prefixes sit on the target's tip, checked out here: it is what moves in the end. */
+	if (!on_target)
+		return orch_error("HEAD is not on '%s' any more; switch back to it (git switch %s), then: "
+				  "orch-hooks land --continue", l->st.onto, l->st.onto);
 	if (land_head_oid(l->repo, &rd->base) < 0)
 		return orch_git_error("cannot read HEAD");
 	rd->idx = xcalloc(l->st.nr + 1, sizeof(*rd->idx));

@@ -1,28 +1,7 @@
 #!/bin/sh
 test_description='land -j N: the prefixes of the queue tested at once, the longest green one landed'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
-
-# json FILE EXPR...: each python3 expression must hold for the object d in FILE (b: branches by name).
-json() {
-	file=$1 && shift &&
-	python3 - "$file" "$@" <<-\PY
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	b = {x["branch"]: x for x in d.get("branches", [])}
-	for e in sys.argv[2:]:
-	    if not eval(e):
-	        sys.exit("does not hold: %s\n%s" % (e, json.dumps(d, indent=1)))
-	PY
-}
-
-rc_is() {
-	echo "$1" >expect.rc && test_cmp expect.rc rc
-}
-
-# land_json ARGS...: orch-hooks land --json ARGS in r; JSON in out.json, status in rc.
-land_json() {
-	(cd r && orch-hooks land --json "$@" >../out.json 2>../err; echo $? >../rc)
-}
+. "$ORCH_HOOKS_SRC/t/lib-land.sh"
 
 tests_run() {
 	if test -e "$TRASH/tests.log"; then wc -l <"$TRASH/tests.log"; else echo 0; fi

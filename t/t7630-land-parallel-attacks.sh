@@ -1,26 +1,7 @@
 #!/bin/sh
 test_description='land -j N under attack: moved branches, a moved target, planted paths, Ctrl-C and kill -9'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
-
-json() {
-	file=$1 && shift &&
-	python3 - "$file" "$@" <<-\PY
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	b = {x["branch"]: x for x in d.get("branches", [])}
-	for e in sys.argv[2:]:
-	    if not eval(e):
-	        sys.exit("does not hold: %s\n%s" % (e, json.dumps(d, indent=1)))
-	PY
-}
-
-rc_is() {
-	echo "$1" >expect.rc && test_cmp expect.rc rc
-}
-
-land_json() {
-	(cd r && orch-hooks land --json "$@" >../out.json 2>../err; echo $? >../rc)
-}
+. "$ORCH_HOOKS_SRC/t/lib-land.sh"
 
 no_scratch_left() {
 	git -C r worktree list --porcelain >wt && test $(grep -c "^worktree " wt) = 1 &&
@@ -29,26 +10,6 @@ no_scratch_left() {
 
 reset_main() {
 	(cd r && git reset -q --hard start && rm -f .git/orch-hooks-land) && rm -f during.sh slow started.* pid.*
-}
-
-wait_for_file() {
-	i=0
-	while ! test -e "$1"; do
-		sleep 0.1
-		i=$((i + 1))
-		test $i -lt 300 || { echo "no $1 after 30s" >&2; return 1; }
-	done
-}
-
-# start_land ARGS...: orch-hooks land ARGS in r in its own session and process group, as a
-# terminal runs a job (Ctrl-C is then SIGINT to the group); stdout in out.json.
-start_land() {
-	(cd r && exec setsid orch-hooks land "$@" >../out.json 2>../err) &
-	land_pid=$!
-}
-
-process_dead() {
-	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
 }
 
 # The tests: run during.sh once (the attack, by whoever else can write the repository), or
@@ -128,7 +89,7 @@ test_expect_success 'a symlink planted where a speculative worktree goes is remo
 test_expect_success 'Ctrl-C stops every test and removes every worktree; nothing lands: exit 130' '
 	reset_main && : >slow &&
 	git config --file r/.git/orch-hooks.ini test.reuse false &&
-	start_land --json -j 2 b1 b2 b3 &&
+	start_land -j 2 b1 b2 b3 &&
 	wait_for_file started.1 && wait_for_file started.2 &&
 	kill -INT -"$land_pid" && { wait "$land_pid"; echo $? >rc; } &&
 	rc_is 130 &&
@@ -142,7 +103,7 @@ test_expect_success 'Ctrl-C stops every test and removes every worktree; nothing
 
 test_expect_success 'a second land acting while one tests is refused and leaves its worktrees alone' '
 	reset_main && : >slow &&
-	start_land --json -j 2 b1 b2 &&
+	start_land -j 2 b1 b2 &&
 	wait_for_file started.1 && wait_for_file started.2 &&
 	(cd r && orch-hooks land --json --continue >../second.json 2>../second.err; echo $? >../rc) &&
 	rc_is 128 &&
