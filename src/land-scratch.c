@@ -44,6 +44,28 @@ static int git_quiet(git_repository *repo, const char *const *argv)
 	return r;
 }
 
+/*
+ * The scratch directory and its parent must be real directories of ours (or
+ * absent): through a symlink planted there, the sweep would remove entries
+ * of another directory. Returns 1 when safe to use.
+ */
+static int no_symlink(const char *root)
+{
+	char *parent = xstrdup(root), *slash = strrchr(parent, '/');
+	struct stat sb;
+	int ok = 1;
+
+	if (slash)
+		*slash = '\0';
+	if ((lstat(parent, &sb) == 0 && !S_ISDIR(sb.st_mode)) || (lstat(root, &sb) == 0 && !S_ISDIR(sb.st_mode))) {
+		orch_error("'%s' or '%s' is not a directory (a symlink?): land -j does not use it; remove it",
+			   parent, root);
+		ok = 0;
+	}
+	free(parent);
+	return ok;
+}
+
 static int make_dirs(const char *root)
 {
 	char *parent = xstrdup(root);
@@ -68,7 +90,7 @@ int land_scratch_add(git_repository *repo, size_t n, const git_oid *commit, char
 	const char *argv[] = { "git", "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet",
 			       path, git_oid_tostr(hex, sizeof(hex), commit), NULL };
 	struct stat sb;
-	int ok = make_dirs(root) == 0;
+	int ok = no_symlink(root) && make_dirs(root) == 0;
 
 	/* Whatever is there (a leftover, something planted, a dangling symlink) goes first. */
 	if (ok && lstat(path, &sb) == 0)
@@ -102,7 +124,7 @@ void land_scratch_remove(git_repository *repo, const char *path)
 /* Removes every numbered entry of the scratch directory; how many there were. */
 static size_t sweep(git_repository *repo, const char *root, int say)
 {
-	DIR *d = opendir(root);
+	DIR *d = no_symlink(root) ? opendir(root) : NULL;
 	struct dirent *e;
 	size_t n = 0;
 
@@ -148,6 +170,8 @@ int land_scratch_claim(git_repository *repo)
 	FILE *f;
 	int ret = -1;
 
+	if (!no_symlink(root))
+		goto done;
 	if (owner > 0 && owner != (long)getpid()) {
 		orch_error("another land (pid %ld) is testing in '%s'; wait for it, or stop it first", owner, root);
 		goto done;
@@ -174,7 +198,7 @@ static void clear(git_repository *repo, int say)
 	char *root = scratch_root(repo), *path = xasprintf("%s/owner", root);
 	struct stat sb;
 
-	if (lstat(root, &sb) == 0) {
+	if (lstat(root, &sb) == 0 && no_symlink(root)) {
 		sweep(repo, root, say);
 		unlink(path);
 		rmdir(root);
@@ -234,7 +258,7 @@ size_t land_scratch_list(git_repository *repo, struct land_scratch_seen **out)
 			}
 		}
 	orch_worktrees_free(wts, nwt);
-	for (d = opendir(root); d && (e = readdir(d));) {
+	for (d = no_symlink(root) ? opendir(root) : NULL; d && (e = readdir(d));) {
 		char *path;
 
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')

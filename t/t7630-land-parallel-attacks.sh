@@ -86,6 +86,19 @@ test_expect_success 'a symlink planted where a speculative worktree goes is remo
 	rc_is 0 && test -e precious/file && test_grep keep precious/file && no_scratch_left
 '
 
+test_expect_success 'a symlinked scratch directory is refused: nothing in its target is removed' '
+	reset_main &&
+	mkdir -p elsewhere/1 && echo keep >elsewhere/1/file && echo 1 >elsewhere/owner &&
+	mkdir -p r/.git/orch-hooks && ln -s "$TRASH/elsewhere" r/.git/orch-hooks/spec &&
+	land_json -j 2 b3 b4 &&
+	rc_is 128 &&
+	json out.json "d[\"result\"] == \"fatal\"" "b[\"b3\"][\"result\"] == \"todo\"" &&
+	test_grep "is not a directory (a symlink?): land -j does not use it" err &&
+	test_grep keep elsewhere/1/file && test -e elsewhere/owner &&
+	git -C r rev-parse main start >tips && test $(sort -u tips | wc -l) = 1 &&
+	rm r/.git/orch-hooks/spec && (cd r && orch-hooks land --abort >/dev/null 2>&1)
+'
+
 test_expect_success 'Ctrl-C stops every test and removes every worktree; nothing lands: exit 130' '
 	reset_main && : >slow &&
 	git config --file r/.git/orch-hooks.ini test.reuse false &&
