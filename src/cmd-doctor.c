@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "land-scratch.h"
 #include "parse-options.h"
 #include "policy.h"
 #include "repo.h"
@@ -379,6 +380,22 @@ static void check_worktrees(struct doctor *d, git_repository *repo)
 	orch_worktrees_free(wts, nwt);
 }
 
+/* Worktrees a killed `land -j` left behind: not a hole in the gate, but disk and clutter. */
+static void check_scratch(struct doctor *d, git_repository *repo)
+{
+	struct land_scratch_seen *sc = NULL;
+	size_t n = land_scratch_list(repo, &sc), i;
+
+	for (i = 0; i < n && !d->quiet; i++)
+		if (sc[i].owner)
+			ok(d, "speculative worktree %s is in use by land (pid %ld)", sc[i].path, sc[i].owner);
+		else
+			orch_say("doctor: note: speculative worktree %s was LEFT BEHIND by a land -j that was "
+				 "killed; 'orch-hooks land --continue' or '--abort' removes it (or: git worktree "
+				 "remove --force %s)", sc[i].path, sc[i].path);
+	land_scratch_seen_free(sc, n);
+}
+
 int orch_doctor_run(const char *path, int quiet)
 {
 	struct doctor d = { 0, quiet };
@@ -397,6 +414,7 @@ int orch_doctor_run(const char *path, int quiet)
 	} else {
 		check_worktrees(&d, repo);
 		check_notes_fetch(&d, repo);
+		check_scratch(&d, repo);
 	}
 	check_policy(&d, repo, common);
 	if (!quiet && d.problems)

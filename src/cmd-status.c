@@ -14,6 +14,7 @@
 #include "error.h"
 #include "exit-codes.h"
 #include "json.h"
+#include "land-scratch.h"
 #include "land-state.h"
 #include "parse-options.h"
 #include "policy.h"
@@ -93,8 +94,24 @@ static void count(git_repository *repo, const git_oid *target, struct row *r)
 	r->counted = 1;
 }
 
+static void table_scratch(git_repository *repo)
+{
+	struct land_scratch_seen *sc = NULL;
+	size_t nsc = land_scratch_list(repo, &sc), i;
+
+	for (i = 0; i < nsc; i++) {
+		if (sc[i].owner)
+			printf("speculative worktree in use by land (pid %ld): %s\n", sc[i].owner, sc[i].path);
+		else
+			printf("speculative worktree LEFT BEHIND by a land that was killed: %s\n"
+			       "  (orch-hooks land --continue or --abort removes it; or: git worktree remove --force %s)\n",
+			       sc[i].path, sc[i].path);
+	}
+	land_scratch_seen_free(sc, nsc);
+}
+
 static void print_table(const struct row *rows, size_t n, const char *target, const struct land_seen *lands,
-			size_t nlands)
+			size_t nlands, git_repository *repo)
 {
 	size_t i, w = 6;
 
@@ -125,6 +142,7 @@ static void print_table(const struct row *rows, size_t n, const char *target, co
 			printf(" %s[%s]", st->items[k].branch, land_status_name(st->items[k].status));
 		printf("\n");
 	}
+	table_scratch(repo);
 }
 
 static void json_row(const struct row *r)
@@ -186,8 +204,29 @@ static void json_land(const struct land_seen *l)
 	printf("]}");
 }
 
+/* The worktrees land -j tests in: in use by a running land, or left behind by a killed one. */
+static void json_scratch(git_repository *repo)
+{
+	struct land_scratch_seen *sc = NULL;
+	size_t nsc = land_scratch_list(repo, &sc), i;
+
+	printf(",\n \"speculative_worktrees\": [");
+	for (i = 0; i < nsc; i++) {
+		printf("%s\n  {\"path\": ", i ? "," : "");
+		orch_json_string(stdout, sc[i].path);
+		printf(", \"in_use\": %s, \"land_pid\": ", sc[i].owner ? "true" : "false");
+		if (sc[i].owner)
+			printf("%ld}", sc[i].owner);
+		else
+			printf("null}");
+	}
+	printf("%s]", nsc ? "\n " : "");
+	land_scratch_seen_free(sc, nsc);
+}
+
 static void print_json(const struct row *rows, size_t n, const char *target, const struct orch_worktree *wts,
-		       size_t nwt, const int *wt_dirty, const struct land_seen *lands, size_t nlands)
+		       size_t nwt, const int *wt_dirty, const struct land_seen *lands, size_t nlands,
+		       git_repository *repo)
 {
 	size_t i;
 
@@ -211,7 +250,9 @@ static void print_json(const struct row *rows, size_t n, const char *target, con
 		printf("%s", i ? "," : "");
 		json_land(&lands[i]);
 	}
-	printf("%s]}\n", nlands ? "\n " : "");
+	printf("%s]", nlands ? "\n " : "");
+	json_scratch(repo);
+	printf("}\n");
 }
 
 /* Uncommitted work (tracked changes, untracked files) in a worktree: 1, 0, or -1 if unknown. */
@@ -322,9 +363,9 @@ static int cmd_status(int argc, char **argv)
 		git_reference_free(ref);
 	}
 	if (json)
-		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands);
+		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands, repo);
 	else
-		print_table(rows, n, onto, lands, nlands);
+		print_table(rows, n, onto, lands, nlands, repo);
 	if (orch_doctor_run(NULL, 1) == 1)
 		orch_say("warning: the gate is not fully in force here; 'orch-hooks doctor' says why");
 	ret = ORCH_EXIT_OK;

@@ -56,6 +56,11 @@ void land_report_json(const struct land_state *st, const struct land_outcome *o)
 	orch_json_string(stdout, o->stopped_at);
 	printf(", \"reason\": ");
 	orch_json_string(stdout, o->reason);
+	printf(", \"jobs\": %u, \"test_runs\": ", o->jobs ? o->jobs : 1);
+	if (o->test_runs < 0)
+		printf("null");
+	else
+		printf("%ld", o->test_runs);
 	printf(",\n \"branches\": [");
 	for (i = 0; i < st->nr; i++) {
 		const struct land_item *it = &st->items[i];
@@ -72,7 +77,11 @@ void land_report_json(const struct land_state *st, const struct land_outcome *o)
 		json_field(it->tests);
 		printf(", \"result\": \"%s\", \"reason\": ", land_status_name(it->status));
 		orch_json_string(stdout, it->reason);
-		printf(", \"duration\": %.1f}", it->seconds);
+		printf(", \"duration\": %.1f, \"prefix\": ", it->seconds);
+		if (it->prefix)
+			printf("%zu}", it->prefix);
+		else
+			printf("null}");
 	}
 	printf("%s]}\n", st->nr ? "\n " : "");
 	fflush(stdout);

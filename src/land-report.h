@@ -12,6 +12,8 @@ struct land_outcome {
 	const char *result;	/* landed, tests-failed, not-reviewed, conflict, unchanged, ... */
 	const char *stopped_at;	/* the branch that stopped the run, or NULL */
 	const char *reason;	/* one line, or NULL */
+	unsigned jobs;		/* tests at once (-j; 1: one branch at a time) */
+	long test_runs;		/* test commands land started itself (-j), or -1: the test gate ran them */
 };
 
 void land_report_table(const struct land_state *st);

@@ -99,8 +99,8 @@ int land_state_load(struct land_state *st, const char *path)
 	}
 	for (line = strtok_r(sb.buf ? sb.buf : (char *)"", "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *f[11];
-		int n = split_tabs(line, f, 11);
+		char *f[12];
+		int n = split_tabs(line, f, 12);
 
 		if (n == 2 && !strcmp(f[0], "onto")) {
 			free(st->onto);
@@ -109,7 +109,11 @@ int land_state_load(struct land_state *st, const char *path)
 			st->delete_branches = !strcmp(f[1], "1");
 		} else if (n == 2 && !strcmp(f[0], "review")) {
 			st->review_jobs = (unsigned)strtoul(f[1], NULL, 10);
-		} else if ((n == 9 || n == 11) && !strcmp(f[0], "branch")) {
+		} else if (n == 2 && !strcmp(f[0], "jobs")) {
+			st->jobs = (unsigned)strtoul(f[1], NULL, 10);
+		} else if (n == 2 && !strcmp(f[0], "keep-going")) {
+			st->keep_going = !strcmp(f[1], "1");
+		} else if ((n == 9 || n == 11 || n == 12) && !strcmp(f[0], "branch")) {
 			struct land_item *it;
 
 			st->items = xrealloc(st->items, (st->nr + 1) * sizeof(*st->items));
@@ -122,10 +126,12 @@ int land_state_load(struct land_state *st, const char *path)
 			it->seconds = strtod(f[6], NULL);
 			it->verdict = xstrdup(f[7]);
 			it->tests = xstrdup(f[8]);
-			if (n == 11 && (git_oid_fromstr(&it->stop_head, f[9]) < 0))
+			if (n >= 11 && (git_oid_fromstr(&it->stop_head, f[9]) < 0))
 				goto corrupt;
-			if (n == 11 && strcmp(f[10], "-"))
+			if (n >= 11 && strcmp(f[10], "-"))
 				it->reason = xstrdup(f[10]);
+			if (n == 12)
+				it->prefix = (size_t)strtoul(f[11], NULL, 10);
 		} else {
 			goto corrupt;
 		}
@@ -153,8 +159,8 @@ int land_state_save(const struct land_state *st, const char *path)
 		orch_error("cannot write '%s': %s", tmp, strerror(errno));
 		goto done;
 	}
-	fprintf(f, "onto\t%s\ndelete-branches\t%d\nreview\t%u\n", st->onto, st->delete_branches,
-		st->review_jobs);
+	fprintf(f, "onto\t%s\ndelete-branches\t%d\nreview\t%u\njobs\t%u\nkeep-going\t%d\n", st->onto,
+		st->delete_branches, st->review_jobs, st->jobs, st->keep_going);
 	for (i = 0; i < st->nr; i++) {
 		const struct land_item *it = &st->items[i];
 		char tip[GIT_OID_HEXSZ + 1], merge[GIT_OID_HEXSZ + 1], orig[GIT_OID_HEXSZ + 1];
@@ -164,12 +170,12 @@ int land_state_save(const struct land_state *st, const char *path)
 		for (p = reason; *p; p++)	/* one field on one line */
 			if (*p == '\t' || *p == '\n' || *p == '\r')
 				*p = ' ';
-		fprintf(f, "branch\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\n", it->branch,
+		fprintf(f, "branch\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t%zu\n", it->branch,
 			land_status_name(it->status), git_oid_tostr(tip, sizeof(tip), &it->tip),
 			git_oid_tostr(merge, sizeof(merge), &it->merge),
 			git_oid_tostr(orig, sizeof(orig), &it->orig), it->seconds,
 			it->verdict ? it->verdict : "-", it->tests ? it->tests : "-",
-			git_oid_tostr(stop, sizeof(stop), &it->stop_head), reason);
+			git_oid_tostr(stop, sizeof(stop), &it->stop_head), reason, it->prefix);
 		free(reason);
 	}
 	/* Written in full, then renamed: a crash leaves the old state or the new one. */

@@ -37,12 +37,15 @@ struct land_item {
 	char *tests;		/* PASS, FAIL, not run, ... */
 	git_oid stop_head;	/* the target when this branch stopped the run (zero if not) */
 	char *reason;		/* why it stopped, one line (NULL if it did not) */
+	size_t prefix;		/* -j: how many merges the tested prefix held (0: not tested that way) */
 };
 
 struct land_state {
 	char *onto;
 	int delete_branches;
 	unsigned review_jobs;	/* --review: reviewers at once; 0 without --review */
+	unsigned jobs;		/* -j: tests at once; 0 or 1: one branch at a time */
+	int keep_going;		/* --keep-going: a branch that breaks the tests is dropped, the rest go on */
 	struct land_item *items;
 	size_t nr;
 };

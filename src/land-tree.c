@@ -103,15 +103,21 @@ static void remove_worktree(const struct orch_worktree *wt, const char *branch)
 
 void land_clean_up(git_repository *repo, const char *branch, int delete_branch)
 {
+	const char *prune[] = { "git", "worktree", "prune", NULL };
+
+	land_clean_up_branch(repo, branch, delete_branch);
+	land_git_shielded(prune);
+}
+
+void land_clean_up_branch(git_repository *repo, const char *branch, int delete_branch)
+{
 	struct orch_worktree *wts = NULL;
 	const struct orch_worktree *wt;
-	const char *prune[] = { "git", "worktree", "prune", NULL };
 	size_t n = 0;
 
 	if (orch_worktrees_list(repo, &wts, &n) == 0 && (wt = orch_worktrees_find(wts, n, branch)))
 		remove_worktree(wt, branch);
 	orch_worktrees_free(wts, n);
-	land_git_shielded(prune);
 	if (delete_branch) {
 		const char *del[] = { "git", "branch", "-d", branch, NULL };
 

@@ -24,4 +24,7 @@ int land_list_changes(git_repository *repo);
  */
 void land_clean_up(git_repository *repo, const char *branch, int delete_branch);
 
+/* The same without pruning the worktree list (land -j prunes once for all that landed). */
+void land_clean_up_branch(git_repository *repo, const char *branch, int delete_branch);
+
 #endif

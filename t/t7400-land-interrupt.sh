@@ -1,45 +1,14 @@
 #!/bin/sh
 test_description='land: Ctrl-C at the merge, the tests and the clean-up; the heartbeat during long tests'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-land.sh"
 
 REAL_GIT=$(command -v git)
-
-wait_for_file() {
-	i=0
-	while ! test -e "$1"; do
-		sleep 0.1
-		i=$((i + 1))
-		test $i -lt 200 || { echo "no $1 after 20s" >&2; return 1; }
-	done
-}
-
-# start_land ARGS...: orch-hooks land --json in r, in its own session and process
-# group, as a terminal runs a job; Ctrl-C is then SIGINT to the group (interrupt).
-start_land() {
-	(cd r && exec setsid orch-hooks land --json "$@" >../out.json 2>../err) &
-	land_pid=$!
-}
 
 # interrupt: SIGINT to land's whole process group; its exit status into rc.
 interrupt() {
 	kill -INT -"$land_pid" &&
 	{ wait "$land_pid"; echo $? >rc; }
-}
-
-json() {
-	file=$1 && shift &&
-	python3 - "$file" "$@" <<-\PY
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	b = {x["branch"]: x for x in d.get("branches", [])}
-	for e in sys.argv[2:]:
-	    if not eval(e):
-	        sys.exit("does not hold: %s\n%s" % (e, json.dumps(d, indent=1)))
-	PY
-}
-
-rc_is() {
-	echo "$1" >expect.rc && test_cmp expect.rc rc
 }
 
 clean_tree() {
