@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "land.h"
 #include "land-report.h"
 #include "land-review.h"
 #include "land-state.h"
@@ -32,288 +33,6 @@
 #include "trust.h"
 #include "verdict.h"
 
-struct lander {
-	git_repository *repo;
-	struct orch_policy policy;
-	struct land_state st;
-	char *state_path;
-	unsigned heartbeat_s;
-	const char *result;	/* why the run ended, for the report */
-	int exit_status;
-	int reported;		/* finish() printed the outcome */
-};
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = value ? xstrdup(value) : NULL;
-}
-
-static int head_oid(git_repository *repo, git_oid *out)
-{
-	return git_reference_name_to_id(out, repo, "HEAD");
-}
-
-/*
- * The one place land asks whether a verdict counts. A "stale" verdict must
- * be on an earlier commit of this branch: a reviewed commit that is already
- * in the target (the branch was started after a fast-forward landing) says
- * nothing about this branch, so that is no verdict at all.
- */
-static int judge_branch(struct lander *l, const git_oid *tip, struct orch_judgement_result *j)
-{
-	git_oid head;
-	const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(&head);
-	int have_head = head_oid(l->repo, &head) == 0;
-
-	orch_trust_judge(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, j);
-	orch_trust_explain_missing(l->repo, &l->policy, ORCH_TRUST_LOCAL, NULL, tip, have_head ? &bound : NULL,
-				   j, NULL);
-	return 0;
-}
-
-/* What the test gate recorded for a merge commit ("PASS", "FAIL", "not run", "not recorded"). */
-static char *tests_result(struct lander *l, const git_oid *merge)
-{
-	char *text = NULL, *word;
-	size_t len;
-	const char *p;
-
-	if (orch_note_text(l->repo, l->policy.tests_ref, NULL, merge, &text, &len) <= 0)
-		return xstrdup(*l->policy.test_command ? "not recorded" : "not run");
-	p = strstr(text, "Tests: ");
-	word = p ? xstrndup(p + 7, strcspn(p + 7, "\n")) : xstrdup("recorded");
-	if (strstr(text, "\nAction: reused\n")) {
-		char *w = xasprintf("%s (reused)", word);
-
-		free(word);
-		word = w;
-	}
-	free(text);
-	return word;
-}
-
-static int tests_passed(const char *word)
-{
-	return !strncmp(word, "PASS", 4) || !strcmp(word, "not run");
-}
-
-static void stop_item(struct lander *l, struct land_item *it, enum land_status status, const char *reason)
-{
-	it->status = status;
-	set_str(&it->reason, reason);
-	if (head_oid(l->repo, &it->stop_head) < 0)
-		memset(&it->stop_head, 0, sizeof(it->stop_head));
-}
-
-/* Takes back a merge whose tests did not pass, when the test gate could not. */
-static void take_back_untested(struct lander *l, struct land_item *it, const git_oid *merge, int interrupted)
-{
-	git_oid back;
-
-	if (orch_take_back(l->repo, ORCH_TAKE_BACK_UNDO, l->st.onto, merge, &it->orig,
-			   "its tests did not run to the end", &back) == 0) {
-		set_str(&it->tests, interrupted ? "interrupted" : "not run");
-		stop_item(l, it, interrupted ? LAND_INTERRUPTED : LAND_REFUSED,
-			  interrupted ? "interrupted before its tests finished; the merge was taken back" :
-					"the merge was not tested (is the test gate installed?); it was taken back");
-		return;
-	}
-	/* Left as "merging": --continue looks again, and never counts it as landed untested. */
-	it->status = LAND_MERGING;
-	set_str(&it->reason, "the untested merge could not be taken back (see above)");
-}
-
-/*
- * What a merge step left behind, decided from the repository itself (so a
- * crash or Ctrl-C at any point is judged the same way): landed and tested,
- * taken back, stopped in a conflict, or refused.
- */
-static void settle(struct lander *l, struct land_item *it, int merge_ok, int interrupted)
-{
-	git_commit *head = NULL;
-	git_oid h;
-
-	if (land_merge_in_progress(l->repo)) {
-		const char *abort_argv[] = { "git", "merge", "--abort", NULL };
-
-		if (land_has_conflicts(l->repo)) {
-			stop_item(l, it, LAND_CONFLICT, "the merge stopped with conflicts");
-			return;
-		}
-		land_git_shielded(abort_argv);
-	}
-	if (head_oid(l->repo, &h) < 0 || git_commit_lookup(&head, l->repo, &h) < 0) {
-		stop_item(l, it, LAND_REFUSED, "cannot read HEAD after the merge");
-		return;
-	}
-	if (git_oid_equal(&h, &it->orig)) {
-		if (interrupted)
-			stop_item(l, it, LAND_INTERRUPTED, "interrupted; the target is as it was before this merge");
-		else if (merge_ok)
-			stop_item(l, it, LAND_BROKE_TESTS, "the test gate failed and took the merge back");
-		else
-			stop_item(l, it, LAND_REFUSED, "the merge was refused (see the messages above)");
-		if (merge_ok && !interrupted)
-			set_str(&it->tests, "FAIL");
-	} else if (git_commit_parentcount(head) >= 2 && git_oid_equal(git_commit_parent_id(head, 0), &it->orig) &&
-		   git_oid_equal(git_commit_parent_id(head, 1), &it->tip)) {
-		char *tests = tests_result(l, &h);
-
-		set_str(&it->tests, tests);
-		if (tests_passed(tests)) {
-			it->status = LAND_LANDED;
-			git_oid_cpy(&it->merge, &h);
-			set_str(&it->reason, NULL);
-		} else if (!strcmp(tests, "not recorded")) {
-			take_back_untested(l, it, &h, interrupted);
-		} else {
-			stop_item(l, it, LAND_BROKE_TESTS, "the tests failed and the test gate could not take "
-				  "the merge back (see above)");
-		}
-		free(tests);
-	} else {
-		/* A revert on top: the test gate said no and kept the history. */
-		set_str(&it->tests, "FAIL");
-		stop_item(l, it, LAND_BROKE_TESTS, "the test gate failed and reverted the merge");
-	}
-	git_commit_free(head);
-}
-
-/* Why a branch without a valid PASS cannot land, with advice that does not loop. */
-static void refuse_unreviewed(struct lander *l, struct land_item *it, const struct orch_judgement_result *j)
-{
-	char *quoted = orch_shell_quote(it->branch);
-	char *why = xasprintf("%s%s%s", orch_judgement_name(j->kind), j->detail ? ": " : "",
-			      j->detail ? j->detail : "");
-
-	orch_error("'%s' (%s) cannot land: %s", it->branch, orch_short_oid(&it->tip), why);
-	if (j->kind == ORCH_JUDGE_FAIL) {
-		stop_item(l, it, LAND_REJECTED, why);
-		orch_say("  the reviewer said FAIL: fix '%s' with a new commit, review it again "
-			 "(orch-hooks review %s), then: orch-hooks land --continue", it->branch, quoted);
-	} else {
-		stop_item(l, it, LAND_NOT_REVIEWED, why);
-		orch_say("  %s (orch-hooks review %s), then: orch-hooks land --continue",
-			 orch_trust_fix_hint(j->kind), quoted);
-	}
-	orch_say("  or go on without it: orch-hooks land --skip");
-	free(why);
-	free(quoted);
-}
-
-static void run_merge(struct lander *l, struct land_item *it, size_t i)
-{
-	struct land_step s = LAND_STEP_INIT;
-	char *msg = xasprintf("Merge branch '%s' into %s (orch-hooks land %zu/%zu)", it->branch, l->st.onto,
-			      i + 1, l->st.nr);
-	char *what = xasprintf("'%s' onto '%s' (%zu/%zu)", it->branch, l->st.onto, i + 1, l->st.nr);
-	char tip[GIT_OID_HEXSZ + 1];
-	/* The commit that was judged, not the name: a branch moved meanwhile must not slip in. */
-	const char *argv[] = { "git", "merge", "--no-ff", "--no-edit", "-m", msg,
-			       git_oid_tostr(tip, sizeof(tip), &it->tip), NULL };
-	int rc;
-
-	s.argv = argv;
-	s.mode = LAND_STEP_MERGE;
-	s.timeout_s = l->policy.test_timeout + 600;
-	s.repo = l->repo;
-	s.orig = &it->orig;
-	s.what = what;
-	s.heartbeat_s = l->heartbeat_s;
-	rc = land_step_run(&s);
-	settle(l, it, rc == 0, land_interrupted() != 0);
-	free(what);
-	free(msg);
-}
-
-static void say_outcome(struct lander *l, struct land_item *it, size_t i)
-{
-	if (it->status == LAND_LANDED) {
-		orch_say("[%zu/%zu] '%s' landed as %s (tests: %s, %.1fs)", i + 1, l->st.nr, it->branch,
-			 orch_short_oid(&it->merge), it->tests, it->seconds);
-	} else if (it->status == LAND_BROKE_TESTS) {
-		orch_error("[%zu/%zu] '%s' (%s) BROKE '%s': %s", i + 1, l->st.nr, it->branch,
-			   orch_short_oid(&it->tip), l->st.onto, it->reason);
-		orch_say("  the branches landed before it stay; fix '%s' with a new commit and review it, "
-			 "then: orch-hooks land --continue   (or go on without it: orch-hooks land --skip)",
-			 it->branch);
-	} else if (it->status == LAND_CONFLICT) {
-		orch_error("merging '%s' into '%s' stopped with conflicts:", it->branch, l->st.onto);
-		land_list_conflicts(l->repo);
-		orch_say("  resolve them, 'git add' the files and 'git commit' (the gates still apply),");
-		orch_say("  then: orch-hooks land --continue   (or drop it: orch-hooks land --skip; "
-			 "or give up: orch-hooks land --abort)");
-	} else if (it->status == LAND_INTERRUPTED) {
-		orch_error("[%zu/%zu] '%s': %s", i + 1, l->st.nr, it->branch, it->reason);
-	} else if (it->status == LAND_REFUSED) {
-		orch_error("the merge of '%s' was refused: %s; nothing was committed", it->branch,
-			   it->reason ? it->reason : "see above");
-	}
-}
-
-/* Lands branch i. Returns 0 when it is in the target, -1 when it stopped the run. */
-static int land_one(struct lander *l, size_t i)
-{
-	struct land_item *it = &l->st.items[i];
-	struct orch_judgement_result j;
-	git_reference *ref = NULL;
-	double start = now();
-	git_oid head;
-	int judged = 0;
-
-	memset(&j, 0, sizeof(j));
-	orch_say("[%zu/%zu] landing '%s' onto '%s'", i + 1, l->st.nr, it->branch, l->st.onto);
-	if (git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0 || head_oid(l->repo, &head) < 0) {
-		orch_error("no branch '%s'", it->branch);
-		stop_item(l, it, LAND_REFUSED, "no such branch");
-		goto done;
-	}
-	git_oid_cpy(&it->tip, git_reference_target(ref));
-	if (judge_branch(l, &it->tip, &j) < 0) {
-		stop_item(l, it, LAND_REFUSED, "cannot read its verdict");
-		goto done;
-	}
-	judged = 1;
-	set_str(&it->verdict, land_verdict_word(j.kind));
-	if (git_oid_equal(&it->tip, &head) || git_graph_descendant_of(l->repo, &head, &it->tip) == 1) {
-		orch_say("[%zu/%zu] '%s' (%s) is already in '%s': nothing to merge or test", i + 1, l->st.nr,
-			 it->branch, orch_short_oid(&it->tip), l->st.onto);
-		it->status = LAND_ALREADY;
-		set_str(&it->reason, NULL);
-		goto done;
-	}
-	if (j.kind != ORCH_JUDGE_PASS) {
-		refuse_unreviewed(l, it, &j);
-		goto done;
-	}
-	git_oid_cpy(&it->orig, &head);
-	it->status = LAND_MERGING;
-	if (land_state_save(&l->st, l->state_path) < 0)
-		goto done;
-	run_merge(l, it, i);
-done:
-	it->seconds += now() - start;
-	if (judged)
-		orch_judgement_result_release(&j);
-	git_reference_free(ref);
-	say_outcome(l, it, i);
-	land_state_save(&l->st, l->state_path);
-	if (it->status == LAND_LANDED || it->status == LAND_ALREADY) {
-		land_clean_up(l->repo, it->branch, l->st.delete_branches);
-		return 0;
-	}
-	return -1;
-}
-
 static int exit_for(enum land_status s, const char **result)
 {
 	switch (s) {
@@ -326,13 +45,13 @@ static int exit_for(enum land_status s, const char **result)
 	}
 }
 
-static int is_done(enum land_status s)
+int land_is_done(enum land_status s)
 {
 	return s == LAND_LANDED || s == LAND_ALREADY || s == LAND_SKIPPED;
 }
 
 /* The branch that stopped the run (or is half-way), or -1. */
-static long stopped_index(const struct land_state *st)
+long land_stopped_index(const struct land_state *st)
 {
 	size_t i;
 
@@ -343,14 +62,14 @@ static long stopped_index(const struct land_state *st)
 }
 
 /* Ends the run: the report on stdout, the state kept while anything is left to do. */
-static int finish(struct lander *l, int json)
+int land_finish(struct lander *l, int json)
 {
 	struct land_outcome o = { .exit_status = 0, .result = "landed" };
-	long k = stopped_index(&l->st);
+	long k = land_stopped_index(&l->st);
 	size_t i, left = 0;
 
 	for (i = 0; i < l->st.nr; i++)
-		left += !is_done(l->st.items[i].status);
+		left += !land_is_done(l->st.items[i].status);
 	if (l->result) {
 		o.result = l->result;
 		o.exit_status = l->exit_status;
@@ -388,12 +107,12 @@ static int wants_review(struct lander *l, const struct land_item *it)
 	git_oid tip, head;
 	int r = 0;
 
-	if (is_done(it->status) || git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0)
+	if (land_is_done(it->status) || git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0)
 		return 0;
 	git_oid_cpy(&tip, git_reference_target(ref));
 	git_reference_free(ref);
-	if (head_oid(l->repo, &head) < 0 || git_oid_equal(&tip, &head) ||
-	    git_graph_descendant_of(l->repo, &head, &tip) == 1 || judge_branch(l, &tip, &j) < 0)
+	if (land_head_oid(l->repo, &head) < 0 || git_oid_equal(&tip, &head) ||
+	    git_graph_descendant_of(l->repo, &head, &tip) == 1 || land_judge_branch(l, &tip, &j) < 0)
 		return 0;
 	r = j.kind != ORCH_JUDGE_PASS && j.kind != ORCH_JUDGE_FAIL;
 	orch_judgement_result_release(&j);
@@ -425,167 +144,19 @@ static int review_queue(struct lander *l)
 }
 
 /* Lands every branch not done yet, in order; stops at the first that does not land. */
-static int land_rest(struct lander *l, int json)
+int land_rest(struct lander *l, int json)
 {
 	size_t i;
 
 	if (!land_interrupted() && review_queue(l) < 0)
-		return finish(l, json);
+		return land_finish(l, json);
 	for (i = 0; i < l->st.nr; i++) {
-		if (is_done(l->st.items[i].status))
+		if (land_is_done(l->st.items[i].status))
 			continue;
-		if (land_interrupted() || land_one(l, i) < 0)
+		if (land_interrupted() || land_one(l, i, 0) < 0)
 			break;
 	}
-	return finish(l, json);
-}
-
-/*
- * The merge that resolved the branch's conflict was undone by the content
- * rule (it carries changes of its own: src/content-rule.h). It lands once
- * the merge itself has a PASS, by a fast-forward to it, which the test gate
- * tests. Returns 1 when there is such a merge (it landed, or the item says
- * why not), 0 when there is none.
- */
-static int settle_unreviewed_merge(struct lander *l, struct land_item *it)
-{
-	char *path = xasprintf("%s%s", git_repository_path(l->repo), ORCH_UNREVIEWED_MERGE);
-	char hex[GIT_OID_HEXSZ + 2] = "", *quoted;
-	git_commit *c = NULL;
-	FILE *f = fopen(path, "r");
-	git_oid m, h;
-	int ret = 0;
-
-	if (f) {
-		if (!fgets(hex, sizeof(hex), f))
-			hex[0] = '\0';
-		fclose(f);
-	}
-	if ((it->status != LAND_CONFLICT && it->status != LAND_NOT_REVIEWED) || head_oid(l->repo, &h) < 0 ||
-	    !git_oid_equal(&h, &it->orig) || git_oid_fromstrn(&m, hex, GIT_OID_HEXSZ) < 0 ||
-	    git_commit_lookup(&c, l->repo, &m) < 0 || git_commit_parentcount(c) != 2 ||
-	    !git_oid_equal(git_commit_parent_id(c, 0), &it->orig) || !git_oid_equal(git_commit_parent_id(c, 1), &it->tip))
-		goto done;
-	ret = 1;
-	if (orch_content_rule_own_pass(l->repo, &l->policy, &m) <= 0) {
-		quoted = orch_shell_quote(git_oid_tostr_s(&m));
-		orch_error("'%s' cannot land yet: its merge %s carries changes of its own (a resolved "
-			   "conflict or an edit) and has no PASS of its own", it->branch, orch_short_oid(&m));
-		orch_say("  review the merge itself (orch-hooks review %s), then: orch-hooks land --continue",
-			 quoted);
-		free(quoted);
-		stop_item(l, it, LAND_NOT_REVIEWED, "its merge carries changes of its own and has no PASS of its own");
-		goto done;
-	}
-	{
-		const char *argv[] = { "git", "merge", "--ff-only", hex, NULL };
-
-		hex[GIT_OID_HEXSZ] = '\0';
-		land_git_shielded(argv);
-	}
-	unlink(path);
-	settle(l, it, 1, land_interrupted());
-done:
-	git_commit_free(c);
-	free(path);
-	return ret;
-}
-
-/* --continue on a branch that stopped the run: has anything changed since? */
-static int unchanged_since_stop(struct lander *l, const struct land_item *it)
-{
-	struct orch_judgement_result j;
-	git_reference *ref = NULL;
-	git_oid head;
-	int same;
-
-	if (git_oid_is_zero(&it->stop_head) || head_oid(l->repo, &head) < 0 ||
-	    !git_oid_equal(&head, &it->stop_head) ||
-	    git_branch_lookup(&ref, l->repo, it->branch, GIT_BRANCH_LOCAL) < 0)
-		return 0;
-	same = git_oid_equal(git_reference_target(ref), &it->tip);
-	git_reference_free(ref);
-	if (same && (it->status == LAND_NOT_REVIEWED || it->status == LAND_REJECTED)) {
-		if (judge_branch(l, &it->tip, &j) < 0)
-			return 0;
-		same = it->verdict && !strcmp(land_verdict_word(j.kind), it->verdict);
-		orch_judgement_result_release(&j);
-	}
-	return same;
-}
-
-/* A merge the person finished (a resolved conflict), or one a crash left: what became of it? */
-static void settle_half_way(struct lander *l, struct land_item *it)
-{
-	git_oid h;
-
-	if ((it->status != LAND_CONFLICT && it->status != LAND_MERGING) || head_oid(l->repo, &h) < 0 ||
-	    git_oid_equal(&h, &it->orig))
-		return;
-	settle(l, it, 1, 0);
-	land_state_save(&l->st, l->state_path);
-	if (it->status == LAND_LANDED) {
-		orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
-		land_clean_up(l->repo, it->branch, l->st.delete_branches);
-	}
-}
-
-/* --continue (skip = 0) and --skip: settle the branch that stopped the run, then go on. */
-static int resume(struct lander *l, int skip, int json)
-{
-	long k;
-	int settled = 0;
-
-	if (land_merge_in_progress(l->repo) && !skip) {
-		orch_error("a merge is still in progress: resolve the conflicts, 'git add' them and "
-			   "'git commit', then run 'orch-hooks land --continue' again "
-			   "(or drop the branch: orch-hooks land --skip)");
-		return ORCH_LAND_CONFLICT;
-	}
-	if (land_merge_in_progress(l->repo)) {
-		const char *a[] = { "git", "merge", "--abort", NULL };
-
-		land_git_shielded(a);
-	}
-	k = stopped_index(&l->st);
-	if (k >= 0) {
-		struct land_item *it = &l->st.items[k];
-
-		settle_half_way(l, it);
-		if (!skip && settle_unreviewed_merge(l, it)) {
-			land_state_save(&l->st, l->state_path);
-			if (it->status != LAND_LANDED)
-				return finish(l, json);
-			orch_say("'%s' landed as %s", it->branch, orch_short_oid(&it->merge));
-			land_clean_up(l->repo, it->branch, l->st.delete_branches);
-		}
-		if (it->status == LAND_LANDED) {
-			settled = 1;
-		} else if (skip) {
-			orch_say("dropping '%s' from this land (it stays as it is)", it->branch);
-			it->status = LAND_SKIPPED;
-			set_str(&it->reason, "dropped by land --skip");
-			land_state_save(&l->st, l->state_path);
-		} else if (it->status != LAND_INTERRUPTED && it->status != LAND_MERGING &&
-			   unchanged_since_stop(l, it)) {
-			orch_error("nothing changed since land stopped at '%s' (%s, %s): %s", it->branch,
-				   orch_short_oid(&it->tip), land_status_name(it->status), it->reason);
-			orch_say("  fix it (a new commit, a verdict), or go on without it: orch-hooks land --skip; "
-				 "or stop: orch-hooks land --abort");
-			l->result = "unchanged";
-			l->exit_status = ORCH_LAND_UNCHANGED;
-			return finish(l, json);
-		} else {
-			it->status = LAND_TODO;
-			set_str(&it->reason, NULL);
-			memset(&it->stop_head, 0, sizeof(it->stop_head));
-		}
-	}
-	if (skip && k < 0 && !settled) {
-		orch_error("nothing to skip: no branch stopped this land");
-		return ORCH_EXIT_FATAL;
-	}
-	return land_rest(l, json);
+	return land_finish(l, json);
 }
 
 /* A git command that may simply stop on Ctrl-C (nothing is half-way before the first merge). */
@@ -645,31 +216,6 @@ done:
 		ret = ORCH_EXIT_INTERRUPTED;
 	free(current);
 	return ret;
-}
-
-/* --abort: settle a merge half-way (an untested one is taken back), then forget the run. */
-static int abort_run(struct lander *l, int json)
-{
-	long k = stopped_index(&l->st);
-
-	if (land_merge_in_progress(l->repo)) {
-		const char *a[] = { "git", "merge", "--abort", NULL };
-
-		land_git_shielded(a);
-	}
-	if (k >= 0)
-		settle_half_way(l, &l->st.items[k]);
-	if (k >= 0 && l->st.items[k].status == LAND_MERGING) {
-		orch_error("'%s' is half-way merged and could not be taken back (see above); the land "
-			   "state is kept", l->st.items[k].branch);
-		return finish(l, json);
-	}
-	l->result = "aborted";
-	l->exit_status = ORCH_EXIT_OK;
-	finish(l, json);
-	unlink(l->state_path);
-	orch_say("land aborted; the branches that landed stay landed");
-	return ORCH_EXIT_OK;
 }
 
 static void add_item(struct land_state *st, const char *branch)
@@ -754,7 +300,7 @@ static int cmd_land(int argc, char **argv)
 			orch_error("no land is under way here");
 		goto done;
 	}
-	ret = give_up ? abort_run(&l, json) : resume(&l, skip, json);
+	ret = give_up ? land_abort(&l, json) : land_resume(&l, skip, json);
 done:
 	if (json && !l.reported && ret != ORCH_EXIT_USAGE) {
 		/* Stopped before any branch was looked at: programs still get an object. */
