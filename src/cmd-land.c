@@ -18,6 +18,7 @@
 #include "error.h"
 #include "exit-codes.h"
 #include "land.h"
+#include "land-ci.h"
 #include "land-report.h"
 #include "land-review.h"
 #include "land-state.h"
@@ -31,6 +32,7 @@
 #include "repo.h"
 #include "strbuf.h"
 #include "trust.h"
+#include "value.h"
 #include "verdict.h"
 
 static int exit_for(enum land_status s, const char **result)
@@ -169,6 +171,18 @@ static int git_stoppable(const char *const *argv)
 	return land_step_run(&s);
 }
 
+/* The target: --onto, else the current branch; it must be protected. */
+static int set_target(struct lander *l, const char *onto, const char *current)
+{
+	l->st.onto = xstrdup(onto ? onto : current ? current : "");
+	if (!*l->st.onto)
+		return orch_error("HEAD is detached; name the target with --onto BRANCH");
+	if (!orch_branch_is_protected(&l->policy, l->st.onto))
+		return orch_error("'%s' is not a protected branch ([branches] protected in %s); land brings "
+				  "branches home to a protected branch", l->st.onto, l->policy.path);
+	return 0;
+}
+
 static int start(struct lander *l, const char *onto, int pull, int json)
 {
 	char *current = orch_repo_current_branch(l->repo);
@@ -182,16 +196,8 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 		orch_error("the work tree has uncommitted changes (above); commit or stash them before landing");
 		goto done;
 	}
-	l->st.onto = xstrdup(onto ? onto : current ? current : "");
-	if (!*l->st.onto) {
-		orch_error("HEAD is detached; name the target with --onto BRANCH");
+	if (set_target(l, onto, current) < 0)
 		goto done;
-	}
-	if (!orch_branch_is_protected(&l->policy, l->st.onto)) {
-		orch_error("'%s' is not a protected branch ([branches] protected in %s); land brings "
-			   "branches home to a protected branch", l->st.onto, l->policy.path);
-		goto done;
-	}
 	if (!current || strcmp(current, l->st.onto)) {
 		const char *sw[] = { "git", "switch", "--no-guess", l->st.onto, NULL };
 
@@ -218,6 +224,24 @@ done:
 	return ret;
 }
 
+/* land --ci: CI tests the merges; nothing here moves (land-ci.h). */
+static int start_ci(struct lander *l, struct land_ci_opts *ci, const char *onto, const char *timeout, int json)
+{
+	char *current = orch_repo_current_branch(l->repo);
+	int r = set_target(l, onto, current);
+
+	free(current);
+	if (r < 0)
+		return ORCH_EXIT_FATAL;
+	ci->json = json;
+	ci->timeout_s = l->policy.ci_timeout;
+	if (timeout && orch_parse_duration(timeout, &ci->timeout_s) < 0) {
+		orch_error("--ci-timeout: '%s' is not a duration (30s, 10m, 1h)", timeout);
+		return ORCH_EXIT_USAGE;
+	}
+	return land_ci_run(l, ci);
+}
+
 static void add_item(struct land_state *st, const char *branch)
 {
 	struct land_item *it;
@@ -236,6 +260,8 @@ static int cmd_land(int argc, char **argv)
 	unsigned jobs = 0;
 	int i, nargs, pull = 0, cont = 0, give_up = 0, skip = 0, review = 0, json = 0, delete_branches = 0;
 	int loaded, ret = ORCH_EXIT_FATAL;
+	struct land_ci_opts ci = LAND_CI_OPTS_INIT;
+	const char *ci_timeout = NULL;
 	const struct orch_option options[] = {
 		OPT_STRING(0, "onto", &onto, "<branch>", "the protected branch to land on (default: the current one)"),
 		OPT_BOOL(0, "pull", &pull, "bring the target up to date first (git pull --ff-only)"),
@@ -245,6 +271,8 @@ static int cmd_land(int argc, char **argv)
 		OPT_BOOL(0, "continue", &cont, "go on after a stop (a resolved conflict, a new verdict, a fix)"),
 		OPT_BOOL(0, "skip", &skip, "drop the branch that stopped the land and go on with the rest"),
 		OPT_BOOL(0, "abort", &give_up, "stop the land; what landed stays landed"),
+		OPT_STRING(0, "ci", &ci.remote, "<remote>", "let CI on REMOTE test the merges (doc/ci.md)"),
+		OPT_STRING(0, "ci-timeout", &ci_timeout, "<duration>", "with --ci: the longest wait for CI ([ci] timeout)"),
 		OPT_BOOL(0, "json", &json, "print the outcome as JSON on stdout (doc/json.md)"),
 		OPT_END(),
 	};
@@ -258,6 +286,11 @@ static int cmd_land(int argc, char **argv)
 	}
 	if ((cont + give_up + skip) ? (nargs || onto || pull || review || jobs || delete_branches ||
 				     cont + give_up + skip > 1) : !nargs) {
+		ret = orch_usage(&orch_cmd_land);
+		goto done;
+	}
+	if ((ci.remote || ci_timeout) && (cont + give_up + skip || pull || review || delete_branches || !ci.remote)) {
+		orch_error("--ci goes with --onto, --ci-timeout and --json only");
 		ret = orch_usage(&orch_cmd_land);
 		goto done;
 	}
@@ -279,6 +312,10 @@ static int cmd_land(int argc, char **argv)
 		goto done;
 	l.state_path = land_state_path(l.repo);
 	land_signals_setup();
+	if (ci.remote) {
+		ret = start_ci(&l, &ci, onto, ci_timeout, json);
+		goto done;
+	}
 
 	if (!cont && !give_up && !skip) {
 		struct land_state old;
@@ -320,6 +357,7 @@ done:
 
 const struct orch_cmd orch_cmd_land = {
 	"land", "land [--onto BRANCH] [--pull] [--delete-branches] [--review [-j N]] [--json] BRANCH...\n"
+	"   or: orch-hooks land --ci REMOTE [--ci-timeout DURATION] [--onto BRANCH] [--json] BRANCH...\n"
 	"   or: orch-hooks land (--continue | --skip | --abort) [--json]",
 	"merge reviewed branches one at a time, testing between each", cmd_land,
 };
