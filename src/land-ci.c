@@ -14,6 +14,7 @@
 #include "land-report.h"
 #include "land-step.h"
 #include "repo.h"
+#include "run.h"
 #include "strbuf.h"
 #include "test-record.h"
 
@@ -32,9 +33,9 @@ struct ci_run {
 	int pushed;		/* the candidate refs are on the remote */
 	struct orch_tests_result *judged;	/* per candidate; kind NONE while CI is silent */
 	git_oid notes;		/* the remote's tests notes as last fetched */
-	int have_notes;
 	char *signers;
-	int fetch_failures;
+	char *fetch_error;	/* git's last line when the last fetch of the records failed */
+	int interrupted;	/* a signal arrived while a fetch of the records ran */
 	double started;
 };
 
@@ -95,6 +96,37 @@ static int fetch(const struct ci_run *c, const char *src, const char *dst, git_o
 	if (r != 0)
 		return -1;
 	return git_reference_name_to_id(out, c->l->repo, dst) < 0 ? orch_git_error("cannot read '%s'", dst) : 0;
+}
+
+/* Fetches the remote's records quietly (the wait prints its own progress). 0 or -1. */
+static int fetch_records(struct ci_run *c)
+{
+	char *spec = xasprintf("+%s:%s", c->l->policy.tests_ref, c->notes_ref);
+	const char *argv[] = { "git", "fetch", "-q", "--no-tags", "--no-write-fetch-head", c->o->remote, spec, NULL };
+	struct orch_run_opts ro = ORCH_RUN_OPTS_INIT;
+	struct orch_run_result res;
+	int r;
+
+	ro.argv = argv;
+	ro.timeout_ms = GIT_STEP_TIMEOUT_S * 1000;
+	r = orch_run(&ro, &res);
+	if (res.interrupted || orch_run_pending_signal())
+		c->interrupted = 1;
+	free(c->fetch_error);
+	c->fetch_error = NULL;
+	if (r == 0 && git_reference_name_to_id(&c->notes, c->l->repo, c->notes_ref) < 0)
+		r = orch_git_error("cannot read '%s'", c->notes_ref);
+	else if (r < 0)
+		c->fetch_error = xstrdup(strstr(orch_run_tail(&res, 1), "couldn't find remote ref")
+					 ? "the remote has no test records yet" : orch_run_tail(&res, 1));
+	orch_run_result_release(&res);
+	free(spec);
+	return r;
+}
+
+static int stopping(const struct ci_run *c)
+{
+	return c->interrupted || land_interrupted();
 }
 
 /* ---- the candidates ------------------------------------------------------ */
@@ -250,27 +282,19 @@ static int wait_for_ci(struct ci_run *c)
 
 	c->started = now();
 	for (;;) {
-		if (fetch(c, c->l->policy.tests_ref, c->notes_ref, &c->notes) == 0) {
-			c->have_notes = 1;
-			c->fetch_failures = 0;
-			if (judge_new(c) < 0)
-				return -1;
-		} else if (land_interrupted()) {
+		if (fetch_records(c) == 0 && judge_new(c) < 0)
 			return -1;
-		} else {
-			c->fetch_failures++;
-		}
 		passing(c, &settled, &answered);
 		if (settled)
 			return 0;
-		if (land_interrupted())
+		if (stopping(c))
 			return -1;
 		if (now() - c->started >= c->o->timeout_s)
 			return 1;
 		if (answered != said || now() - last_say >= (c->l->heartbeat_s ? c->l->heartbeat_s : 10)) {
 			orch_say("[%.0fs] waiting for CI: %zu of %zu candidates have a test record on '%s' "
-				 "(timeout %us)%s", now() - c->started, answered, c->nr, c->o->remote, c->o->timeout_s,
-				 c->fetch_failures ? "; the last fetch of the records failed" : "");
+				 "(timeout %us)%s%s", now() - c->started, answered, c->nr, c->o->remote, c->o->timeout_s,
+				 c->fetch_error ? "; " : "", c->fetch_error ? c->fetch_error : "");
 			said = answered;
 			last_say = now();
 		}
@@ -286,7 +310,7 @@ static int push_target(struct ci_run *c, size_t p)
 	char *ref = xasprintf("refs/heads/%s", c->l->st.onto);
 	int tries, r = -1;
 
-	for (tries = 0; tries < 3 && !land_interrupted(); tries++) {
+	for (tries = 0; tries < 3 && !stopping(c); tries++) {
 		char *specs[2];
 		git_oid tip;
 
@@ -297,8 +321,7 @@ static int push_target(struct ci_run *c, size_t p)
 			break;
 		}
 		/* Records only grow, so CI may have added some meanwhile: again with those. Unless ONTO moved. */
-		if (fetch(c, ref, c->base_ref, &tip) < 0 || !git_oid_equal(&tip, &c->base) ||
-		    fetch(c, c->l->policy.tests_ref, c->notes_ref, &c->notes) < 0)
+		if (fetch(c, ref, c->base_ref, &tip) < 0 || !git_oid_equal(&tip, &c->base) || fetch_records(c) < 0)
 			break;
 	}
 	free(ref);
@@ -431,10 +454,10 @@ static char *timeout_reason(const struct ci_run *c, size_t k)
 	const struct land_prefix_step *s = &c->prefix.steps[k];
 
 	return xasprintf("no CI test record for candidate %zu (commit %s, tree %.12s, '%s' merged) on '%s' "
-			 "after %us%s; nothing landed ([ci] timeout, --ci-timeout)", k + 1, orch_short_oid(&s->commit),
+			 "after %us%s%s; nothing landed ([ci] timeout, --ci-timeout)", k + 1, orch_short_oid(&s->commit),
 			 git_oid_tostr_s(&s->tree), c->l->st.items[k].branch, c->o->remote, c->o->timeout_s,
-			 c->fetch_failures ? "; fetching the records failed too" :
-			 !c->have_notes ? "; the remote has no test records at all" : "");
+			 c->fetch_error ? "; the last fetch of the records said: " : "",
+			 c->fetch_error ? c->fetch_error : "");
 }
 
 /* Lands what CI passed; returns the exit status, the report printed. */
@@ -509,7 +532,7 @@ static int run(struct ci_run *c)
 	if (r == 0)
 		return land_decided(c);
 	clean_up(c);
-	if (land_interrupted()) {
+	if (stopping(c)) {
 		orch_say("land --ci stopped: the candidate refs are deleted, nothing landed");
 		return report(c, 0, ORCH_EXIT_INTERRUPTED, "interrupted", -1, "interrupted while CI tested; nothing landed");
 	}
@@ -546,6 +569,7 @@ int land_ci_run(struct lander *l, const struct land_ci_opts *o)
 	free(c.judged);
 	land_prefix_result_release(&c.prefix);
 	free(c.signers);
+	free(c.fetch_error);
 	free(c.notes_ref);
 	free(c.base_ref);
 	free(c.run);

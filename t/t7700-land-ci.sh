@@ -108,6 +108,7 @@ test_expect_success 'a candidate that never gets a result: timeout, nothing land
 	test "$(cat status)" = 5 &&
 	test_grep "waiting for CI: 0 of 2 candidates have a test record" err &&
 	test_grep "no CI test record for candidate 1 (commit [0-9a-f]*, tree [0-9a-f]*, .a. merged) on .origin. after 3s" err &&
+	test_grep "after 3s; the last fetch of the records said: the remote has no test records yet" err &&
 	test_grep "\"result\": \"ci-timeout\"" out && test_grep "\"exit_status\": 5" out &&
 	nothing_landed
 '
