@@ -233,6 +233,10 @@ static int start_ci(struct lander *l, struct land_ci_opts *ci, const char *onto,
 	free(current);
 	if (r < 0)
 		return ORCH_EXIT_FATAL;
+	if (ci->remote[0] == '-') {
+		orch_error("--ci: '%s' is not a remote", ci->remote);
+		return ORCH_EXIT_USAGE;
+	}
 	ci->json = json;
 	ci->timeout_s = l->policy.ci_timeout;
 	if (timeout && orch_parse_duration(timeout, &ci->timeout_s) < 0) {

@@ -116,9 +116,10 @@ static int fetch_records(struct ci_run *c)
 	c->fetch_error = NULL;
 	if (r == 0 && git_reference_name_to_id(&c->notes, c->l->repo, c->notes_ref) < 0)
 		r = orch_git_error("cannot read '%s'", c->notes_ref);
+	else if (r < 0 && strstr(orch_run_tail(&res, 1), "couldn't find remote ref"))
+		c->fetch_error = xstrdup("the remote has no test records yet");
 	else if (r < 0)
-		c->fetch_error = xstrdup(strstr(orch_run_tail(&res, 1), "couldn't find remote ref")
-					 ? "the remote has no test records yet" : orch_run_tail(&res, 1));
+		c->fetch_error = xstrndup(orch_run_tail(&res, 1), strcspn(orch_run_tail(&res, 1), "\n"));
 	orch_run_result_release(&res);
 	free(spec);
 	return r;
@@ -140,21 +141,22 @@ static int build_prefixes(struct ci_run *c)
 	int r = -1;
 
 	for (i = 0; i < st->nr; i++) {
-		git_object *obj = NULL;
+		git_reference *ref = NULL;
+		git_commit *tip = NULL;
 
-		if (git_revparse_single(&obj, c->l->repo, st->items[i].branch) < 0) {
-			orch_git_error("cannot read branch '%s'", st->items[i].branch);
-			goto done;
-		}
-		if (git_object_peel((git_object **)&obj, obj, GIT_OBJECT_COMMIT) < 0) {
-			orch_git_error("'%s' is not a commit", st->items[i].branch);
+		/* A branch, as land merges it: not a tag or a revision that happens to have its name. */
+		if (git_branch_lookup(&ref, c->l->repo, st->items[i].branch, GIT_BRANCH_LOCAL) < 0 ||
+		    git_reference_peel((git_object **)&tip, ref, GIT_OBJECT_COMMIT) < 0) {
+			git_reference_free(ref);
+			orch_git_error("no branch '%s' here", st->items[i].branch);
 			goto done;
 		}
 		e[i].branch = st->items[i].branch;
 		e[i].position = i + 1;
-		git_oid_cpy(&e[i].tip, git_object_id(obj));
+		git_oid_cpy(&e[i].tip, git_commit_id(tip));
 		git_oid_cpy(&st->items[i].tip, &e[i].tip);
-		git_object_free(obj);
+		git_commit_free(tip);
+		git_reference_free(ref);
 	}
 	po.onto = st->onto;
 	po.total = st->nr;
@@ -551,6 +553,8 @@ static int run(struct ci_run *c)
 fatal:
 	free(onto_ref);
 	clean_up(c);
+	if (stopping(c))
+		return report(c, 0, ORCH_EXIT_INTERRUPTED, "interrupted", -1, "interrupted; nothing landed");
 	return report(c, 0, ORCH_EXIT_FATAL, "fatal", -1, "land --ci could not start (see the messages on stderr)");
 }
 

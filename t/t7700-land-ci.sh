@@ -181,12 +181,17 @@ test_expect_success 'a branch without a verdict stops the queue before CI is ask
 	nothing_landed
 '
 
-test_expect_success '--ci does not go with --continue, --review or a bad --ci-timeout' '
+test_expect_success '--ci refuses --review, a bad --ci-timeout, an option for a remote, an unknown branch' '
 	(cd c && test_must_fail orch-hooks land --ci origin --review a 2>../err) &&
 	test_grep "\-\-ci goes with" err &&
 	(cd c && test_must_fail orch-hooks land --ci-timeout=3s a 2>../err) &&
 	(cd c && test_must_fail orch-hooks land --ci origin --ci-timeout=soon a 2>../err) &&
-	test_grep "not a duration" err
+	test_grep "not a duration" err &&
+	(cd c && test_must_fail orch-hooks land --ci=--upload-pack=touch a 2>../err) &&
+	test_grep "is not a remote" err &&
+	(cd c && orch-hooks land --ci origin no-such-branch 2>../err; echo $? >../status) &&
+	test "$(cat status)" = 128 && test_grep "no branch .no-such-branch. here" err &&
+	nothing_landed
 '
 
 test_done
