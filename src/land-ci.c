@@ -393,7 +393,8 @@ static void fill_items(struct ci_run *c, size_t landed)
 			     c->judged[i].kind == ORCH_TESTS_FAIL ? "FAIL" : orch_tests_kind_name(c->judged[i].kind));
 		if (i < landed) {
 			it->status = s->kind == LAND_PREFIX_ALREADY ? LAND_ALREADY : LAND_LANDED;
-			git_oid_cpy(&it->merge, &s->commit);
+			if (s->kind == LAND_PREFIX_MERGED)	/* doc/json.md: null when already in */
+				git_oid_cpy(&it->merge, &s->commit);
 		}
 	}
 }
