@@ -18,6 +18,7 @@
 #include "error.h"
 #include "exit-codes.h"
 #include "land.h"
+#include "land-ci.h"
 #include "land-report.h"
 #include "land-review.h"
 #include "land-scratch.h"
@@ -32,6 +33,7 @@
 #include "repo.h"
 #include "strbuf.h"
 #include "trust.h"
+#include "value.h"
 #include "verdict.h"
 
 static int exit_for(enum land_status s, const char **result)
@@ -186,6 +188,18 @@ static int git_stoppable(const char *const *argv)
 	return land_step_run(&s);
 }
 
+/* The target: --onto, else the current branch; it must be protected. */
+static int set_target(struct lander *l, const char *onto, const char *current)
+{
+	l->st.onto = xstrdup(onto ? onto : current ? current : "");
+	if (!*l->st.onto)
+		return orch_error("HEAD is detached; name the target with --onto BRANCH");
+	if (!orch_branch_is_protected(&l->policy, l->st.onto))
+		return orch_error("'%s' is not a protected branch ([branches] protected in %s); land brings "
+				  "branches home to a protected branch", l->st.onto, l->policy.path);
+	return 0;
+}
+
 static int start(struct lander *l, const char *onto, int pull, int json)
 {
 	char *current = orch_repo_current_branch(l->repo);
@@ -199,16 +213,8 @@ static int start(struct lander *l, const char *onto, int pull, int json)
 		orch_error("the work tree has uncommitted changes (above); commit or stash them before landing");
 		goto done;
 	}
-	l->st.onto = xstrdup(onto ? onto : current ? current : "");
-	if (!*l->st.onto) {
-		orch_error("HEAD is detached; name the target with --onto BRANCH");
+	if (set_target(l, onto, current) < 0)
 		goto done;
-	}
-	if (!orch_branch_is_protected(&l->policy, l->st.onto)) {
-		orch_error("'%s' is not a protected branch ([branches] protected in %s); land brings "
-			   "branches home to a protected branch", l->st.onto, l->policy.path);
-		goto done;
-	}
 	if (!current || strcmp(current, l->st.onto)) {
 		const char *sw[] = { "git", "switch", "--no-guess", l->st.onto, NULL };
 
@@ -235,6 +241,28 @@ done:
 	return ret;
 }
 
+/* land --ci: CI tests the merges; nothing here moves (land-ci.h). */
+static int start_ci(struct lander *l, struct land_ci_opts *ci, const char *onto, const char *timeout, int json)
+{
+	char *current = orch_repo_current_branch(l->repo);
+	int r = set_target(l, onto, current);
+
+	free(current);
+	if (r < 0)
+		return ORCH_EXIT_FATAL;
+	if (ci->remote[0] == '-') {
+		orch_error("--ci: '%s' is not a remote", ci->remote);
+		return ORCH_EXIT_USAGE;
+	}
+	ci->json = json;
+	ci->timeout_s = l->policy.ci_timeout;
+	if (timeout && orch_parse_duration(timeout, &ci->timeout_s) < 0) {
+		orch_error("--ci-timeout: '%s' is not a duration (30s, 10m, 1h)", timeout);
+		return ORCH_EXIT_USAGE;
+	}
+	return land_ci_run(l, ci);
+}
+
 static void add_item(struct land_state *st, const char *branch)
 {
 	struct land_item *it;
@@ -247,7 +275,7 @@ static void add_item(struct land_state *st, const char *branch)
 
 /* What the command line asked for. */
 struct land_args {
-	const char *onto;
+	const char *onto, *ci_remote, *ci_timeout;
 	unsigned jobs;
 	int pull, cont, give_up, skip, review, json, delete_branches, keep_going;
 };
@@ -265,6 +293,13 @@ static int run_land(struct lander *l, const struct land_args *a)
 		goto done;
 	l->state_path = land_state_path(l->repo);
 	land_signals_setup();
+	if (a->ci_remote) {
+		struct land_ci_opts ci = LAND_CI_OPTS_INIT;
+
+		ci.remote = a->ci_remote;
+		ret = start_ci(l, &ci, a->onto, a->ci_timeout, a->json);
+		goto done;
+	}
 	land_scratch_tidy(l->repo);	/* what a killed land -j left behind */
 	if (!a->cont && !a->give_up && !a->skip) {
 		struct land_state old;
@@ -311,6 +346,8 @@ static int cmd_land(int argc, char **argv)
 		OPT_BOOL(0, "continue", &a.cont, "go on after a stop (a resolved conflict, a new verdict, a fix)"),
 		OPT_BOOL(0, "skip", &a.skip, "drop the branch that stopped the land and go on with the rest"),
 		OPT_BOOL(0, "abort", &a.give_up, "stop the land; what landed stays landed"),
+		OPT_STRING(0, "ci", &a.ci_remote, "<remote>", "let CI on REMOTE test the merges (doc/ci.md)"),
+		OPT_STRING(0, "ci-timeout", &a.ci_timeout, "<duration>", "with --ci: the longest wait for CI ([ci] timeout)"),
 		OPT_BOOL(0, "json", &a.json, "print the outcome as JSON on stdout (doc/json.md)"),
 		OPT_END(),
 	};
@@ -324,6 +361,12 @@ static int cmd_land(int argc, char **argv)
 	}
 	if ((a.cont + a.give_up + a.skip) ? (nargs || a.onto || a.pull || a.review || a.jobs || a.delete_branches ||
 					     a.keep_going || a.cont + a.give_up + a.skip > 1) : !nargs) {
+		ret = orch_usage(&orch_cmd_land);
+		goto done;
+	}
+	if ((a.ci_remote || a.ci_timeout) && (a.cont + a.give_up + a.skip || a.pull || a.review || a.jobs ||
+					      a.delete_branches || a.keep_going || !a.ci_remote)) {
+		orch_error("--ci goes with --onto, --ci-timeout and --json only");
 		ret = orch_usage(&orch_cmd_land);
 		goto done;
 	}
@@ -356,6 +399,7 @@ done:
 
 const struct orch_cmd orch_cmd_land = {
 	"land", "land [--onto BRANCH] [--pull] [--delete-branches] [--review] [-j N] [--keep-going] [--json] BRANCH...\n"
+	"   or: orch-hooks land --ci REMOTE [--ci-timeout DURATION] [--onto BRANCH] [--json] BRANCH...\n"
 	"   or: orch-hooks land (--continue | --skip | --abort) [--json]",
 	"merge reviewed branches one at a time, testing between each (-j: N prefixes at once)", cmd_land,
 };

@@ -17,6 +17,7 @@
 #define ORCH_LAND_NOT_REVIEWED 2	/* a branch (or a merge's own changes) lacks a valid PASS */
 #define ORCH_LAND_CONFLICT 3		/* a merge conflict */
 #define ORCH_LAND_UNCHANGED 4		/* --continue with nothing changed since the stop */
+#define ORCH_LAND_CI_TIMEOUT 5		/* land --ci: CI gave no result in time, nothing landed */
 
 /* review: the worst verdict it recorded. */
 #define ORCH_REVIEW_FAIL 1		/* some reviewer said FAIL */

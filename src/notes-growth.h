@@ -40,4 +40,32 @@ int orch_notes_growth_check(git_repository *repo, const struct orch_notes_index 
 			    const struct orch_notes_index *new, time_t latest,
 			    void (*report)(void *payload, const char *text), void *payload);
 
+/*
+ * The growth rule for any record format: how to parse a note into records
+ * (an array of `size`-byte records), compare two whole, date and describe
+ * one. `noun` names the records in messages ("verdicts"), `format` the
+ * format ("verdict").
+ */
+struct orch_notes_kind {
+	const char *noun;
+	const char *format;
+	size_t size;
+	int (*parse)(const char *text, size_t len, void **out, char **err);
+	void (*free)(void *recs, int n);
+	int (*same)(const void *a, const void *b);
+	time_t (*when)(const void *r);
+	char *(*describe)(const void *r);
+};
+
+/* orch_note_growth for notes of kind `k`. */
+int orch_notes_kind_growth(const struct orch_notes_kind *k, const char *old, size_t old_len,
+			   const char *new, size_t new_len, time_t latest, char **why);
+
+extern const struct orch_notes_kind orch_notes_verdicts;
+
+int orch_notes_kind_growth_check(git_repository *repo, const struct orch_notes_index *old,
+				 const struct orch_notes_index *new, time_t latest,
+				 const struct orch_notes_kind *kind,
+				 void (*report)(void *payload, const char *text), void *payload);
+
 #endif

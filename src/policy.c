@@ -55,6 +55,7 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 	[ORCH_KEY_SERVER_REVIEWERS] = { "server", "reviewers", T_STRING, F(reviewers) },
 	[ORCH_KEY_SERVER_REQUIRE_TESTS] = { "server", "require_tests", T_BOOL, F(require_tests) },
 	[ORCH_KEY_SERVER_TEST_SIGNERS] = { "server", "test_signers", T_STRING, F(test_signers) },
+	[ORCH_KEY_CI_TIMEOUT] = { "ci", "timeout", T_DURATION, F(ci_timeout) },
 };
 
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };
@@ -101,6 +102,7 @@ void orch_policy_init(struct orch_policy *p)
 	p->reviewers = xstrdup("");
 	p->test_signing_key = xstrdup("");
 	p->test_signers = xstrdup("");
+	p->ci_timeout = 60 * 60;
 	p->path = xstrdup("built-in defaults");
 }
 

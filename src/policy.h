@@ -46,6 +46,7 @@ enum orch_policy_key {
 	ORCH_KEY_SERVER_REVIEWERS,
 	ORCH_KEY_SERVER_REQUIRE_TESTS,
 	ORCH_KEY_SERVER_TEST_SIGNERS,
+	ORCH_KEY_CI_TIMEOUT,
 	ORCH_KEY__COUNT
 };
 
@@ -73,6 +74,7 @@ struct orch_policy {
 	char *reviewers;		/* principals allowed to pass; "" for any */
 	int require_tests;		/* a protected tip needs a signed PASS test record */
 	char *test_signers;		/* allowed signers of test records; "" for none */
+	unsigned ci_timeout;		/* land --ci: the longest wait for CI's records */
 
 	/* Where the policy was read from ("built-in defaults" if nowhere). */
 	char *path;

@@ -3,18 +3,57 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "repo.h"
+#include "server-gate.h"
 #include "server-tests.h"
 #include "strbuf.h"
 #include "test-record.h"
+#include "test-record-growth.h"
+#include "notes-index.h"
+#include "notes-growth.h"
 
 /* The rule of server-gate.c's protected_update: a branch the policy protects. */
 static int protected_ref(const struct orch_policy *p, const char *ref)
 {
 	return !strncmp(ref, "refs/heads/", 11) && orch_patterns_match(&p->protected, ref);
+}
+
+static void report_growth(void *payload, const char *text)
+{
+	const struct orch_ref_update *u = ((void **)payload)[0];
+
+	orch_error("push to '%s' refused: %s", u->ref, text);
+	*(int *)((void **)payload)[1] = 1;
+}
+
+/*
+ * Records only grow, note by note (test-record-growth.h): a fast-forward
+ * could still drop a FAIL or add a PASS dated before it. 0 or -1.
+ */
+static int check_tests_growth(git_repository *repo, const struct orch_ref_update *u,
+			      const git_commit *pushed, int *refused)
+{
+	struct orch_notes_index old = ORCH_NOTES_INDEX_INIT, new = ORCH_NOTES_INDEX_INIT;
+	void *payload[2] = { (void *)u, refused };
+	git_commit *c = NULL;
+	int r = -1;
+
+	if (!orch_ref_update_is_create(u) && git_commit_lookup(&c, repo, &u->old_oid) < 0)
+		return orch_git_error("cannot read the server's test records %s", orch_short_oid(&u->old_oid));
+	if (orch_notes_index_load(&old, repo, c) == 0 && orch_notes_index_load(&new, repo, pushed) == 0)
+		r = orch_notes_kind_growth_check(repo, &old, &new, time(NULL) + ORCH_SERVER_CLOCK_SKEW,
+						 &orch_notes_test_records, report_growth, payload);
+	if (r > 0)
+		orch_say("  add your records to the server's instead: git fetch origin %s && "
+			 "git notes --ref=%s merge -s union FETCH_HEAD, then push again", u->ref, u->ref);
+	orch_notes_index_release(&old);
+	orch_notes_index_release(&new);
+	git_commit_free(c);
+	return r < 0 ? -1 : 0;
 }
 
 /*
@@ -39,16 +78,18 @@ static int check_tests_update(git_repository *repo, const struct orch_ref_update
 		return 0;
 	}
 	if (orch_ref_update_is_create(u))
-		return 0;
+		return check_tests_growth(repo, u, *out, refused);
 	r = git_graph_descendant_of(repo, &u->new_oid, &u->old_oid);
 	if (r < 0 || (r == 0 && git_oid_equal(&u->new_oid, &u->old_oid)))
 		return r < 0 ? orch_git_error("cannot compare the pushed test records with the server's") : 0;
+	if (r)
+		return check_tests_growth(repo, u, *out, refused);
 	if (!r) {
 		orch_error("push to '%s' refused: the pushed test records %s do not contain the server's %s: "
 			   "that would drop recorded results, and records only grow", u->ref,
 			   orch_short_oid(&u->new_oid), orch_short_oid(&u->old_oid));
 		orch_say("  fetch the server's records, merge them into yours and push again: "
-			 "git fetch origin %s && git notes --ref=%s merge -s cat_sort_uniq FETCH_HEAD", u->ref, u->ref);
+			 "git fetch origin %s && git notes --ref=%s merge -s union FETCH_HEAD", u->ref, u->ref);
 		git_commit_free(*out);
 		*out = NULL;
 		*refused = 1;
