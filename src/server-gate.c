@@ -239,12 +239,10 @@ static int refuse_reversed(struct gate *g, const struct orch_ref_update *u, stru
  * Walks the new commits of the branch's first-parent chain (into `chain`)
  * and judges each: a commit with its own valid PASS is fine; a merge must
  * be the automatic merge of its parents; any other commit is a direct
- * commit, refused unless [server] allow_direct. The first push of a
- * protected branch into a repository that has none is the adoption of an
- * existing history: nothing of it is judged, it is the baseline.
+ * commit, refused unless [server] allow_direct.
  */
 static int check_first_parents(struct gate *g, const struct orch_ref_update *u, struct orch_offences *o,
-			       const struct orch_oidset *fresh, struct orch_oidset *chain, int adopt)
+			       const struct orch_oidset *fresh, struct orch_oidset *chain)
 {
 	struct orch_commit_head h = ORCH_COMMIT_HEAD_INIT;
 	git_oid oid;
@@ -257,7 +255,7 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 			orch_git_error("cannot read commit %s", orch_short_oid(&oid));
 			goto done;
 		}
-		if (adopt || has_own_pass(g, &h))
+		if (has_own_pass(g, &h))
 			;
 		else if (h.nr_parents > 1 && check_content(g, o, &h) < 0)
 			goto done;
@@ -270,7 +268,7 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 		git_oid_cpy(&oid, &h.parents[0]);
 	}
 	/* The line ended in history protected branches had: it must hold the old tip. */
-	if (!adopt && !o->unrelated && !orch_ref_update_is_create(u)) {
+	if (!o->unrelated && !orch_ref_update_is_create(u)) {
 		r = git_oid_equal(&oid, &u->old_oid) ? 1 : git_graph_descendant_of(g->repo, &oid, &u->old_oid);
 		if (r < 0) {
 			orch_git_error("cannot compare %s with the branch", orch_short_oid(&oid));
@@ -360,7 +358,8 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 	}
 	if (orch_server_walk_new(&g->walk, &u->new_oid, &fresh, &merges) < 0)
 		goto done;
-	if (check_first_parents(g, u, &o, &fresh, &chain, adopt) < 0)
+	/* An adopted history is the baseline: none of its commits is judged. */
+	if (!adopt && check_first_parents(g, u, &o, &fresh, &chain) < 0)
 		goto done;
 	for (i = 0; i < merges.nr && !adopt; i++) {
 		if (!orch_oidset_contains(&chain, &merges.items[i].id))
