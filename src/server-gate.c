@@ -39,7 +39,7 @@ static int is_branch(const char *ref)
 /* Whether the verdict of `id` counts, decided by the trust module from the pushed notes. */
 static void judge_verdict(struct gate *g, const git_oid *id, struct orch_judgement_result *out)
 {
-	struct orch_notes_source src = { .index = &g->notes.index };
+	struct orch_notes_source src = orch_server_notes_source(&g->notes);
 
 	orch_trust_judge(g->repo, g->policy, ORCH_TRUST_SERVER, &src, id, out);
 }
@@ -58,7 +58,7 @@ static int outside_fresh(git_repository *repo, const git_oid *id, const void *fr
 static void look_for_stale(struct gate *g, const git_oid *tip, const struct orch_oidset *fresh,
 			   struct orch_judgement_result *out)
 {
-	struct orch_notes_source src = { .index = &g->notes.index };
+	struct orch_notes_source src = orch_server_notes_source(&g->notes);
 
 	const struct orch_history_bound bound = { .in_target = outside_fresh, .data = fresh };
 
@@ -159,7 +159,7 @@ static int has_own_pass(struct gate *g, const struct orch_commit_head *h)
 	struct orch_judgement_result j;
 	int pass;
 
-	if (!orch_notes_index_find(&g->notes.index, &h->id))
+	if (!orch_server_notes_has(&g->notes, g->repo, &h->id))
 		return 0;
 	judge_verdict(g, &h->id, &j);
 	pass = j.kind == ORCH_JUDGE_PASS;
@@ -357,6 +357,9 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 		}
 	}
 	if (orch_server_walk_new(&g->walk, &u->new_oid, &fresh, &merges) < 0)
+		goto done;
+	/* A lookup for each chain commit and each merged tip at most: by path, or all indexed. */
+	if (!adopt && orch_server_notes_expect(&g->notes, g->repo, fresh.nr + merges.nr_parents) < 0)
 		goto done;
 	/* An adopted history is the baseline: none of its commits is judged. */
 	if (!adopt && check_first_parents(g, u, &o, &fresh, &chain) < 0)
