@@ -82,12 +82,13 @@ gated_repo_at_root() {
 	git -C src push -q "file://$TRASH/$1" "$root:refs/heads/main" 2>/dev/null
 }
 
-test_expect_success 'the whole history in one push to a gated repository is accepted quickly' '
+# Its time is printed, never asserted: the machine may be loaded. make bench-check
+# guards the cost in instructions.
+test_expect_success 'the whole history in one push to a gated repository is accepted' '
 	gated_repo_at_root srv.git &&
 	(cd src && elapsed git push -q --atomic "file://$TRASH/srv.git" main refs/notes/verdicts 2>../err) &&
 	test_grep "remote: orch-hooks: .main.: $((MERGES * 6)) commits new to protected branches, the verdicts of $MERGES merges checked: accepted" err &&
 	say "push of $MERGES merges took $(cat seconds)s" &&
-	test $(cat seconds) -lt 20 &&
 	git -C src rev-parse main refs/notes/verdicts >expect &&
 	git -C srv.git rev-parse main refs/notes/verdicts >actual &&
 	test_cmp expect actual
