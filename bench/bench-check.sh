@@ -49,7 +49,9 @@ peak_kb() {
 # check NAME VALUE BASE BUDGET UNIT: one line; status 1 when VALUE / BASE is over BUDGET.
 check() {
 	r=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.3f", a / b }')
-	if awk -v r="$r" -v t="$4" 'BEGIN { exit !(r > t) }'; then v="OVER BUDGET"; status=1; else v=ok; fi
+	if [ "$4" = - ]; then v=baseline
+	elif awk -v r="$r" -v t="$4" 'BEGIN { exit !(r > t) }'; then v="OVER BUDGET"; status=1
+	else v=ok; fi
 	printf '%-62s %14s %s %6sx (budget <= %sx) %s\n' "$1" "$2" "$5" "$r" "$4" "$v"
 }
 
