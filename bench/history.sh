@@ -59,3 +59,49 @@ make_history() {
 	 git update-ref -d refs/heads/side &&
 	 rm -f marks tips)
 }
+
+# typical_push DIR BRANCHES: gives the repository DIR (made by make_history)
+# BRANCHES branches and the server gate, and writes DIR.in: a push of one
+# reviewed merge of 5 commits with its verdict, whose objects are already
+# there (as after the quarantine): only the refs are still to move.
+typical_push() {
+	(cd "$1" &&
+	 git rev-list --merges --parents main | head -n "$2" |
+		awk '{ print "create refs/heads/b" NR " " $3 }' | git update-ref --stdin &&
+	 orch-hooks install --server . >/dev/null 2>&1 &&
+	 old=$(git rev-parse main) && old_notes=$(git rev-parse refs/notes/verdicts) &&
+	 awk -v main="$old" 'BEGIN {
+		who = "committer Bench <bench@example.com> 1700000001 +0000"
+		for (j = 1; j <= 5; j++) {
+			print "commit refs/bench/side"; print "mark :" j; print who
+			print "data <<EOT"; print "new part " j; print "EOT"
+			if (j == 1) print "from " main
+			print "M 644 inline new.t"; print "data <<EOT"; print j; print "EOT"
+		}
+		print "commit refs/bench/main"; print "mark :6"; print who
+		print "data <<EOT"; print "Merge branch '\''new'\''"; print "EOT"
+		print "from " main; print "merge :5"
+		print "M 644 inline new.t"; print "data <<EOT"; print 5; print "EOT"
+	 }' | git fast-import --quiet &&
+	 tip=$(git rev-parse refs/bench/side) &&
+	 printf 'commit refs/bench/notes\ncommitter Bench <bench@example.com> 1700000001 +0000\ndata <<EOT\nverdict\nEOT\nfrom %s\nN inline %s\ndata <<EOT\nVerdict: PASS\nCommit: %s\nEOT\n' \
+		"$old_notes" "$tip" "$tip" | git fast-import --quiet &&
+	 printf '%s %s refs/heads/main\n%s %s refs/notes/verdicts\n' \
+		"$old" "$(git rev-parse refs/bench/main)" "$old_notes" "$(git rev-parse refs/bench/notes)" >"../$1.in" &&
+	 git update-ref -d refs/bench/side && git update-ref -d refs/bench/main &&
+	 git update-ref -d refs/bench/notes)
+}
+
+# real_notes DIR TIP: one notes commit in DIR with a PASS verdict on every
+# commit merged into TIP's history (a non-first parent of a merge).
+real_notes() {
+	git -C "$1" rev-list --merges --parents "$2" |
+	awk '{ for (i = 3; i <= NF; i++) if (!($i in seen)) { seen[$i] = 1; print $i } }' |
+	awk 'BEGIN {
+		print "commit refs/notes/verdicts"
+		print "committer Bench <bench@example.com> 1700000000 +0000"
+		print "data <<EOT"; print "verdicts"; print "EOT"
+	     }
+	     { print "N inline " $1; print "data <<EOT"; print "Verdict: PASS"; print "Commit: " $1; print "EOT" }' |
+	git -C "$1" fast-import --quiet
+}

@@ -7,7 +7,10 @@
  * names, two entries for one commit. Invariants:
  *  - the index lists exactly the notes the model finds (commit, blob);
  *  - each commit's count matches, and a single lookup agrees: its blob for
- *    one entry, "unreadable" for two or more, "none" for none.
+ *    one entry, "unreadable" for two or more, "none" for none;
+ *  - the entries found by path are the index's, in the same order;
+ *  - between that tree and a second one the rest of the input builds, every
+ *    commit whose entries differ is among the changes the reader lists.
  * The model works on whole paths; the reader works level by level on what
  * libgit2 parsed back: two formulations of the rule that must agree.
  */
@@ -192,6 +195,82 @@ static size_t model_count(const struct model *m, const char *hex, const git_oid 
 	return n;
 }
 
+/* The entries found by path are the index's for that commit, in the same order. */
+static void check_by_path(git_repository *repo, const git_oid *root, const struct orch_notes_index *idx,
+			  const git_oid *id)
+{
+	struct orch_notes_index path = ORCH_NOTES_INDEX_INIT;
+	size_t i, at = 0;
+
+	if (orch_notes_index_add_path(&path, repo, root, id) < 0)
+		abort();
+	orch_notes_index_sort(&path);
+	while (at < idx->nr && git_oid_cmp(&idx->items[at].annotated, id) < 0)
+		at++;
+	if (path.nr != orch_notes_index_count(idx, id))
+		abort();
+	for (i = 0; i < path.nr; i++)
+		if (!git_oid_equal(&path.items[i].blob, &idx->items[at + i].blob) ||
+		    path.items[i].depth != idx->items[at + i].depth)
+			abort();
+	orch_notes_index_release(&path);
+}
+
+/* The entries of `id` in a, compared with b's: 1 when they differ. */
+static int differ(const struct orch_notes_index *a, const struct orch_notes_index *b, const git_oid *id)
+{
+	size_t i = 0, j = 0, n = orch_notes_index_count(a, id), k;
+
+	if (n != orch_notes_index_count(b, id))
+		return 1;
+	while (i < a->nr && git_oid_cmp(&a->items[i].annotated, id) < 0)
+		i++;
+	while (j < b->nr && git_oid_cmp(&b->items[j].annotated, id) < 0)
+		j++;
+	for (k = 0; k < n; k++)
+		if (!git_oid_equal(&a->items[i + k].blob, &b->items[j + k].blob))
+			return 1;
+	return 0;
+}
+
+static int listed(const git_oid *ids, size_t nr, const git_oid *id)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (git_oid_equal(&ids[i], id))
+			return 1;
+	return 0;
+}
+
+/*
+ * Every commit whose entries differ between two trees is among the changes
+ * (unless the reader gave up and asked for whole indexes).
+ */
+static void check_changes(git_repository *repo, const git_oid *old_root, const git_oid *new_root)
+{
+	struct orch_notes_index old = ORCH_NOTES_INDEX_INIT, new = ORCH_NOTES_INDEX_INIT;
+	git_oid *ids = NULL;
+	size_t nr = 0, i;
+	int r;
+
+	if (orch_notes_index_load_tree(&old, repo, old_root) < 0 ||
+	    orch_notes_index_load_tree(&new, repo, new_root) < 0)
+		abort();
+	r = orch_notes_tree_changes(repo, old_root, new_root, 64, &ids, &nr);
+	if (r < 0)
+		abort();
+	for (i = 0; r == 0 && i < old.nr; i++)
+		if (differ(&old, &new, &old.items[i].annotated) && !listed(ids, nr, &old.items[i].annotated))
+			abort();
+	for (i = 0; r == 0 && i < new.nr; i++)
+		if (differ(&old, &new, &new.items[i].annotated) && !listed(ids, nr, &new.items[i].annotated))
+			abort();
+	free(ids);
+	orch_notes_index_release(&old);
+	orch_notes_index_release(&new);
+}
+
 static void check(git_repository *repo, const git_oid *root, const struct model *m)
 {
 	struct orch_notes_index idx = ORCH_NOTES_INDEX_INIT;
@@ -224,6 +303,7 @@ static void check(git_repository *repo, const git_oid *root, const struct model 
 			abort();
 		if (n > 1 && r != -1)
 			abort();
+		check_by_path(repo, root, &idx, &id);
 	}
 	orch_notes_index_release(&idx);
 }
@@ -237,7 +317,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct model m;
 	char path[8] = "zzzzzz";
 	unsigned dir_modes[4] = { 0 };
-	git_oid root;
+	git_oid root, pushed;
 
 	if (!repo) {
 		git_libgit2_init();
@@ -250,6 +330,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (build(odb, &in, 0, path, dir_modes, &m, &root) < 0)
 		abort();
 	check(repo, &root, &m);
+	/* The rest of the input, if any, is the tree a push turns it into. */
+	memset(&m, 0, sizeof(m));
+	if (build(odb, &in, 0, path, dir_modes, &m, &pushed) < 0)
+		abort();
+	check_changes(repo, &root, &pushed);
 	git_mempack_reset(mempack);
 	return 0;
 }

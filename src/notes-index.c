@@ -109,11 +109,26 @@ static int load_level(struct orch_notes_index *idx, git_repository *repo, const 
 	return ret;
 }
 
+/*
+ * By commit; the entries of one commit (two are unreadable, but the growth
+ * check joins them) by depth, then blob: one order whichever reader found them.
+ */
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct orch_note_entry *x = a, *y = b;
+	int c = git_oid_cmp(&x->annotated, &y->annotated);
 
-	return git_oid_cmp(&x->annotated, &y->annotated);
+	if (c)
+		return c;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return git_oid_cmp(&x->blob, &y->blob);
+}
+
+void orch_notes_index_sort(struct orch_notes_index *idx)
+{
+	if (idx->nr)
+		qsort(idx->items, idx->nr, sizeof(*idx->items), entry_cmp);
 }
 
 int orch_notes_index_load_tree(struct orch_notes_index *idx, git_repository *repo,
@@ -127,8 +142,7 @@ int orch_notes_index_load_tree(struct orch_notes_index *idx, git_repository *rep
 		return -1;
 	}
 	/* Equal keys stay side by side: that is how duplicates are found. */
-	if (idx->nr)
-		qsort(idx->items, idx->nr, sizeof(*idx->items), entry_cmp);
+	orch_notes_index_sort(idx);
 	return 0;
 }
 
@@ -172,10 +186,13 @@ const git_oid *orch_notes_index_find(const struct orch_notes_index *idx, const g
 
 size_t orch_notes_index_count(const struct orch_notes_index *idx, const git_oid *annotated)
 {
-	const struct orch_note_entry *e = first_entry(idx, annotated), *end = idx->items + idx->nr;
+	const struct orch_note_entry *e = first_entry(idx, annotated), *end;
 	size_t n = 0;
 
-	while (e && e < end && git_oid_equal(&e->annotated, annotated))
+	if (!e)
+		return 0;
+	end = idx->items + idx->nr;
+	while (e < end && git_oid_equal(&e->annotated, annotated))
 		e++, n++;
 	return n;
 }
@@ -245,9 +262,12 @@ int orch_notes_index_text(const struct orch_notes_index *idx, git_repository *re
 	return orch_note_blob_text(repo, blob_id, out, len) < 0 ? -1 : 1;
 }
 
-/* Every entry for `want` at this level and below: counts them, keeps the last blob. */
-static int lookup_level(git_repository *repo, const git_oid *tree_id, const char *want,
-			size_t depth_hex, char *hex, size_t *found, git_oid *out)
+/*
+ * Every entry for `want` at this level and below, added to idx: only the
+ * fan-out directories that spell its next digits are opened.
+ */
+static int lookup_level(struct orch_notes_index *idx, git_repository *repo, const git_oid *tree_id,
+			const char *want, size_t depth_hex, char *hex)
 {
 	git_tree *tree = NULL;
 	size_t i, n;
@@ -266,15 +286,12 @@ static int lookup_level(git_repository *repo, const git_oid *tree_id, const char
 		switch (orch_notes_entry_classify(name, (unsigned)git_tree_entry_filemode_raw(e),
 						  depth_hex, hex)) {
 		case ORCH_NOTES_NOTE:
-			if (!memcmp(hex + depth_hex, want + depth_hex, GIT_OID_HEXSZ - depth_hex)) {
-				git_oid_cpy(out, git_tree_entry_id(e));
-				(*found)++;
-			}
+			if (!memcmp(hex + depth_hex, want + depth_hex, GIT_OID_HEXSZ - depth_hex))
+				index_add(idx, hex, git_tree_entry_id(e), (unsigned)depth_hex / 2);
 			break;
 		case ORCH_NOTES_FANOUT:
 			if (!memcmp(hex + depth_hex, want + depth_hex, 2))
-				ret = lookup_level(repo, git_tree_entry_id(e), want, depth_hex + 2, hex,
-						   found, out);
+				ret = lookup_level(idx, repo, git_tree_entry_id(e), want, depth_hex + 2, hex);
 			break;
 		case ORCH_NOTES_OTHER:
 			break;
@@ -284,16 +301,204 @@ static int lookup_level(git_repository *repo, const git_oid *tree_id, const char
 	return ret;
 }
 
+int orch_notes_index_add_path(struct orch_notes_index *idx, git_repository *repo,
+			      const git_oid *tree_id, const git_oid *annotated)
+{
+	char want[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(want, sizeof(want), annotated);
+	return lookup_level(idx, repo, tree_id, want, 0, hex);
+}
+
 int orch_notes_tree_lookup(git_repository *repo, const git_oid *tree_id, const git_oid *annotated,
 			   git_oid *out)
 {
-	char want[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
-	size_t found = 0;
+	struct orch_notes_index idx = ORCH_NOTES_INDEX_INIT;
+	int ret = -1;
 
-	git_oid_tostr(want, sizeof(want), annotated);
-	if (lookup_level(repo, tree_id, want, 0, hex, &found, out) < 0)
+	if (orch_notes_index_add_path(&idx, repo, tree_id, annotated) < 0)
+		goto done;
+	if (idx.nr > 1) {
+		duplicate_error(annotated);
+		goto done;
+	}
+	if (idx.nr)
+		git_oid_cpy(out, &idx.items[0].blob);
+	ret = idx.nr ? 1 : 0;
+done:
+	orch_notes_index_release(&idx);
+	return ret;
+}
+
+/* ---- what changed between two notes trees ------------------------------ */
+
+struct changes {
+	git_oid *items;
+	size_t nr, max;
+};
+
+/* 1 when the list is full (too many to look up one by one). */
+static int change_add(struct changes *c, const char *hex)
+{
+	if (c->nr == c->max)
+		return 1;
+	git_oid_fromstr(&c->items[c->nr++], hex);
+	return 0;
+}
+
+static int changes_all(struct changes *c, git_repository *repo, const git_oid *tree_id,
+		       size_t depth_hex, char *hex);
+
+/* The notes one entry stands for: itself, or all below a fan-out directory. */
+static int changes_below(struct changes *c, git_repository *repo, const git_tree_entry *e,
+			 size_t depth_hex, char *hex)
+{
+	switch (orch_notes_entry_classify(git_tree_entry_name(e),
+					  (unsigned)git_tree_entry_filemode_raw(e), depth_hex, hex)) {
+	case ORCH_NOTES_NOTE:
+		return change_add(c, hex);
+	case ORCH_NOTES_FANOUT:
+		return changes_all(c, repo, git_tree_entry_id(e), depth_hex + 2, hex);
+	case ORCH_NOTES_OTHER:
+		break;
+	}
+	return 0;
+}
+
+static int changes_all(struct changes *c, git_repository *repo, const git_oid *tree_id,
+		       size_t depth_hex, char *hex)
+{
+	git_tree *tree = NULL;
+	size_t i, n;
+	int ret = 0;
+
+	if (git_tree_lookup(&tree, repo, tree_id) < 0)
 		return -1;
-	if (found > 1)
-		return duplicate_error(annotated);
-	return found ? 1 : 0;
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n && !ret; i++)
+		ret = changes_below(c, repo, git_tree_entry_byindex(tree, i), depth_hex, hex);
+	git_tree_free(tree);
+	return ret;
+}
+
+/* git's tree order: a directory sorts as if its name ended in '/'. */
+static int entry_order(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
+	size_t i = 0;
+	int cx, cy;
+
+	while (x[i] && x[i] == y[i])
+		i++;
+	cx = x[i] ? (unsigned char)x[i] : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/' : 0;
+	cy = y[i] ? (unsigned char)y[i] : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/' : 0;
+	return cx - cy;
+}
+
+/*
+ * No name twice for one kind of entry: then an identical entry found by name
+ * is the only one, and skipping the pair skips nothing the other side lacks.
+ */
+static int strictly_sorted(const git_tree *tree)
+{
+	size_t i, n = git_tree_entrycount(tree);
+
+	for (i = 1; i < n; i++)
+		if (entry_order(git_tree_entry_byindex(tree, i - 1), git_tree_entry_byindex(tree, i)) >= 0)
+			return 0;
+	return 1;
+}
+
+static int same_entry(const git_tree_entry *a, const git_tree_entry *b)
+{
+	return a && b && git_tree_entry_filemode_raw(a) == git_tree_entry_filemode_raw(b) &&
+	       git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+}
+
+static int is_fanout(const git_tree_entry *e, size_t depth_hex, char *hex)
+{
+	return e && orch_notes_entry_classify(git_tree_entry_name(e),
+					      (unsigned)git_tree_entry_filemode_raw(e), depth_hex,
+					      hex) == ORCH_NOTES_FANOUT;
+}
+
+/* One side's entries that the other side does not hold unchanged. */
+static int changes_side(struct changes *c, git_repository *repo, const git_tree *one,
+			const git_tree *other, int recurse, size_t depth_hex, char *hex);
+
+static int changes_level(struct changes *c, git_repository *repo, const git_oid *old_id,
+			 const git_oid *new_id, size_t depth_hex, char *hex)
+{
+	git_tree *old = NULL, *new = NULL;
+	int ret = -1;
+
+	if (git_oid_equal(old_id, new_id))
+		return 0;
+	if (git_tree_lookup(&old, repo, old_id) < 0 || git_tree_lookup(&new, repo, new_id) < 0)
+		goto done;
+	if (!strictly_sorted(old) || !strictly_sorted(new)) {
+		ret = 1;	/* a tree git would not write: compare everything */
+		goto done;
+	}
+	ret = changes_side(c, repo, old, new, 1, depth_hex, hex);
+	if (!ret)
+		ret = changes_side(c, repo, new, old, 0, depth_hex, hex);
+done:
+	git_tree_free(old);
+	git_tree_free(new);
+	return ret;
+}
+
+static int changes_side(struct changes *c, git_repository *repo, const git_tree *one,
+			const git_tree *other, int recurse, size_t depth_hex, char *hex)
+{
+	size_t i, n = git_tree_entrycount(one);
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(one, i);
+		const git_tree_entry *f = git_tree_entry_byname(other, git_tree_entry_name(e));
+
+		if (same_entry(e, f))
+			continue;
+		/* A fan-out directory on both sides: only what differs below it. */
+		if (is_fanout(e, depth_hex, hex) && is_fanout(f, depth_hex, hex)) {
+			if (recurse)
+				ret = changes_level(c, repo, git_tree_entry_id(e), git_tree_entry_id(f),
+						    depth_hex + 2, hex);
+			continue;
+		}
+		ret = changes_below(c, repo, e, depth_hex, hex);
+	}
+	return ret;
+}
+
+static int oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+int orch_notes_tree_changes(git_repository *repo, const git_oid *old_tree, const git_oid *new_tree,
+			    size_t max, git_oid **out, size_t *nr)
+{
+	struct changes c = { .items = xmalloc((max ? max : 1) * sizeof(git_oid)), .max = max };
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i, kept = 0;
+	int ret;
+
+	ret = old_tree ? changes_level(&c, repo, old_tree, new_tree, 0, hex) :
+			 changes_all(&c, repo, new_tree, 0, hex);
+	if (ret) {
+		free(c.items);
+		*out = NULL;
+		*nr = 0;
+		return ret;
+	}
+	qsort(c.items, c.nr, sizeof(*c.items), oid_cmp);
+	for (i = 0; i < c.nr; i++)
+		if (!kept || !git_oid_equal(&c.items[kept - 1], &c.items[i]))
+			git_oid_cpy(&c.items[kept++], &c.items[i]);
+	*out = c.items;
+	*nr = kept;
+	return 0;
 }

@@ -81,6 +81,29 @@ int orch_notes_index_text(const struct orch_notes_index *idx, git_repository *re
 int orch_notes_tree_lookup(git_repository *repo, const git_oid *tree_id, const git_oid *annotated,
 			   git_oid *out);
 
+/* Sorts an index built by hand: by commit, a commit's entries by depth, then blob. */
+void orch_notes_index_sort(struct orch_notes_index *idx);
+
+/*
+ * Adds to idx every entry the tree `tree_id` holds for `annotated`, found by
+ * its path (only the fan-out directories that spell its digits are read), by
+ * the rules above; sort before use. A push that needs a few notes reads a
+ * few trees, however many notes there are. 0, or -1 (libgit2's error set).
+ */
+int orch_notes_index_add_path(struct orch_notes_index *idx, git_repository *repo,
+			      const git_oid *tree_id, const git_oid *annotated);
+
+/*
+ * The commits whose notes may differ between two notes trees (old_tree NULL:
+ * none before), sorted, each once, in *out (caller frees): a subtree with
+ * the same id at the same place holds the same notes and is not read.
+ * Returns 0; 1 when there are more than `max` or a tree is not in git's
+ * order (no name twice): then compare whole indexes; -1 when a tree cannot
+ * be read (libgit2's error set).
+ */
+int orch_notes_tree_changes(git_repository *repo, const git_oid *old_tree, const git_oid *new_tree,
+			    size_t max, git_oid **out, size_t *nr);
+
 /* Reads a note blob (at most ORCH_NOTE_MAX_SIZE): 0 and *out, or -1 with libgit2's error set. */
 int orch_note_blob_text(git_repository *repo, const git_oid *blob_id, char **out, size_t *len);
 

@@ -43,7 +43,7 @@ static int is_branch(const char *ref)
 static void judge_verdict(struct gate *g, const git_oid *id, const git_oid *onto,
 			  struct orch_judgement_result *out)
 {
-	struct orch_notes_source src = { .index = &g->notes.index };
+	struct orch_notes_source src = orch_server_notes_source(&g->notes);
 
 	orch_trust_judge_onto(g->repo, g->policy, ORCH_TRUST_SERVER, &src, id, onto, out);
 }
@@ -62,7 +62,7 @@ static int outside_fresh(git_repository *repo, const git_oid *id, const void *fr
 static void look_for_stale(struct gate *g, const git_oid *tip, const struct orch_oidset *fresh,
 			   struct orch_judgement_result *out)
 {
-	struct orch_notes_source src = { .index = &g->notes.index };
+	struct orch_notes_source src = orch_server_notes_source(&g->notes);
 
 	const struct orch_history_bound bound = { .in_target = outside_fresh, .data = fresh };
 
@@ -163,7 +163,7 @@ static int has_own_pass(struct gate *g, const struct orch_commit_head *h)
 	struct orch_judgement_result j;
 	int pass;
 
-	if (!orch_notes_index_find(&g->notes.index, &h->id))
+	if (!orch_server_notes_has(&g->notes, g->repo, &h->id))
 		return 0;
 	judge_verdict(g, &h->id, h->nr_parents ? &h->parents[0] : NULL, &j);
 	pass = j.kind == ORCH_JUDGE_PASS;
@@ -243,12 +243,10 @@ static int refuse_reversed(struct gate *g, const struct orch_ref_update *u, stru
  * Walks the new commits of the branch's first-parent chain (into `chain`)
  * and judges each: a commit with its own valid PASS is fine; a merge must
  * be the automatic merge of its parents; any other commit is a direct
- * commit, refused unless [server] allow_direct. The first push of a
- * protected branch into a repository that has none is the adoption of an
- * existing history: nothing of it is judged, it is the baseline.
+ * commit, refused unless [server] allow_direct.
  */
 static int check_first_parents(struct gate *g, const struct orch_ref_update *u, struct orch_offences *o,
-			       const struct orch_oidset *fresh, struct orch_oidset *chain, int adopt)
+			       const struct orch_oidset *fresh, struct orch_oidset *chain)
 {
 	struct orch_commit_head h = ORCH_COMMIT_HEAD_INIT;
 	git_oid oid;
@@ -259,7 +257,7 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 		orch_oidset_add(chain, &oid);
 		if (orch_server_walk_read_head(&g->walk, &oid, &h) < 0)
 			goto done;
-		if (adopt || has_own_pass(g, &h))
+		if (has_own_pass(g, &h))
 			;
 		else if (h.nr_parents > 1 && check_content(g, o, &h) < 0)
 			goto done;
@@ -272,7 +270,7 @@ static int check_first_parents(struct gate *g, const struct orch_ref_update *u, 
 		git_oid_cpy(&oid, &h.parents[0]);
 	}
 	/* The line ended in history protected branches had: it must hold the old tip. */
-	if (!adopt && !o->unrelated && !orch_ref_update_is_create(u)) {
+	if (!o->unrelated && !orch_ref_update_is_create(u)) {
 		r = git_oid_equal(&oid, &u->old_oid) ? 1 : git_graph_descendant_of(g->repo, &oid, &u->old_oid);
 		if (r < 0) {
 			orch_git_error("cannot compare %s with the branch", orch_short_oid(&oid));
@@ -362,8 +360,11 @@ static int check_branch(struct gate *g, const struct orch_ref_update *u)
 	}
 	if (orch_server_walk_new(&g->walk, &u->new_oid, &fresh, &merges) < 0)
 		goto done;
-	/* An adoption judges nothing: its history is the baseline. */
-	if (!adopt && check_first_parents(g, u, &o, &fresh, &chain, adopt) < 0)
+	/* A lookup for each chain commit and each merged tip at most: by path, or all indexed. */
+	if (!adopt && orch_server_notes_expect(&g->notes, g->repo, fresh.nr + merges.nr_parents) < 0)
+		goto done;
+	/* An adopted history is the baseline: none of its commits is judged. */
+	if (!adopt && check_first_parents(g, u, &o, &fresh, &chain) < 0)
 		goto done;
 	for (i = 0; i < merges.nr && !adopt; i++) {
 		if (!orch_oidset_contains(&chain, &merges.items[i].id))

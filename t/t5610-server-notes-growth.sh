@@ -128,4 +128,32 @@ for t in $TRANSPORTS; do
 	growth_tests "$t"
 done
 
+# More changed notes than the gate looks up by path (ORCH_SERVER_NOTES_BY_PATH,
+# 64): the notes are compared whole, by the same rule.
+test_expect_success 'a push changing 70 notes at once is compared whole: one dropped record among them is refused' '
+	git init -q --bare "$SRV/many.git" &&
+	orch-hooks install --server "$SRV/many.git" 2>/dev/null &&
+	git init -q many &&
+	(cd many && test_commit base &&
+	 for i in $(seq 1 70); do
+		git commit -q --allow-empty -m "c$i" &&
+		record PASS HEAD 2026-01-01T10:00:00Z >../pass &&
+		note_is HEAD ../pass || return 1
+	 done &&
+	 git push -q "file://$SRV/many.git" main $NOTES 2>../err &&
+	 for c in $(git rev-list -70 HEAD); do
+		record PASS $c 2026-01-01T10:00:00Z >../pass &&
+		record FAIL $c 2026-01-01T12:00:00Z >../fail &&
+		note_is $c ../pass ../fail || return 1
+	 done &&
+	 git branch grown $NOTES &&
+	 dropped=$(git rev-parse HEAD~33) &&
+	 note_is $dropped ../fail &&
+	 test_must_fail git push "file://$SRV/many.git" $NOTES 2>../err) &&
+	test_grep "commit $(git -C many rev-parse HEAD~33): the push drops the record .PASS by reviewer-bot dated 2026-01-01T10:00:00Z." err &&
+	test $(grep -c "the pushed notes change the verdicts" err) = 1 &&
+	(cd many && git update-ref $NOTES grown && git push -q "file://$SRV/many.git" $NOTES 2>../err) &&
+	test "$(git -C many rev-parse $NOTES)" = "$(git -C "$SRV/many.git" rev-parse $NOTES)"
+'
+
 test_done

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -69,6 +70,29 @@ static void test_a_parent_named_in_the_message_is_not_a_parent(void **state)
 	orch_commit_head_release(&h);
 }
 
+/* The ids parse as git's get_oid_hex reads them: both cases, every digit, nothing else. */
+static void test_hex_digits(void **state)
+{
+	struct orch_commit_head h = ORCH_COMMIT_HEAD_INIT;
+	const char *bad = "g/:@`G";
+	char raw[200];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse(&h, "tree 0123456789ABCDEFabcdef0123456789aBcDeF01\n"
+			       "parent FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\n" AUTHOR), 0);
+	assert_oid(&h.tree, "0123456789abcdefabcdef0123456789abcdef01");
+	assert_oid(&h.parents[0], "ffffffffffffffffffffffffffffffffffffffff");
+	/* A byte just outside each range of digits, at the first and the last place. */
+	for (i = 0; bad[i]; i++) {
+		snprintf(raw, sizeof(raw), "tree %c%.39s\n" AUTHOR, bad[i], TREE + 1);
+		assert_int_equal(parse(&h, raw), -1);
+		snprintf(raw, sizeof(raw), "tree %.39s%c\n" AUTHOR, TREE, bad[i]);
+		assert_int_equal(parse(&h, raw), -1);
+	}
+	orch_commit_head_release(&h);
+}
+
 static void test_malformed_fails(void **state)
 {
 	static const char *const bad[] = {
@@ -96,6 +120,7 @@ int main(void)
 		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_octopus_and_reuse),
 		cmocka_unit_test(test_a_parent_named_in_the_message_is_not_a_parent),
+		cmocka_unit_test(test_hex_digits),
 		cmocka_unit_test(test_malformed_fails),
 	};
 	int rc;
