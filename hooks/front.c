@@ -175,6 +175,7 @@ static int certainly_unprotected(const char *gitdir)
 	struct orch_policy policy;
 	char *common = common_dir_of(gitdir), *path = NULL;
 	const char *name;
+	struct stat st;
 	int r = 0, loaded, saved_err;
 
 	orch_policy_init(&policy);
@@ -184,8 +185,14 @@ static int certainly_unprotected(const char *gitdir)
 	if (strncmp(strbuf_str(&head), "ref: refs/heads/", 16) || !plain_branch_name(head.buf + 16))
 		goto done;
 	name = head.buf + 16;
-	/* refs/heads/NAME as a symbolic ref moves the branch it names: leave that to the gate. */
+	/*
+	 * refs/heads/NAME as a symbolic ref moves the branch it names, and so
+	 * may a symbolic link (git reads one whose text starts with "refs/" as
+	 * a symbolic ref): leave both to the gate.
+	 */
 	path = xasprintf("%s/refs/heads/%s", common, name);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		goto done;
 	if (strbuf_read_file(&ref, path, 4096) == 0 && !strncmp(strbuf_str(&ref), "ref:", 4))
 		goto done;
 	/* The gate reports a policy that does not load; not twice. */
