@@ -51,14 +51,24 @@ git reset -q --hard "$base"
 c_true=$(median ../c-true); c_orch=$(median ../c-orch)
 
 # ---- 2. a reviewed merge: no hooks, a shell hook, orch-hooks ----
+# Every merge brings a branch never merged before, so its tree is new and
+# the test gate really runs the tests (a tree tested once is not tested
+# again). The branches and their verdicts are made before the clock runs.
 : >../m-none; : >../m-shell; : >../m-orch
 i=0
 while [ $i -lt "$BENCH_RUNS" ]; do
 	for kind in none shell orch; do
+		git checkout -q -b "m-$kind-$i" "$base" && echo "$kind $i" >"m-$kind-$i.txt" &&
+			git add "m-$kind-$i.txt" && git commit -qm "m $kind $i" && git checkout -q main &&
+			orch-hooks verdict set PASS "m-$kind-$i" >/dev/null 2>&1 || exit 1
+	done
+	for kind in none shell orch; do
 		use_hooks "hooks-$kind"
 		git reset -q --hard "$base"
-		t0=$(now_ns); git merge -q --no-ff -m merge feat >/dev/null 2>&1; t1=$(now_ns)
+		t0=$(now_ns); git merge -q --no-ff -m merge "m-$kind-$i" >/dev/null 2>../m-err; t1=$(now_ns)
 		git rev-parse -q --verify HEAD^2 >/dev/null || { echo "bench: the $kind merge did not happen" >&2; exit 1; }
+		[ "$kind" != orch ] || grep -q "tests PASSED" ../m-err ||
+			{ cat ../m-err >&2; echo "bench: the test gate did not run the tests" >&2; exit 1; }
 		echo $((t1 - t0)) >>"../m-$kind"
 	done
 	i=$((i + 1))
@@ -67,8 +77,8 @@ m_none=$(median ../m-none); m_shell=$(median ../m-shell); m_orch=$(median ../m-o
 
 echo "orch-hooks hook latency ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3), $BENCH_RUNS runs, medians)"
 report "commit, empty hooks (baseline)" "$c_true" "$c_true" ""
-report "commit, orch-hooks hooks" "$c_orch" "$c_true" 1.15 || status=1
+report "commit, orch-hooks hooks" "$c_orch" "$c_true" 1.05 || status=1
 report "merge --no-ff, no hooks (baseline)" "$m_none" "$m_none" ""
 report "merge --no-ff, shell pre-merge-commit (notes show | grep)" "$m_shell" "$m_none" ""
-report "merge --no-ff, orch-hooks (verdict + tests 'true')" "$m_orch" "$m_none" 3 || status=1
+report "merge --no-ff, orch-hooks (verdict + tests 'true' run)" "$m_orch" "$m_none" 2 || status=1
 exit $status

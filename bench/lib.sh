@@ -4,7 +4,7 @@
 
 BENCH_RUNS=${BENCH_RUNS:-21}
 BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/orch-hooks-bench.XXXXXX")
-trap 'rm -rf "$BENCH_DIR"' EXIT
+[ -n "$BENCH_KEEP" ] || trap 'rm -rf "$BENCH_DIR"' EXIT
 
 for v in $(env | sed -n 's/^\(GIT_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 export HOME="$BENCH_DIR" TZ=UTC LC_ALL=C GIT_CONFIG_NOSYSTEM=1

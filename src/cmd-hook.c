@@ -64,7 +64,7 @@ static int cmd_hook(int argc, char **argv)
 {
 	const char *name, *extra[2] = { NULL, NULL };
 	char **args;
-	char *path;
+	char *path, *hook;
 	int i, k = 0, stop = 1;
 	const struct orch_option options[] = {
 		OPT_EXITS("the exit status of the gate it runs; 1 when the gate cannot be run"),
@@ -103,9 +103,11 @@ static int cmd_hook(int argc, char **argv)
 		extra[0] = getenv("PRE_COMMIT_COMMIT_MSG_SOURCE");
 		extra[1] = extra[0] ? getenv("PRE_COMMIT_COMMIT_OBJECT_NAME") : NULL;
 	}
-	path = xasprintf("%s/%s", orch_libexecdir(), name);
+	/* argv[0] names the hook: the gate that pre-receive is picks the hook by it. */
+	path = orch_hook_program(name);
+	hook = xasprintf("%s/%s", orch_libexecdir(), name);
 	args = xcalloc((size_t)argc + 3, sizeof(*args));
-	args[k++] = path;
+	args[k++] = hook;
 	for (i = 2; i < argc; i++)
 		args[k++] = argv[i];
 	for (i = 0; i < 2 && extra[i]; i++)
@@ -115,6 +117,7 @@ static int cmd_hook(int argc, char **argv)
 	orch_error("cannot run the gate '%s' (%s): the gate cannot decide, so it refuses; "
 		   "reinstall orch-hooks ('make install')", path, strerror(errno));
 	free(args);
+	free(hook);
 	free(path);
 	return 1;
 }

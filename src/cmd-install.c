@@ -25,7 +25,11 @@
 #include "repo.h"
 #include "strbuf.h"
 
-/* orch-hooks-gate is no hook: the light front ends hand over to it. */
+/*
+ * orch-hooks-gate is no hook: the hooks, light front ends, hand over to it.
+ * It is the one program with libgit2 in a repository; a server's pre-receive
+ * is that same program under the hook's name.
+ */
 static const char *const local_hooks[] = { "pre-merge-commit", "prepare-commit-msg", "post-merge",
 					    "post-commit", "orch-hooks-gate", NULL };
 static const char *const server_hooks[] = { "pre-receive", NULL };
@@ -326,7 +330,7 @@ static int install(const char *path, enum mode mode, int server)
 		struct plan *p = &plans[n];
 
 		p->name = names[i];
-		p->src = xasprintf("%s/%s", orch_libexecdir(), names[i]);
+		p->src = orch_hook_program(names[i]);
 		p->dst = xasprintf("%s/%s", dir, names[i]);
 		if (access(p->src, X_OK) != 0) {
 			orch_error("hook program '%s' is missing; run 'make install' (or set "

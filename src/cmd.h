@@ -52,5 +52,11 @@ int orch_usage(const struct orch_cmd *cmd);
 
 /* Directory of the hook binaries ($ORCH_HOOKS_LIBEXECDIR overrides). */
 const char *orch_libexecdir(void);
+/*
+ * The program in that directory that runs as hook `name` (caller frees):
+ * the front end built under the hook's name, or for pre-receive the gate
+ * itself, orch-hooks-gate.
+ */
+char *orch_hook_program(const char *name);
 
 #endif

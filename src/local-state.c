@@ -81,9 +81,40 @@ done:
 	return ret;
 }
 
-int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
+/* 1 if an entry was added with `git add -N`: git leaves those out of the tree, libgit2 1.5 does not. */
+static int has_intent_to_add(const git_index *idx)
+{
+	size_t i, n = git_index_entrycount(idx);
+
+	for (i = 0; i < n; i++)
+		if (git_index_get_byindex((git_index *)idx, i)->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)
+			return 1;
+	return 0;
+}
+
+/*
+ * The tree of an index file, written in-process as `git write-tree` would
+ * (same tree ids, refused on conflicts): a git process less per tree. An
+ * index libgit2 cannot read (a split or sparse index: extensions it does
+ * not know) or writes differently (intent-to-add entries) goes to git.
+ */
+static int index_tree_of(git_repository *repo, const char *index, git_oid *out)
 {
 	const char *write_tree[] = { "git", "write-tree", NULL };
+	git_index *idx = NULL;
+	int ret = -1;
+
+	if (access(index, F_OK) == 0 && git_index_open(&idx, index) == 0 && !has_intent_to_add(idx))
+		ret = git_index_write_tree_to(out, idx, repo);
+	git_index_free(idx);
+	if (ret == 0)
+		return 0;
+	git_error_clear();
+	return git_tree_of(repo, index, write_tree, out);
+}
+
+int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
+{
 	const char *add_all[] = { "git", "add", "--all", "--", ".", NULL };
 	const char *gitdir = git_repository_path(repo);
 	char *real = xasprintf("%sindex", gitdir);
@@ -96,7 +127,7 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 		orch_error("the repository has no work tree");
 		goto done;
 	}
-	if (git_tree_of(repo, real, write_tree, &out->index_tree) < 0)
+	if (index_tree_of(repo, real, &out->index_tree) < 0)
 		goto done;
 	/* The work tree as `git add --all` sees it, in a copy of the index: untracked files
 	 * count, ignored ones do not, and the stat data of the copy keeps it fast. */
@@ -109,7 +140,7 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	} else {
 		unlink(copy);
 	}
-	if (git_tree_of(repo, copy, add_all, NULL) < 0 || git_tree_of(repo, copy, write_tree, &out->work_tree) < 0)
+	if (git_tree_of(repo, copy, add_all, NULL) < 0 || index_tree_of(repo, copy, &out->work_tree) < 0)
 		goto done;
 	out->taken = 1;
 	ret = 0;

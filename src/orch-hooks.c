@@ -91,6 +91,11 @@ const char *orch_libexecdir(void)
 	return beside ? beside : PKGLIBEXECDIR;
 }
 
+char *orch_hook_program(const char *name)
+{
+	return xasprintf("%s/%s", orch_libexecdir(), strcmp(name, "pre-receive") ? name : "orch-hooks-gate");
+}
+
 int orch_usage(const struct orch_cmd *cmd)
 {
 	fprintf(stderr, "usage: orch-hooks %s\n", cmd->usage);

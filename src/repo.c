@@ -136,14 +136,32 @@ char *orch_repo_commondir(git_repository *repo)
 
 char *orch_repo_current_branch(git_repository *repo)
 {
-	git_reference *head = NULL;
+	git_reference *head = NULL, *next = NULL;
 	char *name = NULL;
+	int depth;
 
 	if (git_reference_lookup(&head, repo, "HEAD") < 0)
 		return NULL;
-	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
-	    !strncmp(git_reference_symbolic_target(head), "refs/heads/", 11))
-		name = xstrdup(git_reference_symbolic_target(head) + 11);
+	/*
+	 * A branch that is itself a symbolic ref (refs/heads/alias -> main)
+	 * moves the branch it names: a commit on it lands there. Follow it.
+	 */
+	for (depth = 0; git_reference_type(head) == GIT_REFERENCE_SYMBOLIC; depth++) {
+		const char *target = git_reference_symbolic_target(head);
+
+		if (strncmp(target, "refs/heads/", 11) || depth == 5) {
+			FREE_AND_NULL(name); /* no branch, or a loop */
+			break;
+		}
+		free(name);
+		name = xstrdup(target + 11);
+		if (git_reference_lookup(&next, repo, target) < 0)
+			break; /* an unborn branch */
+		git_reference_free(head);
+		head = next;
+		next = NULL;
+	}
+	git_error_clear();
 	git_reference_free(head);
 	return name;
 }

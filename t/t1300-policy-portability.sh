@@ -7,8 +7,16 @@ test_expect_success 'this build found both (Debian 12 has them)' '
 	grep "^#define HAVE_NOTLS_OVERRIDE 1" "$ORCH_HOOKS_BUILD/config.h" &&
 	nm -D "$ORCH_HOOKS_BUILD/src/orch-hooks" >syms &&
 	test_grep " T mbedtls_x509_crt_parse_file$" syms &&
-	nm -D "$ORCH_HOOKS_BUILD/hooks/pre-receive" >syms &&
-	test_grep " T mbedtls_x509_crt_parse_path$" syms
+	if grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
+	then
+		# linked statically, the gate wraps the loaders and loads no libgit2.so
+		nm "$ORCH_HOOKS_BUILD/hooks/orch-hooks-gate" >syms &&
+		test_grep " T __wrap_mbedtls_x509_crt_parse_path$" syms &&
+		! nm -D "$ORCH_HOOKS_BUILD/hooks/orch-hooks-gate" | grep " U git_libgit2_init"
+	else
+		nm -D "$ORCH_HOOKS_BUILD/hooks/orch-hooks-gate" >syms &&
+		test_grep " T mbedtls_x509_crt_parse_path$" syms
+	fi
 '
 
 test_expect_success 'configure with both checks forced to no falls back' '

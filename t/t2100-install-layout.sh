@@ -20,7 +20,9 @@ test_expect_success 'make install into a DESTDIR tree' '
 	prefix=$(dirname "$(dirname "$(cat bin)")") &&
 	echo "$prefix" >prefix &&
 	test -x "$prefix/libexec/orch-hooks/orch-hooks-gate" &&
-	test -x "$prefix/libexec/orch-hooks/pre-receive"
+	test -x "$prefix/libexec/orch-hooks/post-merge" &&
+	# one gate: pre-receive is a link to it, for wrappers that run it by that name
+	test "$(readlink "$prefix/libexec/orch-hooks/pre-receive")" = orch-hooks-gate
 '
 
 # in_new_repo NAME BIN: a fresh repository where BIN installs the hooks.

@@ -35,14 +35,15 @@ test_expect_success 'it holds the CLI, the hooks, the man pages, the completion 
 	for f in /usr/bin/orch-hooks \
 		/usr/libexec/orch-hooks/orch-hooks-gate /usr/libexec/orch-hooks/pre-merge-commit \
 		/usr/libexec/orch-hooks/prepare-commit-msg /usr/libexec/orch-hooks/post-merge \
-		/usr/libexec/orch-hooks/post-commit /usr/libexec/orch-hooks/pre-receive \
+		/usr/libexec/orch-hooks/post-commit \
 		/usr/share/man/man1/orch-hooks.1.gz /usr/share/man/man5/orch-hooks.ini.5.gz \
 		/usr/share/man/man7/orch-hooks-gates.7.gz \
 		/usr/share/bash-completion/completions/orch-hooks \
 		/usr/share/zsh/vendor-completions/_orch-hooks \
 		/etc/orch-hooks.ini /usr/share/doc/orch-hooks/copyright; do
 		grep -qx "$f" contents || { echo "missing: $f"; return 1; }
-	done
+	done &&
+	grep -x "/usr/libexec/orch-hooks/pre-receive -> orch-hooks-gate" contents
 '
 
 test_expect_success 'the policy is a conffile, with its placeholders filled in' '

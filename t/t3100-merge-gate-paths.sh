@@ -138,7 +138,8 @@ test_expect_success 'a SHA-256 repository is refused as an unsupported format' '
 	(cd sha && test_commit initial && branch_with_commit feat f8) &&
 	test_must_fail orch-hooks install sha 2>err &&
 	test_grep "unsupported repository format" err &&
-	cp "$ORCH_HOOKS_LIBEXECDIR/pre-merge-commit" "$ORCH_HOOKS_LIBEXECDIR/prepare-commit-msg" sha/.git/hooks/ &&
+	cp "$ORCH_HOOKS_LIBEXECDIR/pre-merge-commit" "$ORCH_HOOKS_LIBEXECDIR/prepare-commit-msg" \
+		"$ORCH_HOOKS_LIBEXECDIR/orch-hooks-gate" sha/.git/hooks/ &&
 	(cd sha && git rev-parse HEAD >../before &&
 	 test_must_fail git merge --no-ff -m m feat 2>../err &&
 	 git rev-parse HEAD >../after && git merge --abort) &&

@@ -9,6 +9,13 @@ hide_gate() {
 restore_gate() {
 	mv gate.saved r/.git/hooks/orch-hooks-gate
 }
+# A gate that writes down each hook it runs for (in gate-runs), then runs.
+log_gate() {
+	mv r/.git/hooks/orch-hooks-gate gate.saved &&
+	printf "#!/bin/sh\necho \"\$ORCH_HOOKS_GATE_HOOK\" >>\"%s/gate-runs\"\nexec \"%s/gate.saved\" \"\$@\"\n" \
+		"$TRASH" "$TRASH" >r/.git/hooks/orch-hooks-gate &&
+	chmod +x r/.git/hooks/orch-hooks-gate && : >gate-runs
+}
 
 test_expect_success 'setup' '
 	new_repo r &&
@@ -25,12 +32,15 @@ test_expect_success 'an ordinary commit never hands over to the gate' '
 '
 
 test_expect_success 'a reviewed merge: prepare-commit-msg trusts pre-merge-commit and leaves the marker' '
-	hide_gate && test_when_finished restore_gate &&
+	log_gate && test_when_finished restore_gate &&
 	(cd r && git merge --no-ff -m m feat 2>../err &&
 	 git rev-parse HEAD^2 >../merged &&
 	 git notes --ref=refs/notes/tests show HEAD >../tests) &&
 	git -C r rev-parse feat >expect && test_cmp expect merged &&
 	test_grep "^Tests: PASS$" tests &&
+	# the gate ran twice (the verdicts, the tests), prepare-commit-msg not at all
+	printf "pre-merge-commit\npost-merge\n" >expect &&
+	test_cmp expect gate-runs &&
 	! test -e r/.git/orch-hooks-premerge-ok &&
 	! test -e r/.git/orch-hooks-merge-pending
 '
