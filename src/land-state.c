@@ -97,7 +97,7 @@ int land_state_load(struct land_state *st, const char *path)
 			return 0;
 		return orch_error("cannot read '%s': %s", path, strerror(errno));
 	}
-	for (line = strtok_r(sb.buf ? sb.buf : (char *)"", "\n", &save); line;
+	for (line = strtok_r(sb.buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *f[11];
 		int n = split_tabs(line, f, 11);

@@ -102,7 +102,7 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	 * count, ignored ones do not, and the stat data of the copy keeps it fast. */
 	if (access(real, F_OK) == 0) {
 		if (strbuf_read_regular_file(&sb, real, 1u << 31) < 0 ||
-		    orch_write_file(copy, sb.buf ? sb.buf : "", sb.len) < 0) {
+		    orch_write_file(copy, sb.buf, sb.len) < 0) {
 			orch_error("cannot copy the index '%s' to '%s': %s", real, copy, strerror(errno));
 			goto done;
 		}

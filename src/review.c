@@ -489,7 +489,7 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 	how.timeout_secs = s->policy->review_timeout;
 	rep.start_error[sizeof(rep.start_error) - 1] = '\0';
 	how.start_error = rep.start_error;
-	r->verdict = orch_review_decide(&how, r->output.buf ? r->output.buf : "", r->output.len, &reason);
+	r->verdict = orch_review_decide(&how, r->output.buf, r->output.len, &reason);
 
 	changed = void_reason(s, r, &err);
 	if (err) {
@@ -508,7 +508,7 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 		r->reason = xstrdup(reason);
 		full = xstrdup(reason);
 	}
-	r->body = orch_review_note_body(full, r->output.buf ? r->output.buf : "", r->output.len,
+	r->body = orch_review_note_body(full, r->output.buf, r->output.len,
 				       rep.truncated, ORCH_REVIEW_BODY_MAX);
 	free(full);
 	free(changed);

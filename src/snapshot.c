@@ -73,7 +73,7 @@ static void take_file(struct orch_snapshot *s, const char *dir, const char *name
 	git_oid oid;
 
 	if (strbuf_read_file(&sb, path, 64 * 1024 * 1024) == 0 &&
-	    git_odb_hash(&oid, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_BLOB) == 0)
+	    git_odb_hash(&oid, sb.buf, sb.len, GIT_OBJECT_BLOB) == 0)
 		add(s, xasprintf("file %s", name), xstrdup(git_oid_tostr(hex, sizeof(hex), &oid)));
 	strbuf_release(&sb);
 	free(path);
@@ -194,7 +194,7 @@ static void take_abs_file(struct orch_snapshot *s, const char *kind, const char 
 	git_oid oid;
 
 	if (strbuf_read_file(&sb, path, 64 * 1024 * 1024) == 0 &&
-	    git_odb_hash(&oid, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_BLOB) == 0)
+	    git_odb_hash(&oid, sb.buf, sb.len, GIT_OBJECT_BLOB) == 0)
 		add(s, xasprintf("%s %s", kind, path), xstrdup(git_oid_tostr(hex, sizeof(hex), &oid)));
 	else
 		add(s, xasprintf("%s %s", kind, path), xstrdup("absent"));

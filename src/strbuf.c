@@ -67,22 +67,25 @@ char *xasprintf(const char *fmt, ...)
 	return strbuf_detach(&sb);
 }
 
+char strbuf_empty[1];
+
 void strbuf_init(struct strbuf *sb)
 {
-	sb->buf = NULL;
+	sb->buf = strbuf_empty;
 	sb->len = sb->alloc = 0;
 }
 
 void strbuf_release(struct strbuf *sb)
 {
-	free(sb->buf);
+	if (sb->alloc)
+		free(sb->buf);
 	strbuf_init(sb);
 }
 
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	if (sb->buf)
+	if (sb->alloc)
 		sb->buf[0] = '\0';
 }
 
@@ -92,6 +95,9 @@ static void grow(struct strbuf *sb, size_t extra)
 
 	if (want <= sb->alloc)
 		return;
+	/* Without an allocation, buf is strbuf_empty (or NULL in a zeroed struct). */
+	if (!sb->alloc)
+		sb->buf = NULL;
 	sb->alloc = sb->alloc ? sb->alloc : 64;
 	while (sb->alloc < want)
 		sb->alloc *= 2;
@@ -147,7 +153,7 @@ const char *strbuf_str(const struct strbuf *sb)
 
 char *strbuf_detach(struct strbuf *sb)
 {
-	char *p = sb->buf ? sb->buf : xstrdup("");
+	char *p = sb->alloc ? sb->buf : xstrdup("");
 
 	strbuf_init(sb);
 	return p;

@@ -4,14 +4,20 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* A growable, always NUL-terminated byte buffer. */
+/*
+ * A growable, always NUL-terminated byte buffer. `buf` is never NULL: an
+ * empty buffer points at a shared empty string (as git's strbuf_slopbuf),
+ * which is never written past its NUL and never freed (alloc is 0 then).
+ */
 struct strbuf {
 	char *buf;
 	size_t len;
 	size_t alloc;
 };
 
-#define STRBUF_INIT { NULL, 0, 0 }
+extern char strbuf_empty[1];
+
+#define STRBUF_INIT { .buf = strbuf_empty, .len = 0, .alloc = 0 }
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
@@ -21,7 +27,7 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* The contents, "" for an empty buffer: never NULL. */
+/* The contents; the same as sb->buf, and also "" for a zeroed struct. */
 const char *strbuf_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and resets sb. */
 char *strbuf_detach(struct strbuf *sb);

@@ -154,7 +154,7 @@ static int make_tree(struct fold *f, struct ent *items, size_t nr, git_oid *out)
 		strbuf_add(&sb, "", 1);
 		strbuf_add(&sb, items[i].id.id, GIT_OID_RAWSZ);
 	}
-	r = put_object(f, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_TREE, out);
+	r = put_object(f, sb.buf, sb.len, GIT_OBJECT_TREE, out);
 	strbuf_release(&sb);
 	if (r < 0)
 		return orch_git_error("cannot make a merged tree");
