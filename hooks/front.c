@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "hook.h"
 #include "hooks.h"
 #include "merge-marker.h"
@@ -46,7 +47,7 @@ static int chained_hook_exists(const char *argv0, const char *name)
 static int read_git_file(const char *gitdir, const char *name, struct strbuf *sb)
 {
 	char *path = xasprintf("%s/%s", gitdir, name);
-	int r = strbuf_read_file(sb, path, 1024 * 1024);
+	int r = orch_read_file(sb, path, ORCH_READ_GIT_STATE);
 
 	free(path);
 	return r;
@@ -65,7 +66,7 @@ static int stamp_vouches(const char *gitdir, int *protected)
 	int ok = 0;
 
 	if (stat(path, &st) < 0 || time(NULL) - st.st_mtime > ORCH_PREMERGE_STAMP_MAX_AGE ||
-	    strbuf_read_file(&stamp, path, 64 * 1024) < 0)
+	    orch_read_file(&stamp, path, ORCH_READ_GIT_STATE) < 0)
 		goto done;
 	if (read_git_file(gitdir, "ORIG_HEAD", &orig) < 0 || read_git_file(gitdir, "MERGE_HEAD", &heads) < 0)
 		goto done;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "hook.h"
 #include "run.h"
 #include "strbuf.h"
@@ -36,7 +37,7 @@ static char *hooks_dir(const char *argv0)
 static int same_file_content(const char *a, const char *b)
 {
 	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-	int r = strbuf_read_file(&x, a, 64 * 1024 * 1024) == 0 && strbuf_read_file(&y, b, 64 * 1024 * 1024) == 0 &&
+	int r = orch_read_file(&x, a, ORCH_READ_CONTENT) == 0 && orch_read_file(&y, b, ORCH_READ_CONTENT) == 0 &&
 		x.len == y.len && !memcmp(strbuf_str(&x), strbuf_str(&y), x.len);
 
 	strbuf_release(&x);
@@ -89,7 +90,7 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
 	const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
 	const char **args = NULL, *shell;
 	const char *t = getenv("ORCH_HOOKS_CHAIN_TIMEOUT_MS");
-	char tmpl[] = "/tmp/orch-hooks-stdin-XXXXXX";
+	char *tmpl = orch_tmp_path("orch-hooks-stdin-XXXXXX");
 	int in_fd = -1, rc = 0, i, k = 0;
 	char why[300];
 
@@ -145,6 +146,7 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
 done:
 	if (in_fd >= 0)
 		close(in_fd);
+	free(tmpl);
 	free(args);
 	free(path);
 	free(hook);

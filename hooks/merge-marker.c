@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "merge-marker.h"
 #include "strbuf.h"
 
@@ -38,7 +39,7 @@ int orch_merge_marker_take(const char *gitdir, git_oid **out)
 	int n = 0;
 
 	*out = NULL;
-	if (strbuf_read_file(&sb, path, 64 * 1024) < 0)
+	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) < 0)
 		goto done;
 	unlink(path);
 	for (p = strbuf_str(&sb); *p;) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "hook.h"
 #include "hooks.h"
 #include "hook-repo.h"
@@ -35,7 +36,7 @@ static void write_stamp(const char *gitdir, int protected, const struct orch_mer
 	int ok;
 
 	strbuf_adds(&sb, protected ? "protected\n" : "unprotected\n");
-	if (strbuf_read_file(&sb, orig_path, 4096) < 0)
+	if (orch_read_file(&sb, orig_path, ORCH_READ_GIT_STATE) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
 		strbuf_addf(&sb, "%s\n", git_oid_tostr(hex, sizeof(hex), &heads[i].oid));

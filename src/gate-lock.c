@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "gate-lock.h"
 #include "strbuf.h"
@@ -99,18 +100,10 @@ static void report_dead_holder(const struct holder *h)
 		 "git reset --keep %s", h->branch, h->merge, h->orig);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int orch_gate_lock_take(struct orch_gate_lock *lock, const char *commondir, unsigned wait_ms)
 {
 	struct holder h;
-	double deadline = now() + wait_ms / 1000.0;
+	double deadline = orch_now() + wait_ms / 1000.0;
 	int said = 0;
 	char *text;
 
@@ -130,7 +123,7 @@ int orch_gate_lock_take(struct orch_gate_lock *lock, const char *commondir, unsi
 			goto fail;
 		}
 		read_holder(lock->fd, &h);
-		if (now() >= deadline) {
+		if (orch_now() >= deadline) {
 			orch_error("another test gate (pid %s, %s merge %s of '%s') still holds '%s' "
 				   "after %us", *h.pid ? h.pid : "?", *h.phase ? h.phase : "busy with",
 				   *h.merge ? h.merge : "?", *h.branch ? h.branch : "?", lock->path,

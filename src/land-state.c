@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "land-state.h"
 #include "strbuf.h"
 
@@ -92,7 +93,7 @@ int land_state_load(struct land_state *st, const char *path)
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (strbuf_read_regular_file(&sb, path, 16 * 1024 * 1024) < 0) {
+	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return orch_error("cannot read '%s': %s", path, strerror(errno));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "files.h"
 #include "merge-gate.h"
 #include "repo.h"
 #include "upstream.h"
@@ -115,7 +116,7 @@ static int add_head(git_repository *repo, struct orch_merge_head **heads, size_t
 static int read_git_file(git_repository *repo, const char *file, struct strbuf *sb)
 {
 	char *path = xasprintf("%s%s", git_repository_path(repo), file);
-	int r = strbuf_read_regular_file(sb, path, 16 * 1024 * 1024);
+	int r = orch_read_file(sb, path, ORCH_READ_GIT_STATE);
 
 	free(path);
 	return r;

@@ -10,11 +10,11 @@
 #include <ini.h>
 
 #include "error.h"
+#include "files.h"
 #include "policy.h"
 #include "strbuf.h"
 #include "value.h"
 
-#define MAX_POLICY_SIZE (1024 * 1024)
 #define MAX_LINE 4096
 
 /* T_COMMAND is shell text (quotes allowed); T_STRING any other text value. */
@@ -418,7 +418,7 @@ int orch_policy_load_file(struct orch_policy *p, const char *path, char **err)
 				 "(a FIFO or a device?)", path);
 		goto done;
 	}
-	if (strbuf_read_regular_file(&sb, path, MAX_POLICY_SIZE) < 0) {
+	if (orch_read_file(&sb, path, ORCH_READ_POLICY) < 0) {
 		*err = xasprintf("cannot read policy '%s': %s", path,
 				 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
 		goto done;

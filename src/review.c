@@ -17,6 +17,8 @@
 
 #include "automerge.h"
 #include "checkout-export.h"
+#include "clock.h"
+#include "files.h"
 #include "local-state.h"
 #include "error.h"
 #include "repo.h"
@@ -31,14 +33,6 @@ struct report {
 	char start_error[256];
 	size_t output_len;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void orch_review_init(struct orch_review *r)
 {
@@ -363,7 +357,7 @@ int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	r->fd = p[0];
 	r->worker = pid;
-	r->started_at = now();
+	r->started_at = orch_now();
 	return 0;
 }
 
@@ -459,7 +453,7 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 	close(r->fd);
 	r->fd = -1;
 	r->finished = 1;
-	r->seconds = now() - r->started_at;
+	r->seconds = orch_now() - r->started_at;
 
 	if (r->report.len < sizeof(rep)) {
 		int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;

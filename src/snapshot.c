@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "files.h"
 #include "repo.h"
 #include "snapshot.h"
 
@@ -72,7 +73,7 @@ static void take_file(struct orch_snapshot *s, const char *dir, const char *name
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid oid;
 
-	if (strbuf_read_file(&sb, path, 64 * 1024 * 1024) == 0 &&
+	if (orch_read_file(&sb, path, ORCH_READ_CONTENT) == 0 &&
 	    git_odb_hash(&oid, sb.buf, sb.len, GIT_OBJECT_BLOB) == 0)
 		add(s, xasprintf("file %s", name), xstrdup(git_oid_tostr(hex, sizeof(hex), &oid)));
 	strbuf_release(&sb);
@@ -193,7 +194,7 @@ static void take_abs_file(struct orch_snapshot *s, const char *kind, const char 
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid oid;
 
-	if (strbuf_read_file(&sb, path, 64 * 1024 * 1024) == 0 &&
+	if (orch_read_file(&sb, path, ORCH_READ_CONTENT) == 0 &&
 	    git_odb_hash(&oid, sb.buf, sb.len, GIT_OBJECT_BLOB) == 0)
 		add(s, xasprintf("%s %s", kind, path), xstrdup(git_oid_tostr(hex, sizeof(hex), &oid)));
 	else

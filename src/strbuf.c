@@ -159,55 +159,6 @@ char *strbuf_detach(struct strbuf *sb)
 	return p;
 }
 
-static int read_file(struct strbuf *sb, const char *path, size_t max, int regular_only)
-{
-	char chunk[8192];
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	if (regular_only) {
-		if (fstat(fd, &st) < 0)
-			goto fail;
-		if (!S_ISREG(st.st_mode)) {
-			errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-			goto fail;
-		}
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (max && sb->len + (size_t)n > max) {
-			errno = EFBIG;
-			goto fail;
-		}
-		strbuf_add(sb, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
-fail:
-	n = errno;
-	close(fd);
-	errno = (int)n;
-	return -1;
-}
-
-int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
-{
-	return read_file(sb, path, max, 0);
-}
-
-int strbuf_read_regular_file(struct strbuf *sb, const char *path, size_t max)
-{
-	return read_file(sb, path, max, 1);
-}
-
 void strbuf_rtrim(struct strbuf *sb)
 {
 	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r' ||

@@ -31,13 +31,6 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 const char *strbuf_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and resets sb. */
 char *strbuf_detach(struct strbuf *sb);
-/* Reads a whole file (or pipe); returns -1 with errno set on failure (EFBIG past max). */
-int strbuf_read_file(struct strbuf *sb, const char *path, size_t max);
-/*
- * The same for files that must be regular (policy, git's state files): a
- * directory is EISDIR, a FIFO or device EINVAL, and a FIFO is never waited on.
- */
-int strbuf_read_regular_file(struct strbuf *sb, const char *path, size_t max);
 void strbuf_rtrim(struct strbuf *sb);
 
 /* Writes all n bytes, retrying short writes and EINTR; 0, or -1 with errno set. */

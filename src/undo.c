@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "local-state.h"
 #include "repo.h"
 #include "strbuf.h"
@@ -81,7 +82,7 @@ static int journal_read(git_repository *repo, struct orch_undo_journal *j)
 		ret = 0;
 		goto done;
 	}
-	if (strbuf_read_regular_file(&sb, path, 4096) < 0 || strncmp(strbuf_str(&sb), JOURNAL_HEAD,
+	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) < 0 || strncmp(strbuf_str(&sb), JOURNAL_HEAD,
 								    strlen(JOURNAL_HEAD)) ||
 	    !(b = strstr(sb.buf, "\nbranch ")) || field_oid(sb.buf, "\nmerge ", &j->merge) < 0 ||
 	    field_oid(sb.buf, "\norig ", &j->orig) < 0 || field_oid(sb.buf, "\nindex ", &j->index_tree) < 0 ||
