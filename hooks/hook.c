@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "files.h"
+#include "handoff.h"
 #include "hook.h"
 #include "run.h"
 #include "strbuf.h"
@@ -173,7 +174,7 @@ int orch_hook_skipped(const char *name, const char *gitdir)
 		"orch-hooks: this is recorded; the server gate still applies on push\n"
 		"orch-hooks: ************************************************************\n",
 		name, reason);
-	log = xasprintf("%s/orch-hooks-skip.log", gitdir);
+	log = orch_handoff_path(gitdir, ORCH_HANDOFF_SKIP_LOG);
 	f = fopen(log, "a");
 	if (f) {
 		fprintf(f, "%s\t%s\t%s\n", date, name, reason);

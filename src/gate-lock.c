@@ -12,9 +12,9 @@
 #include "clock.h"
 #include "error.h"
 #include "gate-lock.h"
+#include "handoff.h"
 #include "strbuf.h"
 
-#define LOCK_NAME "orch-hooks-gate.lock"
 
 /* What the lock file says: "key value" lines. */
 struct holder {
@@ -108,7 +108,7 @@ int orch_gate_lock_take(struct orch_gate_lock *lock, const char *commondir, unsi
 	char *text;
 
 	lock->fd = -1;
-	lock->path = xasprintf("%s/%s", commondir, LOCK_NAME);
+	lock->path = orch_handoff_path(commondir, ORCH_HANDOFF_GATE_LOCK);
 	/* O_CLOEXEC: a test's leftover child must not inherit (and keep) the lock. */
 	lock->fd = open(lock->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (lock->fd < 0) {

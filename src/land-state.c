@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "files.h"
+#include "handoff.h"
 #include "land-state.h"
 #include "strbuf.h"
 
@@ -41,7 +42,7 @@ const char *land_verdict_word(enum orch_judgement k)
 
 char *land_state_path(git_repository *repo)
 {
-	return xasprintf("%sorch-hooks-land", git_repository_path(repo));
+	return orch_handoff_path(git_repository_path(repo), ORCH_HANDOFF_LAND_STATE);
 }
 
 void land_state_release(struct land_state *st)

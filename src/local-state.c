@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "files.h"
+#include "handoff.h"
 #include "local-state.h"
 #include "repo.h"
 #include "run.h"
@@ -72,7 +73,7 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	const char *add_all[] = { "git", "add", "--all", "--", ".", NULL };
 	const char *gitdir = git_repository_path(repo);
 	char *real = xasprintf("%sindex", gitdir);
-	char *copy = xasprintf("%sorch-hooks-state.index", gitdir);
+	char *copy = orch_handoff_path(gitdir, ORCH_HANDOFF_STATE_INDEX);
 	struct strbuf sb = STRBUF_INIT;
 	int ret = -1;
 

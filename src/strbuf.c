@@ -159,6 +159,22 @@ char *strbuf_detach(struct strbuf *sb)
 	return p;
 }
 
+int starts_with(const char *s, const char *prefix)
+{
+	return skip_prefix(s, prefix, NULL);
+}
+
+int skip_prefix(const char *s, const char *prefix, const char **out)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n))
+		return 0;
+	if (out)
+		*out = s + n;
+	return 1;
+}
+
 void strbuf_rtrim(struct strbuf *sb)
 {
 	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r' ||

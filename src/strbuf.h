@@ -33,6 +33,11 @@ const char *strbuf_str(const struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb);
 void strbuf_rtrim(struct strbuf *sb);
 
+/* 1 if s begins with prefix. */
+int starts_with(const char *s, const char *prefix);
+/* As starts_with; on a match *out (when not NULL) points just past the prefix. */
+int skip_prefix(const char *s, const char *prefix, const char **out);
+
 /* Writes all n bytes, retrying short writes and EINTR; 0, or -1 with errno set. */
 int xwrite_all(int fd, const void *buf, size_t n);
 
