@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "handoff.h"
 #include "json.h"
 #include "land-state.h"
 #include "parse-options.h"
@@ -227,8 +228,8 @@ static size_t find_lands(const char *common, const struct orch_worktree *wts, si
 	size_t i, n = 0;
 
 	for (i = 0; i <= nwt; i++) {
-		char *path = i == nwt ? xasprintf("%s/orch-hooks-land", common) :
-			     xasprintf("%s/worktrees/%s/orch-hooks-land", common, wts[i].name);
+		char *path = i == nwt ? orch_handoff_path(common, ORCH_HANDOFF_LAND_STATE) :
+			     xasprintf("%s/worktrees/%s/%s", common, wts[i].name, ORCH_HANDOFF_LAND_STATE);
 
 		if (land_state_load(&lands[n].st, path) == 1) {
 			lands[n].worktree = i == nwt ? "(main worktree)" : wts[i].path;
