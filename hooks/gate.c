@@ -12,6 +12,7 @@
 
 #include "hooks.h"
 #include "no-tls.h"
+#include "strbuf.h"
 
 static const struct {
 	const char *name;
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 	 * survive the exec: valgrind, for one, rewrites it). Never pre-receive:
 	 * git names it, and over file:// the pusher's environment reaches it.
 	 */
-	if (strncmp(name, "pre-receive", 11) && getenv(ORCH_GATE_HOOK_ENV) &&
+	if (!starts_with(name, "pre-receive") && getenv(ORCH_GATE_HOOK_ENV) &&
 	    *getenv(ORCH_GATE_HOOK_ENV)) {
 		static char hook[64];
 

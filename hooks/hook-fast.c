@@ -28,9 +28,9 @@ char *orch_hook_git_dir(void)
 	if (stat(".git", &st) == 0 && S_ISDIR(st.st_mode))
 		return xstrdup(".git");
 	/* A ".git" file ("gitdir: <path>"), as in submodules. */
-	if (orch_read_file(&sb, ".git", ORCH_READ_GIT_STATE) == 0 && !strncmp(strbuf_str(&sb), "gitdir: ", 8)) {
+	if (orch_read_file(&sb, ".git", ORCH_READ_GIT_STATE) == 0 && starts_with(sb.buf, "gitdir: ")) {
 		strbuf_rtrim(&sb);
-		dir = xstrdup(sb.buf + 8);
+		dir = xstrdup(sb.buf + strlen("gitdir: "));
 		strbuf_release(&sb);
 		return dir;
 	}

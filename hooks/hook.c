@@ -62,7 +62,7 @@ static const char *shell_of(const char *path)
 		return NULL;
 	word = fgets(line, sizeof(line), f);
 	fclose(f);
-	if (!word || strncmp(line, "#!", 2))
+	if (!word || !starts_with(line, "#!"))
 		return NULL;
 	for (word = strtok_r(line + 2, " \t\r\n", &save); word && n < 3; word = strtok_r(NULL, " \t\r\n", &save))
 		tok[n++] = word;

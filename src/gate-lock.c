@@ -41,17 +41,18 @@ static void read_holder(int fd, struct holder *h)
 	buf[n] = '\0';
 	while (*p) {
 		size_t len = strcspn(p, "\n");
+		const char *v;
 
-		if (!strncmp(p, "pid ", 4))
-			copy_field(h->pid, sizeof(h->pid), p + 4, len - 4);
-		else if (!strncmp(p, "phase ", 6))
-			copy_field(h->phase, sizeof(h->phase), p + 6, len - 6);
-		else if (!strncmp(p, "branch ", 7))
-			copy_field(h->branch, sizeof(h->branch), p + 7, len - 7);
-		else if (!strncmp(p, "merge ", 6))
-			copy_field(h->merge, sizeof(h->merge), p + 6, len - 6);
-		else if (!strncmp(p, "orig ", 5))
-			copy_field(h->orig, sizeof(h->orig), p + 5, len - 5);
+		if (skip_prefix(p, "pid ", &v))
+			copy_field(h->pid, sizeof(h->pid), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "phase ", &v))
+			copy_field(h->phase, sizeof(h->phase), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "branch ", &v))
+			copy_field(h->branch, sizeof(h->branch), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "merge ", &v))
+			copy_field(h->merge, sizeof(h->merge), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "orig ", &v))
+			copy_field(h->orig, sizeof(h->orig), v, len - (size_t)(v - p));
 		p += len + (p[len] == '\n');
 	}
 }

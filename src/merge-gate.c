@@ -174,7 +174,7 @@ static int heads_from_fetch_head(git_repository *repo, struct orch_merge_head **
 
 int orch_merge_heads_from_env(git_repository *repo, struct orch_merge_head **out)
 {
-	const char *action = getenv("GIT_REFLOG_ACTION");
+	const char *action = getenv("GIT_REFLOG_ACTION"), *rest;
 	struct orch_merge_head *heads = NULL;
 	size_t n = 0;
 	char *copy, *tok, *save = NULL;
@@ -182,14 +182,14 @@ int orch_merge_heads_from_env(git_repository *repo, struct orch_merge_head **out
 	*out = NULL;
 	if (!action)
 		return 0;
-	if (!strncmp(action, "pull", 4) && (action[4] == ' ' || !action[4])) {
+	if (skip_prefix(action, "pull", &rest) && (*rest == ' ' || !*rest)) {
 		heads_from_fetch_head(repo, &heads, &n);
 		*out = heads;
 		return (int)n;
 	}
-	if (strncmp(action, "merge ", 6))
+	if (!skip_prefix(action, "merge ", &rest))
 		return 0;
-	copy = xstrdup(action + 6);
+	copy = xstrdup(rest);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		git_object *obj = NULL, *peeled = NULL;
 

@@ -161,7 +161,7 @@ static int line_blank(const struct line *l)
 
 static int starts_record(const struct line *l)
 {
-	return l->n >= 8 && !memcmp(l->p, "Verdict:", 8);
+	return mem_starts_with(l->p, l->n, "Verdict:");
 }
 
 static char *trimmed(const char *p, size_t n)
@@ -419,7 +419,7 @@ char *orch_note_format(const struct orch_verdict_record *r)
 				strbuf_adds(&sb, "[... reasons truncated by orch-hooks]\n");
 				break;
 			}
-			if (n >= 8 && !memcmp(p, "Verdict:", 8))
+			if (mem_starts_with(p, n, "Verdict:"))
 				strbuf_addch(&sb, ' ');
 			strbuf_add(&sb, p, keep);
 			strbuf_addch(&sb, '\n');

@@ -167,8 +167,8 @@ static void check_section_header(struct parse_state *st, const char *line)
 
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (!strncmp(p, "\xef\xbb\xbf", 3) && st->lineno == 1)
-		p += 3;
+	if (st->lineno == 1)
+		skip_prefix(p, "\xef\xbb\xbf", &p);
 	if (*p != '[')
 		return;
 	end = strchr(p, ']');
@@ -241,7 +241,7 @@ static char *read_line(char *buf, int size, void *data)
 static int set_value(struct parse_state *st, const struct key_info *ki, const char *value)
 {
 	char *field = (char *)st->policy + ki->offset;
-	const char *bad = NULL;
+	const char *bad = NULL, *rest;
 	size_t i;
 
 	/* Patterns say so themselves (a quote anywhere in one); commands are shell text. */
@@ -264,7 +264,7 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 		return 1;
 	}
 	case T_NOTES_REF:
-		if (strncmp(value, "refs/notes/", 11) || !value[11] || strpbrk(value, " \t~^:?*[\\")) {
+		if (!skip_prefix(value, "refs/notes/", &rest) || !*rest || strpbrk(value, " \t~^:?*[\\")) {
 			set_error(st, "[%s] %s: '%s' is not a notes ref (want refs/notes/NAME)",
 				  ki->section, ki->name, value);
 			return 0;

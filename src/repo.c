@@ -137,13 +137,14 @@ char *orch_repo_commondir(git_repository *repo)
 char *orch_repo_current_branch(git_repository *repo)
 {
 	git_reference *head = NULL;
+	const char *branch;
 	char *name = NULL;
 
 	if (git_reference_lookup(&head, repo, "HEAD") < 0)
 		return NULL;
 	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
-	    !strncmp(git_reference_symbolic_target(head), "refs/heads/", 11))
-		name = xstrdup(git_reference_symbolic_target(head) + 11);
+	    skip_prefix(git_reference_symbolic_target(head), "refs/heads/", &branch))
+		name = xstrdup(branch);
 	git_reference_free(head);
 	return name;
 }

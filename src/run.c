@@ -73,7 +73,7 @@ static int is_scrubbed(const char *entry, const struct orch_run_opts *o)
 		for (i = 0; git_env_vars[i]; i++)
 			if (name_matches(entry, git_env_vars[i]))
 				return 1;
-		if (!strncmp(entry, "GIT_PUSH_OPTION_", 16))
+		if (starts_with(entry, "GIT_PUSH_OPTION_"))
 			return 1;
 	}
 	/* An explicit setting replaces the inherited one. */

@@ -141,7 +141,7 @@ int orch_sign_bytes(const char *payload, const char *key_path, const char *names
 	for (p = strbuf_str(&sig); *p;) {
 		size_t n = strcspn(p, "\n");
 
-		if (n && strncmp(p, "-----", 5))
+		if (n && !starts_with(p, "-----"))
 			strbuf_add(&b64, p, n);
 		p += n + (p[n] == '\n');
 	}

@@ -175,6 +175,18 @@ int skip_prefix(const char *s, const char *prefix, const char **out)
 	return 1;
 }
 
+int mem_starts_with(const char *p, size_t n, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return n >= len && !memcmp(p, prefix, len);
+}
+
+int mem_equals(const char *p, size_t n, const char *s)
+{
+	return n == strlen(s) && !memcmp(p, s, n);
+}
+
 void strbuf_rtrim(struct strbuf *sb)
 {
 	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r' ||

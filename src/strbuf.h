@@ -37,6 +37,10 @@ void strbuf_rtrim(struct strbuf *sb);
 int starts_with(const char *s, const char *prefix);
 /* As starts_with; on a match *out (when not NULL) points just past the prefix. */
 int skip_prefix(const char *s, const char *prefix, const char **out);
+/* The same for n bytes that need not end in a NUL: 1 if they begin with prefix. */
+int mem_starts_with(const char *p, size_t n, const char *prefix);
+/* 1 if the n bytes at p are exactly the string s. */
+int mem_equals(const char *p, size_t n, const char *s);
 
 /* Writes all n bytes, retrying short writes and EINTR; 0, or -1 with errno set. */
 int xwrite_all(int fd, const void *buf, size_t n);

@@ -78,6 +78,29 @@ static void test_zeroed_struct(void **state)
 	assert_non_null(sb.buf);
 }
 
+static void test_prefixes(void **state)
+{
+	const char *rest = NULL;
+
+	(void)state;
+	assert_true(starts_with("refs/heads/main", "refs/heads/"));
+	assert_false(starts_with("refs/head", "refs/heads/"));
+	assert_true(starts_with("x", ""));
+	assert_true(skip_prefix("refs/heads/main", "refs/heads/", &rest));
+	assert_string_equal(rest, "main");
+	rest = NULL;
+	assert_false(skip_prefix("refs/tags/v1", "refs/heads/", &rest));
+	assert_null(rest);
+	assert_true(skip_prefix("pull", "pull", &rest));
+	assert_string_equal(rest, "");
+	/* Counted bytes: no NUL needed, and never read past n. */
+	assert_true(mem_starts_with("Verdict: PASS", 8, "Verdict:"));
+	assert_false(mem_starts_with("Verdict: PASS", 7, "Verdict:"));
+	assert_true(mem_equals("PASSED", 4, "PASS"));
+	assert_false(mem_equals("PASSED", 5, "PASS"));
+	assert_false(mem_equals("PAS", 3, "PASS"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -85,6 +108,7 @@ int main(void)
 		cmocka_unit_test(test_release_and_reset_leave_a_string),
 		cmocka_unit_test(test_detach_empty_is_owned),
 		cmocka_unit_test(test_zeroed_struct),
+		cmocka_unit_test(test_prefixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
