@@ -15,26 +15,7 @@
 #include <cmocka.h>
 
 #include "files.h"
-
-static char *scratch;
-
-static int make_scratch(void **state)
-{
-	(void)state;
-	scratch = orch_tmp_path("orch-hooks-test-files-XXXXXX");
-	return mkdtemp(scratch) ? 0 : -1;
-}
-
-static int remove_scratch(void **state)
-{
-	char *cmd = xasprintf("rm -rf '%s'", scratch);
-	int r = system(cmd);
-
-	(void)state;
-	free(cmd);
-	free(scratch);
-	return r == 0 ? 0 : -1;
-}
+#include "scratch.h"
 
 static char *file_of_size(const char *name, size_t n)
 {
@@ -154,5 +135,5 @@ int main(void)
 		cmocka_unit_test(test_tmpdir),
 	};
 
-	return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
+	return cmocka_run_group_tests(tests, scratch_make, scratch_remove);
 }

@@ -16,34 +16,15 @@
 
 #include "files.h"
 #include "handoff.h"
+#include "scratch.h"
 
 #define A "1111111111111111111111111111111111111111"
 #define B "2222222222222222222222222222222222222222"
 #define O "0123456789abcdef0123456789abcdef01234567"
 
-static char *gitdir;
-
-static int make_gitdir(void **state)
-{
-	(void)state;
-	gitdir = orch_tmp_path("orch-hooks-test-handoff-XXXXXX");
-	return mkdtemp(gitdir) ? 0 : -1;
-}
-
-static int remove_gitdir(void **state)
-{
-	char *cmd = xasprintf("rm -rf '%s'", gitdir);
-	int r = system(cmd);
-
-	(void)state;
-	free(cmd);
-	free(gitdir);
-	return r == 0 ? 0 : -1;
-}
-
 static void put(const char *name, const char *text)
 {
-	char *path = orch_handoff_path(gitdir, name);
+	char *path = orch_handoff_path(scratch, name);
 
 	assert_int_equal(orch_write_file(path, text, strlen(text)), 0);
 	free(path);
@@ -51,7 +32,7 @@ static void put(const char *name, const char *text)
 
 static char *get(const char *name)
 {
-	char *path = orch_handoff_path(gitdir, name);
+	char *path = orch_handoff_path(scratch, name);
 	struct strbuf sb = STRBUF_INIT;
 
 	assert_int_equal(orch_read_file(&sb, path, ORCH_READ_GIT_STATE), 0);
@@ -86,20 +67,20 @@ static void test_stamp_round_trip(void **state)
 	(void)state;
 	put("ORIG_HEAD", O "\n");
 	heads_ab(&heads);
-	assert_int_equal(orch_handoff_stamp_write(gitdir, 1, &heads), 0);
+	assert_int_equal(orch_handoff_stamp_write(scratch, 1, &heads), 0);
 	text = get(ORCH_HANDOFF_STAMP);
 	assert_string_equal(text, "protected\n" O "\n" A "\n" B "\n");
 	free(text);
 	put("MERGE_HEAD", A "\n" B "\n");
-	assert_int_equal(orch_handoff_stamp_take(gitdir, &protected), 1);
+	assert_int_equal(orch_handoff_stamp_take(scratch, &protected), 1);
 	assert_int_equal(protected, 1);
 	/* Good for one look only. */
-	assert_false(orch_handoff_exists(gitdir, ORCH_HANDOFF_STAMP));
-	assert_int_equal(orch_handoff_stamp_take(gitdir, &protected), 0);
+	assert_false(orch_handoff_exists(scratch, ORCH_HANDOFF_STAMP));
+	assert_int_equal(orch_handoff_stamp_take(scratch, &protected), 0);
 
-	assert_int_equal(orch_handoff_stamp_write(gitdir, 0, &heads), 0);
+	assert_int_equal(orch_handoff_stamp_write(scratch, 0, &heads), 0);
 	protected = -1;
-	assert_int_equal(orch_handoff_stamp_take(gitdir, &protected), 1);
+	assert_int_equal(orch_handoff_stamp_take(scratch, &protected), 1);
 	assert_int_equal(protected, 0);
 	strbuf_release(&heads);
 }
@@ -115,25 +96,25 @@ static void test_stamp_refuses_other_merges(void **state)
 	(void)state;
 	put("ORIG_HEAD", O "\n");
 	heads_ab(&heads);
-	assert_int_equal(orch_handoff_stamp_write(gitdir, 1, &heads), 0);
+	assert_int_equal(orch_handoff_stamp_write(scratch, 1, &heads), 0);
 	put("MERGE_HEAD", A "\n");
-	assert_int_equal(orch_handoff_stamp_take(gitdir, &protected), 0);
-	assert_false(orch_handoff_exists(gitdir, ORCH_HANDOFF_STAMP));
+	assert_int_equal(orch_handoff_stamp_take(scratch, &protected), 0);
+	assert_false(orch_handoff_exists(scratch, ORCH_HANDOFF_STAMP));
 
 	put("MERGE_HEAD", A "\n" B "\n");
-	assert_int_equal(orch_handoff_stamp_write(gitdir, 1, &heads), 0);
+	assert_int_equal(orch_handoff_stamp_write(scratch, 1, &heads), 0);
 	put("ORIG_HEAD", B "\n");
-	assert_int_equal(orch_handoff_stamp_take(gitdir, &protected), 0);
+	assert_int_equal(orch_handoff_stamp_take(scratch, &protected), 0);
 
 	put("ORIG_HEAD", O "\n");
-	assert_int_equal(orch_handoff_stamp_write(gitdir, 1, &heads), 0);
-	path = orch_handoff_path(gitdir, ORCH_HANDOFF_STAMP);
+	assert_int_equal(orch_handoff_stamp_write(scratch, 1, &heads), 0);
+	path = orch_handoff_path(scratch, ORCH_HANDOFF_STAMP);
 	assert_int_equal(utimes(path, old), 0);
-	assert_int_equal(orch_handoff_stamp_take(gitdir, &protected), 0);
+	assert_int_equal(orch_handoff_stamp_take(scratch, &protected), 0);
 	free(path);
 
 	put(ORCH_HANDOFF_STAMP, "maybe\n" O "\n" A "\n" B "\n");
-	assert_int_equal(orch_handoff_stamp_take(gitdir, &protected), 0);
+	assert_int_equal(orch_handoff_stamp_take(scratch, &protected), 0);
 	strbuf_release(&heads);
 }
 
@@ -143,19 +124,19 @@ static void test_marker_round_trip(void **state)
 
 	(void)state;
 	heads_ab(&heads);
-	assert_int_equal(orch_handoff_marker_write(gitdir, &heads), 0);
-	assert_true(orch_handoff_exists(gitdir, ORCH_HANDOFF_MARKER));
-	assert_int_equal(orch_handoff_marker_take(gitdir, &got), 2);
+	assert_int_equal(orch_handoff_marker_write(scratch, &heads), 0);
+	assert_true(orch_handoff_exists(scratch, ORCH_HANDOFF_MARKER));
+	assert_int_equal(orch_handoff_marker_take(scratch, &got), 2);
 	assert_string_equal(got.buf, heads.buf);
-	assert_false(orch_handoff_exists(gitdir, ORCH_HANDOFF_MARKER));
+	assert_false(orch_handoff_exists(scratch, ORCH_HANDOFF_MARKER));
 	strbuf_reset(&got);
-	assert_int_equal(orch_handoff_marker_take(gitdir, &got), 0);
+	assert_int_equal(orch_handoff_marker_take(scratch, &got), 0);
 	assert_string_equal(got.buf, "");
 
 	/* From MERGE_HEAD as git writes it; lines that are not ids are dropped. */
 	put("MERGE_HEAD", A "\nnot an id\n" B);
-	assert_int_equal(orch_handoff_marker_from_merge_head(gitdir), 0);
-	assert_int_equal(orch_handoff_marker_take(gitdir, &got), 2);
+	assert_int_equal(orch_handoff_marker_from_merge_head(scratch), 0);
+	assert_int_equal(orch_handoff_marker_take(scratch, &got), 2);
 	assert_string_equal(got.buf, A "\n" B "\n");
 	strbuf_release(&heads);
 	strbuf_release(&got);
@@ -166,16 +147,16 @@ static void test_unreviewed_round_trip(void **state)
 	char hex[ORCH_HANDOFF_HEXSZ + 1] = "x";
 
 	(void)state;
-	orch_handoff_remove(gitdir, ORCH_HANDOFF_UNREVIEWED_MERGE);
-	assert_int_equal(orch_handoff_unreviewed_read(gitdir, hex), 0);
+	orch_handoff_remove(scratch, ORCH_HANDOFF_UNREVIEWED_MERGE);
+	assert_int_equal(orch_handoff_unreviewed_read(scratch, hex), 0);
 	assert_string_equal(hex, "");
-	assert_int_equal(orch_handoff_unreviewed_write(gitdir, O), 0);
-	assert_int_equal(orch_handoff_unreviewed_read(gitdir, hex), 1);
+	assert_int_equal(orch_handoff_unreviewed_write(scratch, O), 0);
+	assert_int_equal(orch_handoff_unreviewed_read(scratch, hex), 1);
 	assert_string_equal(hex, O);
 	put(ORCH_HANDOFF_UNREVIEWED_MERGE, "garbage\n");
-	assert_int_equal(orch_handoff_unreviewed_read(gitdir, hex), 0);
-	orch_handoff_remove(gitdir, ORCH_HANDOFF_UNREVIEWED_MERGE);
-	assert_false(orch_handoff_exists(gitdir, ORCH_HANDOFF_UNREVIEWED_MERGE));
+	assert_int_equal(orch_handoff_unreviewed_read(scratch, hex), 0);
+	orch_handoff_remove(scratch, ORCH_HANDOFF_UNREVIEWED_MERGE);
+	assert_false(orch_handoff_exists(scratch, ORCH_HANDOFF_UNREVIEWED_MERGE));
 }
 
 int main(void)
@@ -188,5 +169,5 @@ int main(void)
 		cmocka_unit_test(test_unreviewed_round_trip),
 	};
 
-	return cmocka_run_group_tests(tests, make_gitdir, remove_gitdir);
+	return cmocka_run_group_tests(tests, scratch_make, scratch_remove);
 }
