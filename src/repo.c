@@ -181,3 +181,14 @@ const char *orch_short_oid(const git_oid *oid)
 	git_oid_tostr(buf[which], 13, oid);
 	return buf[which];
 }
+
+int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *out)
+{
+	git_commit *c = NULL;
+
+	if (git_commit_lookup(&c, repo, commit) < 0)
+		return orch_git_error("cannot read commit %s", orch_short_oid(commit));
+	git_oid_cpy(out, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
+}
