@@ -174,6 +174,29 @@ static char *trimmed(const char *p, size_t n)
 }
 
 /* Parses the record starting at *pos; leaves *pos at the next record. */
+/* Where the value of header `key` (klen bytes) goes; NULL for a header this version does not know. */
+static char **header_field(struct orch_verdict_record *r, char **verdict, const char *key, size_t klen)
+{
+	const struct {
+		const char *name;
+		char **field;
+	} headers[] = {
+		{ .name = "Verdict", .field = verdict },
+		{ .name = "Commit", .field = &r->commit },
+		{ .name = "Tree", .field = &r->tree },
+		{ .name = "Reviewer", .field = &r->reviewer },
+		{ .name = "Date", .field = &r->date },
+		{ .name = "Duration", .field = &r->duration },
+		{ .name = "Signature", .field = &r->signature },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
+		if (mem_equals(key, klen, headers[i].name))
+			return headers[i].field;
+	return NULL;
+}
+
 static int parse_record(const char **pos, const char *end, struct orch_verdict_record *r, char **err)
 {
 	struct strbuf body = STRBUF_INIT;
@@ -209,24 +232,9 @@ static int parse_record(const char **pos, const char *end, struct orch_verdict_r
 			goto fail;
 		}
 		klen = (size_t)(colon - l.p);
-#define KEY(name) (klen == sizeof(name) - 1 && !memcmp(l.p, name, klen))
-		if (KEY("Verdict"))
-			field = &verdict;
-		else if (KEY("Commit"))
-			field = &r->commit;
-		else if (KEY("Tree"))
-			field = &r->tree;
-		else if (KEY("Reviewer"))
-			field = &r->reviewer;
-		else if (KEY("Date"))
-			field = &r->date;
-		else if (KEY("Duration"))
-			field = &r->duration;
-		else if (KEY("Signature"))
-			field = &r->signature;
-		else
+		field = header_field(r, &verdict, l.p, klen);
+		if (!field)
 			continue; /* headers of later versions are ignored, not fatal */
-#undef KEY
 		if (*field) {
 			*err = xasprintf("two '%.*s' lines in one record", (int)klen, l.p);
 			goto fail;
