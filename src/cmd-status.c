@@ -241,6 +241,18 @@ static size_t find_lands(const char *common, const struct orch_worktree *wts, si
 	return n;
 }
 
+static struct row *add_row(struct row **rows, size_t *n, const char *branch, const git_oid *tip)
+{
+	struct row *r;
+
+	*rows = xrealloc(*rows, (*n + 1) * sizeof(**rows));
+	r = &(*rows)[(*n)++];
+	memset(r, 0, sizeof(*r));
+	r->branch = xstrdup(branch);
+	git_oid_cpy(&r->tip, tip);
+	return r;
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	struct orch_policy policy;
@@ -305,11 +317,7 @@ static int cmd_status(int argc, char **argv)
 			git_reference_free(ref);
 			continue;
 		}
-		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
-		r = &rows[n++];
-		memset(r, 0, sizeof(*r));
-		r->branch = xstrdup(name);
-		git_oid_cpy(&r->tip, git_reference_target(ref));
+		r = add_row(&rows, &n, name, git_reference_target(ref));
 		r->wt = wt;
 		r->dirty = wt ? wt_dirty[wt - wts] : 0;
 		judge_row(repo, &policy, target, r);
