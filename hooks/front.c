@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "handoff.h"
 #include "hook.h"
 #include "hooks.h"
@@ -48,8 +49,8 @@ static int hand_over(char **argv, const char *hook)
 	setenv(ORCH_GATE_HOOK_ENV, hook, 1);
 	/* argv[0] stays the hook's path: the gate picks the hook by it. */
 	execv(gate, argv);
-	fprintf(stderr, "orch-hooks: cannot run '%s' (%s): the gate cannot decide, so it refuses; "
-			"reinstall with 'orch-hooks install'\n", gate, strerror(errno));
+	orch_error("cannot run '%s' (%s): the gate cannot decide, so it refuses; "
+		   "reinstall with 'orch-hooks install'", gate, strerror(errno));
 	free(gate);
 	free(dir);
 	return 1;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "hooks.h"
 #include "no-tls.h"
 #include "strbuf.h"
@@ -50,7 +51,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(hooks) / sizeof(*hooks); i++)
 		if (strlen(hooks[i].name) == n && !strncmp(name, hooks[i].name, n))
 			return hooks[i].fn(argc, argv);
-	fprintf(stderr, "orch-hooks: '%s' is not a hook orch-hooks-gate knows; install with "
-			"'orch-hooks install'\n", name);
+	orch_error("'%s' is not a hook orch-hooks-gate knows; install with 'orch-hooks install'", name);
 	return 1;
 }

@@ -104,9 +104,8 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
 	 * again would loop. It has done its work; the gate still runs.
 	 */
 	if (strcmp(base, name) && same_file_content(hook, path)) {
-		fprintf(stderr, "orch-hooks: warning: '%s' and orch-hooks run each other (a hook manager "
-				"reinstalled its hook over the gate); not running it twice; repair with "
-				"'orch-hooks install --chain'\n", hook);
+		orch_say("warning: '%s' and orch-hooks run each other (a hook manager reinstalled its "
+			 "hook over the gate); not running it twice; repair with 'orch-hooks install --chain'", hook);
 		goto done;
 	}
 	shell = shell_of(path);

@@ -3,10 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include <git2.h>
-
 #include "error.h"
-#include "strbuf.h"
 
 static void vsay(const char *fmt, va_list ap)
 {
@@ -33,43 +30,4 @@ int orch_say(const char *fmt, ...)
 	vsay(fmt, ap);
 	va_end(ap);
 	return 0;
-}
-
-const char *orch_git_error_text(void)
-{
-	const git_error *e = git_error_last();
-
-	/* git_error_last() may be NULL when a call failed without detail. */
-	if (!e || !e->message || !*e->message)
-		return "unknown libgit2 error";
-	return e->message;
-}
-
-int orch_git_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("orch-hooks: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", orch_git_error_text());
-	return -1;
-}
-
-/*
- * Formatted apart first: the text may quote libgit2's previous error, whose
- * buffer git_error_set_str() would clear.
- */
-int orch_git_error_set(const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	git_error_set_str(GIT_ERROR_INVALID, strbuf_str(&sb));
-	strbuf_release(&sb);
-	return -1;
 }
