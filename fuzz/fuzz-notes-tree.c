@@ -176,7 +176,7 @@ static int build(git_odb *odb, struct input *in, size_t depth, char *path, unsig
 		strbuf_addch(&raw, '\0');
 		strbuf_add(&raw, (const char *)id.id, GIT_OID_RAWSZ);
 	}
-	ret = git_odb_write(out, odb, raw.buf ? raw.buf : "", raw.len, GIT_OBJECT_TREE);
+	ret = git_odb_write(out, odb, raw.buf, raw.len, GIT_OBJECT_TREE);
 done:
 	strbuf_release(&raw);
 	return ret;

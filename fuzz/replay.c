@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "strbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,7 +23,7 @@ int main(int argc, char **argv)
 		struct strbuf sb = STRBUF_INIT;
 		uint8_t *copy;
 
-		if (strbuf_read_file(&sb, argv[i], 0) < 0) {
+		if (orch_read_file_max(&sb, argv[i], 0, 0) < 0) {
 			perror(argv[i]);
 			return 2;
 		}

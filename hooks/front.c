@@ -22,13 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "error.h"
+#include "files.h"
+#include "handoff.h"
 #include "hook.h"
 #include "hooks.h"
-#include "merge-marker.h"
 #include "pattern.h"
 #include "policy.h"
 #include "strbuf.h"
@@ -50,74 +50,13 @@ static int chained_hook_exists(const char *argv0, const char *name)
 	return r;
 }
 
-static void unlink_git_file(const char *gitdir, const char *name)
-{
-	char *path = xasprintf("%s/%s", gitdir, name);
-
-	unlink(path);
-	free(path);
-}
-
 static int read_git_file(const char *gitdir, const char *name, struct strbuf *sb)
 {
 	char *path = xasprintf("%s/%s", gitdir, name);
-	int r = strbuf_read_file(sb, path, 1024 * 1024);
+	int r = orch_read_file(sb, path, ORCH_READ_GIT_STATE);
 
 	free(path);
 	return r;
-}
-
-/*
- * 1 if pre-merge-commit's stamp vouches for the merge in progress. The stamp
- * is removed either way: it is good for one look only.
- */
-static int stamp_vouches(const char *gitdir, int *protected)
-{
-	struct strbuf stamp = STRBUF_INIT, orig = STRBUF_INIT, heads = STRBUF_INIT, want = STRBUF_INIT;
-	char *path = xasprintf("%s/%s", gitdir, ORCH_PREMERGE_STAMP);
-	const char *nl;
-	struct stat st;
-	int ok = 0;
-
-	if (stat(path, &st) < 0 || time(NULL) - st.st_mtime > ORCH_PREMERGE_STAMP_MAX_AGE ||
-	    strbuf_read_file(&stamp, path, 64 * 1024) < 0)
-		goto done;
-	if (read_git_file(gitdir, "ORIG_HEAD", &orig) < 0 || read_git_file(gitdir, "MERGE_HEAD", &heads) < 0)
-		goto done;
-	nl = strchr(strbuf_str(&stamp), '\n');
-	if (!nl)
-		goto done;
-	*protected = !strncmp(stamp.buf, "protected\n", 10);
-	if (!*protected && strncmp(stamp.buf, "unprotected\n", 12))
-		goto done;
-	strbuf_add(&want, strbuf_str(&orig), orig.len);
-	strbuf_add(&want, strbuf_str(&heads), heads.len);
-	ok = !strcmp(nl + 1, strbuf_str(&want));
-done:
-	unlink(path);
-	free(path);
-	strbuf_release(&stamp);
-	strbuf_release(&orig);
-	strbuf_release(&heads);
-	strbuf_release(&want);
-	return ok;
-}
-
-/* The marker the test gate reads: the approved heads, one per line, as MERGE_HEAD lists them. */
-static int leave_marker(const char *gitdir)
-{
-	struct strbuf heads = STRBUF_INIT;
-	char *path = xasprintf("%s/%s", gitdir, ORCH_MERGE_MARKER);
-	FILE *f;
-	int ok = 0;
-
-	if (read_git_file(gitdir, "MERGE_HEAD", &heads) == 0 && (f = fopen(path, "w"))) {
-		ok = fwrite(strbuf_str(&heads), 1, heads.len, f) == heads.len;
-		ok = fclose(f) == 0 && ok;
-	}
-	free(path);
-	strbuf_release(&heads);
-	return ok;
 }
 
 static int hand_over(char **argv, const char *hook)
@@ -127,8 +66,8 @@ static int hand_over(char **argv, const char *hook)
 	setenv(ORCH_GATE_HOOK_ENV, hook, 1);
 	/* argv[0] stays the hook's path: the gate picks the hook by it. */
 	execv(gate, argv);
-	fprintf(stderr, "orch-hooks: cannot run '%s' (%s): the gate cannot decide, so it refuses; "
-			"reinstall with 'orch-hooks install'\n", gate, strerror(errno));
+	orch_error("cannot run '%s' (%s): the gate cannot decide, so it refuses; "
+		   "reinstall with 'orch-hooks install'", gate, strerror(errno));
 	free(gate);
 	free(dir);
 	return 1;
@@ -193,7 +132,7 @@ static int certainly_unprotected(const char *gitdir)
 	path = xasprintf("%s/refs/heads/%s", common, name);
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		goto done;
-	if (strbuf_read_file(&ref, path, 4096) == 0 && !strncmp(strbuf_str(&ref), "ref:", 4))
+	if (orch_read_file(&ref, path, ORCH_READ_GIT_STATE) == 0 && starts_with(ref.buf, "ref:"))
 		goto done;
 	/* The gate reports a policy that does not load; not twice. */
 	fflush(stderr);
@@ -247,20 +186,20 @@ int main(int argc, char **argv)
 
 	gitdir = orch_hook_git_dir();
 	if (!strcmp(hook, "post-commit")) {
-		quiet = !orch_hook_git_file_exists(gitdir, ORCH_MERGE_MARKER);
+		quiet = !orch_handoff_exists(gitdir, ORCH_HANDOFF_MARKER);
 	} else if (!strcmp(hook, "prepare-commit-msg")) {
 		int merging = orch_hook_git_file_exists(gitdir, "MERGE_HEAD");
 
 		quiet = !merging && !orch_hook_git_file_exists(gitdir, "SQUASH_MSG");
-		if (merging && stamp_vouches(gitdir, &protected))
-			quiet = !protected || leave_marker(gitdir);
+		if (merging && orch_handoff_stamp_take(gitdir, &protected))
+			quiet = !protected || orch_handoff_marker_from_merge_head(gitdir) == 0;
 		else if (!quiet)
 			quiet = certainly_unprotected(gitdir);
 	} else {
 		quiet = certainly_unprotected(gitdir);
 		/* post-merge takes the marker, as the gate would: it is for this merge only. */
 		if (quiet && !strcmp(hook, "post-merge"))
-			unlink_git_file(gitdir, ORCH_MERGE_MARKER);
+			orch_handoff_remove(gitdir, ORCH_HANDOFF_MARKER);
 	}
 	free(gitdir);
 	return quiet ? 0 : hand_over(argv, hook);

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "hooks.h"
 #include "no-tls.h"
+#include "strbuf.h"
 
 static const struct {
 	const char *name;
@@ -35,7 +37,7 @@ int main(int argc, char **argv)
 	 * survive the exec: valgrind, for one, rewrites it). Never pre-receive:
 	 * git names it, and over file:// the pusher's environment reaches it.
 	 */
-	if (strncmp(name, "pre-receive", 11) && getenv(ORCH_GATE_HOOK_ENV) &&
+	if (!starts_with(name, "pre-receive") && getenv(ORCH_GATE_HOOK_ENV) &&
 	    *getenv(ORCH_GATE_HOOK_ENV)) {
 		static char hook[64];
 
@@ -49,7 +51,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(hooks) / sizeof(*hooks); i++)
 		if (strlen(hooks[i].name) == n && !strncmp(name, hooks[i].name, n))
 			return hooks[i].fn(argc, argv);
-	fprintf(stderr, "orch-hooks: '%s' is not a hook orch-hooks-gate knows; install with "
-			"'orch-hooks install'\n", name);
+	orch_error("'%s' is not a hook orch-hooks-gate knows; install with 'orch-hooks install'", name);
 	return 1;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "hook.h"
 #include "strbuf.h"
 
@@ -27,9 +28,9 @@ char *orch_hook_git_dir(void)
 	if (stat(".git", &st) == 0 && S_ISDIR(st.st_mode))
 		return xstrdup(".git");
 	/* A ".git" file ("gitdir: <path>"), as in submodules. */
-	if (strbuf_read_regular_file(&sb, ".git", 4096) == 0 && !strncmp(strbuf_str(&sb), "gitdir: ", 8)) {
+	if (orch_read_file(&sb, ".git", ORCH_READ_GIT_STATE) == 0 && starts_with(sb.buf, "gitdir: ")) {
 		strbuf_rtrim(&sb);
-		dir = xstrdup(sb.buf + 8);
+		dir = xstrdup(sb.buf + strlen("gitdir: "));
 		strbuf_release(&sb);
 		return dir;
 	}

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
+#include "handoff.h"
 #include "hook.h"
 #include "run.h"
 #include "strbuf.h"
@@ -36,7 +38,7 @@ static char *hooks_dir(const char *argv0)
 static int same_file_content(const char *a, const char *b)
 {
 	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-	int r = strbuf_read_file(&x, a, 64 * 1024 * 1024) == 0 && strbuf_read_file(&y, b, 64 * 1024 * 1024) == 0 &&
+	int r = orch_read_file(&x, a, ORCH_READ_CONTENT) == 0 && orch_read_file(&y, b, ORCH_READ_CONTENT) == 0 &&
 		x.len == y.len && !memcmp(strbuf_str(&x), strbuf_str(&y), x.len);
 
 	strbuf_release(&x);
@@ -60,7 +62,7 @@ static const char *shell_of(const char *path)
 		return NULL;
 	word = fgets(line, sizeof(line), f);
 	fclose(f);
-	if (!word || strncmp(line, "#!", 2))
+	if (!word || !starts_with(line, "#!"))
 		return NULL;
 	for (word = strtok_r(line + 2, " \t\r\n", &save); word && n < 3; word = strtok_r(NULL, " \t\r\n", &save))
 		tok[n++] = word;
@@ -89,7 +91,7 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
 	const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
 	const char **args = NULL, *shell;
 	const char *t = getenv("ORCH_HOOKS_CHAIN_TIMEOUT_MS");
-	char tmpl[] = "/tmp/orch-hooks-stdin-XXXXXX";
+	char *tmpl = orch_tmp_path("orch-hooks-stdin-XXXXXX");
 	int in_fd = -1, rc = 0, i, k = 0;
 	char why[300];
 
@@ -102,9 +104,8 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
 	 * again would loop. It has done its work; the gate still runs.
 	 */
 	if (strcmp(base, name) && same_file_content(hook, path)) {
-		fprintf(stderr, "orch-hooks: warning: '%s' and orch-hooks run each other (a hook manager "
-				"reinstalled its hook over the gate); not running it twice; repair with "
-				"'orch-hooks install --chain'\n", hook);
+		orch_say("warning: '%s' and orch-hooks run each other (a hook manager reinstalled its "
+			 "hook over the gate); not running it twice; repair with 'orch-hooks install --chain'", hook);
 		goto done;
 	}
 	shell = shell_of(path);
@@ -145,6 +146,7 @@ int orch_hook_run_chained(const char *argv0, const char *name, int argc, char **
 done:
 	if (in_fd >= 0)
 		close(in_fd);
+	free(tmpl);
 	free(args);
 	free(path);
 	free(hook);
@@ -171,7 +173,7 @@ int orch_hook_skipped(const char *name, const char *gitdir)
 		"orch-hooks: this is recorded; the server gate still applies on push\n"
 		"orch-hooks: ************************************************************\n",
 		name, reason);
-	log = xasprintf("%s/orch-hooks-skip.log", gitdir);
+	log = orch_handoff_path(gitdir, ORCH_HANDOFF_SKIP_LOG);
 	f = fopen(log, "a");
 	if (f) {
 		fprintf(f, "%s\t%s\t%s\n", date, name, reason);

@@ -17,14 +17,6 @@ int orch_hook_pre_receive(int argc, char **argv);
 /* How a front end tells the gate which hook it runs for. */
 #define ORCH_GATE_HOOK_ENV "ORCH_HOOKS_GATE_HOOK"
 
-/*
- * Written by pre-merge-commit when it approved a merge: lets
- * prepare-commit-msg, a few milliseconds later, trust that check for the
- * very same heads and pre-merge HEAD instead of loading libgit2 again.
- * Line 1 "protected" or "unprotected", line 2 ORIG_HEAD, then the heads.
- */
-#define ORCH_PREMERGE_STAMP "orch-hooks-premerge-ok"
-/* A stamp older than this is not trusted (a merge that was killed midway). */
-#define ORCH_PREMERGE_STAMP_MAX_AGE 60
+/* The files the hooks leave each other (the stamp, the marker) are src/handoff.h's. */
 
 #endif

@@ -7,54 +7,42 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "handoff.h"
 #include "merge-marker.h"
 #include "strbuf.h"
 
 int orch_merge_marker_write(const char *gitdir, const struct orch_merge_head *heads, size_t n)
 {
-	char *path = xasprintf("%s/%s", gitdir, ORCH_MERGE_MARKER);
-	char hex[GIT_OID_HEXSZ + 1];
-	FILE *f = fopen(path, "w");
+	struct strbuf sb = STRBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1], *path;
 	size_t i;
 	int ret = 0;
 
-	if (f) {
-		for (i = 0; i < n; i++)
-			fprintf(f, "%s\n", git_oid_tostr(hex, sizeof(hex), &heads[i].oid));
-	}
-	if (!f || fclose(f) != 0)
+	for (i = 0; i < n; i++)
+		orch_handoff_heads_add(&sb, git_oid_tostr(hex, sizeof(hex), &heads[i].oid));
+	if (orch_handoff_marker_write(gitdir, &sb) < 0) {
+		path = orch_handoff_path(gitdir, ORCH_HANDOFF_MARKER);
 		ret = orch_error("cannot write '%s' (%s): the test gate could not run after this "
 				 "commit, so it is refused", path, strerror(errno));
-	free(path);
+		free(path);
+	}
+	strbuf_release(&sb);
 	return ret;
 }
 
 int orch_merge_marker_take(const char *gitdir, git_oid **out)
 {
-	char *path = xasprintf("%s/%s", gitdir, ORCH_MERGE_MARKER);
 	struct strbuf sb = STRBUF_INIT;
 	git_oid *ids = NULL;
-	const char *p;
-	int n = 0;
+	int i, n = orch_handoff_marker_take(gitdir, &sb);
 
-	*out = NULL;
-	if (strbuf_read_file(&sb, path, 64 * 1024) < 0)
-		goto done;
-	unlink(path);
-	for (p = strbuf_str(&sb); *p;) {
-		size_t len = strcspn(p, "\n");
-
-		if (len == GIT_OID_HEXSZ) {
-			ids = xrealloc(ids, ((size_t)n + 1) * sizeof(*ids));
-			if (git_oid_fromstrn(&ids[n], p, GIT_OID_HEXSZ) == 0)
-				n++;
-		}
-		p += len + (p[len] == '\n');
-	}
+	/* Each line is "<hex>\n": handoff.c kept only well-formed ones. */
+	if (n > 0)
+		ids = xcalloc((size_t)n, sizeof(*ids));
+	for (i = 0; i < n; i++)
+		git_oid_fromstrn(&ids[i], sb.buf + (size_t)i * (ORCH_HANDOFF_HEXSZ + 1), ORCH_HANDOFF_HEXSZ);
 	*out = ids;
-done:
 	strbuf_release(&sb);
-	free(path);
 	return n;
 }
 

@@ -12,10 +12,9 @@
  * onto a protected branch passed the verdict check, with these heads". It
  * lets post-commit return at once, without libgit2, after an ordinary
  * commit, and tells post-merge a merge commit it made from a fast-forward
- * onto an existing merge commit. A file in the per-worktree git directory
- * holding one full object id per line.
+ * onto an existing merge commit. The file itself is src/handoff.h's
+ * ORCH_HANDOFF_MARKER; these are its git_oid views.
  */
-#define ORCH_MERGE_MARKER "orch-hooks-merge-pending"
 
 /* Writes the marker; returns 0, or -1 after saying why. */
 int orch_merge_marker_write(const char *gitdir, const struct orch_merge_head *heads, size_t n);

@@ -14,6 +14,7 @@
 #include "content-rule.h"
 #include "error.h"
 #include "gate-lock.h"
+#include "handoff.h"
 #include "hook.h"
 #include "hooks.h"
 #include "hook-repo.h"
@@ -54,7 +55,7 @@ int orch_hook_post_commit(int argc, char **argv)
 
 	/* The hot path: no approved merge is waiting for its tests. */
 	gitdir = orch_hook_git_dir();
-	if (!orch_hook_git_file_exists(gitdir, ORCH_MERGE_MARKER)) {
+	if (!orch_handoff_exists(gitdir, ORCH_HANDOFF_MARKER)) {
 		free(gitdir);
 		return 0;
 	}

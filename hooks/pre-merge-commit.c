@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "handoff.h"
 #include "hook.h"
 #include "hooks.h"
 #include "hook-repo.h"
@@ -19,38 +20,20 @@
 #include "strbuf.h"
 
 /*
- * Leaves prepare-commit-msg the word that this merge passed (see hooks.h).
+ * Leaves prepare-commit-msg the word that this merge passed (src/handoff.h).
  * Best effort: without it, prepare-commit-msg simply checks again.
  */
 static void write_stamp(const char *gitdir, int protected, const struct orch_merge_head *heads,
 			size_t n)
 {
-	char *orig_path = xasprintf("%sORIG_HEAD", gitdir);
-	char *path = xasprintf("%s%s", gitdir, ORCH_PREMERGE_STAMP);
-	char *tmp = xasprintf("%s.tmp", path);
 	struct strbuf sb = STRBUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
-	FILE *f;
 	size_t i;
-	int ok;
 
-	strbuf_adds(&sb, protected ? "protected\n" : "unprotected\n");
-	if (strbuf_read_file(&sb, orig_path, 4096) < 0)
-		goto done;
 	for (i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s\n", git_oid_tostr(hex, sizeof(hex), &heads[i].oid));
-	f = fopen(tmp, "w");
-	if (!f)
-		goto done;
-	ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) < 0)
-		unlink(tmp);
-done:
+		orch_handoff_heads_add(&sb, git_oid_tostr(hex, sizeof(hex), &heads[i].oid));
+	orch_handoff_stamp_write(gitdir, protected, &sb);
 	strbuf_release(&sb);
-	free(tmp);
-	free(path);
-	free(orig_path);
 }
 
 int orch_hook_pre_merge_commit(int argc, char **argv)

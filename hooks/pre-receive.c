@@ -76,6 +76,7 @@ int orch_hook_pre_receive(int argc, char **argv)
 	struct orch_ref_updates updates = ORCH_REF_UPDATES_INIT;
 	struct strbuf input = STRBUF_INIT;
 	struct orch_hook_ctx ctx;
+	const char *config;
 	char *err = NULL;
 	int rc = 1, opened = 0;
 
@@ -84,8 +85,8 @@ int orch_hook_pre_receive(int argc, char **argv)
 	 * A server's wrapper script may name a shared policy: git runs the hook
 	 * without arguments, so unlike the environment, argv is the server's.
 	 */
-	if (argc > 1 && !strncmp(argv[1], "--config=", 9)) {
-		setenv("ORCH_HOOKS_CONFIG", argv[1] + 9, 1);
+	if (argc > 1 && skip_prefix(argv[1], "--config=", &config)) {
+		setenv("ORCH_HOOKS_CONFIG", config, 1);
 		argv[1] = argv[0];
 		argv++;
 		argc--;

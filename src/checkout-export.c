@@ -182,7 +182,7 @@ static int same_content(int dirfd, const char *name, const git_oid *id, int is_l
 		}
 		close(fd);
 	}
-	same = git_odb_hash(&oid, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_BLOB) == 0 &&
+	same = git_odb_hash(&oid, sb.buf, sb.len, GIT_OBJECT_BLOB) == 0 &&
 	       git_oid_equal(&oid, id);
 done:
 	strbuf_release(&sb);

@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "files.h"
 #include "land-scratch.h"
 #include "parse-options.h"
 #include "policy.h"
@@ -65,7 +66,7 @@ static void ORCH_PRINTF(2, 3) ok(struct doctor *d, const char *fmt, ...)
 static int file_has(const char *path, const char *needle)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int r = strbuf_read_file(&sb, path, 16 * 1024 * 1024) == 0 &&
+	int r = orch_read_file(&sb, path, ORCH_READ_PROGRAM) == 0 &&
 		memmem(sb.buf, sb.len, needle, strlen(needle)) != NULL;
 
 	strbuf_release(&sb);

@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "files.h"
 #include "parse-options.h"
 #include "policy.h"
 #include "protected.h"
@@ -41,7 +42,7 @@ enum mode { MODE_REFUSE, MODE_CHAIN, MODE_FORCE };
 
 static int read_all(const char *path, struct strbuf *sb)
 {
-	return strbuf_read_file(sb, path, 256 * 1024 * 1024);
+	return orch_read_file(sb, path, ORCH_READ_PROGRAM);
 }
 
 /* 1 if the file at path is one of our hook binaries. */

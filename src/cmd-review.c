@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "carry-find.h"
+#include "clock.h"
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
@@ -41,14 +42,6 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct run {
 	struct orch_review_setup setup;
 	struct orch_review *reviews;
@@ -67,12 +60,12 @@ static void progress(struct run *run, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "orch-hooks: [%d/%d done, %d running, %.0fs] ", run->done, run->n,
-		run->running, now() - run->start);
+		run->running, orch_now() - run->start);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	run->last_progress = now();
+	run->last_progress = orch_now();
 }
 
 /*
@@ -184,7 +177,7 @@ static void heartbeat(struct run *run)
 		struct orch_review *r = &run->reviews[i];
 
 		if (r->worker > 0)
-			strbuf_addf(&sb, "%s%s (%.0fs)", sb.len ? ", " : "", r->name, now() - r->started_at);
+			strbuf_addf(&sb, "%s%s (%.0fs)", sb.len ? ", " : "", r->name, orch_now() - r->started_at);
 	}
 	progress(run, "running: %s", strbuf_str(&sb));
 	strbuf_release(&sb);
@@ -232,7 +225,7 @@ static void run_all(struct run *run)
 		for (i = 1; i < nfds; i++)
 			if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) && orch_review_read(who[i]))
 				finish(run, who[i]);
-		if (run->progress_every && run->running && now() - run->last_progress >= run->progress_every)
+		if (run->progress_every && run->running && orch_now() - run->last_progress >= run->progress_every)
 			heartbeat(run);
 	}
 	free(pfd);
@@ -563,7 +556,7 @@ static int cmd_review(int argc, char **argv)
 		run.jobs = run.n;
 	env = getenv("ORCH_HOOKS_PROGRESS_SECONDS");
 	run.progress_every = env && *env ? (unsigned)strtoul(env, NULL, 10) : 10;
-	run.start = run.last_progress = now();
+	run.start = run.last_progress = orch_now();
 
 	if (setup_signals(1) < 0)
 		goto done;

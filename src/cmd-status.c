@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "handoff.h"
 #include "json.h"
 #include "land-scratch.h"
 #include "land-state.h"
@@ -273,8 +274,8 @@ static size_t find_lands(const char *common, const struct orch_worktree *wts, si
 	size_t i, n = 0;
 
 	for (i = 0; i <= nwt; i++) {
-		char *path = i == nwt ? xasprintf("%s/orch-hooks-land", common) :
-			     xasprintf("%s/worktrees/%s/orch-hooks-land", common, wts[i].name);
+		char *path = i == nwt ? orch_handoff_path(common, ORCH_HANDOFF_LAND_STATE) :
+			     xasprintf("%s/worktrees/%s/%s", common, wts[i].name, ORCH_HANDOFF_LAND_STATE);
 
 		if (land_state_load(&lands[n].st, path) == 1) {
 			lands[n].worktree = i == nwt ? "(main worktree)" : wts[i].path;
@@ -284,6 +285,18 @@ static size_t find_lands(const char *common, const struct orch_worktree *wts, si
 	}
 	*out = lands;
 	return n;
+}
+
+static struct row *add_row(struct row **rows, size_t *n, const char *branch, const git_oid *tip)
+{
+	struct row *r;
+
+	*rows = xrealloc(*rows, (*n + 1) * sizeof(**rows));
+	r = &(*rows)[(*n)++];
+	memset(r, 0, sizeof(*r));
+	r->branch = xstrdup(branch);
+	git_oid_cpy(&r->tip, tip);
+	return r;
 }
 
 static int cmd_status(int argc, char **argv)
@@ -350,11 +363,7 @@ static int cmd_status(int argc, char **argv)
 			git_reference_free(ref);
 			continue;
 		}
-		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
-		r = &rows[n++];
-		memset(r, 0, sizeof(*r));
-		r->branch = xstrdup(name);
-		git_oid_cpy(&r->tip, git_reference_target(ref));
+		r = add_row(&rows, &n, name, git_reference_target(ref));
 		r->wt = wt;
 		r->dirty = wt ? wt_dirty[wt - wts] : 0;
 		judge_row(repo, &policy, target, r);

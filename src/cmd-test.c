@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "files.h"
 #include "json.h"
 #include "note.h"
 #include "parse-options.h"
@@ -51,8 +52,7 @@ static int interrupted(void)
 /* A writable checkout of the tree in a fresh directory under $TMPDIR (caller removes and frees). */
 static char *check_out(git_repository *repo, const git_oid *commit_id)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *dir = xasprintf("%s/orch-hooks-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	char *dir = orch_tmp_path("orch-hooks-test-XXXXXX");
 	git_checkout_options co;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;

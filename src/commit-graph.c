@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commit-graph.h"
+#include "files.h"
 #include "strbuf.h"
 
 #define HASH_LEN 20			/* SHA-1: the only hash libgit2 1.5 knows */
@@ -284,7 +285,7 @@ static struct orch_commit_graph *open_chain(const char *objects_dir)
 	const char *p;
 	size_t alloc = 0;
 
-	if (strbuf_read_regular_file(&sb, path, (size_t)MAX_LAYERS * (GIT_OID_HEXSZ + 1)) < 0) {
+	if (orch_read_file_max(&sb, path, (size_t)MAX_LAYERS * (GIT_OID_HEXSZ + 1), 1) < 0) {
 		free(path);
 		return NULL;
 	}
@@ -352,7 +353,7 @@ static struct orch_commit_graph *open_alternates(const char *objects_dir)
 	char *path = xasprintf("%s/info/alternates", objects_dir);
 	char *line, *next;
 
-	if (strbuf_read_regular_file(&sb, path, 1 << 16) < 0) {
+	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) < 0) {
 		free(path);
 		return NULL;
 	}

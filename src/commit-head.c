@@ -70,7 +70,7 @@ int orch_commit_head_parse(struct orch_commit_head *h, const char *data, size_t 
 		git_oid_cpy(&h->parents[h->nr_parents++], &parent);
 	}
 	/* A malformed parent line fails closed, as libgit2's own parse would. */
-	if (r < 0 || (end - p >= 6 && !memcmp(p, "parent", 6))) {
+	if (r < 0 || mem_starts_with(p, (size_t)(end - p), "parent")) {
 		git_error_set_str(GIT_ERROR_INVALID, "the commit has an invalid parent line");
 		return -1;
 	}

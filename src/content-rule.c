@@ -6,6 +6,7 @@
 
 #include "automerge.h"
 #include "content-rule.h"
+#include "handoff.h"
 #include "trust.h"
 #include "error.h"
 #include "merge-gate.h"
@@ -28,14 +29,7 @@ int orch_content_rule_own_pass(git_repository *repo, const struct orch_policy *p
 
 static void remember(git_repository *repo, const git_oid *merge)
 {
-	char *path = xasprintf("%s%s", git_repository_path(repo), ORCH_UNREVIEWED_MERGE);
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fprintf(f, "%s\n", git_oid_tostr_s(merge));
-		fclose(f);
-	}
-	free(path);
+	orch_handoff_unreviewed_write(git_repository_path(repo), git_oid_tostr_s(merge));
 }
 
 int orch_content_rule_check_landed(git_repository *repo, const struct orch_policy *policy,

@@ -13,15 +13,12 @@
  * merge of its parents, or carry its own valid PASS. One that carries
  * changes of its own without it (a resolved conflict, an edit made during
  * `git merge --no-commit`) is undone like a merge that broke the tests, is
- * remembered in $GIT_DIR/ORCH_UNREVIEWED_MERGE for `land --continue`, and
+ * remembered in $GIT_DIR/ORCH_UNREVIEWED_MERGE (src/handoff.h) for `land --continue`, and
  * the person is told how to have it reviewed. Returns 0 when the merge may
  * stay, 1 when it was undone, -1 when the gate cannot decide (reported).
  */
 int orch_content_rule_check_landed(git_repository *repo, const struct orch_policy *policy,
 				   const struct orch_landed *l, struct orch_gate_lock *lock);
-
-/* The file that remembers the last merge undone for its own changes. */
-#define ORCH_UNREVIEWED_MERGE "ORCH_UNREVIEWED_MERGE"
 
 /* Whether `commit` has a valid PASS of its own under the local policy: 1, 0, or -1 (reported). */
 int orch_content_rule_own_pass(git_repository *repo, const struct orch_policy *policy,

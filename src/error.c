@@ -1,6 +1,6 @@
 /*
  * The error channel without libgit2 (the light hook front ends use it);
- * git-error.c adds libgit2's error to a message.
+ * error-git.c adds libgit2's error to a message.
  */
 #include "config.h"
 
@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "error.h"
-#include "strbuf.h"
 
 static void vsay(const char *fmt, va_list ap)
 {

@@ -9,11 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "gate-lock.h"
+#include "handoff.h"
 #include "strbuf.h"
 
-#define LOCK_NAME "orch-hooks-gate.lock"
 
 /* What the lock file says: "key value" lines. */
 struct holder {
@@ -40,17 +41,18 @@ static void read_holder(int fd, struct holder *h)
 	buf[n] = '\0';
 	while (*p) {
 		size_t len = strcspn(p, "\n");
+		const char *v;
 
-		if (!strncmp(p, "pid ", 4))
-			copy_field(h->pid, sizeof(h->pid), p + 4, len - 4);
-		else if (!strncmp(p, "phase ", 6))
-			copy_field(h->phase, sizeof(h->phase), p + 6, len - 6);
-		else if (!strncmp(p, "branch ", 7))
-			copy_field(h->branch, sizeof(h->branch), p + 7, len - 7);
-		else if (!strncmp(p, "merge ", 6))
-			copy_field(h->merge, sizeof(h->merge), p + 6, len - 6);
-		else if (!strncmp(p, "orig ", 5))
-			copy_field(h->orig, sizeof(h->orig), p + 5, len - 5);
+		if (skip_prefix(p, "pid ", &v))
+			copy_field(h->pid, sizeof(h->pid), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "phase ", &v))
+			copy_field(h->phase, sizeof(h->phase), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "branch ", &v))
+			copy_field(h->branch, sizeof(h->branch), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "merge ", &v))
+			copy_field(h->merge, sizeof(h->merge), v, len - (size_t)(v - p));
+		else if (skip_prefix(p, "orig ", &v))
+			copy_field(h->orig, sizeof(h->orig), v, len - (size_t)(v - p));
 		p += len + (p[len] == '\n');
 	}
 }
@@ -99,23 +101,15 @@ static void report_dead_holder(const struct holder *h)
 		 "git reset --keep %s", h->branch, h->merge, h->orig);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int orch_gate_lock_take(struct orch_gate_lock *lock, const char *commondir, unsigned wait_ms)
 {
 	struct holder h;
-	double deadline = now() + wait_ms / 1000.0;
+	double deadline = orch_now() + wait_ms / 1000.0;
 	int said = 0;
 	char *text;
 
 	lock->fd = -1;
-	lock->path = xasprintf("%s/%s", commondir, LOCK_NAME);
+	lock->path = orch_handoff_path(commondir, ORCH_HANDOFF_GATE_LOCK);
 	/* O_CLOEXEC: a test's leftover child must not inherit (and keep) the lock. */
 	lock->fd = open(lock->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (lock->fd < 0) {
@@ -130,7 +124,7 @@ int orch_gate_lock_take(struct orch_gate_lock *lock, const char *commondir, unsi
 			goto fail;
 		}
 		read_holder(lock->fd, &h);
-		if (now() >= deadline) {
+		if (orch_now() >= deadline) {
 			orch_error("another test gate (pid %s, %s merge %s of '%s') still holds '%s' "
 				   "after %us", *h.pid ? h.pid : "?", *h.phase ? h.phase : "busy with",
 				   *h.merge ? h.merge : "?", *h.branch ? h.branch : "?", lock->path,

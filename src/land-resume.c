@@ -12,6 +12,7 @@
 
 #include "content-rule.h"
 #include "error.h"
+#include "handoff.h"
 #include "exit-codes.h"
 #include "land.h"
 #include "land-step.h"
@@ -30,18 +31,13 @@
  */
 static int settle_unreviewed_merge(struct lander *l, struct land_item *it)
 {
-	char *path = xasprintf("%s%s", git_repository_path(l->repo), ORCH_UNREVIEWED_MERGE);
+	char *path = orch_handoff_path(git_repository_path(l->repo), ORCH_HANDOFF_UNREVIEWED_MERGE);
 	char hex[GIT_OID_HEXSZ + 2] = "", *quoted;
 	git_commit *c = NULL;
-	FILE *f = fopen(path, "r");
 	git_oid m, h;
 	int ret = 0;
 
-	if (f) {
-		if (!fgets(hex, sizeof(hex), f))
-			hex[0] = '\0';
-		fclose(f);
-	}
+	orch_handoff_unreviewed_read(git_repository_path(l->repo), hex);
 	if ((it->status != LAND_CONFLICT && it->status != LAND_NOT_REVIEWED) || land_head_oid(l->repo, &h) < 0 ||
 	    !git_oid_equal(&h, &it->orig) || git_oid_fromstrn(&m, hex, GIT_OID_HEXSZ) < 0 ||
 	    git_commit_lookup(&c, l->repo, &m) < 0 || git_commit_parentcount(c) != 2 ||

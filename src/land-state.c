@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
+#include "handoff.h"
 #include "land-state.h"
 #include "strbuf.h"
 
@@ -40,7 +42,7 @@ const char *land_verdict_word(enum orch_judgement k)
 
 char *land_state_path(git_repository *repo)
 {
-	return xasprintf("%sorch-hooks-land", git_repository_path(repo));
+	return orch_handoff_path(git_repository_path(repo), ORCH_HANDOFF_LAND_STATE);
 }
 
 void land_state_release(struct land_state *st)
@@ -92,12 +94,12 @@ int land_state_load(struct land_state *st, const char *path)
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (strbuf_read_regular_file(&sb, path, 16 * 1024 * 1024) < 0) {
+	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return orch_error("cannot read '%s': %s", path, strerror(errno));
 	}
-	for (line = strtok_r(sb.buf ? sb.buf : (char *)"", "\n", &save); line;
+	for (line = strtok_r(sb.buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *f[12];
 		int n = split_tabs(line, f, 12);

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "clock.h"
 #include "error.h"
 #include "land-step.h"
 
@@ -43,14 +44,6 @@ void land_signals_setup(void)
 int land_interrupted(void)
 {
 	return got_signal;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void nap(void)
@@ -105,7 +98,7 @@ static void heartbeat(const struct land_step *s, double started)
 {
 	const char *phase = s->mode == LAND_STEP_MERGE && merge_commit_exists(s) ? "testing" : "merging";
 
-	fprintf(stderr, "orch-hooks: [%.0fs] %s %s\n", now() - started, phase, s->what);
+	fprintf(stderr, "orch-hooks: [%.0fs] %s %s\n", orch_now() - started, phase, s->what);
 }
 
 static unsigned grace_ms(void)
@@ -130,7 +123,7 @@ static void reap(pid_t pid, int *status, int *reaped)
 
 int land_step_run(const struct land_step *s)
 {
-	double started = now(), last_beat = started, deadline = started + s->timeout_s, kill_at = 0;
+	double started = orch_now(), last_beat = started, deadline = started + s->timeout_s, kill_at = 0;
 	double passed_at = 0;
 	int status = 0, reaped = 0, passed_on = 0, timed_out = 0;
 	pid_t pid;
@@ -144,7 +137,7 @@ int land_step_run(const struct land_step *s)
 	setpgid(pid, pid);
 	/* Until the command and everything left in its group (a hook finishing an undo) is gone. */
 	for (;;) {
-		double t = now();
+		double t = orch_now();
 
 		reap(pid, &status, &reaped);
 		if (reaped && kill(-pid, 0) < 0 && errno == ESRCH)

@@ -8,26 +8,12 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
+#include "handoff.h"
 #include "local-state.h"
 #include "repo.h"
 #include "run.h"
 #include "strbuf.h"
-
-int orch_write_file(const char *path, const void *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666), saved;
-
-	if (fd < 0)
-		return -1;
-	if (xwrite_all(fd, buf, len) < 0 || fsync(fd) < 0) {
-		saved = errno;
-		close(fd);
-		unlink(path);
-		errno = saved;
-		return -1;
-	}
-	return close(fd);
-}
 
 /* The last line of `out` that is a full object id. */
 static int last_oid(const struct orch_run_result *res, git_oid *out)
@@ -118,7 +104,7 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	const char *add_all[] = { "git", "add", "--all", "--", ".", NULL };
 	const char *gitdir = git_repository_path(repo);
 	char *real = xasprintf("%sindex", gitdir);
-	char *copy = xasprintf("%sorch-hooks-state.index", gitdir);
+	char *copy = orch_handoff_path(gitdir, ORCH_HANDOFF_STATE_INDEX);
 	struct strbuf sb = STRBUF_INIT;
 	int ret = -1;
 
@@ -132,8 +118,8 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	/* The work tree as `git add --all` sees it, in a copy of the index: untracked files
 	 * count, ignored ones do not, and the stat data of the copy keeps it fast. */
 	if (access(real, F_OK) == 0) {
-		if (strbuf_read_regular_file(&sb, real, 1u << 31) < 0 ||
-		    orch_write_file(copy, sb.buf ? sb.buf : "", sb.len) < 0) {
+		if (orch_read_file(&sb, real, ORCH_READ_INDEX) < 0 ||
+		    orch_write_file(copy, sb.buf, sb.len) < 0) {
 			orch_error("cannot copy the index '%s' to '%s': %s", real, copy, strerror(errno));
 			goto done;
 		}

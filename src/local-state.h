@@ -24,7 +24,4 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out);
 /* 1 when index and work tree were both exactly `tree` (nothing staged, dirty or untracked). */
 int orch_local_state_matches_tree(const struct orch_local_state *s, const git_oid *tree);
 
-/* Writes a file whole and fsyncs it; -1 with errno set (nothing left behind) on error. */
-int orch_write_file(const char *path, const void *buf, size_t len);
-
 #endif

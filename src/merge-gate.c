@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "files.h"
 #include "merge-gate.h"
 #include "repo.h"
 #include "upstream.h"
@@ -116,7 +117,7 @@ static int add_head(git_repository *repo, struct orch_merge_head **heads, size_t
 static int read_git_file(git_repository *repo, const char *file, struct strbuf *sb)
 {
 	char *path = xasprintf("%s%s", git_repository_path(repo), file);
-	int r = strbuf_read_regular_file(sb, path, 16 * 1024 * 1024);
+	int r = orch_read_file(sb, path, ORCH_READ_GIT_STATE);
 
 	free(path);
 	return r;
@@ -174,7 +175,7 @@ static int heads_from_fetch_head(git_repository *repo, struct orch_merge_head **
 
 int orch_merge_heads_from_env(git_repository *repo, struct orch_merge_head **out)
 {
-	const char *action = getenv("GIT_REFLOG_ACTION");
+	const char *action = getenv("GIT_REFLOG_ACTION"), *rest;
 	struct orch_merge_head *heads = NULL;
 	size_t n = 0;
 	char *copy, *tok, *save = NULL;
@@ -182,14 +183,14 @@ int orch_merge_heads_from_env(git_repository *repo, struct orch_merge_head **out
 	*out = NULL;
 	if (!action)
 		return 0;
-	if (!strncmp(action, "pull", 4) && (action[4] == ' ' || !action[4])) {
+	if (skip_prefix(action, "pull", &rest) && (*rest == ' ' || !*rest)) {
 		heads_from_fetch_head(repo, &heads, &n);
 		*out = heads;
 		return (int)n;
 	}
-	if (strncmp(action, "merge ", 6))
+	if (!skip_prefix(action, "merge ", &rest))
 		return 0;
-	copy = xstrdup(action + 6);
+	copy = xstrdup(rest);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		git_object *obj = NULL, *peeled = NULL;
 

@@ -164,7 +164,7 @@ static int line_blank(const struct line *l)
 
 static int starts_record(const struct line *l)
 {
-	return l->n >= 8 && !memcmp(l->p, "Verdict:", 8);
+	return mem_starts_with(l->p, l->n, "Verdict:");
 }
 
 static char *trimmed(const char *p, size_t n)
@@ -174,6 +174,31 @@ static char *trimmed(const char *p, size_t n)
 	while (n && isspace((unsigned char)p[n - 1]))
 		n--;
 	return xstrndup(p, n);
+}
+
+/* Where the value of header `key` (klen bytes) goes; NULL for a header this version does not know. */
+static char **header_field(struct orch_verdict_record *r, char **verdict, const char *key, size_t klen)
+{
+	const struct {
+		const char *name;
+		char **field;
+	} headers[] = {
+		{ .name = "Verdict", .field = verdict },
+		{ .name = "Commit", .field = &r->commit },
+		{ .name = "Tree", .field = &r->tree },
+		{ .name = "Reviewer", .field = &r->reviewer },
+		{ .name = "Date", .field = &r->date },
+		{ .name = "Duration", .field = &r->duration },
+		{ .name = "Signature", .field = &r->signature },
+		{ .name = "Carried-From", .field = &r->carried_from },
+		{ .name = "Carried-Base", .field = &r->carried_base },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
+		if (mem_equals(key, klen, headers[i].name))
+			return headers[i].field;
+	return NULL;
 }
 
 /* Parses the record starting at *pos; leaves *pos at the next record. */
@@ -212,28 +237,9 @@ static int parse_record(const char **pos, const char *end, struct orch_verdict_r
 			goto fail;
 		}
 		klen = (size_t)(colon - l.p);
-#define KEY(name) (klen == sizeof(name) - 1 && !memcmp(l.p, name, klen))
-		if (KEY("Verdict"))
-			field = &verdict;
-		else if (KEY("Commit"))
-			field = &r->commit;
-		else if (KEY("Tree"))
-			field = &r->tree;
-		else if (KEY("Reviewer"))
-			field = &r->reviewer;
-		else if (KEY("Date"))
-			field = &r->date;
-		else if (KEY("Duration"))
-			field = &r->duration;
-		else if (KEY("Signature"))
-			field = &r->signature;
-		else if (KEY("Carried-From"))
-			field = &r->carried_from;
-		else if (KEY("Carried-Base"))
-			field = &r->carried_base;
-		else
+		field = header_field(r, &verdict, l.p, klen);
+		if (!field)
 			continue; /* headers of later versions are ignored, not fatal */
-#undef KEY
 		if (*field) {
 			*err = xasprintf("two '%.*s' lines in one record", (int)klen, l.p);
 			goto fail;
@@ -440,7 +446,7 @@ char *orch_note_format(const struct orch_verdict_record *r)
 				strbuf_adds(&sb, "[... reasons truncated by orch-hooks]\n");
 				break;
 			}
-			if (n >= 8 && !memcmp(p, "Verdict:", 8))
+			if (mem_starts_with(p, n, "Verdict:"))
 				strbuf_addch(&sb, ' ');
 			strbuf_add(&sb, p, keep);
 			strbuf_addch(&sb, '\n');

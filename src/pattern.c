@@ -9,9 +9,11 @@
 
 const char *orch_branch_short_name(const char *name)
 {
-	if (!strncmp(name, "refs/heads/", 11))
-		return name + 11;
-	if (!strncmp(name, "refs/", 5))
+	const char *branch;
+
+	if (skip_prefix(name, "refs/heads/", &branch))
+		return branch;
+	if (starts_with(name, "refs/"))
 		return NULL;
 	return name;
 }

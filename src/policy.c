@@ -10,11 +10,11 @@
 #include <ini.h>
 
 #include "error.h"
+#include "files.h"
 #include "policy.h"
 #include "strbuf.h"
 #include "value.h"
 
-#define MAX_POLICY_SIZE (1024 * 1024)
 #define MAX_LINE 4096
 
 /* T_COMMAND is shell text (quotes allowed); T_STRING any other text value. */
@@ -173,8 +173,8 @@ static void check_section_header(struct parse_state *st, const char *line)
 
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (!strncmp(p, "\xef\xbb\xbf", 3) && st->lineno == 1)
-		p += 3;
+	if (st->lineno == 1)
+		skip_prefix(p, "\xef\xbb\xbf", &p);
 	if (*p != '[')
 		return;
 	end = strchr(p, ']');
@@ -247,7 +247,7 @@ static char *read_line(char *buf, int size, void *data)
 static int set_value(struct parse_state *st, const struct key_info *ki, const char *value)
 {
 	char *field = (char *)st->policy + ki->offset;
-	const char *bad = NULL;
+	const char *bad = NULL, *rest;
 	size_t i;
 
 	/* Patterns say so themselves (a quote anywhere in one); commands are shell text. */
@@ -270,7 +270,7 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 		return 1;
 	}
 	case T_NOTES_REF:
-		if (strncmp(value, "refs/notes/", 11) || !value[11] || strpbrk(value, " \t~^:?*[\\")) {
+		if (!skip_prefix(value, "refs/notes/", &rest) || !*rest || strpbrk(value, " \t~^:?*[\\")) {
 			set_error(st, "[%s] %s: '%s' is not a notes ref (want refs/notes/NAME)",
 				  ki->section, ki->name, value);
 			return 0;
@@ -432,7 +432,7 @@ int orch_policy_load_file(struct orch_policy *p, const char *path, char **err)
 				 "(a FIFO or a device?)", path);
 		goto done;
 	}
-	if (strbuf_read_regular_file(&sb, path, MAX_POLICY_SIZE) < 0) {
+	if (orch_read_file(&sb, path, ORCH_READ_POLICY) < 0) {
 		*err = xasprintf("cannot read policy '%s': %s", path,
 				 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
 		goto done;

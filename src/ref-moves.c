@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "files.h"
 #include "ref-moves.h"
 #include "repo.h"
 
@@ -64,7 +65,7 @@ static void add_head(struct orch_ref_moves *m, const char *gitdir)
 	struct strbuf sb = STRBUF_INIT;
 	char *path = xasprintf("%s/HEAD", gitdir);
 
-	if (strbuf_read_file(&sb, path, 4096) == 0 && sb.len) {
+	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) == 0 && sb.len) {
 		strbuf_rtrim(&sb);
 		add(m, xasprintf("HEAD of %s/", gitdir),
 		    !strncmp(sb.buf, "ref: ", 5) ? xasprintf("-> %s", sb.buf + 5) : xstrdup(sb.buf),
@@ -143,7 +144,7 @@ static void appended(const struct orch_ref_move_item *now, off_t size, struct st
 	size_t from = 0;
 
 	*new = 0;
-	if (now->log_size < 0 || strbuf_read_file(&sb, now->log, 64 * 1024 * 1024) < 0)
+	if (now->log_size < 0 || orch_read_file_max(&sb, now->log, 64 * 1024 * 1024, 1) < 0)
 		return;
 	if (size > 0 && (size_t)size <= sb.len) {
 		from = (size_t)size;

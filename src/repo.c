@@ -149,7 +149,7 @@ char *orch_repo_current_branch(git_repository *repo)
 	for (depth = 0; git_reference_type(head) == GIT_REFERENCE_SYMBOLIC; depth++) {
 		const char *target = git_reference_symbolic_target(head);
 
-		if (strncmp(target, "refs/heads/", 11) || depth == 5) {
+		if (!starts_with(target, "refs/heads/") || depth == 5) {
 			FREE_AND_NULL(name); /* no branch, or a loop */
 			break;
 		}
@@ -197,4 +197,15 @@ const char *orch_short_oid(const git_oid *oid)
 	which ^= 1;
 	git_oid_tostr(buf[which], 13, oid);
 	return buf[which];
+}
+
+int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *out)
+{
+	git_commit *c = NULL;
+
+	if (git_commit_lookup(&c, repo, commit) < 0)
+		return orch_git_error("cannot read commit %s", orch_short_oid(commit));
+	git_oid_cpy(out, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
 }

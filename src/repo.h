@@ -29,6 +29,9 @@ char *orch_repo_current_branch(git_repository *repo);
  */
 int orch_repo_signature(git_repository *repo, git_signature **out);
 
+/* The tree id of `commit`; -1 (reported) when the commit cannot be read. */
+int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *out);
+
 /* First 12 hex digits of an oid, in a static buffer (two in turn). */
 const char *orch_short_oid(const git_oid *oid);
 

@@ -46,7 +46,7 @@ int orch_review_find_verdict(const char *output, size_t len, enum orch_verdict_v
 	for (; p < end; p = next) {
 		size_t n = rtrim_len(p, line_at(p, end, &next));
 
-		if ((n == 4 && !memcmp(p, "PASS", 4)) || (n >= 4 && !memcmp(p, "FAIL", 4))) {
+		if (mem_equals(p, n, "PASS") || mem_starts_with(p, n, "FAIL")) {
 			found = p;
 			found_len = n;
 		}

@@ -17,6 +17,8 @@
 
 #include "automerge.h"
 #include "checkout-export.h"
+#include "clock.h"
+#include "files.h"
 #include "local-state.h"
 #include "pattern.h"
 #include "error.h"
@@ -32,14 +34,6 @@ struct report {
 	char start_error[256];
 	size_t output_len;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void orch_review_init(struct orch_review *r)
 {
@@ -376,7 +370,7 @@ int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	r->fd = p[0];
 	r->worker = pid;
-	r->started_at = now();
+	r->started_at = orch_now();
 	return 0;
 }
 
@@ -511,7 +505,7 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 	close(r->fd);
 	r->fd = -1;
 	r->finished = 1;
-	r->seconds = now() - r->started_at;
+	r->seconds = orch_now() - r->started_at;
 
 	if (r->report.len < sizeof(rep)) {
 		int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -541,7 +535,7 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 	how.timeout_secs = s->policy->review_timeout;
 	rep.start_error[sizeof(rep.start_error) - 1] = '\0';
 	how.start_error = rep.start_error;
-	r->verdict = orch_review_decide(&how, r->output.buf ? r->output.buf : "", r->output.len, &reason);
+	r->verdict = orch_review_decide(&how, r->output.buf, r->output.len, &reason);
 	if (s->bwrap && r->verdict != ORCH_VERDICT_PASS)
 		reason = blocked_write(r, reason);
 
@@ -562,7 +556,7 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 		r->reason = xstrdup(reason);
 		full = xstrdup(reason);
 	}
-	r->body = orch_review_note_body(full, r->output.buf ? r->output.buf : "", r->output.len,
+	r->body = orch_review_note_body(full, r->output.buf, r->output.len,
 				       rep.truncated, ORCH_REVIEW_BODY_MAX);
 	free(full);
 	free(changed);

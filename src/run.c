@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "run.h"
 
 extern char **environ;
@@ -57,14 +58,6 @@ void orch_run_result_release(struct orch_run_result *r)
 	strbuf_release(&r->output);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int name_matches(const char *entry, const char *name)
 {
 	size_t n = strlen(name);
@@ -80,7 +73,7 @@ static int is_scrubbed(const char *entry, const struct orch_run_opts *o)
 		for (i = 0; git_env_vars[i]; i++)
 			if (name_matches(entry, git_env_vars[i]))
 				return 1;
-		if (!strncmp(entry, "GIT_PUSH_OPTION_", 16))
+		if (starts_with(entry, "GIT_PUSH_OPTION_"))
 			return 1;
 	}
 	/* An explicit setting replaces the inherited one. */
@@ -280,7 +273,7 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 	size_t keep = o->keep ? o->keep : DEFAULT_KEEP;
 	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
 	int at_line_start = 1, status = 0, reaped = 0, out_open;
-	double start = now(), deadline, kill_at = 0;
+	double start = orch_now(), deadline, kill_at = 0;
 	unsigned grace_ms = 2000;
 	const char *grace_env = getenv("ORCH_HOOKS_KILL_GRACE_MS");
 	char **envp = NULL;
@@ -343,7 +336,7 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 
 	while (!reaped) {
 		struct pollfd pfd[2];
-		double t = now();
+		double t = orch_now();
 		int wait_ms, nfds = 1;
 		siginfo_t si;
 
@@ -452,7 +445,7 @@ restore:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 cleanup:
-	res->seconds = now() - start;
+	res->seconds = orch_now() - start;
 	free(envp);
 	if (self_pipe[0] >= 0) close(self_pipe[0]);
 	if (self_pipe[1] >= 0) close(self_pipe[1]);

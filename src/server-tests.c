@@ -19,7 +19,7 @@
 /* The rule of server-gate.c's protected_update: a branch the policy protects. */
 static int protected_ref(const struct orch_policy *p, const char *ref)
 {
-	return !strncmp(ref, "refs/heads/", 11) && orch_patterns_match(&p->protected, ref);
+	return starts_with(ref, "refs/heads/") && orch_patterns_match(&p->protected, ref);
 }
 
 static void report_growth(void *payload, const char *text)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "policy.h"
 #include "run.h"
 #include "sign.h"
@@ -44,20 +45,23 @@ const char *orch_sig_status_name(enum orch_sig_status s)
 	return "?";
 }
 
-/* A private scratch directory for the payload and signature files. */
+/* A private scratch directory (under $TMPDIR) for the payload and signature files. */
 struct scratch {
-	char dir[64];
-	char payload[96];
-	char sig[96];
+	char *dir;
+	char *payload;
+	char *sig;
 };
 
 static int scratch_open(struct scratch *s)
 {
-	snprintf(s->dir, sizeof(s->dir), "%s", "/tmp/orch-hooks-sign.XXXXXX");
-	if (!mkdtemp(s->dir))
-		return orch_error("cannot make a temporary directory: %s", strerror(errno));
-	snprintf(s->payload, sizeof(s->payload), "%s/payload", s->dir);
-	snprintf(s->sig, sizeof(s->sig), "%s/payload.sig", s->dir);
+	s->dir = orch_tmp_path("orch-hooks-sign.XXXXXX");
+	if (!mkdtemp(s->dir)) {
+		orch_error("cannot make a temporary directory '%s': %s", s->dir, strerror(errno));
+		FREE_AND_NULL(s->dir);
+		return -1;
+	}
+	s->payload = xasprintf("%s/payload", s->dir);
+	s->sig = xasprintf("%s/payload.sig", s->dir);
 	return 0;
 }
 
@@ -66,6 +70,9 @@ static void scratch_close(struct scratch *s)
 	unlink(s->payload);
 	unlink(s->sig);
 	rmdir(s->dir);
+	free(s->payload);
+	free(s->sig);
+	free(s->dir);
 }
 
 static int write_file(const char *path, const char *data)
@@ -126,7 +133,7 @@ int orch_sign_bytes(const char *payload, const char *key_path, const char *names
 			goto cleanup;
 		}
 	}
-	if (strbuf_read_file(&sig, s.sig, 64 * 1024) < 0) {
+	if (orch_read_file(&sig, s.sig, ORCH_READ_SIGNATURE) < 0) {
 		orch_error("ssh-keygen wrote no signature: %s", strerror(errno));
 		goto cleanup;
 	}
@@ -134,7 +141,7 @@ int orch_sign_bytes(const char *payload, const char *key_path, const char *names
 	for (p = strbuf_str(&sig); *p;) {
 		size_t n = strcspn(p, "\n");
 
-		if (n && strncmp(p, "-----", 5))
+		if (n && !starts_with(p, "-----"))
 			strbuf_add(&b64, p, n);
 		p += n + (p[n] == '\n');
 	}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "pattern.h"
 #include "policy.h"
 #include "repo.h"
@@ -70,22 +71,36 @@ static int take_refs(git_repository *repo, struct orch_snapshot *s)
 	return 0;
 }
 
-static void take_file(struct orch_snapshot *s, const char *dir, const char *name)
+/* The blob id of a file's content in hex; 0, or -1 when it cannot be read. */
+static int hash_file(const char *path, char hex[GIT_OID_HEXSZ + 1])
 {
 	struct strbuf sb = STRBUF_INIT;
+	git_oid oid;
+	int r = orch_read_file(&sb, path, ORCH_READ_CONTENT) == 0 &&
+		git_odb_hash(&oid, sb.buf, sb.len, GIT_OBJECT_BLOB) == 0 ? 0 : -1;
+
+	if (!r)
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &oid);
+	strbuf_release(&sb);
+	return r;
+}
+
+static void take_file(struct orch_snapshot *s, const char *dir, const char *name)
+{
 	char *path = xasprintf("%s/%s", dir, name);
 	char hex[GIT_OID_HEXSZ + 1];
-	git_oid oid;
 
-	if (strbuf_read_file(&sb, path, 64 * 1024 * 1024) == 0 &&
-	    git_odb_hash(&oid, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_BLOB) == 0)
-		add(s, xasprintf("file %s", name), xstrdup(git_oid_tostr(hex, sizeof(hex), &oid)));
-	strbuf_release(&sb);
+	if (hash_file(path, hex) == 0)
+		add(s, xasprintf("file %s", name), xstrdup(hex));
 	free(path);
 }
 
-/* Every file under dir/rel, recursively, as "object <path>" (names only: objects never change). */
-static void take_object_files(struct orch_snapshot *s, const char *dir, const char *rel)
+/*
+ * The files of dir/rel. With `objects`, every file below it, recursively,
+ * as "object <path>" (names only: objects never change); otherwise the
+ * regular files directly in it, dot files left out, by content.
+ */
+static void take_files(struct orch_snapshot *s, const char *dir, const char *rel, int objects)
 {
 	char *path = xasprintf("%s/%s", dir, rel);
 	DIR *d = opendir(path);
@@ -98,41 +113,19 @@ static void take_object_files(struct orch_snapshot *s, const char *dir, const ch
 	while ((e = readdir(d))) {
 		char *sub, *full;
 		struct stat st;
+		int known, is_dir;
 
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (objects ? !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") : e->d_name[0] == '.')
 			continue;
 		sub = xasprintf("%s/%s", rel, e->d_name);
 		full = xasprintf("%s/%s", dir, sub);
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
-			take_object_files(s, dir, sub);
-		else
+		known = lstat(full, &st) == 0;
+		is_dir = known && S_ISDIR(st.st_mode);
+		if (objects && is_dir)
+			take_files(s, dir, sub, 1);
+		else if (objects)
 			add(s, xasprintf("object %s", sub), xstrdup(""));
-		free(full);
-		free(sub);
-	}
-	closedir(d);
-	free(path);
-}
-
-static void take_dir_files(struct orch_snapshot *s, const char *dir, const char *rel)
-{
-	char *path = xasprintf("%s/%s", dir, rel);
-	DIR *d = opendir(path);
-	struct dirent *e;
-
-	if (!d) {
-		free(path);
-		return;
-	}
-	while ((e = readdir(d))) {
-		char *sub, *full;
-		struct stat st;
-
-		if (e->d_name[0] == '.')
-			continue;
-		sub = xasprintf("%s/%s", rel, e->d_name);
-		full = xasprintf("%s/%s", dir, sub);
-		if (lstat(full, &st) == 0 && S_ISREG(st.st_mode))
+		else if (known && S_ISREG(st.st_mode))
 			take_file(s, dir, sub);
 		free(full);
 		free(sub);
@@ -183,9 +176,9 @@ int orch_snapshot_take(git_repository *repo, struct orch_snapshot *out)
 	for (i = 0; steering_files[i]; i++)
 		take_file(out, dir, steering_files[i]);
 	for (i = 0; steering_dirs[i]; i++)
-		take_dir_files(out, dir, steering_dirs[i]);
+		take_files(out, dir, steering_dirs[i], 0);
 	take_worktree_heads(out, dir);
-	take_object_files(out, dir, "objects");
+	take_files(out, dir, "objects", 1);
 	qsort(out->items, out->nr, sizeof(*out->items), item_cmp);
 	free(dir);
 	return 0;
@@ -194,16 +187,9 @@ int orch_snapshot_take(git_repository *repo, struct orch_snapshot *out)
 /* A file anywhere, by absolute path: its content hash, or "absent". */
 static void take_abs_file(struct orch_snapshot *s, const char *kind, const char *path)
 {
-	struct strbuf sb = STRBUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
-	git_oid oid;
 
-	if (strbuf_read_file(&sb, path, 64 * 1024 * 1024) == 0 &&
-	    git_odb_hash(&oid, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_BLOB) == 0)
-		add(s, xasprintf("%s %s", kind, path), xstrdup(git_oid_tostr(hex, sizeof(hex), &oid)));
-	else
-		add(s, xasprintf("%s %s", kind, path), xstrdup("absent"));
-	strbuf_release(&sb);
+	add(s, xasprintf("%s %s", kind, path), xstrdup(hash_file(path, hex) == 0 ? hex : "absent"));
 }
 
 /* Every file of a directory (one level), by content. */
@@ -336,7 +322,7 @@ static void take_config(struct orch_snapshot *s, git_repository *repo, const cha
 		if (git_config_new(&cfg) == 0 &&
 		    git_config_add_file_ondisk(cfg, path, GIT_CONFIG_LEVEL_APP, repo, 0) == 0 &&
 		    git_config_foreach(cfg, config_line, &t) == 0 &&
-		    git_odb_hash(&oid, t.sb.buf ? t.sb.buf : "", t.sb.len, GIT_OBJECT_BLOB) == 0)
+		    git_odb_hash(&oid, t.sb.buf, t.sb.len, GIT_OBJECT_BLOB) == 0)
 			value = git_oid_tostr(hex, sizeof(hex), &oid);
 	}
 	add(s, xasprintf("config %s", path), xstrdup(value));

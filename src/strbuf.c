@@ -67,22 +67,25 @@ char *xasprintf(const char *fmt, ...)
 	return strbuf_detach(&sb);
 }
 
+char strbuf_empty[1];
+
 void strbuf_init(struct strbuf *sb)
 {
-	sb->buf = NULL;
+	sb->buf = strbuf_empty;
 	sb->len = sb->alloc = 0;
 }
 
 void strbuf_release(struct strbuf *sb)
 {
-	free(sb->buf);
+	if (sb->alloc)
+		free(sb->buf);
 	strbuf_init(sb);
 }
 
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	if (sb->buf)
+	if (sb->alloc)
 		sb->buf[0] = '\0';
 }
 
@@ -92,6 +95,9 @@ static void grow(struct strbuf *sb, size_t extra)
 
 	if (want <= sb->alloc)
 		return;
+	/* Without an allocation, buf is strbuf_empty (or NULL in a zeroed struct). */
+	if (!sb->alloc)
+		sb->buf = NULL;
 	sb->alloc = sb->alloc ? sb->alloc : 64;
 	while (sb->alloc < want)
 		sb->alloc *= 2;
@@ -147,59 +153,38 @@ const char *strbuf_str(const struct strbuf *sb)
 
 char *strbuf_detach(struct strbuf *sb)
 {
-	char *p = sb->buf ? sb->buf : xstrdup("");
+	char *p = sb->alloc ? sb->buf : xstrdup("");
 
 	strbuf_init(sb);
 	return p;
 }
 
-static int read_file(struct strbuf *sb, const char *path, size_t max, int regular_only)
+int starts_with(const char *s, const char *prefix)
 {
-	char chunk[8192];
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	if (regular_only) {
-		if (fstat(fd, &st) < 0)
-			goto fail;
-		if (!S_ISREG(st.st_mode)) {
-			errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-			goto fail;
-		}
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (max && sb->len + (size_t)n > max) {
-			errno = EFBIG;
-			goto fail;
-		}
-		strbuf_add(sb, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
-fail:
-	n = errno;
-	close(fd);
-	errno = (int)n;
-	return -1;
+	return skip_prefix(s, prefix, NULL);
 }
 
-int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
+int skip_prefix(const char *s, const char *prefix, const char **out)
 {
-	return read_file(sb, path, max, 0);
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n))
+		return 0;
+	if (out)
+		*out = s + n;
+	return 1;
 }
 
-int strbuf_read_regular_file(struct strbuf *sb, const char *path, size_t max)
+int mem_starts_with(const char *p, size_t n, const char *prefix)
 {
-	return read_file(sb, path, max, 1);
+	size_t len = strlen(prefix);
+
+	return n >= len && !memcmp(p, prefix, len);
+}
+
+int mem_equals(const char *p, size_t n, const char *s)
+{
+	return n == strlen(s) && !memcmp(p, s, n);
 }
 
 void strbuf_rtrim(struct strbuf *sb)

@@ -4,14 +4,20 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* A growable, always NUL-terminated byte buffer. */
+/*
+ * A growable, always NUL-terminated byte buffer. `buf` is never NULL: an
+ * empty buffer points at a shared empty string (as git's strbuf_slopbuf),
+ * which is never written past its NUL and never freed (alloc is 0 then).
+ */
 struct strbuf {
 	char *buf;
 	size_t len;
 	size_t alloc;
 };
 
-#define STRBUF_INIT { NULL, 0, 0 }
+extern char strbuf_empty[1];
+
+#define STRBUF_INIT { .buf = strbuf_empty, .len = 0, .alloc = 0 }
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
@@ -21,18 +27,20 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* The contents, "" for an empty buffer: never NULL. */
+/* The contents; the same as sb->buf, and also "" for a zeroed struct. */
 const char *strbuf_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and resets sb. */
 char *strbuf_detach(struct strbuf *sb);
-/* Reads a whole file (or pipe); returns -1 with errno set on failure (EFBIG past max). */
-int strbuf_read_file(struct strbuf *sb, const char *path, size_t max);
-/*
- * The same for files that must be regular (policy, git's state files): a
- * directory is EISDIR, a FIFO or device EINVAL, and a FIFO is never waited on.
- */
-int strbuf_read_regular_file(struct strbuf *sb, const char *path, size_t max);
 void strbuf_rtrim(struct strbuf *sb);
+
+/* 1 if s begins with prefix. */
+int starts_with(const char *s, const char *prefix);
+/* As starts_with; on a match *out (when not NULL) points just past the prefix. */
+int skip_prefix(const char *s, const char *prefix, const char **out);
+/* The same for n bytes that need not end in a NUL: 1 if they begin with prefix. */
+int mem_starts_with(const char *p, size_t n, const char *prefix);
+/* 1 if the n bytes at p are exactly the string s. */
+int mem_equals(const char *p, size_t n, const char *s);
 
 /* Writes all n bytes, retrying short writes and EINTR; 0, or -1 with errno set. */
 int xwrite_all(int fd, const void *buf, size_t n);

@@ -413,17 +413,6 @@ static void outcome_from_run(struct outcome *o, const struct orch_run_result *re
 	o->tail = orch_run_tail(res, TAIL_LINES);
 }
 
-static int commit_tree(git_repository *repo, const git_oid *commit, git_oid *out)
-{
-	git_commit *c = NULL;
-
-	if (git_commit_lookup(&c, repo, commit) < 0)
-		return orch_git_error("cannot read commit %s", orch_short_oid(commit));
-	git_oid_cpy(out, git_commit_tree_id(c));
-	git_commit_free(c);
-	return 0;
-}
-
 /* "NAME=value" in a fresh string. */
 static char *env_entry(const char *name, const char *value)
 {
@@ -483,7 +472,7 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 		goto done;
 	}
 	/* What the person has in the work tree now is what an undo must give back. */
-	if (orch_local_state_take(repo, &before) < 0 || commit_tree(repo, &l->tip, &tree) < 0) {
+	if (orch_local_state_take(repo, &before) < 0 || orch_commit_tree_id(repo, &l->tip, &tree) < 0) {
 		ret = orch_test_gate_refuse(repo, l, lock, "the test gate cannot record your uncommitted "
 					    "work before the tests (see above)", "fix the problem above, then merge again");
 		goto done;

@@ -72,7 +72,7 @@ static char **field_of(struct orch_test_record *r, const char *key, size_t n)
 
 static int starts_record(const char *line, size_t n)
 {
-	return n >= 6 && !strncmp(line, "Tests:", 6);
+	return mem_starts_with(line, n, "Tests:");
 }
 
 /* One header line into r; NULL when fine, else what is wrong (caller frees). */
@@ -92,13 +92,13 @@ static char *parse_header(struct orch_test_record *r, const char *line, size_t n
 	/* What the writer would turn into a space must not be signed as it stands. */
 	if (memchr(line, '\r', n))
 		return xasprintf("the %.*s header holds a carriage return (CRLF line ends?)", (int)klen, line);
-	if (klen == 5 && !strncmp(line, "Tests", 5)) {
+	if (mem_equals(line, klen, "Tests")) {
 		if (*seen_tests)
 			return xstrdup("Tests is given twice");
 		*seen_tests = 1;
-		if (vlen == 4 && !strncmp(v, "PASS", 4))
+		if (mem_equals(v, vlen, "PASS"))
 			r->passed = 1;
-		else if (!(vlen == 4 && !strncmp(v, "FAIL", 4)))
+		else if (!mem_equals(v, vlen, "FAIL"))
 			return xasprintf("Tests is '%.*s', not PASS or FAIL", (int)(vlen > 20 ? 20 : vlen), v);
 		return NULL;
 	}

@@ -154,7 +154,7 @@ static int make_tree(struct fold *f, struct ent *items, size_t nr, git_oid *out)
 		strbuf_add(&sb, "", 1);
 		strbuf_add(&sb, items[i].id.id, GIT_OID_RAWSZ);
 	}
-	r = put_object(f, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_TREE, out);
+	r = put_object(f, sb.buf, sb.len, GIT_OBJECT_TREE, out);
 	strbuf_release(&sb);
 	if (r < 0)
 		return orch_git_error("cannot make a merged tree");
@@ -342,17 +342,6 @@ static void fold_release(struct fold *f)
 	git_odb_free(f->odb);
 }
 
-static int commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *out)
-{
-	git_commit *c = NULL;
-
-	if (git_commit_lookup(&c, repo, commit) < 0)
-		return orch_git_error("cannot read commit %s", orch_short_oid(commit));
-	git_oid_cpy(out, git_commit_tree_id(c));
-	git_commit_free(c);
-	return 0;
-}
-
 /*
  * The parents folded in one at a time over their merge base. Returns 0 with
  * the result in *root (*clean says whether it merged cleanly), 1 when some
@@ -366,7 +355,7 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 	unsigned i, k;
 	int ret = -1;
 
-	if (commit_tree_id(f->repo, &parents[0], &cur.id) < 0)
+	if (orch_commit_tree_id(f->repo, &parents[0], &cur.id) < 0)
 		goto done;
 	for (i = 1; i < nr; i++) {
 		git_oidarray bases = { NULL, 0 };
@@ -394,8 +383,8 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 		base.mode = theirs.mode = actual.mode = GIT_FILEMODE_TREE;
 		theirs.present = 1;
 		base.present = err == 0 && bases.count == 1;
-		err = (base.present && commit_tree_id(f->repo, &bases.ids[0], &base.id) < 0) ||
-		      commit_tree_id(f->repo, &parents[i], &theirs.id) < 0;
+		err = (base.present && orch_commit_tree_id(f->repo, &bases.ids[0], &base.id) < 0) ||
+		      orch_commit_tree_id(f->repo, &parents[i], &theirs.id) < 0;
 		git_oidarray_free(&bases);
 		if (err)
 			goto done;

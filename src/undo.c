@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
+#include "handoff.h"
 #include "local-state.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "undo.h"
 
-#define JOURNAL_NAME "orch-hooks-undo"
 #define JOURNAL_HEAD "orch-hooks undo journal 1\nphase "
 /* Same length: the phase is rewritten in place, which works on a full disk too. */
 #define PHASE_ARMED "armed  "
@@ -39,7 +40,7 @@ static void list_path(struct strbuf *sb, const char *path)
 
 static char *journal_path(git_repository *repo)
 {
-	return xasprintf("%s%s", git_repository_path(repo), JOURNAL_NAME);
+	return orch_handoff_path(git_repository_path(repo), ORCH_HANDOFF_UNDO_JOURNAL);
 }
 
 static int journal_write(git_repository *repo, const struct orch_undo_journal *j)
@@ -51,7 +52,7 @@ static int journal_write(git_repository *repo, const struct orch_undo_journal *j
 			       git_oid_tostr(m, sizeof(m), &j->merge), git_oid_tostr(o, sizeof(o), &j->orig),
 			       git_oid_tostr(i, sizeof(i), &j->index_tree),
 			       git_oid_tostr(w, sizeof(w), &j->work_tree));
-	int ret = orch_write_file(path, text, strlen(text));
+	int ret = orch_write_file_atomic(path, text, strlen(text));
 
 	if (ret < 0)
 		orch_say("warning: cannot write the undo journal '%s' (%s): an undo broken off now "
@@ -81,7 +82,7 @@ static int journal_read(git_repository *repo, struct orch_undo_journal *j)
 		ret = 0;
 		goto done;
 	}
-	if (strbuf_read_regular_file(&sb, path, 4096) < 0 || strncmp(strbuf_str(&sb), JOURNAL_HEAD,
+	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) < 0 || strncmp(strbuf_str(&sb), JOURNAL_HEAD,
 								    strlen(JOURNAL_HEAD)) ||
 	    !(b = strstr(sb.buf, "\nbranch ")) || field_oid(sb.buf, "\nmerge ", &j->merge) < 0 ||
 	    field_oid(sb.buf, "\norig ", &j->orig) < 0 || field_oid(sb.buf, "\nindex ", &j->index_tree) < 0 ||

@@ -63,7 +63,7 @@ int orch_upstream_has(git_repository *repo, const char *target, const git_oid *t
 	if (git_config_get_string_buf(&merge, cfg, key) < 0)
 		goto done;
 	tracking = tracking_ref(cfg, remote.ptr, merge.ptr);
-	if (!tracking || strncmp(tracking, "refs/remotes/", 13))
+	if (!tracking || !starts_with(tracking, "refs/remotes/"))
 		goto done;
 	found = git_reference_name_to_id(&at, repo, tracking) == 0 &&
 		(git_oid_equal(&at, tip) || git_graph_descendant_of(repo, &at, tip) == 1);

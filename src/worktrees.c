@@ -22,6 +22,7 @@ int orch_worktrees_list(git_repository *repo, struct orch_worktree **out, size_t
 	for (i = 0; i < names.count; i++) {
 		git_worktree *wt = NULL;
 		git_repository *wrepo = NULL;
+		const char *branch;
 		git_reference *head = NULL;
 
 		/* A worktree whose directory is gone is only pruned, never used. */
@@ -34,8 +35,8 @@ int orch_worktrees_list(git_repository *repo, struct orch_worktree **out, size_t
 		if (git_repository_open_from_worktree(&wrepo, wt) == 0 &&
 		    git_reference_lookup(&head, wrepo, "HEAD") == 0 &&
 		    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
-		    !strncmp(git_reference_symbolic_target(head), "refs/heads/", 11))
-			wts[k].branch = xstrdup(git_reference_symbolic_target(head) + 11);
+		    skip_prefix(git_reference_symbolic_target(head), "refs/heads/", &branch))
+			wts[k].branch = xstrdup(branch);
 		git_reference_free(head);
 		git_repository_free(wrepo);
 		git_worktree_free(wt);

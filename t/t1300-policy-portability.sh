@@ -61,7 +61,7 @@ test_expect_success 'the policy reader built for the fallback' '
 	EOF
 	src="$ORCH_HOOKS_SRC/src" &&
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -DSYSCONFDIR=\"/nonexistent\" -Ifallback -I"$src" -o check-policy check-policy.c \
-		"$src/policy.c" "$src/error.c" "$src/strbuf.c" "$src/value.c" "$src/pattern.c" \
+		"$src/policy.c" "$src/error.c" "$src/strbuf.c" "$src/files.c" "$src/value.c" "$src/pattern.c" \
 		$(pkg-config --cflags --libs libgit2 inih)
 '
 

@@ -1,4 +1,7 @@
-/* The error channel's libgit2 half: messages that carry libgit2's last error. */
+/*
+ * The part of the error channel that speaks libgit2, kept apart so that the
+ * light hook front ends, which do not link libgit2, report through orch_error().
+ */
 #include "config.h"
 
 #include <stdarg.h>
