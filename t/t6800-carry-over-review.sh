@@ -81,11 +81,12 @@ Carried-Base: $(git rev-parse "$3")" "$1")
 
 test_expect_success 'setup: a gated repository with a reviewer that logs every run' '
 	new_repo r &&
+	# The reviewer logs its runs into the trash directory: no sandbox (it would forbid that).
 	cat >reviewer.sh <<-EOF &&
 	echo run >>"$TRASH/reviews.log"
 	if test -e reject.txt; then echo "FAIL: rejected"; else echo PASS; fi
 	EOF
-	printf "[branches]\nprotected = main\n[review]\ncommand = sh %s/reviewer.sh\n" "$TRASH" \
+	printf "[branches]\nprotected = main\n[review]\ncommand = sh %s/reviewer.sh\nsandbox = none\n" "$TRASH" \
 		>r/.git/orch-hooks.ini
 '
 
@@ -268,7 +269,7 @@ test_expect_success 'a verdict on the commit itself outranks a newer carried one
 
 test_expect_success 'carry_over = none: nothing is carried, and a carried record does not count' '
 	reviewed off && main_moves && rebased off &&
-	printf "[branches]\nprotected = main\n[review]\ncommand = sh %s/reviewer.sh\ncarry_over = none\n" \
+	printf "[branches]\nprotected = main\n[review]\ncommand = sh %s/reviewer.sh\nsandbox = none\ncarry_over = none\n" \
 		"$TRASH" >r/.git/orch-hooks.ini &&
 	not_carried off &&
 	reviewed off2 && main_moves && rebased off2 &&
