@@ -96,7 +96,8 @@ static void test_defaults(void **state)
 	assert_string_equal(p.review_command, "");
 	assert_int_equal(p.review_timeout, 15 * 60);
 	assert_int_equal(p.allow_manual, 1);
-	assert_int_equal(p.review_sandbox, ORCH_SANDBOX_NONE);
+	assert_int_equal(p.review_sandbox, ORCH_SANDBOX_AUTO);
+	assert_int_equal(p.carry_over, ORCH_CARRY_OVER_PATCH_ID);
 	assert_string_equal(p.test_command, "");
 	assert_int_equal(p.test_timeout, 30 * 60);
 	assert_int_equal(p.on_failure, ORCH_ON_FAILURE_UNDO);
@@ -114,7 +115,8 @@ static void test_defaults(void **state)
 	want_value(&p, ORCH_KEY_REVIEW_COMMAND, "");
 	want_value(&p, ORCH_KEY_REVIEW_TIMEOUT, "15m");
 	want_value(&p, ORCH_KEY_REVIEW_ALLOW_MANUAL, "true");
-	want_value(&p, ORCH_KEY_REVIEW_SANDBOX, "none");
+	want_value(&p, ORCH_KEY_REVIEW_SANDBOX, "auto");
+	want_value(&p, ORCH_KEY_REVIEW_CARRY_OVER, "patch-id");
 	want_value(&p, ORCH_KEY_TEST_COMMAND, "");
 	want_value(&p, ORCH_KEY_TEST_TIMEOUT, "30m");
 	want_value(&p, ORCH_KEY_TEST_ON_FAILURE, "undo");
