@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "ref-path.h"
 #include "repo.h"
 #include "strbuf.h"
 
@@ -163,6 +164,13 @@ char *orch_repo_current_branch(git_repository *repo)
 	}
 	git_error_clear();
 	git_reference_free(head);
+	if (name) {
+		/* refs/heads/link -> . makes "link/main" main: name the branch git writes. */
+		char *real = orch_branch_on_disk(git_repository_commondir(repo), name);
+
+		free(name);
+		name = real;
+	}
 	return name;
 }
 
