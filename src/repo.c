@@ -174,6 +174,15 @@ char *orch_repo_current_branch(git_repository *repo)
 	return name;
 }
 
+int orch_repo_head_on(git_repository *repo, const char *branch)
+{
+	char *current = orch_repo_current_branch(repo);
+	int on = current && !strcmp(current, branch);
+
+	free(current);
+	return on;
+}
+
 int orch_repo_signature(git_repository *repo, git_signature **out)
 {
 	const char *name = getenv("GIT_COMMITTER_NAME"), *email = getenv("GIT_COMMITTER_EMAIL");

@@ -38,6 +38,17 @@ test_expect_success 'a nested link (refs/heads/a/b -> ..) names main too' '
 	test_grep "merge into protected branch .main. refused" err
 '
 
+test_expect_success 'a fast-forward on link/main whose tests fail is undone as on main' '
+	printf "[branches]\nprotected = main\n[test]\ncommand = exit 1\n" >r/.git/orch-hooks.ini &&
+	(cd r && git checkout -q -b ff main && test_commit ff ff.t && orch-hooks verdict set PASS ff 2>/dev/null &&
+	 git symbolic-ref HEAD refs/heads/link/main && git reset -q --hard &&
+	 git merge --ff-only ff 2>../err; true) &&
+	git -C r rev-parse main >after &&
+	test_cmp before after &&
+	test_grep "UNDONE" err &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >r/.git/orch-hooks.ini
+'
+
 test_expect_success 'an ordinary branch with a slash is still unprotected' '
 	(cd r && git symbolic-ref HEAD refs/heads/main && git branch feat/x main &&
 	 git checkout -q feat/x && git merge -q --no-ff -m m unrev && git rev-parse -q --verify HEAD^2 &&
