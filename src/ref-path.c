@@ -3,6 +3,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ref-path.h"
 #include "strbuf.h"
@@ -37,4 +39,19 @@ char *orch_branch_on_disk(const char *commondir, const char *name)
 	free(root);
 	free(heads);
 	return out ? out : xstrdup(name);
+}
+
+char *orch_head_link_branch(const char *gitdir)
+{
+	char *path = xasprintf("%s/HEAD", gitdir), target[1024];
+	struct stat st;
+	ssize_t n = -1;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		n = readlink(path, target, sizeof(target) - 1);
+	free(path);
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	return starts_with(target, "refs/heads/") && target[11] ? xstrdup(target + 11) : NULL;
 }

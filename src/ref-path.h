@@ -11,4 +11,11 @@
  */
 char *orch_branch_on_disk(const char *commondir, const char *name);
 
+/*
+ * The branch a HEAD that is a symbolic link names (git still reads one
+ * whose text starts with "refs/" as a symbolic ref): its name under
+ * refs/heads (caller frees), or NULL when HEAD is no such link.
+ */
+char *orch_head_link_branch(const char *gitdir);
+
 #endif

@@ -143,6 +143,9 @@ char *orch_repo_current_branch(git_repository *repo)
 
 	if (git_reference_lookup(&head, repo, "HEAD") < 0)
 		return NULL;
+	/* libgit2 reads a HEAD that is a symbolic link as detached; git, as the branch it names. */
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC)
+		name = orch_head_link_branch(git_repository_path(repo));
 	/*
 	 * A branch that is itself a symbolic ref (refs/heads/alias -> main)
 	 * moves the branch it names: a commit on it lands there. Follow it.

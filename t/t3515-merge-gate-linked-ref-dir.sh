@@ -55,4 +55,14 @@ test_expect_success 'an ordinary branch with a slash is still unprotected' '
 	 git checkout -q main)
 '
 
+test_expect_success 'HEAD as a symbolic link to refs/heads/main is on main (git reads it so)' '
+	(cd r && git checkout -q main && rm .git/HEAD && ln -s refs/heads/main .git/HEAD &&
+	 test "$(git symbolic-ref HEAD)" = refs/heads/main &&
+	 test_must_fail git merge --no-ff -m m unrev 2>../err; git merge --abort 2>/dev/null;
+	 rm .git/HEAD && echo "ref: refs/heads/main" >.git/HEAD) &&
+	git -C r rev-parse main >after &&
+	test_cmp before after &&
+	test_grep "merge into protected branch .main. refused" err
+'
+
 test_done
