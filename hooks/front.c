@@ -32,6 +32,7 @@
 #include "hooks.h"
 #include "pattern.h"
 #include "policy.h"
+#include "ref-path.h"
 #include "strbuf.h"
 
 static char *dir_of(const char *path)
@@ -113,8 +114,7 @@ static int certainly_unprotected(const char *gitdir)
 {
 	struct strbuf head = STRBUF_INIT, ref = STRBUF_INIT;
 	struct orch_policy policy;
-	char *common = common_dir_of(gitdir), *path = NULL;
-	const char *name;
+	char *common = common_dir_of(gitdir), *path = NULL, *name = NULL;
 	struct stat st;
 	int r = 0, loaded, saved_err;
 
@@ -124,7 +124,8 @@ static int certainly_unprotected(const char *gitdir)
 	strbuf_rtrim(&head);
 	if (strncmp(strbuf_str(&head), "ref: refs/heads/", 16) || !plain_branch_name(head.buf + 16))
 		goto done;
-	name = head.buf + 16;
+	/* Through a linked directory (refs/heads/link -> .) "link/main" is main. */
+	name = orch_branch_on_disk(common, head.buf + 16);
 	/*
 	 * refs/heads/NAME as a symbolic ref moves the branch it names, and so
 	 * may a symbolic link (git reads one whose text starts with "refs/" as
@@ -153,6 +154,7 @@ done:
 	strbuf_release(&head);
 	strbuf_release(&ref);
 	free(path);
+	free(name);
 	free(common);
 	return r;
 }

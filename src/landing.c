@@ -29,11 +29,10 @@ static int note_conflict(git_checkout_notify_t why, const char *path, const git_
 static int still_in_place(git_repository *repo, const char *refname, const char *branch,
 			  const git_oid *merge)
 {
-	git_reference *head = NULL, *ref = NULL;
+	git_reference *ref = NULL;
 	int ok = 0;
 
-	if (git_reference_lookup(&head, repo, "HEAD") < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC ||
-	    strcmp(git_reference_symbolic_target(head), refname)) {
+	if (!orch_repo_head_on(repo, branch)) {
 		orch_error("HEAD is no longer on '%s'; the merge was not taken back", branch);
 		goto done;
 	}
@@ -49,7 +48,6 @@ static int still_in_place(git_repository *repo, const char *refname, const char 
 	ok = 1;
 done:
 	git_reference_free(ref);
-	git_reference_free(head);
 	return ok;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "ref-path.h"
 #include "repo.h"
 #include "strbuf.h"
 
@@ -142,6 +143,9 @@ char *orch_repo_current_branch(git_repository *repo)
 
 	if (git_reference_lookup(&head, repo, "HEAD") < 0)
 		return NULL;
+	/* libgit2 reads a HEAD that is a symbolic link as detached; git, as the branch it names. */
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC)
+		name = orch_head_link_branch(git_repository_path(repo));
 	/*
 	 * A branch that is itself a symbolic ref (refs/heads/alias -> main)
 	 * moves the branch it names: a commit on it lands there. Follow it.
@@ -163,7 +167,23 @@ char *orch_repo_current_branch(git_repository *repo)
 	}
 	git_error_clear();
 	git_reference_free(head);
+	if (name) {
+		/* refs/heads/link -> . makes "link/main" main: name the branch git writes. */
+		char *real = orch_branch_on_disk(git_repository_commondir(repo), name);
+
+		free(name);
+		name = real;
+	}
 	return name;
+}
+
+int orch_repo_head_on(git_repository *repo, const char *branch)
+{
+	char *current = orch_repo_current_branch(repo);
+	int on = current && !strcmp(current, branch);
+
+	free(current);
+	return on;
 }
 
 int orch_repo_signature(git_repository *repo, git_signature **out)

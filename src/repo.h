@@ -23,6 +23,9 @@ char *orch_repo_commondir(git_repository *repo);
 /* The short name of the checked-out branch (caller frees); NULL if detached or unborn. */
 char *orch_repo_current_branch(git_repository *repo);
 
+/* 1 if HEAD leads to `branch` (through a symbolic ref or a linked directory too), as git would move it. */
+int orch_repo_head_on(git_repository *repo, const char *branch);
+
 /*
  * Who is acting, as git would say: GIT_COMMITTER_NAME/EMAIL, then user.name
  * and user.email, then "orch-hooks". Never fails for a missing identity.

@@ -395,6 +395,22 @@ static int protected_update(const struct gate *g, const struct orch_ref_update *
 	return is_protected(g->policy, u->ref);
 }
 
+/*
+ * A replace ref changes what git on the server shows as a commit (archive,
+ * log, a deploy hook's checkout) without any branch moving; the gate reads
+ * with libgit2, which ignores them. So none is created or moved here.
+ */
+static void refuse_replace_ref(const struct orch_ref_update *u, int *refused)
+{
+	struct orch_offences o = ORCH_OFFENCES_INIT(u->ref, refused);
+
+	if (strncmp(u->ref, "refs/replace/", 13) || orch_ref_update_is_delete(u))
+		return;
+	orch_refuse(&o, "replace refs are refused: git on the server would show %.12s in place of "
+		    "%s, which no review saw; push the commit to a branch instead",
+		    git_oid_tostr_s(&u->new_oid), u->ref + 13);
+}
+
 /* The refs the gate judges: a symbolic ref through them is judged as them. */
 static int gate_claims(const char *ref, void *payload)
 {
@@ -444,9 +460,11 @@ int orch_server_gate_check(git_repository *repo, const struct orch_policy *polic
 	if (orch_server_walk_init(&g.walk, repo, g.odb, policy) < 0 ||
 	    orch_server_notes_read(&g.notes, repo, policy, updates, &g.refused) < 0)
 		goto done;
-	for (i = 0; i < updates->nr; i++)
+	for (i = 0; i < updates->nr; i++) {
+		refuse_replace_ref(&updates->items[i], &g.refused);
 		if (protected_update(&g, &updates->items[i]) && check_branch(&g, &updates->items[i]) < 0)
 			goto done;
+	}
 	if (orch_server_tests_check(repo, policy, updates, &g.refused) < 0)
 		goto done;
 	/* Tests are slow: only for a push the verdicts let through. */

@@ -227,12 +227,11 @@ done:
 /* The branch back from the merge to orig (compare-and-swap); already there is fine. */
 static int move_branch(git_repository *repo, const struct orch_undo_journal *j, const char *why)
 {
-	git_reference *head = NULL, *ref = NULL, *moved = NULL;
+	git_reference *ref = NULL, *moved = NULL;
 	char *refname = xasprintf("refs/heads/%s", j->branch), *log = NULL;
 	int ret = -1;
 
-	if (git_reference_lookup(&head, repo, "HEAD") < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC ||
-	    strcmp(git_reference_symbolic_target(head), refname)) {
+	if (!orch_repo_head_on(repo, j->branch)) {
 		orch_error("HEAD is no longer on '%s'; the merge %s was not taken back", j->branch,
 			   orch_short_oid(&j->merge));
 		goto done;
@@ -260,7 +259,6 @@ static int move_branch(git_repository *repo, const struct orch_undo_journal *j, 
 done:
 	git_reference_free(moved);
 	git_reference_free(ref);
-	git_reference_free(head);
 	free(log);
 	free(refname);
 	return ret;

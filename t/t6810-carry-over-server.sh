@@ -180,4 +180,21 @@ test_expect_success 'require_signed: a carry stands on the original signed PASS,
 	refused "has no valid PASS (untrusted verdict: unsigned verdict"
 '
 
+test_expect_success 'forged: a rebase that also adds a submodule pointer or an executable bit is refused' '
+	worker gitlink push && main_moves &&
+	(cd c && git rebase -q main gitlink && git checkout -q gitlink &&
+	 git update-index --add --cacheinfo "160000,$(git rev-parse main),sub" &&
+	 git commit -q --amend --no-edit && git rev-parse gitlink >../gitlink.amended &&
+	 git checkout -q main) &&
+	forge gitlink "$(cat gitlink.reviewed)" "$(cat gitlink.base)" &&
+	(cd c && git merge -q --no-ff -m "Merge branch gitlink" gitlink) &&
+	refused "carried verdict refused: not a pure rebase of the reviewed" &&
+	worker exec push && main_moves &&
+	(cd c && git rebase -q main exec && git checkout -q exec &&
+	 chmod +x exec/two.t && git add exec/two.t && git commit -q --amend --no-edit && git checkout -q main) &&
+	forge exec "$(cat exec.reviewed)" "$(cat exec.base)" &&
+	(cd c && git merge -q --no-ff -m "Merge branch exec" exec) &&
+	refused "carried verdict refused: not a pure rebase of the reviewed"
+'
+
 test_done
