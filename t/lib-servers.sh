@@ -25,6 +25,7 @@ stop_servers() {
 	return 0
 }
 trap stop_servers EXIT
+test_done_hook=stop_servers
 
 # A port nobody listens on now; the server started on it confirms it by answering.
 some_port() {

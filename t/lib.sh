@@ -104,6 +104,9 @@ test_skip() {
 
 test_done() {
 	echo "1..$test_count"
+	# What a library started (servers) keeps its pid files in the trash
+	# directory: stop it before that directory goes.
+	[ -z "$test_done_hook" ] || $test_done_hook
 	if [ "$test_failed" -eq 0 ] && [ -z "$ORCH_TEST_KEEP" ]; then
 		cd "$ORCH_HOOKS_BUILD" && chmod -R u+w "$TRASH" 2>/dev/null; rm -rf "$TRASH"
 	fi

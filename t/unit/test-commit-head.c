@@ -85,7 +85,7 @@ static void test_hex_digits(void **state)
 	assert_oid(&h.parents[0], "ffffffffffffffffffffffffffffffffffffffff");
 	/* A byte just outside each range of digits, at the first and the last place. */
 	for (i = 0; bad[i]; i++) {
-		snprintf(raw, sizeof(raw), "tree %c%.39s\n" AUTHOR, bad[i], TREE + 1);
+		snprintf(raw, sizeof(raw), "tree %c%.39s\n" AUTHOR, bad[i], &TREE[1]);
 		assert_int_equal(parse(&h, raw), -1);
 		snprintf(raw, sizeof(raw), "tree %.39s%c\n" AUTHOR, TREE, bad[i]);
 		assert_int_equal(parse(&h, raw), -1);
