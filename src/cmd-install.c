@@ -305,6 +305,83 @@ static void warn_unmatched_patterns(git_repository *repo, const char *commondir)
 	orch_policy_release(&policy);
 }
 
+/*
+ * Decide what installing hook `name` into dir does. Returns 0, 1 when a hook
+ * we did not install stands in the way (said why), -1 on an error (said).
+ */
+static int plan_hook(struct plan *p, const char *name, const char *dir, git_repository *repo, enum mode mode,
+		     int server)
+{
+	const char *manager;
+	int foreign = 0;
+
+	p->name = name;
+	p->src = orch_hook_program(name);
+	p->dst = xasprintf("%s/%s", dir, name);
+	if (access(p->src, X_OK) != 0)
+		return orch_error("hook program '%s' is missing; run 'make install' (or set "
+				  "ORCH_HOOKS_LIBEXECDIR to where the hooks were built)", p->src);
+	if (!exists(p->dst))
+		p->state = P_NEW;
+	else if (!is_ours(p->dst))
+		p->state = P_FOREIGN;
+	else if (same_content(p->src, p->dst))
+		p->state = P_SAME;
+	else
+		p->state = P_UPDATE;
+	if (p->state == P_FOREIGN && !server &&
+	    orch_doctor_hook_runs_gate(dir, p->name, git_repository_workdir(repo), 0, &manager)) {
+		/* Installing too would run the gate twice. */
+		orch_say("'%s' runs the gate already (from %s's configuration): left as it is", p->dst,
+			 manager ? manager : "its own text");
+		p->state = P_SAME;
+	}
+	if (p->state == P_FOREIGN) {
+		const char *aside = mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX;
+		char *kept = xasprintf("%s%s", p->dst, aside);
+
+		if (mode == MODE_REFUSE) {
+			orch_error("'%s' is a hook orch-hooks did not install; keep it and run it "
+				   "first with 'orch-hooks install --chain', or move it aside to "
+				   "%s.orig with 'orch-hooks install --force'", p->dst, p->name);
+			foreign = 1;
+		} else if (exists(kept) && same_content(p->dst, kept)) {
+			/* A hook manager wrote its hook over ours again: the copy is kept already. */
+			p->state = P_REWRITTEN;
+		} else if (exists(kept)) {
+			orch_error("cannot move '%s' aside: '%s' already exists and differs; keep the one "
+				   "you want as '%s', remove the other, and install again", p->dst, kept,
+				   kept);
+			foreign = 1;
+		}
+		free(kept);
+	}
+	return foreign;
+}
+
+/* Carry out one planned hook: move a foreign hook aside, then copy ours in. */
+static int apply_plan(const struct plan *p, enum mode mode)
+{
+	if (p->state == P_FOREIGN) {
+		char *kept = xasprintf("%s%s", p->dst, mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX);
+
+		if (rename(p->dst, kept) < 0) {
+			orch_error("cannot move '%s' aside: %s", p->dst, strerror(errno));
+			free(kept);
+			return -1;
+		}
+		orch_say("%s '%s' to '%s'", mode == MODE_CHAIN ? "kept (it runs first)" : "moved aside",
+			 p->dst, kept);
+		free(kept);
+	}
+	if (copy_file(p->src, p->dst, 0755) < 0)
+		return -1;
+	orch_say("%s %s", p->state == P_UPDATE ? "updated" : p->state == P_REWRITTEN ?
+		 "reinstalled (over a hook manager's copy of the hook it already runs first)" :
+		 "installed", p->dst);
+	return 0;
+}
+
 static int install(const char *path, enum mode mode, int server)
 {
 	const char *const *names = server ? server_hooks : local_hooks;
@@ -312,8 +389,7 @@ static int install(const char *path, enum mode mode, int server)
 	struct plan plans[8];
 	char *dir = NULL, *common = NULL;
 	size_t i, n = 0, changed = 0;
-	int ret = 128, foreign = 0, wrote_policy;
-	const char *manager;
+	int ret = 128, foreign = 0, wrote_policy, r;
 
 	memset(plans, 0, sizeof(plans));
 	if (orch_repo_open_path(&repo, path) < 0)
@@ -327,52 +403,13 @@ static int install(const char *path, enum mode mode, int server)
 	common = orch_repo_commondir(repo);
 
 	/* Plan every hook first: either all of them go in, or none. */
-	for (i = 0; names[i]; i++, n++) {
-		struct plan *p = &plans[n];
-
-		p->name = names[i];
-		p->src = orch_hook_program(names[i]);
-		p->dst = xasprintf("%s/%s", dir, names[i]);
-		if (access(p->src, X_OK) != 0) {
-			orch_error("hook program '%s' is missing; run 'make install' (or set "
-				   "ORCH_HOOKS_LIBEXECDIR to where the hooks were built)", p->src);
+	for (n = 0; names[n];) {
+		r = plan_hook(&plans[n], names[n], dir, repo, mode, server);
+		n++;
+		if (r < 0)
 			goto done;
-		}
-		if (!exists(p->dst))
-			p->state = P_NEW;
-		else if (!is_ours(p->dst))
-			p->state = P_FOREIGN;
-		else if (same_content(p->src, p->dst))
-			p->state = P_SAME;
-		else
-			p->state = P_UPDATE;
-		if (p->state == P_FOREIGN && !server &&
-		    orch_doctor_hook_runs_gate(dir, p->name, git_repository_workdir(repo), 0, &manager)) {
-			/* Installing too would run the gate twice. */
-			orch_say("'%s' runs the gate already (from %s's configuration): left as it is", p->dst,
-				 manager ? manager : "its own text");
-			p->state = P_SAME;
-		}
-		if (p->state == P_FOREIGN) {
-			const char *aside = mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX;
-			char *kept = xasprintf("%s%s", p->dst, aside);
-
-			if (mode == MODE_REFUSE) {
-				orch_error("'%s' is a hook orch-hooks did not install; keep it and run it "
-					   "first with 'orch-hooks install --chain', or move it aside to "
-					   "%s.orig with 'orch-hooks install --force'", p->dst, p->name);
-				foreign = 1;
-			} else if (exists(kept) && same_content(p->dst, kept)) {
-				/* A hook manager wrote its hook over ours again: the copy is kept already. */
-				p->state = P_REWRITTEN;
-			} else if (exists(kept)) {
-				orch_error("cannot move '%s' aside: '%s' already exists and differs; keep the one "
-					   "you want as '%s', remove the other, and install again", p->dst, kept,
-					   kept);
-				foreign = 1;
-			}
-			free(kept);
-		}
+		if (r > 0)
+			foreign = 1;
 	}
 	if (foreign) {
 		ret = 1;
@@ -382,27 +419,10 @@ static int install(const char *path, enum mode mode, int server)
 		goto done;
 
 	for (i = 0; i < n; i++) {
-		struct plan *p = &plans[i];
-
-		if (p->state == P_SAME)
+		if (plans[i].state == P_SAME)
 			continue;
-		if (p->state == P_FOREIGN) {
-			char *kept = xasprintf("%s%s", p->dst, mode == MODE_CHAIN ? CHAINED_SUFFIX : FORCED_SUFFIX);
-
-			if (rename(p->dst, kept) < 0) {
-				orch_error("cannot move '%s' aside: %s", p->dst, strerror(errno));
-				free(kept);
-				goto done;
-			}
-			orch_say("%s '%s' to '%s'", mode == MODE_CHAIN ? "kept (it runs first)" : "moved aside",
-				 p->dst, kept);
-			free(kept);
-		}
-		if (copy_file(p->src, p->dst, 0755) < 0)
+		if (apply_plan(&plans[i], mode) < 0)
 			goto done;
-		orch_say("%s %s", p->state == P_UPDATE ? "updated" : p->state == P_REWRITTEN ?
-			 "reinstalled (over a hook manager's copy of the hook it already runs first)" :
-			 "installed", p->dst);
 		changed++;
 	}
 	for (i = 0; i < n && !server; i++)

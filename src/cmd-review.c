@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "carry-find.h"
 #include "clock.h"
 #include "cmd.h"
 #include "error.h"
@@ -23,9 +22,9 @@
 #include "policy.h"
 #include "repo.h"
 #include "review.h"
+#include "review-select.h"
 #include "strbuf.h"
 #include "target.h"
-#include "trust.h"
 #include "verdict.h"
 
 static int signal_pipe[2] = { -1, -1 };
@@ -254,71 +253,6 @@ static void print_summary(const struct run *run)
 	fflush(stdout);
 }
 
-/*
- * A pure rebase of a reviewed commit is not reviewed again: its verdict is
- * carried (carry-over.h). Only for a commit without a verdict of its own: a
- * commit that has one was asked to be reviewed again.
- */
-static int find_carry(git_repository *repo, const struct orch_policy *policy, const git_oid *target,
-		      struct orch_review *r)
-{
-	struct orch_judgement_result j;
-	struct orch_carry c = ORCH_CARRY_INIT;
-	int own, found;
-
-	orch_trust_judge_onto(repo, policy, ORCH_TRUST_LOCAL, NULL, &r->commit, target, &j);
-	own = j.kind == ORCH_JUDGE_PASS || j.kind == ORCH_JUDGE_FAIL;
-	orch_judgement_result_release(&j);
-	if (own)
-		return 0;
-	found = orch_carry_over_find(repo, policy, r->branch, &r->commit, target, &r->carried_from, &c);
-	if (found > 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-
-		r->carried = 1;
-		r->finished = 1;
-		r->verdict = ORCH_VERDICT_PASS;
-		git_oid_cpy(&r->carried_base, &c.reviewed_base);
-		r->reason = xasprintf("carried over from %s: a pure rebase of %zu commit%s (same patch-ids)",
-				      git_oid_tostr(hex, 13, &r->carried_from), c.nr, c.nr == 1 ? "" : "s");
-		r->body = xasprintf("%s\n\nThe verdict of %s counts for this commit while it holds: every "
-				    "gate checks the comparison again.\n", r->reason,
-				    git_oid_tostr(hex, sizeof(hex), &r->carried_from));
-	}
-	orch_carry_release(&c);
-	return found < 0 ? -1 : 0;
-}
-
-/* What the person named: a branch (looked up literally first), or any commit. */
-static int resolve(git_repository *repo, const char *arg, struct orch_review *r)
-{
-	git_reference *ref = NULL;
-	git_object *obj = NULL, *c = NULL;
-	const char *branch = NULL, *short_name = orch_branch_short_name(arg);
-
-	if (git_branch_lookup(&ref, repo, arg, GIT_BRANCH_LOCAL) == 0)
-		branch = arg;
-	else if (short_name && short_name != arg &&
-		 git_branch_lookup(&ref, repo, short_name, GIT_BRANCH_LOCAL) == 0)
-		branch = short_name;
-	if (ref) {
-		if (git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) < 0)
-			c = NULL;
-		git_reference_free(ref);
-	} else if (git_revparse_single(&obj, repo, arg) == 0) {
-		if (git_object_peel(&c, obj, GIT_OBJECT_COMMIT) < 0)
-			c = NULL;
-		git_object_free(obj);
-	}
-	if (!c)
-		return orch_error("'%s' does not name a branch or commit here", arg);
-	r->name = xstrdup(arg);
-	r->branch = xstrdup(branch ? branch : "");
-	git_oid_cpy(&r->commit, git_object_id(c));
-	git_object_free(c);
-	return 0;
-}
-
 static int setup_signals(int on)
 {
 	struct sigaction sa;
@@ -447,17 +381,74 @@ static void print_json(const struct run *run, int status)
 	fflush(stdout);
 }
 
+/* Decide whether the reviewer runs in bubblewrap; -1 when the policy demands a sandbox we cannot make. */
+static int choose_sandbox(struct run *run, const struct orch_policy *policy)
+{
+	const char *env;
+	char *why = NULL;
+	int ret = 0;
+
+	if (policy->review_sandbox == ORCH_SANDBOX_AUTO) {
+		env = getenv("ORCH_HOOKS_BWRAP");
+		run->setup.bwrap = env && *env ? env : "bwrap";
+		if (orch_review_check_bwrap(run->setup.bwrap, &why) < 0) {
+			orch_say("no sandbox: bubblewrap cannot make one here (%s); reviewing without it "
+				 "([review] sandbox = auto): its changes to git configuration, hooks, the policy, "
+				 "refs and this work tree void its review; other work trees are not watched", why);
+			run->setup.bwrap = NULL;
+		}
+	} else if (policy->review_sandbox == ORCH_SANDBOX_BWRAP) {
+		env = getenv("ORCH_HOOKS_BWRAP");
+		run->setup.bwrap = env && *env ? env : "bwrap";
+		if (orch_review_check_bwrap(run->setup.bwrap, &why) < 0) {
+			orch_error("refusing to review: the policy (%s) asks for [review] sandbox = bwrap, "
+				   "but bubblewrap ('%s') cannot make a sandbox here: %s; install bubblewrap "
+				   "and allow unprivileged user namespaces, or set sandbox = none",
+				   policy->path, run->setup.bwrap, why);
+			ret = -1;
+		}
+	}
+	free(why);
+	return ret;
+}
+
+/* Fill in what every review shares; *tmp_root is the caller's to free. */
+static int prepare_run(struct run *run, git_repository *repo, const struct orch_policy *policy,
+		       const char *commondir, const char *target, char **tmp_root)
+{
+	const char *env = getenv("TMPDIR");
+
+	*tmp_root = realpath(env && *env ? env : "/tmp", NULL);
+	if (!*tmp_root) {
+		orch_error("cannot use '%s' for temporary files: %s", env && *env ? env : "/tmp",
+			   strerror(errno));
+		return -1;
+	}
+	run->setup.repo = repo;
+	run->setup.policy = policy;
+	run->setup.commondir = commondir;
+	run->setup.target = target;
+	run->setup.tmp_root = *tmp_root;
+	run->setup.live_fd = run->jobs == 1 || run->n == 1 ? run->out_fd : -1;
+	if (run->jobs > run->n)
+		run->jobs = run->n;
+	env = getenv("ORCH_HOOKS_PROGRESS_SECONDS");
+	run->progress_every = env && *env ? (unsigned)strtoul(env, NULL, 10) : 10;
+	run->start = run->last_progress = orch_now();
+	return 0;
+}
+
 static int cmd_review(int argc, char **argv)
 {
 	struct orch_policy policy;
 	struct run run;
 	git_repository *repo = NULL;
-	const char *onto = NULL, *env;
-	char *commondir = NULL, *target = NULL, *tmp_root = NULL, *why = NULL;
+	const char *onto = NULL;
+	char *commondir = NULL, *target = NULL, *tmp_root = NULL;
 	char **revs;
 	git_oid target_oid;
 	unsigned jobs = 1;
-	int i, j, nrevs, json = 0, printed = 0, carry = 1, ret = ORCH_EXIT_FATAL;
+	int i, nrevs, json = 0, printed = 0, carry = 1, ret = ORCH_EXIT_FATAL;
 	const struct orch_option options[] = {
 		OPT_UINT('j', "jobs", &jobs, "<n>", "run N reviews at once (1 to 256)"),
 		OPT_STRING(0, "onto", &onto, "<branch>", "the branch they are to be merged into"),
@@ -491,72 +482,18 @@ static int cmd_review(int argc, char **argv)
 			   "verdict by hand with 'orch-hooks verdict set'", policy.path);
 		goto done;
 	}
-	if (policy.review_sandbox == ORCH_SANDBOX_AUTO) {
-		env = getenv("ORCH_HOOKS_BWRAP");
-		run.setup.bwrap = env && *env ? env : "bwrap";
-		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {
-			orch_say("no sandbox: bubblewrap cannot make one here (%s); reviewing without it "
-				 "([review] sandbox = auto): its changes to git configuration, hooks, the policy, "
-				 "refs and this work tree void its review; other work trees are not watched", why);
-			run.setup.bwrap = NULL;
-		}
-	} else if (policy.review_sandbox == ORCH_SANDBOX_BWRAP) {
-		env = getenv("ORCH_HOOKS_BWRAP");
-		run.setup.bwrap = env && *env ? env : "bwrap";
-		if (orch_review_check_bwrap(run.setup.bwrap, &why) < 0) {
-			orch_error("refusing to review: the policy (%s) asks for [review] sandbox = bwrap, "
-				   "but bubblewrap ('%s') cannot make a sandbox here: %s; install bubblewrap "
-				   "and allow unprivileged user namespaces, or set sandbox = none",
-				   policy.path, run.setup.bwrap, why);
-			goto done;
-		}
-	}
+	if (choose_sandbox(&run, &policy) < 0)
+		goto done;
 	if (orch_find_target(repo, &policy, onto, &target, &target_oid) < 0)
 		goto done;
 
 	run.reviews = xcalloc((size_t)nrevs, sizeof(*run.reviews));
-	for (i = 0; i < nrevs; i++) {
-		struct orch_review *r = &run.reviews[run.n];
-		int dup = 0;
-
-		orch_review_init(r);
-		if (resolve(repo, revs[i], r) < 0)
-			goto done;
-		for (j = 0; j < run.n && !dup; j++) {
-			if (git_oid_equal(&run.reviews[j].commit, &r->commit)) {
-				orch_say("'%s' is the same commit as '%s': reviewing it once", r->name,
-					 run.reviews[j].name);
-				dup = 1;
-			}
-		}
-		if (dup) {
-			orch_review_release(r);
-			continue;
-		}
-		r->has_base = git_merge_base(&r->base, repo, &r->commit, &target_oid) == 0;
-		run.n++;
-		if (carry && find_carry(repo, &policy, &target_oid, r) < 0)
-			goto done;
-	}
-
-	env = getenv("TMPDIR");
-	tmp_root = realpath(env && *env ? env : "/tmp", NULL);
-	if (!tmp_root) {
-		orch_error("cannot use '%s' for temporary files: %s", env && *env ? env : "/tmp",
-			   strerror(errno));
+	if (orch_review_select(repo, &policy, (const char *const *)revs, nrevs, &target_oid, carry, run.reviews,
+			       &run.n) < 0)
 		goto done;
-	}
-	run.setup.repo = repo;
-	run.setup.policy = &policy;
-	run.setup.commondir = commondir;
-	run.setup.target = target;
-	run.setup.tmp_root = tmp_root;
-	run.setup.live_fd = run.jobs == 1 || run.n == 1 ? run.out_fd : -1;
-	if (run.jobs > run.n)
-		run.jobs = run.n;
-	env = getenv("ORCH_HOOKS_PROGRESS_SECONDS");
-	run.progress_every = env && *env ? (unsigned)strtoul(env, NULL, 10) : 10;
-	run.start = run.last_progress = orch_now();
+
+	if (prepare_run(&run, repo, &policy, commondir, target, &tmp_root) < 0)
+		goto done;
 
 	if (setup_signals(1) < 0)
 		goto done;
@@ -585,7 +522,6 @@ done:
 		orch_review_release(&run.reviews[i]);
 	}
 	free(run.reviews);
-	free(why);
 	free(tmp_root);
 	free(target);
 	free(commondir);

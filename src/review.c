@@ -25,6 +25,7 @@
 #include "repo.h"
 #include "review-verdict.h"
 #include "review.h"
+#include "review-view.h"
 #include "run.h"
 
 /* What a worker tells the parent about its reviewer, followed by the output. */
@@ -90,112 +91,6 @@ static int automerge_of(git_repository *repo, const git_commit *commit, struct o
 	return 0;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "oid refname" lines, sorted, for every direct ref of the repository. */
-static int packed_refs(git_repository *repo, struct strbuf *out)
-{
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
-	char **lines = NULL, hex[GIT_OID_HEXSZ + 1];
-	size_t n = 0, alloc = 0, i;
-	int err;
-
-	if (git_reference_iterator_new(&it, repo) < 0)
-		return orch_git_error("cannot list the refs");
-	while ((err = git_reference_next(&ref, it)) == 0) {
-		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
-			if (n == alloc) {
-				alloc = alloc ? alloc * 2 : 64;
-				lines = xrealloc(lines, alloc * sizeof(*lines));
-			}
-			lines[n++] = xasprintf("%s %s\n", git_reference_name(ref),
-					       git_oid_tostr(hex, sizeof(hex), git_reference_target(ref)));
-		}
-		git_reference_free(ref);
-	}
-	git_reference_iterator_free(it);
-	qsort(lines, n, sizeof(*lines), by_name);
-	strbuf_adds(out, "# pack-refs with: sorted \n");
-	for (i = 0; i < n; i++) {
-		const char *sp = strchr(lines[i], ' ');
-
-		/* sorted by name above; written "oid name" */
-		strbuf_addf(out, "%.*s %.*s\n", GIT_OID_HEXSZ, sp + 1, (int)(sp - lines[i]), lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	return err == GIT_ITEROVER ? 0 : orch_git_error("cannot list the refs");
-}
-
-/*
- * The reviewer's own view of the repository: a bare git directory whose
- * objects are the repository's (through alternates) and whose refs are a
- * copy. The reviewer reads history there; whatever it changes, it changes
- * there, where it is seen, and never in a repository that other workers
- * are busy committing and fetching in.
- */
-static int make_view(const struct orch_review_setup *s, struct orch_review *r)
-{
-	struct strbuf refs = STRBUF_INIT;
-	char hex[GIT_OID_HEXSZ + 1];
-	char *p = NULL, *text = NULL;
-	int ret = -1;
-
-	r->view = xasprintf("%s/repo.git", r->tmpdir);
-	p = xasprintf("%s/objects", r->view);
-	if (mkdir(r->view, 0700) < 0 || mkdir(p, 0700) < 0) {
-		orch_error("cannot make '%s': %s", p, strerror(errno));
-		goto done;
-	}
-	free(p);
-	p = xasprintf("%s/objects/info", r->view);
-	if (mkdir(p, 0700) < 0) {
-		orch_error("cannot make '%s': %s", p, strerror(errno));
-		goto done;
-	}
-	free(p);
-	p = xasprintf("%s/refs", r->view);
-	if (mkdir(p, 0700) < 0) {
-		orch_error("cannot make '%s': %s", p, strerror(errno));
-		goto done;
-	}
-	if (packed_refs(s->repo, &refs) < 0)
-		goto done;
-#define VIEW_FILE(name, content)                                                                   \
-	do {                                                                                       \
-		free(p);                                                                           \
-		p = xasprintf("%s/%s", r->view, name);                                             \
-		if (orch_write_file(p, content, strlen(content)) < 0) {                            \
-			orch_error("cannot write '%s': %s", p, strerror(errno));                   \
-			goto done;                                                                 \
-		}                                                                                  \
-	} while (0)
-	VIEW_FILE("packed-refs", strbuf_str(&refs));
-	VIEW_FILE("config", "[core]\n\trepositoryformatversion = 0\n\tbare = true\n");
-	text = xasprintf("%s/objects\n", s->commondir);
-	VIEW_FILE("objects/info/alternates", text);
-	free(text);
-	text = *r->branch ? xasprintf("ref: refs/heads/%s\n", r->branch)
-			  : xasprintf("%s\n", git_oid_tostr(hex, sizeof(hex), &r->commit));
-	VIEW_FILE("HEAD", text);
-#undef VIEW_FILE
-	ret = 0;
-done:
-	free(text);
-	free(p);
-	strbuf_release(&refs);
-	return ret;
-}
-
-static int view_snapshot(const struct orch_review *r, struct orch_snapshot *out)
-{
-	return orch_snapshot_take_dir(r->view, out);
-}
-
 int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r)
 {
 	git_commit *commit = NULL;
@@ -221,7 +116,7 @@ int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r
 		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
 		goto done;
 	}
-	if (orch_tree_export(s->repo, tree, r->checkout) < 0 || make_view(s, r) < 0)
+	if (orch_tree_export(s->repo, tree, r->checkout) < 0 || orch_review_view_make(s, r) < 0)
 		goto done;
 	if (git_commit_parentcount(commit) > 1 && automerge_of(s->repo, commit, r) < 0)
 		goto done;
@@ -330,7 +225,7 @@ int orch_review_start(const struct orch_review_setup *s, struct orch_review *r)
 	pid_t pid, parent = getpid();
 	int p[2];
 
-	if (view_snapshot(r, &r->before) < 0)
+	if (orch_review_view_snapshot(r, &r->before) < 0)
 		return -1;
 	/* Under bwrap it can write only its view and its temporary directory. */
 	if (!s->bwrap && (orch_snapshot_take_outside(s->repo, s->policy, &r->commit, &r->outside) < 0 ||
@@ -414,7 +309,7 @@ static char *void_reason(const struct orch_review_setup *s, struct orch_review *
 	int n = 0;
 
 	*err = 0;
-	if (view_snapshot(r, &after) < 0)
+	if (orch_review_view_snapshot(r, &after) < 0)
 		goto fail;
 	orch_snapshot_diff(&r->before, &after, &repo_changes);
 	if (!s->bwrap) {

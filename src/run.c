@@ -266,39 +266,243 @@ static void watchdog_stop(pid_t pid, int fd)
 			;
 }
 
-int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
+/* What the wait loop knows about one running child. */
+struct run_state {
+	pid_t pid;
+	int out_fd;		/* read end of the child's output pipe */
+	int out_open;
+	int at_line_start;	/* for tee_out's prefix */
+	size_t keep;
+	unsigned grace_ms;
+	double deadline, kill_at;
+	int status, reaped;
+};
+
+struct saved_signals {
+	struct sigaction chld, intr, term, hup;
+};
+
+static void signals_catch(struct saved_signals *old)
 {
-	struct sigaction sa, old_chld, old_int, old_term, old_hup;
-	unsigned timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
-	size_t keep = o->keep ? o->keep : DEFAULT_KEEP;
-	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
-	int at_line_start = 1, status = 0, reaped = 0, out_open;
-	double start = orch_now(), deadline, kill_at = 0;
-	unsigned grace_ms = 2000;
-	const char *grace_env = getenv("ORCH_HOOKS_KILL_GRACE_MS");
-	char **envp = NULL;
-	pid_t pid, self = getpid(), watchdog = -1;
-	int watchdog_fd = -1;
+	struct sigaction sa;
 
-	memset(res, 0, sizeof(*res));
-	if (grace_env && *grace_env)
-		grace_ms = (unsigned)strtoul(grace_env, NULL, 10);
-	deadline = start + timeout_ms / 1000.0;
-
-	if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(err_pipe, O_CLOEXEC) < 0) {
-		snprintf(res->start_error, sizeof(res->start_error), "cannot make a pipe: %s", strerror(errno));
-		goto cleanup;
-	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
 	pending_signal = 0;
-	sigaction(SIGCHLD, &sa, &old_chld);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGCHLD, &sa, &old->chld);
+	sigaction(SIGINT, &sa, &old->intr);
+	sigaction(SIGTERM, &sa, &old->term);
+	sigaction(SIGHUP, &sa, &old->hup);
+}
+
+static void signals_restore(const struct saved_signals *old)
+{
+	sigaction(SIGCHLD, &old->chld, NULL);
+	sigaction(SIGINT, &old->intr, NULL);
+	sigaction(SIGTERM, &old->term, NULL);
+	sigaction(SIGHUP, &old->hup, NULL);
+}
+
+static unsigned kill_grace_ms(void)
+{
+	const char *grace_env = getenv("ORCH_HOOKS_KILL_GRACE_MS");
+
+	if (grace_env && *grace_env)
+		return (unsigned)strtoul(grace_env, NULL, 10);
+	return 2000;
+}
+
+/*
+ * Fork the child with the watchdog watching it. Returns 0 once the child
+ * runs its program, -1 with res->start_error set when it could not.
+ */
+static int start_child(const struct orch_run_opts *o, char **envp, int out_pipe[2], int err_pipe[2],
+		       int watchdog_fd, struct run_state *st, struct orch_run_result *res)
+{
+	pid_t self = getpid();
+	int e;
+
+	st->pid = fork();
+	if (st->pid < 0) {
+		snprintf(res->start_error, sizeof(res->start_error), "cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	if (st->pid == 0)
+		child(o, envp, out_pipe[1], err_pipe[1], self);
+	setpgid(st->pid, st->pid); /* races with the child's own call; either wins */
+	xwrite_all(watchdog_fd, &st->pid, sizeof(st->pid));
+	close(out_pipe[1]);
+	out_pipe[1] = -1;
+	close(err_pipe[1]);
+	err_pipe[1] = -1;
+	if (read(err_pipe[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+		snprintf(res->start_error, sizeof(res->start_error), "cannot run '%s': %s",
+			 o->shell_command ? "/bin/sh" : o->argv[0], strerror(e));
+		waitpid(st->pid, NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static void take_output(const struct orch_run_opts *o, struct run_state *st, struct orch_run_result *res,
+			const char *buf, size_t n)
+{
+	strbuf_add(&res->output, buf, n);
+	tee_out(o, &st->at_line_start, buf, n);
+	keep_tail(res, st->keep);
+}
+
+/* On a signal or past the deadline, TERM the group; after the grace, KILL it. */
+static void escalate(struct run_state *st, struct orch_run_result *res, double t)
+{
+	if (pending_signal && !res->interrupted && !res->timed_out) {
+		res->interrupted = 1;
+		kill_group(st->pid, SIGTERM);
+		st->kill_at = t + st->grace_ms / 1000.0;
+	}
+	if (!res->interrupted && !res->timed_out && t >= st->deadline) {
+		res->timed_out = 1;
+		kill_group(st->pid, SIGTERM);
+		st->kill_at = t + st->grace_ms / 1000.0;
+	}
+	if (st->kill_at && t >= st->kill_at) {
+		kill_group(st->pid, SIGKILL);
+		st->kill_at = 0;
+	}
+}
+
+/* Has the child exited? If so, collect what it left and reap it; returns 1. */
+static int reap_if_exited(const struct orch_run_opts *o, struct run_state *st, struct orch_run_result *res)
+{
+	siginfo_t si;
+
+	/* Look without reaping, so its group id stays ours. */
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)st->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid != st->pid)
+		return 0;
+	/* Kill what is left of the group first: a leftover background
+	 * child holding the pipe, or one that keeps writing to it, must
+	 * not keep us waiting. Then take what output is already there,
+	 * a bounded amount (a child that left the group may still write). */
+	kill_group(st->pid, SIGKILL);
+	if (st->out_open) {
+		char buf[8192];
+		size_t drained = 0;
+		ssize_t n;
+
+		fcntl(st->out_fd, F_SETFL, O_NONBLOCK);
+		/* More than any pipe holds: all that the group wrote. */
+		while (drained < 16u * 1024 * 1024 && (n = read(st->out_fd, buf, sizeof(buf))) > 0) {
+			take_output(o, st, res, buf, (size_t)n);
+			drained += (size_t)n;
+		}
+	}
+	waitpid(st->pid, &st->status, 0);
+	st->reaped = 1;
+	return 1;
+}
+
+static int poll_timeout_ms(const struct run_state *st, const struct orch_run_result *res, double t)
+{
+	int wait_ms;
+
+	if (st->kill_at)
+		wait_ms = (int)((st->kill_at - t) * 1000) + 1;
+	else if (!res->timed_out && !res->interrupted)
+		wait_ms = (int)((st->deadline - t) * 1000) + 1;
+	else
+		wait_ms = 100;
+	if (wait_ms > 1000)
+		wait_ms = 1000; /* a SIGCHLD lost to a race costs at most a second */
+	return wait_ms;
+}
+
+/* Wait for output, a signal or the next deadline. Returns -1 when poll fails. */
+static int wait_for_event(const struct orch_run_opts *o, struct run_state *st, struct orch_run_result *res,
+			  double t)
+{
+	struct pollfd pfd[2];
+	int nfds = 1;
+
+	/* poll leaves revents alone when a signal interrupts it. */
+	memset(pfd, 0, sizeof(pfd));
+	pfd[0].fd = self_pipe[0];
+	pfd[0].events = POLLIN;
+	if (st->out_open) {
+		pfd[1].fd = st->out_fd;
+		pfd[1].events = POLLIN;
+		nfds = 2;
+	}
+	if (poll(pfd, (nfds_t)nfds, poll_timeout_ms(st, res, t)) < 0 && errno != EINTR)
+		return -1;
+	if (pfd[0].revents & POLLIN) {
+		char drain[64];
+
+		while (read(self_pipe[0], drain, sizeof(drain)) > 0)
+			;
+	}
+	if (nfds == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+		char buf[8192];
+		ssize_t n = read(st->out_fd, buf, sizeof(buf));
+
+		if (n > 0)
+			take_output(o, st, res, buf, (size_t)n);
+		else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			st->out_open = 0;
+	}
+	return 0;
+}
+
+static void finish_result(const struct orch_run_opts *o, const struct run_state *st,
+			  struct orch_run_result *res)
+{
+	size_t keep = st->keep;
+
+	if (!st->at_line_start && o->tee_fd >= 0)
+		xwrite_all(o->tee_fd, "\n", 1);
+	if (st->reaped) {
+		if (WIFEXITED(st->status)) {
+			res->exited = 1;
+			res->exit_code = WEXITSTATUS(st->status);
+		} else if (WIFSIGNALED(st->status)) {
+			res->signal = WTERMSIG(st->status);
+		}
+	}
+	if (res->output.len > keep) {
+		memmove(res->output.buf, res->output.buf + res->output.len - keep, keep);
+		res->output.len = keep;
+		res->output.buf[keep] = '\0';
+		res->output_truncated = 1;
+	}
+}
+
+int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
+{
+	struct saved_signals old;
+	unsigned timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+	double start = orch_now();
+	struct run_state st = {
+		.pid = -1,
+		.out_fd = -1,
+		.at_line_start = 1,
+		.keep = o->keep ? o->keep : DEFAULT_KEEP,
+		.grace_ms = kill_grace_ms(),
+		.deadline = start + timeout_ms / 1000.0,
+	};
+	char **envp = NULL;
+	pid_t watchdog = -1;
+	int watchdog_fd = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(err_pipe, O_CLOEXEC) < 0) {
+		snprintf(res->start_error, sizeof(res->start_error), "cannot make a pipe: %s", strerror(errno));
+		goto cleanup;
+	}
+	signals_catch(&old);
 
 	envp = build_env(o);
 	fflush(NULL);
@@ -308,142 +512,26 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 			 strerror(errno));
 		goto restore;
 	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(res->start_error, sizeof(res->start_error), "cannot fork: %s", strerror(errno));
+	if (start_child(o, envp, out_pipe, err_pipe, watchdog_fd, &st, res) < 0)
 		goto restore;
-	}
-	if (pid == 0)
-		child(o, envp, out_pipe[1], err_pipe[1], self);
-	setpgid(pid, pid); /* races with the child's own call; either wins */
-	xwrite_all(watchdog_fd, &pid, sizeof(pid));
-	close(out_pipe[1]);
-	out_pipe[1] = -1;
-	close(err_pipe[1]);
-	err_pipe[1] = -1;
-	{
-		int e;
-
-		if (read(err_pipe[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
-			snprintf(res->start_error, sizeof(res->start_error), "cannot run '%s': %s",
-				 o->shell_command ? "/bin/sh" : o->argv[0], strerror(e));
-			waitpid(pid, NULL, 0);
-			goto restore;
-		}
-	}
 	res->started = 1;
-	out_open = 1;
+	st.out_fd = out_pipe[0];
+	st.out_open = 1;
 
-	while (!reaped) {
-		struct pollfd pfd[2];
+	for (;;) {
 		double t = orch_now();
-		int wait_ms, nfds = 1;
-		siginfo_t si;
 
-		if (pending_signal && !res->interrupted && !res->timed_out) {
-			res->interrupted = 1;
-			kill_group(pid, SIGTERM);
-			kill_at = t + grace_ms / 1000.0;
-		}
-		if (!res->interrupted && !res->timed_out && t >= deadline) {
-			res->timed_out = 1;
-			kill_group(pid, SIGTERM);
-			kill_at = t + grace_ms / 1000.0;
-		}
-		if (kill_at && t >= kill_at) {
-			kill_group(pid, SIGKILL);
-			kill_at = 0;
-		}
-
-		/* Has the child exited? Look without reaping, so its group id stays ours. */
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
-			/* Kill what is left of the group first: a leftover background
-			 * child holding the pipe, or one that keeps writing to it, must
-			 * not keep us waiting. Then take what output is already there,
-			 * a bounded amount (a child that left the group may still write). */
-			kill_group(pid, SIGKILL);
-			if (out_open) {
-				char buf[8192];
-				size_t drained = 0;
-				ssize_t n;
-
-				fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-				/* More than any pipe holds: all that the group wrote. */
-				while (drained < 16u * 1024 * 1024 &&
-				       (n = read(out_pipe[0], buf, sizeof(buf))) > 0) {
-					strbuf_add(&res->output, buf, (size_t)n);
-					tee_out(o, &at_line_start, buf, (size_t)n);
-					keep_tail(res, keep);
-					drained += (size_t)n;
-				}
-			}
-			waitpid(pid, &status, 0);
-			reaped = 1;
+		escalate(&st, res, t);
+		if (reap_if_exited(o, &st, res))
 			break;
-		}
-
-		/* poll leaves revents alone when a signal interrupts it. */
-		memset(pfd, 0, sizeof(pfd));
-		pfd[0].fd = self_pipe[0];
-		pfd[0].events = POLLIN;
-		if (out_open) {
-			pfd[1].fd = out_pipe[0];
-			pfd[1].events = POLLIN;
-			nfds = 2;
-		}
-		if (kill_at)
-			wait_ms = (int)((kill_at - t) * 1000) + 1;
-		else if (!res->timed_out && !res->interrupted)
-			wait_ms = (int)((deadline - t) * 1000) + 1;
-		else
-			wait_ms = 100;
-		if (wait_ms > 1000)
-			wait_ms = 1000; /* a SIGCHLD lost to a race costs at most a second */
-		if (poll(pfd, (nfds_t)nfds, wait_ms) < 0 && errno != EINTR)
+		if (wait_for_event(o, &st, res, t) < 0)
 			break;
-		if (pfd[0].revents & POLLIN) {
-			char drain[64];
-
-			while (read(self_pipe[0], drain, sizeof(drain)) > 0)
-				;
-		}
-		if (nfds == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			char buf[8192];
-			ssize_t n = read(out_pipe[0], buf, sizeof(buf));
-
-			if (n > 0) {
-				strbuf_add(&res->output, buf, (size_t)n);
-				tee_out(o, &at_line_start, buf, (size_t)n);
-				keep_tail(res, keep);
-			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-				out_open = 0;
-			}
-		}
 	}
-	if (!at_line_start && o->tee_fd >= 0)
-		xwrite_all(o->tee_fd, "\n", 1);
-	if (reaped) {
-		if (WIFEXITED(status)) {
-			res->exited = 1;
-			res->exit_code = WEXITSTATUS(status);
-		} else if (WIFSIGNALED(status)) {
-			res->signal = WTERMSIG(status);
-		}
-	}
-	if (res->output.len > keep) {
-		memmove(res->output.buf, res->output.buf + res->output.len - keep, keep);
-		res->output.len = keep;
-		res->output.buf[keep] = '\0';
-		res->output_truncated = 1;
-	}
+	finish_result(o, &st, res);
 
 restore:
 	watchdog_stop(watchdog, watchdog_fd);
-	sigaction(SIGCHLD, &old_chld, NULL);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
+	signals_restore(&old);
 cleanup:
 	res->seconds = orch_now() - start;
 	free(envp);

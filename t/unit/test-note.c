@@ -101,6 +101,21 @@ static void judge_two(const char *a, const char *b, struct orch_judgement_result
 	free(both);
 }
 
+/* Judge the note of records a then b; check the outcome, and reviewer and detail unless NULL. */
+static void expect_two(const char *a, const char *b, enum orch_judgement kind, const char *reviewer,
+		       const char *detail)
+{
+	struct orch_judgement_result res;
+
+	judge_two(a, b, &res);
+	assert_int_equal(res.kind, kind);
+	if (reviewer)
+		assert_string_equal(res.record.reviewer, reviewer);
+	if (detail)
+		assert_string_equal(res.detail, detail);
+	orch_judgement_result_release(&res);
+}
+
 /* ---- round trip --------------------------------------------------------- */
 
 static void test_format_exact_text(void **state)
@@ -454,9 +469,8 @@ static void test_own_record_outranks_carried(void **state)
 	struct orch_judgement_result res;
 
 	(void)state;
-	judge_two("Verdict: FAIL\nCommit: " C1 "\nDate: " D0 "\n\nno\n", CARRIED(D2), &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
-	orch_judgement_result_release(&res);
+	expect_two("Verdict: FAIL\nCommit: " C1 "\nDate: " D0 "\n\nno\n", CARRIED(D2), ORCH_JUDGE_FAIL, NULL,
+		   NULL);
 	judge_two(CARRIED(D2), "Verdict: PASS\nCommit: " C1 "\nDate: " D0 "\n", &res);
 	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
 	assert_null(res.record.carried_from);
@@ -479,21 +493,9 @@ static void test_multi_newest_decides(void **state)
 	orch_judgement_result_release(&res);
 
 	/* Order in the note does not matter, only Date. */
-	judge_two(pass_new, fail_old, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
-	assert_string_equal(res.record.reviewer, "second");
-	orch_judgement_result_release(&res);
-
-	judge_two(pass_old, fail_new, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
-	assert_string_equal(res.record.reviewer, "third");
-	assert_string_equal(res.detail, "Broken again.");
-	orch_judgement_result_release(&res);
-
-	judge_two(fail_new, pass_old, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
-	assert_string_equal(res.detail, "Broken again.");
-	orch_judgement_result_release(&res);
+	expect_two(pass_new, fail_old, ORCH_JUDGE_PASS, "second", NULL);
+	expect_two(pass_old, fail_new, ORCH_JUDGE_FAIL, "third", "Broken again.");
+	expect_two(fail_new, pass_old, ORCH_JUDGE_FAIL, NULL, "Broken again.");
 
 	free(fail_old);
 	free(pass_new);
@@ -503,28 +505,17 @@ static void test_multi_newest_decides(void **state)
 
 static void test_multi_tie_is_fail(void **state)
 {
-	struct orch_judgement_result res;
 	char *pass = format_record(ORCH_VERDICT_PASS, C1, T1, "a", D1, "ok");
 	char *fail = format_record(ORCH_VERDICT_FAIL, C1, T1, "b", D1, "not ok");
 	char *pass_nodate = format_record(ORCH_VERDICT_PASS, C1, T1, "c", NULL, "ok");
 	char *fail_nodate = format_record(ORCH_VERDICT_FAIL, C1, T1, "d", NULL, "nope");
 
 	(void)state;
-	judge_two(pass, fail, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
-	assert_string_equal(res.detail, "not ok");
-	orch_judgement_result_release(&res);
-
-	judge_two(fail, pass, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
-	assert_string_equal(res.detail, "not ok");
-	orch_judgement_result_release(&res);
+	expect_two(pass, fail, ORCH_JUDGE_FAIL, NULL, "not ok");
+	expect_two(fail, pass, ORCH_JUDGE_FAIL, NULL, "not ok");
 
 	/* Two records without Date tie too. */
-	judge_two(pass_nodate, fail_nodate, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
-	assert_string_equal(res.detail, "nope");
-	orch_judgement_result_release(&res);
+	expect_two(pass_nodate, fail_nodate, ORCH_JUDGE_FAIL, NULL, "nope");
 
 	free(pass);
 	free(fail);
@@ -534,27 +525,15 @@ static void test_multi_tie_is_fail(void **state)
 
 static void test_multi_missing_date_is_oldest(void **state)
 {
-	struct orch_judgement_result res;
 	char *fail_nodate = format_record(ORCH_VERDICT_FAIL, C1, T1, "undated", NULL, "Broken.");
 	char *pass_nodate = format_record(ORCH_VERDICT_PASS, C1, T1, "undated", NULL, "Fine.");
 	char *pass = format_record(ORCH_VERDICT_PASS, C1, T1, "dated", D1, "Fixed.");
 	char *fail = format_record(ORCH_VERDICT_FAIL, C1, T1, "dated", D1, "Broken.");
 
 	(void)state;
-	judge_two(fail_nodate, pass, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
-	assert_string_equal(res.record.reviewer, "dated");
-	orch_judgement_result_release(&res);
-
-	judge_two(pass, fail_nodate, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
-	assert_string_equal(res.record.reviewer, "dated");
-	orch_judgement_result_release(&res);
-
-	judge_two(pass_nodate, fail, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_FAIL);
-	assert_string_equal(res.record.reviewer, "dated");
-	orch_judgement_result_release(&res);
+	expect_two(fail_nodate, pass, ORCH_JUDGE_PASS, "dated", NULL);
+	expect_two(pass, fail_nodate, ORCH_JUDGE_PASS, "dated", NULL);
+	expect_two(pass_nodate, fail, ORCH_JUDGE_FAIL, "dated", NULL);
 
 	free(fail_nodate);
 	free(pass_nodate);
@@ -572,13 +551,8 @@ static void test_multi_each_record_checked(void **state)
 	char *both;
 
 	(void)state;
-	judge_two(good, other, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_COMMIT);
-	orch_judgement_result_release(&res);
-
-	judge_two(good, tree2, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_TREE);
-	orch_judgement_result_release(&res);
+	expect_two(good, other, ORCH_JUDGE_WRONG_COMMIT, NULL, NULL);
+	expect_two(good, tree2, ORCH_JUDGE_WRONG_TREE, NULL, NULL);
 
 	/* A bad second record spoils the whole note. */
 	both = join(good, bad_date);
