@@ -422,9 +422,46 @@ static int is_fanout(const git_tree_entry *e, size_t depth_hex, char *hex)
 					      hex) == ORCH_NOTES_FANOUT;
 }
 
-/* One side's entries that the other side does not hold unchanged. */
-static int changes_side(struct changes *c, git_repository *repo, const git_tree *one,
-			const git_tree *other, int recurse, size_t depth_hex, char *hex);
+static int changes_level(struct changes *c, git_repository *repo, const git_oid *old_id,
+			 const git_oid *new_id, size_t depth_hex, char *hex);
+
+/*
+ * Both trees in git's order: walk them side by side, so an entry is paired
+ * with the one of the same name *and* kind (a file and a directory may share
+ * a name, and a lookup by name alone may find the wrong one).
+ */
+static int changes_pairs(struct changes *c, git_repository *repo, const git_tree *old,
+			 const git_tree *new, size_t depth_hex, char *hex)
+{
+	size_t i = 0, j = 0, no = git_tree_entrycount(old), nn = git_tree_entrycount(new);
+	int ret = 0;
+
+	while (!ret && (i < no || j < nn)) {
+		const git_tree_entry *a = i < no ? git_tree_entry_byindex(old, i) : NULL;
+		const git_tree_entry *b = j < nn ? git_tree_entry_byindex(new, j) : NULL;
+		int cmp = !a ? 1 : !b ? -1 : entry_order(a, b);
+
+		if (cmp < 0) {
+			ret = changes_below(c, repo, a, depth_hex, hex);
+			i++;
+		} else if (cmp > 0) {
+			ret = changes_below(c, repo, b, depth_hex, hex);
+			j++;
+		} else {
+			/* A fan-out directory on both sides: only what differs below it. */
+			if (same_entry(a, b))
+				;
+			else if (is_fanout(a, depth_hex, hex) && is_fanout(b, depth_hex, hex))
+				ret = changes_level(c, repo, git_tree_entry_id(a), git_tree_entry_id(b),
+						    depth_hex + 2, hex);
+			else if (!(ret = changes_below(c, repo, a, depth_hex, hex)))
+				ret = changes_below(c, repo, b, depth_hex, hex);
+			i++;
+			j++;
+		}
+	}
+	return ret;
+}
 
 static int changes_level(struct changes *c, git_repository *repo, const git_oid *old_id,
 			 const git_oid *new_id, size_t depth_hex, char *hex)
@@ -440,36 +477,10 @@ static int changes_level(struct changes *c, git_repository *repo, const git_oid 
 		ret = 1;	/* a tree git would not write: compare everything */
 		goto done;
 	}
-	ret = changes_side(c, repo, old, new, 1, depth_hex, hex);
-	if (!ret)
-		ret = changes_side(c, repo, new, old, 0, depth_hex, hex);
+	ret = changes_pairs(c, repo, old, new, depth_hex, hex);
 done:
 	git_tree_free(old);
 	git_tree_free(new);
-	return ret;
-}
-
-static int changes_side(struct changes *c, git_repository *repo, const git_tree *one,
-			const git_tree *other, int recurse, size_t depth_hex, char *hex)
-{
-	size_t i, n = git_tree_entrycount(one);
-	int ret = 0;
-
-	for (i = 0; i < n && !ret; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(one, i);
-		const git_tree_entry *f = git_tree_entry_byname(other, git_tree_entry_name(e));
-
-		if (same_entry(e, f))
-			continue;
-		/* A fan-out directory on both sides: only what differs below it. */
-		if (is_fanout(e, depth_hex, hex) && is_fanout(f, depth_hex, hex)) {
-			if (recurse)
-				ret = changes_level(c, repo, git_tree_entry_id(e), git_tree_entry_id(f),
-						    depth_hex + 2, hex);
-			continue;
-		}
-		ret = changes_below(c, repo, e, depth_hex, hex);
-	}
 	return ret;
 }
 
