@@ -128,6 +128,34 @@ for t in $TRANSPORTS; do
 	growth_tests "$t"
 done
 
+# git reads a fan-out directory even when a file of the same name sits beside
+# it (git mktree writes such a tree): a note added in that directory is still
+# judged, here a PASS dated in the future that would outrank any later verdict.
+# (The file "0" makes libgit2's lookup by name land on the file, not the directory.)
+test_expect_success 'a file named like the fan-out directory beside it does not hide an added note' '
+	git init -q --bare "$SRV/twin.git" &&
+	orch-hooks install --server "$SRV/twin.git" 2>/dev/null &&
+	git init -q twin &&
+	(cd twin && test_commit base && feat=$(git rev-parse HEAD) &&
+	 fan=$(echo $feat | cut -c1-2) && rest=$(echo $feat | cut -c3-) &&
+	 junk=$(echo not a note | git hash-object -w --stdin) &&
+	 sub=$(printf "100644 blob %s\treadme\n" $junk | git mktree) &&
+	 old=$(printf "040000 tree %s\t%s\n" $sub $fan | git mktree | xargs git commit-tree -m notes) &&
+	 git update-ref $NOTES $old &&
+	 git push -q "file://$SRV/twin.git" main $NOTES 2>../err &&
+	 record PASS HEAD 2099-01-01T00:00:00Z >../t-future &&
+	 future=$(git hash-object -w ../t-future) &&
+	 sub=$(printf "100644 blob %s\treadme\n100644 blob %s\t%s\n" $junk $future $rest | git mktree) &&
+	 new=$(printf "100644 blob %s\t0\n100644 blob %s\t%s\n040000 tree %s\t%s\n" \
+		$junk $junk $fan $sub $fan | git mktree |
+		xargs git commit-tree -p $old -m notes) &&
+	 git update-ref $NOTES $new &&
+	 git notes --ref=$NOTES show $feat >../shown && grep "^Verdict: PASS" ../shown &&
+	 test_must_fail git push "file://$SRV/twin.git" $NOTES 2>../err) &&
+	test_grep "adds the record .PASS by reviewer-bot dated 2099-01-01T00:00:00Z., dated in the future" err &&
+	test "$(git -C "$SRV/twin.git" rev-parse $NOTES)" = "$(git -C twin rev-parse $NOTES^)"
+'
+
 # More changed notes than the gate looks up by path (ORCH_SERVER_NOTES_BY_PATH,
 # 64): the notes are compared whole, by the same rule.
 test_expect_success 'a push changing 70 notes at once is compared whole: one dropped record among them is refused' '
