@@ -397,6 +397,19 @@ static void check_scratch(struct doctor *d, git_repository *repo)
 	land_scratch_seen_free(sc, n);
 }
 
+/* libgit2 cannot read a split index: with it on, every hook refuses. */
+static void check_split_index(struct doctor *d, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int split = 0;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_bool(&split, cfg, "core.splitIndex") == 0 && split)
+		problem(d, "core.splitIndex is on, and orch-hooks cannot read a split index, so every gate "
+			"refuses; fix: git config core.splitIndex false && git update-index --no-split-index");
+	git_config_free(cfg);
+}
+
 int orch_doctor_run(const char *path, int quiet)
 {
 	struct doctor d = { 0, quiet };
@@ -414,6 +427,7 @@ int orch_doctor_run(const char *path, int quiet)
 			problem(&d, "git cannot tell where the hooks of '%s' are", common);
 	} else {
 		check_worktrees(&d, repo);
+		check_split_index(&d, repo);
 		check_notes_fetch(&d, repo);
 		check_scratch(&d, repo);
 	}

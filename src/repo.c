@@ -26,10 +26,25 @@ void orch_libgit2_shutdown(void)
 	git_libgit2_shutdown();
 }
 
+/* libgit2 1.5 cannot read a split index (core.splitIndex): say how to join it. */
+static int is_split_index(const char *msg)
+{
+	return strstr(msg, "extension: 'link'") != NULL;
+}
+
+static int report_split_index(const char *where)
+{
+	return orch_error("the index of '%s' is split (core.splitIndex), which orch-hooks cannot read, "
+			  "so it cannot decide; fix: git config core.splitIndex false && "
+			  "git update-index --no-split-index", where);
+}
+
 static int report_open_error(const char *where)
 {
 	const char *msg = orch_git_error_text();
 
+	if (is_split_index(msg))
+		return report_split_index(where);
 	if (strstr(msg, "unsupported extension") || strstr(msg, "unsupported repository version"))
 		return orch_error("unsupported repository format in '%s' (%s); orch-hooks needs "
 				  "a SHA-1 repository of format version 0 or 1", where, msg);
@@ -46,6 +61,10 @@ static int report_env_open_error(const char *git_dir)
 	git_repository *plain = NULL;
 	int ret;
 
+	if (is_split_index(first)) {
+		free(first);
+		return report_split_index(git_dir && *git_dir ? git_dir : ".");
+	}
 	if (git_repository_open_ext(&plain, git_dir && *git_dir ? git_dir : ".", 0, NULL) < 0 &&
 	    (strstr(orch_git_error_text(), "unsupported extension") ||
 	     strstr(orch_git_error_text(), "unsupported repository version"))) {
