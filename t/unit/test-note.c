@@ -755,14 +755,7 @@ static void test_body_truncated(void **state)
 
 /* ---- dates -------------------------------------------------------------- */
 
-static int parse_iso8601(const char *text, long long *out)
-{
-	time_t when = (time_t)*out;
-	int ret = orch_parse_iso8601(text, &when);
-
-	*out = (long long)when;
-	return ret;
-}
+UNIT_PARSE_FN(parse_iso8601, orch_parse_iso8601, time_t)
 
 static void test_parse_iso8601(void **state)
 {

@@ -27,4 +27,14 @@ void unit_check_parses(unit_parse_fn parse, const struct unit_parse_case *good, 
 #define UNIT_CHECK_PARSES(parse, good, bad) \
 	unit_check_parses(parse, good, ARRAY_SIZE(good), bad, ARRAY_SIZE(bad))
 
+/* Defines name(), the unit_parse_fn of a parser `int fn(const char *text, type *out)`. */
+#define UNIT_PARSE_FN(name, fn, type) \
+	static int name(const char *text, long long *out) \
+	{ \
+		type value = (type)*out; \
+		int ret = fn(text, &value); \
+		*out = (long long)value; \
+		return ret; \
+	}
+
 #endif
