@@ -10,6 +10,14 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
 
+/* The main() of a test program: runs the tests given (cmocka_unit_test(...)) as the named group. */
+#define UNIT_MAIN(group, ...) \
+	int main(void) \
+	{ \
+		const struct CMUnitTest tests[] = { __VA_ARGS__ }; \
+		return cmocka_run_group_tests_name(group, tests, NULL, NULL); \
+	}
+
 /*
  * A value parser under test, wrapped to one signature: on success it sets
  * *out and returns 0; on failure it returns -1 and leaves *out alone.
