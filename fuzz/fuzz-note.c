@@ -12,16 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char some_commit[] = "0123456789abcdef0123456789abcdef01234567";
-
-static int same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
 
 static void judge(const char *text, size_t len, const char *commit, const char *tree)
 {
@@ -39,17 +35,13 @@ static void judge(const char *text, size_t len, const char *commit, const char *
 static void round_trip(const struct orch_verdict_record *r)
 {
 	struct orch_verdict_record *again = NULL;
-	char *text = orch_note_format(r), *text2, *err = NULL;
+	char *text = orch_note_format(r), *err = NULL;
 	int n = orch_note_parse(text, strlen(text), &again, &err);
 
-	if (n != 1 || again[0].verdict != r->verdict || !same(again[0].commit, r->commit) ||
-	    !same(again[0].tree, r->tree) || !same(again[0].date, r->date))
+	if (n != 1 || again[0].verdict != r->verdict || !fuzz_same(again[0].commit, r->commit) ||
+	    !fuzz_same(again[0].tree, r->tree) || !fuzz_same(again[0].date, r->date))
 		abort();
-	text2 = orch_note_format(&again[0]);
-	if (strcmp(text, text2))
-		abort();
-	free(text2);
-	free(text);
+	fuzz_same_text(text, orch_note_format(&again[0]));
 	free(err);
 	orch_verdict_records_free(again, n);
 }

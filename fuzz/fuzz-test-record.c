@@ -16,37 +16,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "strbuf.h"
 #include "test-record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static void round_trip(const struct orch_test_record *r)
 {
 	struct orch_test_record *again = NULL;
-	char *text = orch_test_record_format(r), *text2, *err = NULL, *p1, *p2;
+	char *text = orch_test_record_format(r), *err = NULL;
 	int n = orch_test_records_parse(text, strlen(text), &again, &err);
 
-	if (n != 1 || again[0].passed != r->passed || !same(again[0].commit, r->commit) ||
-	    !same(again[0].tree, r->tree) || !same(again[0].command, r->command) ||
-	    !same(again[0].signature, r->signature))
+	if (n != 1 || again[0].passed != r->passed || !fuzz_same(again[0].commit, r->commit) ||
+	    !fuzz_same(again[0].tree, r->tree) || !fuzz_same(again[0].command, r->command) ||
+	    !fuzz_same(again[0].signature, r->signature))
 		abort();
-	p1 = orch_test_record_payload(r);
-	p2 = orch_test_record_payload(&again[0]);
-	if (strcmp(p1, p2))
-		abort();
-	text2 = orch_test_record_format(&again[0]);
-	if (strcmp(text, text2))
-		abort();
-	free(p1);
-	free(p2);
-	free(text2);
-	free(text);
+	fuzz_same_text(orch_test_record_payload(r), orch_test_record_payload(&again[0]));
+	fuzz_same_text(text, orch_test_record_format(&again[0]));
 	free(err);
 	orch_test_records_free(again, n);
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "note.h"
+#include "unit-helpers.h"
 
 #define C1 "0123456789abcdef0123456789abcdef01234567"
 #define C2 "fedcba9876543210fedcba9876543210fedcba98"
@@ -60,16 +61,24 @@ static void expect_garbage(const char *text, const char *detail)
 static char *format_record(enum orch_verdict_value v, const char *commit, const char *tree,
 			   const char *reviewer, const char *date, const char *body)
 {
-	struct orch_verdict_record r;
+	const struct orch_verdict_record r = {
+		.verdict = v, .commit = (char *)commit, .tree = (char *)tree,
+		.reviewer = (char *)reviewer, .date = (char *)date, .body = (char *)body,
+	};
 
-	memset(&r, 0, sizeof(r));
-	r.verdict = v;
-	r.commit = (char *)commit;
-	r.tree = (char *)tree;
-	r.reviewer = (char *)reviewer;
-	r.date = (char *)date;
-	r.body = (char *)body;
 	return orch_note_format(&r);
+}
+
+/* A PASS of C1 (tree T1) by claude-review at D1, with this duration and body. */
+static struct orch_verdict_record claude_pass(const char *duration, const char *body)
+{
+	const struct orch_verdict_record r = {
+		.verdict = ORCH_VERDICT_PASS, .commit = (char *)C1, .tree = (char *)T1,
+		.reviewer = (char *)"claude-review", .date = (char *)D1,
+		.duration = (char *)duration, .body = (char *)body,
+	};
+
+	return r;
 }
 
 /* Two notes joined the way a union merge of notes leaves them. */
@@ -120,18 +129,10 @@ static void expect_two(const char *a, const char *b, enum orch_judgement kind, c
 
 static void test_format_exact_text(void **state)
 {
-	struct orch_verdict_record r;
+	struct orch_verdict_record r = claude_pass("42s", "Looks good.\nTests cover the change.\n\n");
 	char *text;
 
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.verdict = ORCH_VERDICT_PASS;
-	r.commit = (char *)C1;
-	r.tree = (char *)T1;
-	r.reviewer = (char *)"claude-review";
-	r.date = (char *)D1;
-	r.duration = (char *)"42s";
-	r.body = (char *)"Looks good.\nTests cover the change.\n\n";
 	text = orch_note_format(&r);
 	assert_string_equal(text, "Verdict: PASS\n"
 			    "Commit: " C1 "\n"
@@ -152,20 +153,12 @@ static void test_format_exact_text(void **state)
 
 static void test_round_trip_pass(void **state)
 {
-	struct orch_verdict_record r, *recs;
+	struct orch_verdict_record r = claude_pass("1m30s", "Looks good.\n\nSecond paragraph."), *recs;
 	struct orch_judgement_result res;
 	char *text, *err;
 	int n;
 
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.verdict = ORCH_VERDICT_PASS;
-	r.commit = (char *)C1;
-	r.tree = (char *)T1;
-	r.reviewer = (char *)"claude-review";
-	r.date = (char *)D1;
-	r.duration = (char *)"1m30s";
-	r.body = (char *)"Looks good.\n\nSecond paragraph.";
 	text = orch_note_format(&r);
 
 	n = orch_note_parse(text, strlen(text), &recs, &err);
@@ -321,18 +314,31 @@ static void test_commit_not_full_oid(void **state)
 		       "Tree 'main^{tree}' is not a full object id");
 }
 
+/*
+ * A PASS written for commit and tree, judged for C1 and T1: it must be
+ * refused as kind, with this detail and no record. Returns the note.
+ */
+static char *expect_misbound(const char *commit, const char *tree, enum orch_judgement kind,
+			     const char *detail)
+{
+	struct orch_judgement_result res;
+	char *text = format_record(ORCH_VERDICT_PASS, commit, tree, "r", D1, "fine");
+
+	judge(text, C1, T1, &res);
+	assert_int_equal(res.kind, kind);
+	assert_int_equal(res.has_record, 0);
+	assert_string_equal(res.detail, detail);
+	orch_judgement_result_release(&res);
+	return text;
+}
+
 static void test_wrong_commit(void **state)
 {
 	struct orch_judgement_result res;
 	char *text;
 
 	(void)state;
-	text = format_record(ORCH_VERDICT_PASS, C2, T1, "r", D1, "fine");
-	judge(text, C1, T1, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_COMMIT);
-	assert_int_equal(res.has_record, 0);
-	assert_string_equal(res.detail, "the note says Commit " C2);
-	orch_judgement_result_release(&res);
+	text = expect_misbound(C2, T1, ORCH_JUDGE_WRONG_COMMIT, "the note says Commit " C2);
 
 	/* The same note is a pass for the commit it names. */
 	judge(text, C2, T1, &res);
@@ -347,12 +353,7 @@ static void test_wrong_tree(void **state)
 	char *text;
 
 	(void)state;
-	text = format_record(ORCH_VERDICT_PASS, C1, T2, "r", D1, "fine");
-	judge(text, C1, T1, &res);
-	assert_int_equal(res.kind, ORCH_JUDGE_WRONG_TREE);
-	assert_int_equal(res.has_record, 0);
-	assert_string_equal(res.detail, "the note says Tree " T2 ", the commit has " T1);
-	orch_judgement_result_release(&res);
+	text = expect_misbound(C1, T2, ORCH_JUDGE_WRONG_TREE, "the note says Tree " T2 ", the commit has " T1);
 
 	/* Without a tree to compare, the check is skipped. */
 	judge(text, C1, NULL, &res);
@@ -477,93 +478,125 @@ static void test_own_record_outranks_carried(void **state)
 	orch_judgement_result_release(&res);
 }
 
+/* One record of a two-record note, as format_record writes it. */
+struct rec {
+	enum orch_verdict_value verdict;
+	const char *commit, *tree, *reviewer, *date, *body;
+};
+
+static const struct rec
+	fail_old = { ORCH_VERDICT_FAIL, C1, T1, "first", D0, "Broken." },
+	pass_new = { ORCH_VERDICT_PASS, C1, T1, "second", D2, "Fixed." },
+	fail_new = { ORCH_VERDICT_FAIL, C1, T1, "third", D2, "Broken again." },
+	pass_old = { ORCH_VERDICT_PASS, C1, T1, "fourth", D0, "Fine." },
+	pass_d1 = { ORCH_VERDICT_PASS, C1, T1, "a", D1, "ok" },
+	fail_d1 = { ORCH_VERDICT_FAIL, C1, T1, "b", D1, "not ok" },
+	pass_nodate = { ORCH_VERDICT_PASS, C1, T1, "c", NULL, "ok" },
+	fail_nodate = { ORCH_VERDICT_FAIL, C1, T1, "d", NULL, "nope" },
+	fail_undated = { ORCH_VERDICT_FAIL, C1, T1, "undated", NULL, "Broken." },
+	pass_undated = { ORCH_VERDICT_PASS, C1, T1, "undated", NULL, "Fine." },
+	pass_dated = { ORCH_VERDICT_PASS, C1, T1, "dated", D1, "Fixed." },
+	fail_dated = { ORCH_VERDICT_FAIL, C1, T1, "dated", D1, "Broken." },
+	pass_newest = { ORCH_VERDICT_PASS, C1, T1, "a", D2, "ok" },
+	other_commit = { ORCH_VERDICT_PASS, C2, T1, "b", D0, "ok" },
+	other_tree = { ORCH_VERDICT_PASS, C1, T2, "c", D0, "ok" };
+
+static char *format_rec(const struct rec *r)
+{
+	return format_record(r->verdict, r->commit, r->tree, r->reviewer, r->date, r->body);
+}
+
+/* The note of records a then b, judged against C1 and T1; reviewer and detail are checked unless NULL. */
+static const struct two_records {
+	const struct rec *a, *b;
+	enum orch_judgement kind;
+	const char *reviewer, *detail;
+} two_records[] = {
+	/* The newest Date decides; the order in the note does not matter. */
+	{ &fail_old, &pass_new, ORCH_JUDGE_PASS, "second", NULL },
+	{ &pass_new, &fail_old, ORCH_JUDGE_PASS, "second", NULL },
+	{ &pass_old, &fail_new, ORCH_JUDGE_FAIL, "third", "Broken again." },
+	{ &fail_new, &pass_old, ORCH_JUDGE_FAIL, NULL, "Broken again." },
+	/* A tie is a FAIL, whichever comes first; two records without Date tie too. */
+	{ &pass_d1, &fail_d1, ORCH_JUDGE_FAIL, NULL, "not ok" },
+	{ &fail_d1, &pass_d1, ORCH_JUDGE_FAIL, NULL, "not ok" },
+	{ &pass_nodate, &fail_nodate, ORCH_JUDGE_FAIL, NULL, "nope" },
+	/* A record without Date is older than any dated one. */
+	{ &fail_undated, &pass_dated, ORCH_JUDGE_PASS, "dated", NULL },
+	{ &pass_dated, &fail_undated, ORCH_JUDGE_PASS, "dated", NULL },
+	{ &pass_undated, &fail_dated, ORCH_JUDGE_FAIL, "dated", NULL },
+	/* Each record is checked against the commit, not only the newest. */
+	{ &pass_newest, &other_commit, ORCH_JUDGE_WRONG_COMMIT, NULL, NULL },
+	{ &pass_newest, &other_tree, ORCH_JUDGE_WRONG_TREE, NULL, NULL },
+};
+
+static int same_or_unchecked(const char *got, const char *want)
+{
+	return !want || (got && !strcmp(got, want));
+}
+
+/* Judges one row's note; says what is wrong and returns 1, or returns 0. */
+static int two_records_wrong(const struct two_records *c)
+{
+	struct orch_judgement_result res;
+	char *a = format_rec(c->a), *b = format_rec(c->b);
+	int wrong;
+
+	judge_two(a, b, &res);
+	wrong = res.kind != c->kind || !same_or_unchecked(res.record.reviewer, c->reviewer) ||
+		!same_or_unchecked(res.detail, c->detail);
+	if (wrong)
+		print_error("records by %s then %s: %s by %s (%s), want %s by %s (%s)\n", c->a->reviewer,
+			    c->b->reviewer, orch_judgement_name(res.kind),
+			    res.record.reviewer ? res.record.reviewer : "-", res.detail ? res.detail : "-",
+			    orch_judgement_name(c->kind), c->reviewer ? c->reviewer : "anyone",
+			    c->detail ? c->detail : "any detail");
+	orch_judgement_result_release(&res);
+	free(a);
+	free(b);
+	return wrong;
+}
+
+static void test_multi_records(void **state)
+{
+	size_t i, wrong = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(two_records); i++)
+		wrong += two_records_wrong(&two_records[i]);
+	if (wrong)
+		fail_msg("%zu of %zu two-record notes judged wrong", wrong, ARRAY_SIZE(two_records));
+}
+
+/* The record that decides is the one judged: its reviewer and its body. */
 static void test_multi_newest_decides(void **state)
 {
 	struct orch_judgement_result res;
-	char *fail_old = format_record(ORCH_VERDICT_FAIL, C1, T1, "first", D0, "Broken.");
-	char *pass_new = format_record(ORCH_VERDICT_PASS, C1, T1, "second", D2, "Fixed.");
-	char *fail_new = format_record(ORCH_VERDICT_FAIL, C1, T1, "third", D2, "Broken again.");
-	char *pass_old = format_record(ORCH_VERDICT_PASS, C1, T1, "fourth", D0, "Fine.");
+	char *a = format_rec(&fail_old), *b = format_rec(&pass_new);
 
 	(void)state;
-	judge_two(fail_old, pass_new, &res);
+	judge_two(a, b, &res);
 	assert_int_equal(res.kind, ORCH_JUDGE_PASS);
 	assert_string_equal(res.record.reviewer, "second");
 	assert_string_equal(res.record.body, "Fixed.");
 	orch_judgement_result_release(&res);
-
-	/* Order in the note does not matter, only Date. */
-	expect_two(pass_new, fail_old, ORCH_JUDGE_PASS, "second", NULL);
-	expect_two(pass_old, fail_new, ORCH_JUDGE_FAIL, "third", "Broken again.");
-	expect_two(fail_new, pass_old, ORCH_JUDGE_FAIL, NULL, "Broken again.");
-
-	free(fail_old);
-	free(pass_new);
-	free(fail_new);
-	free(pass_old);
+	free(a);
+	free(b);
 }
 
-static void test_multi_tie_is_fail(void **state)
+/* A bad second record spoils the whole note. */
+static void test_multi_bad_record_spoils_the_note(void **state)
 {
-	char *pass = format_record(ORCH_VERDICT_PASS, C1, T1, "a", D1, "ok");
-	char *fail = format_record(ORCH_VERDICT_FAIL, C1, T1, "b", D1, "not ok");
-	char *pass_nodate = format_record(ORCH_VERDICT_PASS, C1, T1, "c", NULL, "ok");
-	char *fail_nodate = format_record(ORCH_VERDICT_FAIL, C1, T1, "d", NULL, "nope");
-
-	(void)state;
-	expect_two(pass, fail, ORCH_JUDGE_FAIL, NULL, "not ok");
-	expect_two(fail, pass, ORCH_JUDGE_FAIL, NULL, "not ok");
-
-	/* Two records without Date tie too. */
-	expect_two(pass_nodate, fail_nodate, ORCH_JUDGE_FAIL, NULL, "nope");
-
-	free(pass);
-	free(fail);
-	free(pass_nodate);
-	free(fail_nodate);
-}
-
-static void test_multi_missing_date_is_oldest(void **state)
-{
-	char *fail_nodate = format_record(ORCH_VERDICT_FAIL, C1, T1, "undated", NULL, "Broken.");
-	char *pass_nodate = format_record(ORCH_VERDICT_PASS, C1, T1, "undated", NULL, "Fine.");
-	char *pass = format_record(ORCH_VERDICT_PASS, C1, T1, "dated", D1, "Fixed.");
-	char *fail = format_record(ORCH_VERDICT_FAIL, C1, T1, "dated", D1, "Broken.");
-
-	(void)state;
-	expect_two(fail_nodate, pass, ORCH_JUDGE_PASS, "dated", NULL);
-	expect_two(pass, fail_nodate, ORCH_JUDGE_PASS, "dated", NULL);
-	expect_two(pass_nodate, fail, ORCH_JUDGE_FAIL, "dated", NULL);
-
-	free(fail_nodate);
-	free(pass_nodate);
-	free(pass);
-	free(fail);
-}
-
-static void test_multi_each_record_checked(void **state)
-{
-	struct orch_judgement_result res;
-	char *good = format_record(ORCH_VERDICT_PASS, C1, T1, "a", D2, "ok");
-	char *other = format_record(ORCH_VERDICT_PASS, C2, T1, "b", D0, "ok");
-	char *tree2 = format_record(ORCH_VERDICT_PASS, C1, T2, "c", D0, "ok");
 	static const char bad_date[] = "Verdict: PASS\nCommit: " C1 "\nDate: soon\n";
-	char *both;
+	struct orch_judgement_result res;
+	char *a = format_rec(&pass_newest), *both = join(a, bad_date);
 
 	(void)state;
-	expect_two(good, other, ORCH_JUDGE_WRONG_COMMIT, NULL, NULL);
-	expect_two(good, tree2, ORCH_JUDGE_WRONG_TREE, NULL, NULL);
-
-	/* A bad second record spoils the whole note. */
-	both = join(good, bad_date);
 	judge(both, C1, T1, &res);
 	assert_int_equal(res.kind, ORCH_JUDGE_GARBAGE);
 	orch_judgement_result_release(&res);
 	free(both);
-
-	free(good);
-	free(other);
-	free(tree2);
+	free(a);
 }
 
 static void test_multi_records_without_body(void **state)
@@ -722,12 +755,11 @@ static void test_body_truncated(void **state)
 
 /* ---- dates -------------------------------------------------------------- */
 
+UNIT_PARSE_FN(parse_iso8601, orch_parse_iso8601, time_t)
+
 static void test_parse_iso8601(void **state)
 {
-	static const struct {
-		const char *text;
-		time_t when;
-	} good[] = {
+	static const struct unit_parse_case good[] = {
 		{ D1, D1_EPOCH },
 		{ "2026-11-24T20:00:00+02:00", D1_EPOCH },
 		{ "2026-11-24T13:30:00-04:30", D1_EPOCH },
@@ -749,23 +781,9 @@ static void test_parse_iso8601(void **state)
 		"+026-11-24T18:00:00Z", " 2026-11-24T18:00:00Z",
 		"2026-02-31T00:00:00Z", "2026-04-31T12:00:00Z", "2025-02-29T00:00:00Z",
 	};
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(good) / sizeof(*good); i++) {
-		time_t t = 12345;
-
-		if (orch_parse_iso8601(good[i].text, &t) != 0)
-			fail_msg("'%s' was rejected", good[i].text);
-		assert_int_equal(t, good[i].when);
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		time_t t = 12345;
-
-		if (orch_parse_iso8601(bad[i], &t) != -1)
-			fail_msg("'%s' was accepted", bad[i]);
-		assert_int_equal(t, 12345);
-	}
+	UNIT_CHECK_PARSES(parse_iso8601, good, bad);
 }
 
 static void test_iso8601(void **state)
@@ -790,15 +808,6 @@ static void test_iso8601(void **state)
 	}
 }
 
-static void test_judgement_names(void **state)
-{
-	(void)state;
-	assert_string_equal(orch_judgement_name(ORCH_JUDGE_PASS), "PASS");
-	assert_string_equal(orch_judgement_name(ORCH_JUDGE_FAIL), "FAIL");
-	assert_string_equal(orch_judgement_name(ORCH_JUDGE_NONE), "no verdict");
-	assert_string_equal(orch_judgement_name(ORCH_JUDGE_STALE), "stale verdict");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -821,17 +830,15 @@ int main(void)
 		cmocka_unit_test(test_unknown_headers_ignored),
 		cmocka_unit_test(test_carried_record),
 		cmocka_unit_test(test_own_record_outranks_carried),
+		cmocka_unit_test(test_multi_records),
 		cmocka_unit_test(test_multi_newest_decides),
-		cmocka_unit_test(test_multi_tie_is_fail),
-		cmocka_unit_test(test_multi_missing_date_is_oldest),
-		cmocka_unit_test(test_multi_each_record_checked),
+		cmocka_unit_test(test_multi_bad_record_spoils_the_note),
 		cmocka_unit_test(test_multi_records_without_body),
 		cmocka_unit_test(test_body_verdict_lines_escaped),
 		cmocka_unit_test(test_body_truncated),
 		cmocka_unit_test(test_body_line_ending_in_cr),
 		cmocka_unit_test(test_parse_iso8601),
 		cmocka_unit_test(test_iso8601),
-		cmocka_unit_test(test_judgement_names),
 	};
 
 	return cmocka_run_group_tests_name("note", tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "notes-growth.h"
 #include "notes-index.h"
 #include "strbuf.h"
+#include "unit-helpers.h"
 
 #define ID "0123456789abcdef0123456789abcdef01234567"
 #define REG (S_IFREG | 0644)
@@ -137,13 +138,7 @@ static void test_growth(void **state)
 	free(union_copy), free(backdated), free(edited);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify_layouts),
-		cmocka_unit_test(test_classify_not_notes),
-		cmocka_unit_test(test_growth),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN("notes-growth",
+	  cmocka_unit_test(test_classify_layouts),
+	  cmocka_unit_test(test_classify_not_notes),
+	  cmocka_unit_test(test_growth))

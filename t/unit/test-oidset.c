@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "oidset.h"
+#include "unit-helpers.h"
 
 /* Distinct ids whose first bytes collide a lot, to exercise probing. */
 static void make_oid(git_oid *oid, unsigned i)
@@ -68,13 +69,7 @@ static void test_many_with_collisions(void **state)
 	assert_int_equal(s.nr, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_add_twice),
-		cmocka_unit_test(test_many_with_collisions),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN("oidset",
+	  cmocka_unit_test(test_empty),
+	  cmocka_unit_test(test_add_twice),
+	  cmocka_unit_test(test_many_with_collisions))

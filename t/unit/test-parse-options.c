@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "display-width.h"
 #include "parse-options.h"
+#include "unit-helpers.h"
 
 static int fake_fn(int argc, char **argv)
 {
@@ -51,47 +52,61 @@ static int parse(struct values *v, char **words)
 
 #define WORDS(...) ((char *[]){ "fake", __VA_ARGS__, NULL })
 
-static void test_long_forms(void **state)
-{
-	struct values v = { 0 };
-	char **w = WORDS("--flag", "--name=a=b", "--jobs", "4", "arg");
+/* Command lines that parse: what each option then holds, and the arguments left in order. */
+static const struct {
+	const char *words[6]; /* after the command's name */
+	int flag_before;
+	int ret, flag;
+	const char *name;
+	unsigned n;
+	const char *items[3], *rest[5];
+} parses[] = {
+	/* Long forms, with '=' or the next word as the value. */
+	{ { "--flag", "--name=a=b", "--jobs", "4", "arg" }, 0, 1, 1, "a=b", 4, { NULL }, { "arg" } },
+	/* Short forms, --no-, and a repeatable option kept in order. */
+	{ { "-j7", "--no-flag", "-i", "x", "--item=y" }, 1, 0, 0, NULL, 7, { "x", "y" }, { NULL } },
+	/* "--" ends the options; "-" is an argument. */
+	{ { "a", "--", "--flag", "-j", "-" }, 0, 4, 0, NULL, 0, { NULL }, { "a", "--flag", "-j", "-" } },
+};
 
-	(void)state;
-	assert_int_equal(parse(&v, w), 1);
-	assert_int_equal(v.flag, 1);
-	assert_string_equal(v.name, "a=b");
-	assert_int_equal(v.n, 4);
-	assert_string_equal(w[0], "arg");
-	assert_null(w[1]);
+/* Checks what parsing one row left in v and w against the row. */
+static void check_parsed(size_t row, const struct values *v, char **w)
+{
+	const char *want_name = parses[row].name;
+	int i;
+
+	assert_int_equal(v->flag, parses[row].flag);
+	if (want_name ? !v->name || strcmp(v->name, want_name) : v->name != NULL)
+		fail_msg("row %zu: --name is '%s'", row + 1, v->name ? v->name : "(unset)");
+	assert_int_equal(v->n, parses[row].n);
+	assert_true(v->items.nr < (int)ARRAY_SIZE(parses[row].items));
+	for (i = 0; i < v->items.nr; i++)
+		assert_string_equal(v->items.items[i], parses[row].items[i]);
+	assert_null(parses[row].items[v->items.nr]);
+	for (i = 0; i < parses[row].ret; i++)
+		assert_string_equal(w[i], parses[row].rest[i]);
+	assert_null(w[parses[row].ret]);
 }
 
-static void test_short_forms_and_no(void **state)
+static void test_parses(void **state)
 {
-	struct values v = { .flag = 1 };
-	char **w = WORDS("-j7", "--no-flag", "-i", "x", "--item=y");
+	size_t row;
 
 	(void)state;
-	assert_int_equal(parse(&v, w), 0);
-	assert_int_equal(v.flag, 0);
-	assert_int_equal(v.n, 7);
-	assert_int_equal(v.items.nr, 2);
-	assert_string_equal(v.items.items[0], "x");
-	assert_string_equal(v.items.items[1], "y");
-	orch_option_list_release(&v.items);
-}
+	for (row = 0; row < ARRAY_SIZE(parses); row++) {
+		struct values v = { .flag = parses[row].flag_before };
+		char *w[ARRAY_SIZE(parses[row].words) + 2] = { (char *)"fake" };
+		size_t i;
+		int ret;
 
-static void test_double_dash_ends_options(void **state)
-{
-	struct values v = { 0 };
-	char **w = WORDS("a", "--", "--flag", "-j", "-");
-
-	(void)state;
-	assert_int_equal(parse(&v, w), 4);
-	assert_int_equal(v.flag, 0);
-	assert_string_equal(w[0], "a");
-	assert_string_equal(w[1], "--flag");
-	assert_string_equal(w[2], "-j");
-	assert_string_equal(w[3], "-");
+		for (i = 0; i < ARRAY_SIZE(parses[row].words) && parses[row].words[i]; i++)
+			w[i + 1] = (char *)parses[row].words[i];
+		ret = parse(&v, w);
+		if (ret != parses[row].ret)
+			fail_msg("row %zu: parse returned %d, want %d", row + 1, ret, parses[row].ret);
+		check_parsed(row, &v, w);
+		orch_option_list_release(&v.items);
+	}
 }
 
 static void test_errors(void **state)
@@ -169,14 +184,12 @@ static void test_print_padded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_long_forms),
-		cmocka_unit_test(test_short_forms_and_no),
-		cmocka_unit_test(test_double_dash_ends_options),
+		cmocka_unit_test(test_parses),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_help_lists_options_and_exits),
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_print_padded),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("parse-options", tests, NULL, NULL);
 }

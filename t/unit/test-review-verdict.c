@@ -12,81 +12,65 @@
 #include <cmocka.h>
 
 #include "review-verdict.h"
+#include "unit-helpers.h"
 
 static int find(const char *out, enum orch_verdict_value *v, char **reason)
 {
 	return orch_review_find_verdict(out, strlen(out), v, reason);
 }
 
-static void test_pass_alone(void **state)
-{
-	enum orch_verdict_value v = ORCH_VERDICT_FAIL;
-	char *reason = NULL;
-
-	(void)state;
-	assert_int_equal(find("looked at 3 files\nPASS\n", &v, &reason), 1);
-	assert_int_equal(v, ORCH_VERDICT_PASS);
-	assert_null(reason);
-}
-
-static void test_trailing_space_and_crlf(void **state)
-{
-	enum orch_verdict_value v = ORCH_VERDICT_FAIL;
-	char *reason = NULL;
-
-	(void)state;
-	assert_int_equal(find("PASS \t\r\n\n\n", &v, &reason), 1);
-	assert_int_equal(v, ORCH_VERDICT_PASS);
-}
-
-static void test_not_a_pass(void **state)
-{
-	const char *outs[] = { "PASSED\n", "pass\n", " PASS\n", "PASS: fine\n", "Verdict: PASS\n",
-			       "all good", "", "\n\n", NULL };
-	enum orch_verdict_value v;
-	char *reason = NULL;
-	int i;
-
-	(void)state;
-	for (i = 0; outs[i]; i++)
-		assert_int_equal(find(outs[i], &v, &reason), 0);
-}
-
-static void test_fail_reason(void **state)
-{
-	enum orch_verdict_value v = ORCH_VERDICT_PASS;
-	char *reason = NULL;
-
-	(void)state;
-	assert_int_equal(find("FAIL: src/a.c:3: float for money\n", &v, &reason), 1);
-	assert_int_equal(v, ORCH_VERDICT_FAIL);
-	assert_string_equal(reason, "src/a.c:3: float for money");
-	free(reason);
-	assert_int_equal(find("FAIL - too big  \n", &v, &reason), 1);
-	assert_string_equal(reason, "too big");
-	free(reason);
-	assert_int_equal(find("FAIL\n", &v, &reason), 1);
-	assert_int_equal(v, ORCH_VERDICT_FAIL);
-	assert_null(reason);
+/* Reviewer outputs: whether a verdict line is found, the verdict, and FAIL's reason (NULL: none). */
+static const struct {
+	const char *out;
+	int found;
+	enum orch_verdict_value verdict;
+	const char *reason;
+} outputs[] = {
+	{ "looked at 3 files\nPASS\n", 1, ORCH_VERDICT_PASS, NULL },
+	{ "PASS \t\r\n\n\n", 1, ORCH_VERDICT_PASS, NULL },
+	/* Not a PASS line. */
+	{ "PASSED\n", 0, 0, NULL },
+	{ "pass\n", 0, 0, NULL },
+	{ " PASS\n", 0, 0, NULL },
+	{ "PASS: fine\n", 0, 0, NULL },
+	{ "Verdict: PASS\n", 0, 0, NULL },
+	{ "all good", 0, 0, NULL },
+	{ "", 0, 0, NULL },
+	{ "\n\n", 0, 0, NULL },
+	/* FAIL and its reason. */
+	{ "FAIL: src/a.c:3: float for money\n", 1, ORCH_VERDICT_FAIL, "src/a.c:3: float for money" },
+	{ "FAIL - too big  \n", 1, ORCH_VERDICT_FAIL, "too big" },
+	{ "FAIL\n", 1, ORCH_VERDICT_FAIL, NULL },
 	/* Any line starting with FAIL is a FAIL: failing closed. */
-	assert_int_equal(find("FAILED 2 tests\n", &v, &reason), 1);
-	assert_int_equal(v, ORCH_VERDICT_FAIL);
-	assert_string_equal(reason, "FAILED 2 tests");
-	free(reason);
-}
+	{ "FAILED 2 tests\n", 1, ORCH_VERDICT_FAIL, "FAILED 2 tests" },
+	/* The last verdict line decides. */
+	{ "FAIL: first try\nfixed it\nPASS\ncleaning up\n", 1, ORCH_VERDICT_PASS, NULL },
+	{ "PASS\nFAIL: then a.c:1 broke\n", 1, ORCH_VERDICT_FAIL, "then a.c:1 broke" },
+};
 
-static void test_last_verdict_line_decides(void **state)
+static void test_find_verdict(void **state)
 {
-	enum orch_verdict_value v;
-	char *reason = NULL;
+	size_t i, wrong = 0;
 
 	(void)state;
-	assert_int_equal(find("FAIL: first try\nfixed it\nPASS\ncleaning up\n", &v, &reason), 1);
-	assert_int_equal(v, ORCH_VERDICT_PASS);
-	assert_int_equal(find("PASS\nFAIL: then a.c:1 broke\n", &v, &reason), 1);
-	assert_int_equal(v, ORCH_VERDICT_FAIL);
-	assert_string_equal(reason, "then a.c:1 broke");
-	free(reason);
+	for (i = 0; i < ARRAY_SIZE(outputs); i++) {
+		/* Starts as the other verdict: a found verdict must be written. */
+		enum orch_verdict_value v = outputs[i].verdict == ORCH_VERDICT_PASS ? ORCH_VERDICT_FAIL
+										   : ORCH_VERDICT_PASS;
+		char *reason = NULL;
+		int found = find(outputs[i].out, &v, &reason);
+		const char *want = outputs[i].reason;
+
+		if (found != outputs[i].found || (found && v != outputs[i].verdict) ||
+		    (want ? !reason || strcmp(reason, want) : reason != NULL)) {
+			print_error("output %zu: found %d, verdict %d, reason '%s'\n", i + 1, found, (int)v,
+				    reason ? reason : "(none)");
+			wrong++;
+		}
+		free(reason);
+	}
+	if (wrong)
+		fail_msg("%zu of %zu outputs read wrong", wrong, ARRAY_SIZE(outputs));
 }
 
 static struct orch_review_exit exited(int code)
@@ -186,15 +170,11 @@ static void test_body_bounded_keeps_references(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pass_alone),
-		cmocka_unit_test(test_trailing_space_and_crlf),
-		cmocka_unit_test(test_not_a_pass),
-		cmocka_unit_test(test_fail_reason),
-		cmocka_unit_test(test_last_verdict_line_decides),
+		cmocka_unit_test(test_find_verdict),
 		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_body_bounded_keeps_references),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("review-verdict", tests, NULL, NULL);
 }

@@ -135,17 +135,22 @@ static void test_garbage(void **state)
 	parse_bad(HEAD_PASS "\nout\n\nTests: PASS\nCommit: " C1 "\n", "has no Tree");
 }
 
+/* A PASS of C1 (tree T1) by command at date, nothing else filled in. */
+static struct orch_test_record passed(const char *command, const char *date)
+{
+	const struct orch_test_record r = {
+		.passed = 1, .commit = C1, .tree = T1, .command = (char *)command, .date = (char *)date,
+	};
+
+	return r;
+}
+
 static void test_round_trip(void **state)
 {
-	struct orch_test_record r = ORCH_TEST_RECORD_INIT, *again;
+	struct orch_test_record r = passed("make\ncheck", "2026-12-02T01:00:00Z"), *again;
 	char *text, *text2;
 
 	(void)state;
-	r.passed = 1;
-	r.commit = C1;
-	r.tree = T1;
-	r.command = "make\ncheck";
-	r.date = "2026-12-02T01:00:00Z";
 	r.body = "Tests: PASS forged in the output\nok";
 	text = orch_test_record_format(&r);
 	assert_non_null(strstr(text, "Command: make check\n"));
@@ -160,15 +165,10 @@ static void test_round_trip(void **state)
 
 static void test_payload_covers_fields(void **state)
 {
-	struct orch_test_record a = ORCH_TEST_RECORD_INIT, b;
+	struct orch_test_record a = passed("make check", "d"), b;
 	char *pa, *pb;
 
 	(void)state;
-	a.passed = 1;
-	a.commit = C1;
-	a.tree = T1;
-	a.command = "make check";
-	a.date = "d";
 	b = a;
 	b.tree = T2;
 	pa = orch_test_record_payload(&a);

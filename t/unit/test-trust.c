@@ -10,6 +10,7 @@
 
 #include "policy.h"
 #include "trust.h"
+#include "unit-helpers.h"
 
 #define C1 "0123456789abcdef0123456789abcdef01234567"
 #define T1 "1111111111111111111111111111111111111111"
@@ -100,16 +101,27 @@ static void test_carried_pass_needs_the_repository(void **state)
 			 ORCH_JUDGE_CARRY_REFUSED);
 }
 
-static void test_fix_hints(void **state)
+/* What a refusal tells people: the judgement's name (note.c) and the fix to make (trust.c). */
+static void test_judgement_words(void **state)
 {
+	static const struct {
+		enum orch_judgement kind;
+		const char *name, *hint;
+	} words[] = {
+		{ ORCH_JUDGE_PASS, "PASS", "review it" },
+		{ ORCH_JUDGE_FAIL, "FAIL", "fix the branch, then review its new tip" },
+		{ ORCH_JUDGE_NONE, "no verdict", "review it" },
+		{ ORCH_JUDGE_STALE, "stale verdict", "the branch moved after its review; review its new tip" },
+		{ ORCH_JUDGE_UNTRUSTED, "untrusted verdict", "have an allowed reviewer sign a verdict for it" },
+		{ ORCH_JUDGE_WRONG_TREE, "verdict for another tree", "review it" },
+	};
+	size_t i;
+
 	(void)state;
-	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_UNTRUSTED),
-			    "have an allowed reviewer sign a verdict for it");
-	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_FAIL), "fix the branch, then review its new tip");
-	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_STALE),
-			    "the branch moved after its review; review its new tip");
-	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_NONE), "review it");
-	assert_string_equal(orch_trust_fix_hint(ORCH_JUDGE_WRONG_TREE), "review it");
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		assert_string_equal(orch_judgement_name(words[i].kind), words[i].name);
+		assert_string_equal(orch_trust_fix_hint(words[i].kind), words[i].hint);
+	}
 }
 
 int main(void)
@@ -121,7 +133,7 @@ int main(void)
 		cmocka_unit_test(test_binding_before_signature),
 		cmocka_unit_test(test_empty_signature_is_unsigned),
 		cmocka_unit_test(test_carried_pass_needs_the_repository),
-		cmocka_unit_test(test_fix_hints),
+		cmocka_unit_test(test_judgement_words),
 	};
 
 	return cmocka_run_group_tests_name("trust", tests, NULL, NULL);
