@@ -24,9 +24,7 @@ AUTOMERGE="$ORCH_HOOKS_BUILD/t/helper/automerge"
 NMERGES=${BENCH_CONTENT_MERGES:-300}
 BIG=${BENCH_MERGES:-20000}
 PUSH=${BENCH_CONTENT_PUSH:-1000}
-ZERO=0000000000000000000000000000000000000000
 cd "$BENCH_DIR"
-die() { echo "bench: $*" >&2; exit 1; }
 [ -x "$AUTOMERGE" ] || die "build t/helper/automerge first (make check builds it)"
 
 # ---- 1. real merges ----

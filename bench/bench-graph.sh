@@ -15,11 +15,9 @@
 MERGES=${BENCH_MERGES:-20000}
 RUNS=${BENCH_GRAPH_RUNS:-7}
 BATCHED="$ORCH_HOOKS_SRC/bench/shell-gate-batched.sh"
-ZERO=0000000000000000000000000000000000000000
 status=0
 
 cd "$BENCH_DIR"
-die() { echo "bench: $*" >&2; exit 1; }
 
 # stored_repo NAME OBJECTS TIP [NOTES]: NAME.git, a gated bare repository
 # whose history (OBJECTS, by alternates) is stored, with git's default
@@ -38,25 +36,11 @@ stored_repo() {
 	printf '%s %s refs/heads/main\n' "$ZERO" "$3" >"$1.in"
 }
 
-run() {
-	out=$1 dir=$2 input=$3
-	shift 3
-	t0=$(now_ns)
-	(cd "$dir" && GIT_DIR=. "$@" <"$BENCH_DIR/$input" >/dev/null 2>"$BENCH_DIR/err") ||
-		{ cat "$BENCH_DIR/err" >&2; die "'$*' refused in $dir"; }
-	t1=$(now_ns)
-	echo $((t1 - t0)) >>"$out"
-}
-
 # The shell gate refuses git/git's merges (no verdicts there) after doing all
 # its work: its exit status is not what is timed.
 printf '%s\n' "sh '$BATCHED' 2>/dev/null; exit 0" >batched.sh
 
-cat >floor.sh <<'SH'
-read -r old new ref
-git rev-list --count --merges "$new" --not --all >/dev/null &&
-git notes --ref=refs/notes/verdicts list >/dev/null
-SH
+write_floor
 
 # measure NAME: the four cases on NAME.git; the medians into NAME.* variables.
 measure() {
@@ -64,11 +48,11 @@ measure() {
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		git -C "$1.git" config core.commitGraph false
-		run "$1-plain" "$1.git" "$1.in" ./hooks/pre-receive
+		timed "$1-plain" "$1.git" "$1.in" ./hooks/pre-receive
 		git -C "$1.git" config core.commitGraph true
-		run "$1-graph" "$1.git" "$1.in" ./hooks/pre-receive
-		run "$1-batched" "$1.git" "$1.in" sh "$BENCH_DIR/batched.sh"
-		run "$1-floor" "$1.git" "$1.in" sh "$BENCH_DIR/floor.sh"
+		timed "$1-graph" "$1.git" "$1.in" ./hooks/pre-receive
+		timed "$1-batched" "$1.git" "$1.in" sh "$BENCH_DIR/batched.sh"
+		timed "$1-floor" "$1.git" "$1.in" sh "$BENCH_DIR/floor.sh"
 		i=$((i + 1))
 	done
 }

@@ -14,12 +14,9 @@ RUNS=${BENCH_SERVER_RUNS:-7}
 PUSH_RUNS=${BENCH_PUSH_RUNS:-3}
 BATCHED="$ORCH_HOOKS_SRC/bench/shell-gate-batched.sh"
 NAIVE_GATE="$ORCH_HOOKS_SRC/bench/shell-gate-naive.sh"
-ZERO=0000000000000000000000000000000000000000
 status=0
 
 cd "$BENCH_DIR"
-
-die() { echo "bench: $*" >&2; exit 1; }
 
 # gate_repo HISTORY DIR: a bare repository holding HISTORY's objects and its
 # verdicts but no branch, with the server gate installed: feeding its
@@ -31,20 +28,6 @@ gate_repo() {
 	orch-hooks install --server "$2" >/dev/null 2>&1 &&
 	printf '%s %s refs/heads/main\n' "$ZERO" "$(git -C "$1" rev-parse main)" >"$2.in"
 }
-
-# timed OUT DIR INPUT CMD...: runs CMD in the bare repository DIR with INPUT
-# on stdin, appends its time in ns to OUT; the gate must accept.
-timed() {
-	out=$1 dir=$2 input=$3
-	case $input in /*) ;; *) input=$BENCH_DIR/$input ;; esac
-	shift 3
-	t0=$(now_ns)
-	(cd "$dir" && GIT_DIR=. "$@" <"$input" >/dev/null 2>"$BENCH_DIR/err") ||
-		{ cat "$BENCH_DIR/err" >&2; die "'$*' refused in $dir"; }
-	t1=$(now_ns)
-	echo $((t1 - t0)) >>"$out"
-}
-
 
 # peak_kb DIR INPUT CMD...: the peak resident memory of CMD, in KB.
 peak_kb() {
@@ -78,11 +61,7 @@ main_naive=$(git -C h-naive.git rev-parse main)
 
 # ---- 3a. the gate's own walk over a whole history ----
 # The floor: what any gate must do, list the new merges and the notes.
-cat >floor.sh <<'SH'
-read -r old new ref
-git rev-list --count --merges "$new" --not --all >/dev/null &&
-git notes --ref=refs/notes/verdicts list >/dev/null
-SH
+write_floor
 : >w-floor; : >w-batched; : >w-orch
 i=0
 while [ $i -lt "$RUNS" ]; do
