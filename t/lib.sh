@@ -170,6 +170,15 @@ new_repo() {
 	(cd "$1" && test_commit initial && orch-hooks install >/dev/null 2>&1)
 }
 
+# reviewed_branch BRANCH [FILE [CONTENT]]: BRANCH off main with one commit
+# (test_commit BRANCH FILE CONTENT), back on main, a PASS verdict on its tip.
+reviewed_branch() {
+	git checkout -q -b "$1" main &&
+	test_commit "$1" "${2:-$1.t}" "${3:-$1}" &&
+	git checkout -q main &&
+	orch-hooks verdict set PASS "$1" 2>/dev/null
+}
+
 # branch_with_commit BRANCH FILE: BRANCH off main with one commit adding FILE.
 branch_with_commit() {
 	git checkout -q -b "$1" main &&
