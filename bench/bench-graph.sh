@@ -21,19 +21,15 @@ cd "$BENCH_DIR"
 
 # stored_repo NAME OBJECTS TIP [NOTES]: NAME.git, a gated bare repository
 # whose history (OBJECTS, by alternates) is stored, with git's default
-# commit-graph written while a branch had it; NAME.in pushes TIP to main,
+# commit-graph written while a branch had it; NAME.git.in pushes TIP to main,
 # which no protected branch has yet: the gate walks the whole history. No
 # ref keeps the history, so `rev-list --not --all` in the shell gate walks
 # it too (as for an import).
 stored_repo() {
-	git init -q --bare "$1.git" &&
-	echo "$2" >"$1.git/objects/info/alternates" &&
+	borrowed_repo "$1.git" "$2" "$3" "$4" &&
 	git -C "$1.git" update-ref refs/heads/stored "$3" &&
-	{ [ -z "$4" ] || git -C "$1.git" update-ref refs/notes/verdicts "$4"; } &&
 	git -C "$1.git" commit-graph write --reachable &&
-	git -C "$1.git" update-ref -d refs/heads/stored &&
-	orch-hooks install --server "$1.git" >/dev/null 2>&1 &&
-	printf '%s %s refs/heads/main\n' "$ZERO" "$3" >"$1.in"
+	git -C "$1.git" update-ref -d refs/heads/stored
 }
 
 # The shell gate refuses git/git's merges (no verdicts there) after doing all
@@ -48,11 +44,11 @@ measure() {
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		git -C "$1.git" config core.commitGraph false
-		timed "$1-plain" "$1.git" "$1.in" ./hooks/pre-receive
+		timed "$1-plain" "$1.git" "$1.git.in" ./hooks/pre-receive
 		git -C "$1.git" config core.commitGraph true
-		timed "$1-graph" "$1.git" "$1.in" ./hooks/pre-receive
-		timed "$1-batched" "$1.git" "$1.in" sh "$BENCH_DIR/batched.sh"
-		timed "$1-floor" "$1.git" "$1.in" sh "$BENCH_DIR/floor.sh"
+		timed "$1-graph" "$1.git" "$1.git.in" ./hooks/pre-receive
+		timed "$1-batched" "$1.git" "$1.git.in" sh "$BENCH_DIR/batched.sh"
+		timed "$1-floor" "$1.git" "$1.git.in" sh "$BENCH_DIR/floor.sh"
 		i=$((i + 1))
 	done
 }
@@ -85,8 +81,8 @@ fi
 
 # The gate must really walk: its adoption message counts every commit.
 for name in $SYN ${BENCH_GIT_REPO:+real}; do
-	(cd $name.git && GIT_DIR=. ./hooks/pre-receive <"../$name.in" >/dev/null 2>../err) &&
-		grep -q "adopted: the $(git -C $name.git rev-list --count "$(cut -d" " -f2 $name.in)") commits" err ||
+	(cd $name.git && GIT_DIR=. ./hooks/pre-receive <"../$name.git.in" >/dev/null 2>../err) &&
+		grep -q "adopted: the $(git -C $name.git rev-list --count "$(cut -d" " -f2 $name.git.in)") commits" err ||
 		{ cat err >&2; die "the gate did not walk $name.git"; }
 done
 [ -z "$SYN" ] || measure syn
@@ -95,5 +91,5 @@ done
 echo "orch-hooks and git's commit-graph ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3))"
 [ -z "$SYN" ] || report_case syn "stored history: $MERGES merges, $((MERGES * 6 + 1)) commits, pushed to a new protected branch"
 [ -z "$BENCH_GIT_REPO" ] ||
-	report_case real "stored history: git/git master, $(git -C real.git rev-list --count "$(cut -d" " -f2 real.in)") commits"
+	report_case real "stored history: git/git master, $(git -C real.git rev-list --count "$(cut -d" " -f2 real.git.in)") commits"
 exit $status

@@ -22,11 +22,8 @@ cd "$BENCH_DIR"
 # verdicts but no branch, with the server gate installed: feeding its
 # pre-receive "<zero> <main> refs/heads/main" times the gate's own walk.
 gate_repo() {
-	git init -q --bare "$2" &&
-	echo "$BENCH_DIR/$1/objects" >"$2/objects/info/alternates" &&
-	git -C "$2" update-ref refs/notes/verdicts "$(git -C "$1" rev-parse refs/notes/verdicts)" &&
-	orch-hooks install --server "$2" >/dev/null 2>&1 &&
-	printf '%s %s refs/heads/main\n' "$ZERO" "$(git -C "$1" rev-parse main)" >"$2.in"
+	borrowed_repo "$2" "$BENCH_DIR/$1/objects" "$(git -C "$1" rev-parse main)" \
+		"$(git -C "$1" rev-parse refs/notes/verdicts)"
 }
 
 # peak_kb DIR INPUT CMD...: the peak resident memory of CMD, in KB.
