@@ -59,6 +59,14 @@ test_expect_success 'Ctrl-C while the hook runs a chained hook: the child group 
 	process_gone $(cat sleep.pid)
 '
 
+# killed_in_time SECONDS: the run-cmd report in out says the command timed
+# out after 1s and was killed, in less than SECONDS, its group (gc.pid) too.
+killed_in_time() {
+	test_grep "^describe: timed out after 1s and was killed$" out &&
+	took_less_than "$1" out &&
+	process_gone $(cat gc.pid)
+}
+
 if ! test -x "$RUN"; then
 	test_skip 'run-cmd helper' "t/helper/run-cmd is not built (make check builds it)"
 	test_done
@@ -134,18 +142,14 @@ test_expect_success 'a background child that keeps writing: returns at once, chi
 
 test_expect_success 'a timeout kills the whole group, grandchildren too' '
 	test_must_fail "$RUN" -t 1000 -c "sh -c \"sleep 60\" & echo \$! >gc.pid; wait" >out &&
-	test_grep "^describe: timed out after 1s and was killed$" out &&
 	test_grep "^timed_out: 1$" out &&
-	took_less_than 5 out &&
-	process_gone $(cat gc.pid)
+	killed_in_time 5
 '
 
 test_expect_success 'a command that ignores SIGTERM is killed with SIGKILL after the grace period' '
 	test_must_fail env ORCH_HOOKS_KILL_GRACE_MS=1000 \
 		"$RUN" -t 1000 -c "trap \"\" TERM; sleep 60 & echo \$! >gc.pid; while :; do sleep 1; done" >out &&
-	test_grep "^describe: timed out after 1s and was killed$" out &&
-	took_less_than 6 out &&
-	process_gone $(cat gc.pid)
+	killed_in_time 6
 '
 
 test_expect_success 'a command that closes its output and hangs still times out' '
