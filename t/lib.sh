@@ -186,6 +186,26 @@ branch_with_commit() {
 	git checkout -q main
 }
 
+# json FILE EXPR...: each python3 expression must hold for the object d in FILE
+# (r: its reviews by name, b: its branches by name).
+json() {
+	file=$1 && shift &&
+	python3 - "$file" "$@" <<-\PY
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	r = {x["name"]: x for x in d.get("reviews", [])}
+	b = {x["branch"]: x for x in d.get("branches", [])}
+	for e in sys.argv[2:]:
+	    if not eval(e):
+	        sys.exit("does not hold: %s\n%s" % (e, json.dumps(d, indent=1)))
+	PY
+}
+
+# rc_is N: the exit status kept in the file rc.
+rc_is() {
+	echo "$1" >expect.rc && test_cmp expect.rc rc
+}
+
 test_must_be_empty() {
 	if [ -s "$1" ]; then
 		echo "'$1' is not empty:" >&2
