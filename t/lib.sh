@@ -186,6 +186,17 @@ branch_with_commit() {
 	git checkout -q main
 }
 
+# merge_undone CMD...: in repository r, CMD (a merge; its messages in err, the
+# whole seconds it took in took) succeeds and leaves HEAD where it was.
+merge_undone() {
+	git -C r rev-parse HEAD >before &&
+	start=$(date +%s) &&
+	(cd r && "$@" 2>../err) &&
+	echo $(( $(date +%s) - start )) >took &&
+	git -C r rev-parse HEAD >after &&
+	test_cmp before after
+}
+
 # json FILE EXPR...: each python3 expression must hold for the object d in FILE
 # (r: its reviews by name, b: its branches by name).
 json() {
