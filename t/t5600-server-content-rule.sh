@@ -12,6 +12,14 @@ back_to_server() {
 	git reset -q --hard "$(git -C "$TRASH/srv.git" rev-parse main)"
 }
 
+# accepted_with_its_pass REMOTE: main, given a PASS of its own in the clone, is
+# then accepted by the server at REMOTE.
+accepted_with_its_pass() {
+	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
+	 git push --atomic "$1" main refs/notes/verdicts 2>../err) &&
+	test_grep "accepted" err
+}
+
 # handmade TREE_FROM SECOND_PARENT: a merge of main and SECOND_PARENT holding any tree.
 handmade() {
 	git commit-tree -p main -p "$2" -m "Merge branch '\''x'\''" "$1"
@@ -43,9 +51,7 @@ test_expect_success 'a merge made by hand with any tree and a reviewed second pa
 '
 
 test_expect_success 'the same merge is accepted once the merge itself has a PASS' '
-	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
-	test_grep "accepted" err &&
+	accepted_with_its_pass origin &&
 	git -C c rev-parse main >expect && git -C srv.git rev-parse main >actual && test_cmp expect actual
 '
 
@@ -64,9 +70,7 @@ test_expect_success 'an edit made during git merge --no-commit is refused, and a
 	test_grep "merge $(git -C c rev-parse main) carries changes of its own" err &&
 	test_grep "which merges cleanly: an edit or a tree made by hand" err &&
 	test_grep "automatic merge: second.t *$" err &&
-	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
-	test_grep "accepted" err
+	accepted_with_its_pass origin
 '
 
 test_expect_success 'a conflict resolution is refused, and accepted with its PASS' '
@@ -80,9 +84,7 @@ test_expect_success 'a conflict resolution is refused, and accepted with its PAS
 	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "carries changes of its own: its tree is not the automatic merge of its parents (which does not merge cleanly: a resolved conflict" err &&
 	test_grep "automatic merge: conflict.t *$" err &&
-	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
-	test_grep "accepted" err
+	accepted_with_its_pass origin
 '
 
 test_expect_success 'a clean merge that needs rename detection is accepted without a verdict of its own' '
@@ -219,39 +221,14 @@ transport_tests() {
 		test_grep "merge $(git -C c rev-parse main) carries changes of its own" err &&
 		test_grep "decided by git merge-tree" err &&
 		test_must_fail test_grep "could not confirm" err &&
-		(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-		 git push --atomic "$url" main refs/notes/verdicts 2>../err) &&
-		test_grep "accepted" err
+		accepted_with_its_pass "$url"
 	'
 }
 
-transport_tests file "file://$TRASH/srv.git"
-
-test_expect_success 'setup: git daemon on 127.0.0.1' '
-	if start_daemon "$TRASH" srv.git; then echo "$daemon_url_base" >daemon.url; fi
-'
-if [ -s daemon.url ]; then
-	transport_tests daemon "$(cat daemon.url)/srv.git"
-else
-	test_skip 'git daemon transport' 'git daemon is not installed or did not start'
-fi
-
-test_expect_success 'setup: sshd on loopback' '
-	if start_sshd; then echo "$ssh_url_base" >ssh.url; fi
-'
-if [ -s ssh.url ]; then
-	start_sshd_env=$(cat ssh/user)
-	GIT_SSH_COMMAND=$(ssh_command)
-	export GIT_SSH_COMMAND
-	transport_tests ssh "$(cat ssh.url)$TRASH/srv.git"
-else
-	test_skip 'ssh transport' 'sshd or ssh is not installed or did not start'
-fi
-
-test_expect_success 'the servers stop' '
-	stop_servers &&
-	test_must_fail test -f daemon.pid &&
-	test_must_fail test -f ssh/sshd.pid
-'
+start_transports "$TRASH"
+for t in $TRANSPORTS; do
+	transport_tests "$t" "$(transport_url "$t" srv.git)"
+done
+test_servers_stop
 
 test_done

@@ -104,9 +104,6 @@ growth_tests() {
 	'
 }
 
-test_expect_success 'setup: the served directory' '
-	mkdir -p "$SRV" && git init -q --bare "$SRV/srv.git"
-'
 start_transports "$SRV"
 for t in $TRANSPORTS; do
 	growth_tests "$t"

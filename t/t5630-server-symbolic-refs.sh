@@ -63,9 +63,6 @@ symref_tests() {
 	'
 }
 
-test_expect_success 'setup: the served directory' '
-	mkdir -p "$SRV" && git init -q --bare "$SRV/srv.git"
-'
 start_transports "$SRV"
 for t in $TRANSPORTS; do
 	symref_tests "$t"
