@@ -22,7 +22,6 @@ BIG=${BENCH_MERGES:-20000}
 SMALL=${BENCH_SMALL_MERGES:-1000}
 BRANCHES=${BENCH_BRANCHES:-250}
 BUDGET_FILE="$ORCH_HOOKS_SRC/bench/budget.txt"
-ZERO=0000000000000000000000000000000000000000
 status=0
 command -v valgrind >/dev/null 2>&1 || { echo "bench-check: valgrind is needed (scripts/deps.sh)" >&2; exit 1; }
 cd "$BENCH_DIR"

@@ -24,9 +24,7 @@ AUTOMERGE="$ORCH_HOOKS_BUILD/t/helper/automerge"
 NMERGES=${BENCH_CONTENT_MERGES:-300}
 BIG=${BENCH_MERGES:-20000}
 PUSH=${BENCH_CONTENT_PUSH:-1000}
-ZERO=0000000000000000000000000000000000000000
 cd "$BENCH_DIR"
-die() { echo "bench: $*" >&2; exit 1; }
 [ -x "$AUTOMERGE" ] || die "build t/helper/automerge first (make check builds it)"
 
 # ---- 1. real merges ----
@@ -92,35 +90,16 @@ report "orch-hooks pre-receive (verdicts and content)" "$((t1 - t0))" "$((t2 - t
 
 # ---- 3. a typical push into a big repository ----
 make_history big.git "$BIG" || die "cannot build the history"
-(cd big.git && old=$(git rev-parse main) && old_notes=$(git rev-parse refs/notes/verdicts) &&
- awk -v main="$old" 'BEGIN {
-	who = "committer Bench <bench@example.com> 1700000001 +0000"
-	for (j = 1; j <= 5; j++) {
-		print "commit refs/bench/side"; print "mark :" j; print who
-		print "data <<EOT"; print "new part " j; print "EOT"
-		if (j == 1) print "from " main
-		print "M 644 inline new.t"; print "data <<EOT"; print j; print "EOT"
-	}
-	print "commit refs/bench/main"; print "mark :6"; print who
-	print "data <<EOT"; print "Merge branch '\''new'\''"; print "EOT"
-	print "from " main; print "merge :5"
-	print "M 644 inline new.t"; print "data <<EOT"; print 5; print "EOT"
- }' | git fast-import --quiet &&
- side=$(git rev-parse refs/bench/side) &&
- printf 'commit refs/bench/notes\ncommitter Bench <bench@example.com> 1700000001 +0000\ndata <<EOT\nv\nEOT\nfrom %s\nN inline %s\ndata <<EOT\nVerdict: PASS\nCommit: %s\nEOT\n' \
-	"$old_notes" "$side" "$side" | git fast-import --quiet &&
- printf '%s %s refs/heads/main\n%s %s refs/notes/verdicts\n' "$old" "$(git rev-parse refs/bench/main)" \
-	"$old_notes" "$(git rev-parse refs/bench/notes)" >../typical.in &&
- orch-hooks install --server . >/dev/null 2>&1) || die "cannot make the typical push"
+typical_push big.git 0 || die "cannot make the typical push"
 : >t-new; : >t-old
 i=0
 while [ $i -lt "$BENCH_RUNS" ]; do
-	t0=$(now_ns); (cd big.git && GIT_DIR=. ./hooks/pre-receive <../typical.in >/dev/null 2>&1) || die "refused"
+	t0=$(now_ns); (cd big.git && GIT_DIR=. ./hooks/pre-receive <../big.git.in >/dev/null 2>&1) || die "refused"
 	t1=$(now_ns); echo $((t1 - t0)) >>t-new
 	if [ -n "$BENCH_OLD_HOOKS" ]; then
 		t0=$(now_ns)
 		(cd big.git && GIT_DIR=. ORCH_HOOKS_LIBEXECDIR="$BENCH_OLD_HOOKS" "$BENCH_OLD_HOOKS/pre-receive" \
-			<../typical.in >/dev/null 2>&1) || die "the old gate refused"
+			<../big.git.in >/dev/null 2>&1) || die "the old gate refused"
 		t1=$(now_ns); echo $((t1 - t0)) >>t-old
 	fi
 	i=$((i + 1))

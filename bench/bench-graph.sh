@@ -15,48 +15,28 @@
 MERGES=${BENCH_MERGES:-20000}
 RUNS=${BENCH_GRAPH_RUNS:-7}
 BATCHED="$ORCH_HOOKS_SRC/bench/shell-gate-batched.sh"
-ZERO=0000000000000000000000000000000000000000
 status=0
 
 cd "$BENCH_DIR"
-die() { echo "bench: $*" >&2; exit 1; }
 
 # stored_repo NAME OBJECTS TIP [NOTES]: NAME.git, a gated bare repository
 # whose history (OBJECTS, by alternates) is stored, with git's default
-# commit-graph written while a branch had it; NAME.in pushes TIP to main,
+# commit-graph written while a branch had it; NAME.git.in pushes TIP to main,
 # which no protected branch has yet: the gate walks the whole history. No
 # ref keeps the history, so `rev-list --not --all` in the shell gate walks
 # it too (as for an import).
 stored_repo() {
-	git init -q --bare "$1.git" &&
-	echo "$2" >"$1.git/objects/info/alternates" &&
+	borrowed_repo "$1.git" "$2" "$3" "$4" &&
 	git -C "$1.git" update-ref refs/heads/stored "$3" &&
-	{ [ -z "$4" ] || git -C "$1.git" update-ref refs/notes/verdicts "$4"; } &&
 	git -C "$1.git" commit-graph write --reachable &&
-	git -C "$1.git" update-ref -d refs/heads/stored &&
-	orch-hooks install --server "$1.git" >/dev/null 2>&1 &&
-	printf '%s %s refs/heads/main\n' "$ZERO" "$3" >"$1.in"
-}
-
-run() {
-	out=$1 dir=$2 input=$3
-	shift 3
-	t0=$(now_ns)
-	(cd "$dir" && GIT_DIR=. "$@" <"$BENCH_DIR/$input" >/dev/null 2>"$BENCH_DIR/err") ||
-		{ cat "$BENCH_DIR/err" >&2; die "'$*' refused in $dir"; }
-	t1=$(now_ns)
-	echo $((t1 - t0)) >>"$out"
+	git -C "$1.git" update-ref -d refs/heads/stored
 }
 
 # The shell gate refuses git/git's merges (no verdicts there) after doing all
 # its work: its exit status is not what is timed.
 printf '%s\n' "sh '$BATCHED' 2>/dev/null; exit 0" >batched.sh
 
-cat >floor.sh <<'SH'
-read -r old new ref
-git rev-list --count --merges "$new" --not --all >/dev/null &&
-git notes --ref=refs/notes/verdicts list >/dev/null
-SH
+write_floor
 
 # measure NAME: the four cases on NAME.git; the medians into NAME.* variables.
 measure() {
@@ -64,11 +44,11 @@ measure() {
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		git -C "$1.git" config core.commitGraph false
-		run "$1-plain" "$1.git" "$1.in" ./hooks/pre-receive
+		timed "$1-plain" "$1.git" "$1.git.in" ./hooks/pre-receive
 		git -C "$1.git" config core.commitGraph true
-		run "$1-graph" "$1.git" "$1.in" ./hooks/pre-receive
-		run "$1-batched" "$1.git" "$1.in" sh "$BENCH_DIR/batched.sh"
-		run "$1-floor" "$1.git" "$1.in" sh "$BENCH_DIR/floor.sh"
+		timed "$1-graph" "$1.git" "$1.git.in" ./hooks/pre-receive
+		timed "$1-batched" "$1.git" "$1.git.in" sh "$BENCH_DIR/batched.sh"
+		timed "$1-floor" "$1.git" "$1.git.in" sh "$BENCH_DIR/floor.sh"
 		i=$((i + 1))
 	done
 }
@@ -101,8 +81,8 @@ fi
 
 # The gate must really walk: its adoption message counts every commit.
 for name in $SYN ${BENCH_GIT_REPO:+real}; do
-	(cd $name.git && GIT_DIR=. ./hooks/pre-receive <"../$name.in" >/dev/null 2>../err) &&
-		grep -q "adopted: the $(git -C $name.git rev-list --count "$(cut -d" " -f2 $name.in)") commits" err ||
+	(cd $name.git && GIT_DIR=. ./hooks/pre-receive <"../$name.git.in" >/dev/null 2>../err) &&
+		grep -q "adopted: the $(git -C $name.git rev-list --count "$(cut -d" " -f2 $name.git.in)") commits" err ||
 		{ cat err >&2; die "the gate did not walk $name.git"; }
 done
 [ -z "$SYN" ] || measure syn
@@ -111,5 +91,5 @@ done
 echo "orch-hooks and git's commit-graph ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3))"
 [ -z "$SYN" ] || report_case syn "stored history: $MERGES merges, $((MERGES * 6 + 1)) commits, pushed to a new protected branch"
 [ -z "$BENCH_GIT_REPO" ] ||
-	report_case real "stored history: git/git master, $(git -C real.git rev-list --count "$(cut -d" " -f2 real.in)") commits"
+	report_case real "stored history: git/git master, $(git -C real.git rev-list --count "$(cut -d" " -f2 real.git.in)") commits"
 exit $status

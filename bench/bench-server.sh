@@ -14,37 +14,17 @@ RUNS=${BENCH_SERVER_RUNS:-7}
 PUSH_RUNS=${BENCH_PUSH_RUNS:-3}
 BATCHED="$ORCH_HOOKS_SRC/bench/shell-gate-batched.sh"
 NAIVE_GATE="$ORCH_HOOKS_SRC/bench/shell-gate-naive.sh"
-ZERO=0000000000000000000000000000000000000000
 status=0
 
 cd "$BENCH_DIR"
-
-die() { echo "bench: $*" >&2; exit 1; }
 
 # gate_repo HISTORY DIR: a bare repository holding HISTORY's objects and its
 # verdicts but no branch, with the server gate installed: feeding its
 # pre-receive "<zero> <main> refs/heads/main" times the gate's own walk.
 gate_repo() {
-	git init -q --bare "$2" &&
-	echo "$BENCH_DIR/$1/objects" >"$2/objects/info/alternates" &&
-	git -C "$2" update-ref refs/notes/verdicts "$(git -C "$1" rev-parse refs/notes/verdicts)" &&
-	orch-hooks install --server "$2" >/dev/null 2>&1 &&
-	printf '%s %s refs/heads/main\n' "$ZERO" "$(git -C "$1" rev-parse main)" >"$2.in"
+	borrowed_repo "$2" "$BENCH_DIR/$1/objects" "$(git -C "$1" rev-parse main)" \
+		"$(git -C "$1" rev-parse refs/notes/verdicts)"
 }
-
-# timed OUT DIR INPUT CMD...: runs CMD in the bare repository DIR with INPUT
-# on stdin, appends its time in ns to OUT; the gate must accept.
-timed() {
-	out=$1 dir=$2 input=$3
-	case $input in /*) ;; *) input=$BENCH_DIR/$input ;; esac
-	shift 3
-	t0=$(now_ns)
-	(cd "$dir" && GIT_DIR=. "$@" <"$input" >/dev/null 2>"$BENCH_DIR/err") ||
-		{ cat "$BENCH_DIR/err" >&2; die "'$*' refused in $dir"; }
-	t1=$(now_ns)
-	echo $((t1 - t0)) >>"$out"
-}
-
 
 # peak_kb DIR INPUT CMD...: the peak resident memory of CMD, in KB.
 peak_kb() {
@@ -78,11 +58,7 @@ main_naive=$(git -C h-naive.git rev-parse main)
 
 # ---- 3a. the gate's own walk over a whole history ----
 # The floor: what any gate must do, list the new merges and the notes.
-cat >floor.sh <<'SH'
-read -r old new ref
-git rev-list --count --merges "$new" --not --all >/dev/null &&
-git notes --ref=refs/notes/verdicts list >/dev/null
-SH
+write_floor
 : >w-floor; : >w-batched; : >w-orch
 i=0
 while [ $i -lt "$RUNS" ]; do
@@ -115,7 +91,8 @@ while [ $i -lt "$PUSH_RUNS" ]; do
 		git -C h-big.git push -q --atomic "file://$BENCH_DIR/srv.git" main refs/notes/verdicts \
 			2>err || { cat err >&2; die "the $kind push failed"; }
 		t1=$(now_ns)
-		[ $kind = none ] || grep -q "merges checked: accepted" err || die "the gate did not run on the push"
+		[ $kind = none ] || grep -q "adopted: the $((BIG * 6 + 1)) commits of its history" err ||
+			die "the gate did not walk the pushed history"
 		echo $((t1 - t0)) >>p-$kind
 	done
 	i=$((i + 1))

@@ -60,6 +60,18 @@ make_history() {
 	 rm -f marks tips)
 }
 
+# borrowed_repo DIR OBJECTS TIP [NOTES]: a bare repository DIR with the server
+# gate, whose objects are OBJECTS (by alternates) and verdicts the notes commit
+# NOTES, and no branch; DIR.in pushes TIP to main, which no protected branch
+# has yet: fed to its pre-receive, the gate walks the whole history.
+borrowed_repo() {
+	git init -q --bare "$1" &&
+	echo "$2" >"$1/objects/info/alternates" &&
+	{ [ -z "$4" ] || git -C "$1" update-ref refs/notes/verdicts "$4"; } &&
+	orch-hooks install --server "$1" >/dev/null 2>&1 &&
+	printf '%s %s refs/heads/main\n' "$ZERO" "$3" >"$1.in"
+}
+
 # typical_push DIR BRANCHES: gives the repository DIR (made by make_history)
 # BRANCHES branches and the server gate, and writes DIR.in: a push of one
 # reviewed merge of 5 commits with its verdict, whose objects are already

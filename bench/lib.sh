@@ -42,3 +42,31 @@ report() {
 	printf '%-58s %9s ms  %6sx  (target <= %sx) %s\n' "$1" "$(ms "$2")" "$r" "${4:--}" "$verdict"
 	[ "$verdict" = ok ]
 }
+
+ZERO=0000000000000000000000000000000000000000
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# timed OUT DIR INPUT CMD...: runs CMD in the bare repository DIR with INPUT
+# (relative to $BENCH_DIR unless absolute) on stdin, appends its time in ns
+# to OUT; CMD must accept.
+timed() {
+	out=$1 dir=$2 input=$3
+	case $input in /*) ;; *) input=$BENCH_DIR/$input ;; esac
+	shift 3
+	t0=$(now_ns)
+	(cd "$dir" && GIT_DIR=. "$@" <"$input" >/dev/null 2>"$BENCH_DIR/err") ||
+		{ cat "$BENCH_DIR/err" >&2; die "'$*' refused in $dir"; }
+	t1=$(now_ns)
+	echo $((t1 - t0)) >>"$out"
+}
+
+# write_floor: $BENCH_DIR/floor.sh, what any server gate must do for a push
+# read on stdin: list the new merges and the notes.
+write_floor() {
+	cat >"$BENCH_DIR/floor.sh" <<'SH'
+read -r old new ref
+git rev-list --count --merges "$new" --not --all >/dev/null &&
+git notes --ref=refs/notes/verdicts list >/dev/null
+SH
+}

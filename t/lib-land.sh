@@ -1,25 +1,6 @@
 # Helpers of the land tests (t7xxx), which drive land as a coordinating agent
 # would: through exit statuses and --json. Sourced after t/lib.sh.
 
-# json FILE EXPR...: each python3 expression must hold for the object d in FILE
-# (b: its branches by name).
-json() {
-	file=$1 && shift &&
-	python3 - "$file" "$@" <<-\PY
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	b = {x["branch"]: x for x in d.get("branches", [])}
-	for e in sys.argv[2:]:
-	    if not eval(e):
-	        sys.exit("does not hold: %s\n%s" % (e, json.dumps(d, indent=1)))
-	PY
-}
-
-# rc_is N: the exit status kept in the file rc.
-rc_is() {
-	echo "$1" >expect.rc && test_cmp expect.rc rc
-}
-
 # land_json ARGS...: orch-hooks land --json ARGS in r; JSON in out.json, messages in err, status in rc.
 land_json() {
 	(cd r && orch-hooks land --json "$@" >../out.json 2>../err; echo $? >../rc)

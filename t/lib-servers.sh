@@ -11,7 +11,9 @@
 #   run_sshd KEYS SETENV READY...  the sshd loop alone, for scripts with their own
 #                           keys (gitolite): READY is retried until it succeeds
 #   start_transports DIR    the above as tests, for every script that wants
-#                           them all; TRANSPORTS lists the ones that started
+#                           them all (serving DIR/srv.git, made if absent);
+#                           TRANSPORTS lists the ones that started
+#   test_servers_stop       a test that stop_servers leaves none running
 #   transport_url T REPO    the URL of DIR/REPO over transport T
 #
 # Start them inside test_expect_success: variables set there do not outlive
@@ -136,6 +138,8 @@ start_transports() {
 	TRANSPORTS=file
 	if [ -x "$(git --exec-path)/git-daemon" ]; then
 		test_expect_success 'git daemon: started on 127.0.0.1' '
+			{ test -d "$TRANSPORT_DIR/srv.git" || { mkdir -p "$TRANSPORT_DIR" &&
+				git init -q --bare "$TRANSPORT_DIR/srv.git"; }; } &&
 			start_daemon "$TRANSPORT_DIR" srv.git
 		'
 		if [ -s "$TRASH/daemon.port" ]; then
@@ -155,11 +159,22 @@ start_transports() {
 			GIT_SSH_COMMAND=$(ssh_command)
 			export GIT_SSH_COMMAND
 		else
-			test_skip 'ssh transport' 'sshd could not be started here'
+			say "sshd could not be started; its log:"
+			sed 's/^/# /' "$TRASH/ssh/sshd.log" 2>/dev/null
+			test_skip 'ssh transport' 'sshd could not be started here (see the log above)'
 		fi
 	else
 		test_skip 'ssh transport' 'openssh-server (sshd) or the ssh client is not installed'
 	fi
+}
+
+# test_servers_stop: the last test of a script that started servers.
+test_servers_stop() {
+	test_expect_success 'the servers stop' '
+		stop_servers &&
+		test_must_fail test -f daemon.pid &&
+		test_must_fail test -f ssh/sshd.pid
+	'
 }
 
 transport_url() {

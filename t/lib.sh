@@ -170,11 +170,51 @@ new_repo() {
 	(cd "$1" && test_commit initial && orch-hooks install >/dev/null 2>&1)
 }
 
+# reviewed_branch BRANCH [FILE [CONTENT]]: BRANCH off main with one commit
+# (test_commit BRANCH FILE CONTENT), back on main, a PASS verdict on its tip.
+reviewed_branch() {
+	git checkout -q -b "$1" main &&
+	test_commit "$1" "${2:-$1.t}" "${3:-$1}" &&
+	git checkout -q main &&
+	orch-hooks verdict set PASS "$1" 2>/dev/null
+}
+
 # branch_with_commit BRANCH FILE: BRANCH off main with one commit adding FILE.
 branch_with_commit() {
 	git checkout -q -b "$1" main &&
 	test_commit "$2" "$2" &&
 	git checkout -q main
+}
+
+# merge_undone CMD...: in repository r, CMD (a merge; its messages in err, the
+# whole seconds it took in took) succeeds and leaves HEAD where it was.
+merge_undone() {
+	git -C r rev-parse HEAD >before &&
+	start=$(date +%s) &&
+	(cd r && "$@" 2>../err) &&
+	echo $(( $(date +%s) - start )) >took &&
+	git -C r rev-parse HEAD >after &&
+	test_cmp before after
+}
+
+# json FILE EXPR...: each python3 expression must hold for the object d in FILE
+# (r: its reviews by name, b: its branches by name).
+json() {
+	file=$1 && shift &&
+	python3 - "$file" "$@" <<-\PY
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	r = {x["name"]: x for x in d.get("reviews", [])}
+	b = {x["branch"]: x for x in d.get("branches", [])}
+	for e in sys.argv[2:]:
+	    if not eval(e):
+	        sys.exit("does not hold: %s\n%s" % (e, json.dumps(d, indent=1)))
+	PY
+}
+
+# rc_is N: the exit status kept in the file rc.
+rc_is() {
+	echo "$1" >expect.rc && test_cmp expect.rc rc
 }
 
 test_must_be_empty() {

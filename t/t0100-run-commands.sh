@@ -4,33 +4,48 @@ test_description='orch_run: how every policy command and hook child is run, ende
 
 RUN="$ORCH_HOOKS_BUILD/t/helper/run-cmd"
 
-# gone PID: the process has exited (a zombie nobody reaps counts as gone);
-# waits up to two seconds for a SIGKILL to take effect.
-gone() {
-	i=0
-	while [ $i -lt 20 ]; do
-		kill -0 "$1" 2>/dev/null || return 0
-		grep -q "^State:.*Z" "/proc/$1/status" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "process $1 is still running" >&2
-	return 1
-}
-
 # took_less_than SECONDS FILE: the run-cmd report says it ended in time.
 took_less_than() {
 	s=$(sed -n "s/^seconds: \([0-9]*\).*/\1/p" "$2") &&
 	test -n "$s" && test "$s" -lt "$1" || { echo "took ${s}s, limit $1s" >&2; return 1; }
 }
 
-if ! test -x "$RUN"; then
-	test_skip 'run-cmd helper' "t/helper/run-cmd is not built (make check builds it)"
-	test_expect_success 'Ctrl-C while the hook runs a chained hook: the child group is killed, nothing committed' '
-	printf "#!/bin/sh\necho \$PPID >\"$TRASH/hook.pid\"\nsleep 60 &\necho \$! >\"$TRASH/sleep.pid\"\nwait\n" \
-		>r/.git/hooks/pre-merge-commit.orch-chained &&
+# The process handling of orch_run seen through a real hook: the chained hook
+# that `orch-hooks install --chain` keeps runs under orch_run.
+
+# chained_hook SCRIPT: the foreign hook that r's gate chains (SCRIPT is a
+# printf format); removed, and any merge aborted, when the test ends.
+chained_hook() {
+	printf "$1" >r/.git/hooks/pre-merge-commit.orch-chained &&
 	chmod +x r/.git/hooks/pre-merge-commit.orch-chained &&
-	test_when_finished "rm -f \"$TRASH/r/.git/hooks/pre-merge-commit.orch-chained\"; cd \"$TRASH/r\" && git merge --abort 2>/dev/null; true" &&
+	test_when_finished "rm -f \"$TRASH/r/.git/hooks/pre-merge-commit.orch-chained\"; cd \"$TRASH/r\" && git merge --abort 2>/dev/null; true"
+}
+
+test_expect_success 'setup: a repository whose gate chains a foreign hook' '
+	new_repo r &&
+	(cd r && branch_with_commit feat f1 && orch-hooks verdict set PASS feat 2>/dev/null)
+'
+
+test_expect_success 'a chained hook killed by a signal refuses the merge and says so' '
+	chained_hook "#!/bin/sh\nkill -KILL \$\$\n" &&
+	(cd r && git rev-parse HEAD >../before &&
+	 test_must_fail git merge --no-ff -m m feat 2>../err &&
+	 git rev-parse HEAD >../after) &&
+	test_cmp before after &&
+	test_grep "orch-hooks: the chained hook .*pre-merge-commit.orch-chained. failed (killed by signal 9 (Killed))" err
+'
+
+test_expect_success 'a chained hook that hangs ignoring SIGTERM is killed; the merge is refused in bounded time' '
+	chained_hook "#!/bin/sh\ntrap \"\" TERM\nsleep 60\n" &&
+	start=$(date +%s) &&
+	(cd r && test_must_fail env ORCH_HOOKS_CHAIN_TIMEOUT_MS=1000 git merge --no-ff -m m feat 2>../err) &&
+	end=$(date +%s) &&
+	test $((end - start)) -lt 10 &&
+	test_grep "failed (timed out after 1s and was killed)" err
+'
+
+test_expect_success 'Ctrl-C while the hook runs a chained hook: the child group is killed, nothing committed' '
+	chained_hook "#!/bin/sh\necho \$PPID >\"$TRASH/hook.pid\"\nsleep 60 &\necho \$! >\"$TRASH/sleep.pid\"\nwait\n" &&
 	rm -f hook.pid sleep.pid &&
 	git -C r rev-parse HEAD >before &&
 	{ (cd r && exec git merge --no-ff -m m feat) >out 2>err & } &&
@@ -41,11 +56,23 @@ if ! test -x "$RUN"; then
 	git -C r rev-parse HEAD >after &&
 	test_cmp before after &&
 	test_grep "the chained hook .* failed (interrupted (signal 2) and was killed)" err &&
-	gone $(cat sleep.pid)
+	process_gone $(cat sleep.pid)
 '
 
-test_done
+# killed_in_time SECONDS: the run-cmd report in out says the command timed
+# out after 1s and was killed, in less than SECONDS, its group (gc.pid) too.
+killed_in_time() {
+	test_grep "^describe: timed out after 1s and was killed$" out &&
+	took_less_than "$1" out &&
+	process_gone $(cat gc.pid)
+}
+
+if ! test -x "$RUN"; then
+	test_skip 'run-cmd helper' "t/helper/run-cmd is not built (make check builds it)"
+	test_done
 fi
+
+# orch_run itself, through t/helper/run-cmd.
 
 test_expect_success 'a command that succeeds: exit status 0 and its output kept' '
 	"$RUN" -c "echo hello; echo world >&2" >out &&
@@ -102,7 +129,7 @@ test_expect_success 'a background child left holding stdout: returns at once, ch
 	test_grep "^describe: exit status 0$" out &&
 	test_grep "^tail: started$" out &&
 	took_less_than 5 out &&
-	gone $(cat bg.pid)
+	process_gone $(cat bg.pid)
 '
 
 test_expect_success 'a background child that keeps writing: returns at once, child killed' '
@@ -110,23 +137,19 @@ test_expect_success 'a background child that keeps writing: returns at once, chi
 	test $? = 1 &&
 	test_grep "^describe: exit status 3$" out &&
 	took_less_than 5 out &&
-	gone $(cat bg.pid)
+	process_gone $(cat bg.pid)
 '
 
 test_expect_success 'a timeout kills the whole group, grandchildren too' '
 	test_must_fail "$RUN" -t 1000 -c "sh -c \"sleep 60\" & echo \$! >gc.pid; wait" >out &&
-	test_grep "^describe: timed out after 1s and was killed$" out &&
 	test_grep "^timed_out: 1$" out &&
-	took_less_than 5 out &&
-	gone $(cat gc.pid)
+	killed_in_time 5
 '
 
 test_expect_success 'a command that ignores SIGTERM is killed with SIGKILL after the grace period' '
 	test_must_fail env ORCH_HOOKS_KILL_GRACE_MS=1000 \
 		"$RUN" -t 1000 -c "trap \"\" TERM; sleep 60 & echo \$! >gc.pid; while :; do sleep 1; done" >out &&
-	test_grep "^describe: timed out after 1s and was killed$" out &&
-	took_less_than 6 out &&
-	gone $(cat gc.pid)
+	killed_in_time 6
 '
 
 test_expect_success 'a command that closes its output and hangs still times out' '
@@ -149,7 +172,7 @@ test_expect_success 'an interrupt (Ctrl-C) stops the command and its group' '
 	{ wait $pid; test $? = 1; } &&
 	test_grep "^describe: interrupted (signal 2) and was killed$" out &&
 	test_grep "^interrupted: 1$" out &&
-	gone $(cat gc.pid)
+	process_gone $(cat gc.pid)
 '
 
 test_expect_success 'scrub_git_env: a policy command never sees the hook repository' '
@@ -158,53 +181,6 @@ test_expect_success 'scrub_git_env: a policy command never sees the hook reposit
 	test_grep "^tail: unset unset unset$" out &&
 	GIT_DIR=/somewhere "$RUN" -c "echo \"\${GIT_DIR-unset}\"" >out &&
 	test_grep "^tail: /somewhere$" out
-'
-
-# The same process handling, seen through a real hook: the chained hook that
-# `orch-hooks install --chain` keeps runs under orch_run.
-test_expect_success 'setup: a repository whose gate chains a foreign hook' '
-	new_repo r &&
-	(cd r && branch_with_commit feat f1 && orch-hooks verdict set PASS feat 2>/dev/null)
-'
-
-test_expect_success 'a chained hook killed by a signal refuses the merge and says so' '
-	printf "#!/bin/sh\nkill -KILL \$\$\n" >r/.git/hooks/pre-merge-commit.orch-chained &&
-	chmod +x r/.git/hooks/pre-merge-commit.orch-chained &&
-	test_when_finished "rm -f \"$TRASH/r/.git/hooks/pre-merge-commit.orch-chained\"; cd \"$TRASH/r\" && git merge --abort 2>/dev/null; true" &&
-	(cd r && git rev-parse HEAD >../before &&
-	 test_must_fail git merge --no-ff -m m feat 2>../err &&
-	 git rev-parse HEAD >../after) &&
-	test_cmp before after &&
-	test_grep "orch-hooks: the chained hook .*pre-merge-commit.orch-chained. failed (killed by signal 9 (Killed))" err
-'
-
-test_expect_success 'a chained hook that hangs ignoring SIGTERM is killed; the merge is refused in bounded time' '
-	printf "#!/bin/sh\ntrap \"\" TERM\nsleep 60\n" >r/.git/hooks/pre-merge-commit.orch-chained &&
-	chmod +x r/.git/hooks/pre-merge-commit.orch-chained &&
-	test_when_finished "rm -f \"$TRASH/r/.git/hooks/pre-merge-commit.orch-chained\"; cd \"$TRASH/r\" && git merge --abort 2>/dev/null; true" &&
-	start=$(date +%s) &&
-	(cd r && test_must_fail env ORCH_HOOKS_CHAIN_TIMEOUT_MS=1000 git merge --no-ff -m m feat 2>../err) &&
-	end=$(date +%s) &&
-	test $((end - start)) -lt 10 &&
-	test_grep "failed (timed out after 1s and was killed)" err
-'
-
-test_expect_success 'Ctrl-C while the hook runs a chained hook: the child group is killed, nothing committed' '
-	printf "#!/bin/sh\necho \$PPID >\"$TRASH/hook.pid\"\nsleep 60 &\necho \$! >\"$TRASH/sleep.pid\"\nwait\n" \
-		>r/.git/hooks/pre-merge-commit.orch-chained &&
-	chmod +x r/.git/hooks/pre-merge-commit.orch-chained &&
-	test_when_finished "rm -f \"$TRASH/r/.git/hooks/pre-merge-commit.orch-chained\"; cd \"$TRASH/r\" && git merge --abort 2>/dev/null; true" &&
-	rm -f hook.pid sleep.pid &&
-	git -C r rev-parse HEAD >before &&
-	{ (cd r && exec git merge --no-ff -m m feat) >out 2>err & } &&
-	merge=$! &&
-	i=0 && while ! test -s sleep.pid && test $i -lt 100; do sleep 0.1; i=$((i + 1)); done &&
-	kill -INT $(cat hook.pid) &&
-	{ wait $merge; test $? != 0; } &&
-	git -C r rev-parse HEAD >after &&
-	test_cmp before after &&
-	test_grep "the chained hook .* failed (interrupted (signal 2) and was killed)" err &&
-	gone $(cat sleep.pid)
 '
 
 test_done

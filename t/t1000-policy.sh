@@ -48,28 +48,28 @@ test_expect_success 'a linked worktree reads the common directory policy' '
 	test_grep "^protected = wt-only$" out
 '
 
-test_expect_success 'an unknown key is an error naming file and line' '
-	printf "[branches]\nprotected = main\n\n[test]\ncomand = make\n" >bad.ini &&
+# policy_refused INI PATTERN: orch-hooks policy in r, given the policy file
+# that printf INI writes, fails with a message matching PATTERN.
+policy_refused() {
+	printf "$1" >bad.ini &&
 	(cd r && test_must_fail env ORCH_HOOKS_CONFIG="$TRASH/bad.ini" orch-hooks policy 2>../err) &&
-	test_grep "orch-hooks: $TRASH/bad.ini:5: unknown key .comand. in \[test\]" err
+	test_grep "$2" err
+}
+
+test_expect_success 'an unknown key is an error naming file and line' '
+	policy_refused "[branches]\nprotected = main\n\n[test]\ncomand = make\n" "orch-hooks: $TRASH/bad.ini:5: unknown key .comand. in \[test\]"
 '
 
 test_expect_success 'an unknown section is an error naming file and line' '
-	printf "[branches]\nprotected = main\n[bogus]\nx = 1\n" >bad.ini &&
-	(cd r && test_must_fail env ORCH_HOOKS_CONFIG="$TRASH/bad.ini" orch-hooks policy 2>../err) &&
-	test_grep "bad.ini:3: unknown section \[bogus\]" err
+	policy_refused "[branches]\nprotected = main\n[bogus]\nx = 1\n" "bad.ini:3: unknown section \[bogus\]"
 '
 
 test_expect_success 'a malformed duration is an error naming file and line' '
-	printf "[test]\ntimeout = 90\n" >bad.ini &&
-	(cd r && test_must_fail env ORCH_HOOKS_CONFIG="$TRASH/bad.ini" orch-hooks policy 2>../err) &&
-	test_grep "bad.ini:2: \[test\] timeout: .90. is not a duration" err
+	policy_refused "[test]\ntimeout = 90\n" "bad.ini:2: \[test\] timeout: .90. is not a duration"
 '
 
 test_expect_success 'a line inih cannot parse is an error naming file and line' '
-	printf "[branches]\nprotected = main\nthis is not ini\n" >bad.ini &&
-	(cd r && test_must_fail env ORCH_HOOKS_CONFIG="$TRASH/bad.ini" orch-hooks policy 2>../err) &&
-	test_grep "bad.ini:3: cannot parse this line" err
+	policy_refused "[branches]\nprotected = main\nthis is not ini\n" "bad.ini:3: cannot parse this line"
 '
 
 test_expect_success 'a policy named by ORCH_HOOKS_CONFIG must exist' '

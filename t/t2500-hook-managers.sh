@@ -58,23 +58,30 @@ test_expect_success 'the hook entry point: unknown names are refused, arguments 
 	test_grep "orch-hooks:" err
 '
 
+# pre_commit_user_hook: a user post-merge hook appended to the local hooks
+# of .pre-commit-config.yaml, committed, merged into 'good' (which stays
+# reviewed), back on main.
+pre_commit_user_hook() {
+	cat >>.pre-commit-config.yaml <<-\EOF &&
+	      - id: user-post-merge
+	        name: the user hook
+	        entry: sh -c "echo ran >>user-hook.log"
+	        language: system
+	        stages: [post-merge]
+	        always_run: true
+	        pass_filenames: false
+	EOF
+	git add .pre-commit-config.yaml && git commit -q -m "pre-commit config" &&
+	git checkout -q good && git merge -q main && git checkout -q main &&
+	orch-hooks verdict set PASS good >/dev/null 2>&1
+}
+
 # ---- pre-commit ---------------------------------------------------------
 if command -v pre-commit >/dev/null 2>&1; then
 	test_expect_success 'pre-commit: the gate from .pre-commit-config.yaml, beside a user hook' '
 		repo pc && cd pc &&
 		cp "$SNIPPETS/pre-commit-config.yaml" .pre-commit-config.yaml &&
-		cat >>.pre-commit-config.yaml <<-\EOF &&
-		      - id: user-post-merge
-		        name: the user hook
-		        entry: sh -c "echo ran >>user-hook.log"
-		        language: system
-		        stages: [post-merge]
-		        always_run: true
-		        pass_filenames: false
-		EOF
-		git add .pre-commit-config.yaml && git commit -q -m "pre-commit config" &&
-		git checkout -q good && git merge -q main && git checkout -q main &&
-		orch-hooks verdict set PASS good >/dev/null 2>&1 &&
+		pre_commit_user_hook &&
 		pre-commit install >/dev/null &&
 		test_must_fail grep -q "orch-hooks installed hook, format 1" .git/hooks/pre-merge-commit &&
 		gate_holds &&
@@ -97,17 +104,8 @@ if command -v pre-commit >/dev/null 2>&1; then
 		repos:
 		  - repo: local
 		    hooks:
-		      - id: user-post-merge
-		        name: the user hook
-		        entry: sh -c "echo ran >>user-hook.log"
-		        language: system
-		        stages: [post-merge]
-		        always_run: true
-		        pass_filenames: false
 		EOF
-		git add .pre-commit-config.yaml && git commit -q -m "pre-commit config" &&
-		git checkout -q good && git merge -q main && git checkout -q main &&
-		orch-hooks verdict set PASS good >/dev/null 2>&1 &&
+		pre_commit_user_hook &&
 		pre-commit install >/dev/null &&
 		orch-hooks install --chain >/dev/null 2>&1 &&
 		pre-commit install >/dev/null &&

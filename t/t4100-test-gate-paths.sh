@@ -34,10 +34,7 @@ test_expect_success 'an unreviewed fast-forward is undone: it ran no merge gate'
 '
 
 test_expect_success 'git merge --ff-only of an unreviewed branch is undone too' '
-	(cd r && git rev-parse HEAD >../before &&
-	 git merge --ff-only ff1 2>../err &&
-	 git rev-parse HEAD >../after) &&
-	test_cmp before after &&
+	merge_undone git merge --ff-only ff1 &&
 	test_grep "MERGE REFUSED: the fast-forward of .main. to .ff1." err
 '
 
@@ -56,22 +53,16 @@ test_expect_success 'a reviewed fast-forward lands and is tested' '
 
 test_expect_success 'a reviewed fast-forward that fails its tests is undone' '
 	set_policy r "exit 1" &&
-	(cd r && reviewed ff2 ff2.t &&
-	 git rev-parse HEAD >../before &&
-	 git merge ff2 2>../err &&
-	 git rev-parse HEAD >../after) &&
-	test_cmp before after &&
+	(cd r && reviewed ff2 ff2.t) &&
+	merge_undone git merge ff2 &&
 	test_grep "TESTS FAILED after the fast-forward of .main. to .ff2." err
 '
 
 test_expect_success 'a fast-forward onto an existing merge commit is still a fast-forward' '
 	set_policy r "true" &&
 	(cd r && branch_with_commit y y.t && git checkout -q -b x main &&
-	 git merge -q --no-ff -m "merge y into x" y && git checkout -q main &&
-	 git rev-parse HEAD >../before &&
-	 git merge x 2>../err &&
-	 git rev-parse HEAD >../after) &&
-	test_cmp before after &&
+	 git merge -q --no-ff -m "merge y into x" y && git checkout -q main) &&
+	merge_undone git merge x &&
 	test_grep "MERGE REFUSED: the fast-forward of .main. to .x. (.*): a fast-forward runs no merge gate, and .x. (.*) has no verdict" err
 '
 
@@ -156,22 +147,16 @@ test_expect_success 'a clean merge is tested once, by post-merge (post-commit do
 
 test_expect_success 'git merge --no-verify still runs the tests' '
 	set_policy r "exit 7" &&
-	(cd r && reviewed nv nv.t &&
-	 git rev-parse HEAD >../before &&
-	 git merge --no-verify --no-ff -m "merge nv" nv 2>../err &&
-	 git rev-parse HEAD >../after) &&
-	test_cmp before after &&
+	(cd r && reviewed nv nv.t) &&
+	merge_undone git merge --no-verify --no-ff -m "merge nv" nv &&
 	test_grep "result: exit status 7" err &&
 	test_grep "UNDONE" err
 '
 
 test_expect_success 'an octopus merge is tested with every head, and undone naming them' '
 	set_policy r "env >\"$TRASH/env.out\"; exit 1" &&
-	(cd r && reviewed o1 o1.t && reviewed o2 o2.t &&
-	 git rev-parse HEAD >../before &&
-	 git merge --no-ff -m "octopus" o1 o2 2>../err &&
-	 git rev-parse HEAD >../after) &&
-	test_cmp before after &&
+	(cd r && reviewed o1 o1.t && reviewed o2 o2.t) &&
+	merge_undone git merge --no-ff -m "octopus" o1 o2 &&
 	test_grep "^ORCH_MERGED=$(git -C r rev-parse o1) $(git -C r rev-parse o2)$" env.out &&
 	test_grep "TESTS FAILED after the merge of .o1. (.*) and .o2. (.*) into .main." err
 '
@@ -213,11 +198,8 @@ test_expect_success 'ORCH_HOOKS_SKIP skips the tests loudly and leaves a record'
 
 test_expect_success 'a broken policy: a fast-forward is undone (fail closed), and says why' '
 	printf "[test]\non_failure = sometimes\n" >r/.git/orch-hooks.ini &&
-	(cd r && branch_with_commit broken broken.t &&
-	 git rev-parse HEAD >../before &&
-	 git merge broken 2>../err &&
-	 git rev-parse HEAD >../after) &&
-	test_cmp before after &&
+	(cd r && branch_with_commit broken broken.t) &&
+	merge_undone git merge broken &&
 	test_grep "orch-hooks.ini:2" err &&
 	test_grep "MERGE REFUSED: the fast-forward of .main. to .broken. (.*): the test gate cannot decide" err &&
 	test_grep "UNDONE" err
@@ -322,14 +304,9 @@ test_expect_success 'a gate killed while testing is reported by the next one' '
 
 test_expect_success 'Ctrl-C during the tests stops them, and the merge is undone' '
 	set_policy r "kill -INT \$PPID; sleep 30" &&
-	(cd r && reviewed intr intr.t &&
-	 git rev-parse HEAD >../before &&
-	 start=$(date +%s) &&
-	 git merge --no-ff -m "merge intr" intr 2>../err &&
-	 end=$(date +%s) && echo $((end - start)) >../took &&
-	 git rev-parse HEAD >../after) &&
+	(cd r && reviewed intr intr.t) &&
+	merge_undone git merge --no-ff -m "merge intr" intr &&
 	test "$(cat took)" -lt 10 &&
-	test_cmp before after &&
 	test_grep "result: interrupted" err &&
 	test_grep "UNDONE" err
 '

@@ -8,14 +8,6 @@ set_policy() {
 		"$1" >"$TRASH/r/.git/orch-hooks.ini"
 }
 
-# ff_branch BRANCH FILE CONTENT: a reviewed branch one commit ahead of main (a fast-forward).
-ff_branch() {
-	git checkout -q -b "$1" main &&
-	test_commit "$1" "$2" "$3" &&
-	git checkout -q main &&
-	orch-hooks verdict set PASS "$1" 2>/dev/null
-}
-
 # user_work: staged, unstaged and untracked work of the person's own, away from the merge.
 user_work() {
 	echo "my staged line" >>s.t && git add s.t &&
@@ -37,7 +29,7 @@ test_expect_success 'setup' '
 
 test_expect_success 'a failing test that writes everywhere: the merge is undone and only the user work comes back' '
 	set_policy "echo t >>m.t; echo t >>k.t; echo t >>u.t; echo t >>s.t; echo t >junk.txt; rm w.t; git add k.t; exit 1" &&
-	(cd r && ff_branch feat1 m.t "merged" &&
+	(cd r && reviewed_branch feat1 m.t "merged" &&
 	 git checkout -q feat1 && echo "k from feat1" >k.t && git commit -q -am "feat1 touches k" &&
 	 git checkout -q main && orch-hooks verdict set PASS feat1 2>/dev/null &&
 	 user_work) &&
@@ -118,7 +110,7 @@ test_expect_success 'SIGXFSZ during the undo: the hook lives, says so, and orch-
 	(cd r && git reset -q --hard HEAD~2 &&
 	 awk "BEGIN { for (i = 0; i < 4000; i++) print \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }" >big.t &&
 	 git add big.t && test_tick && git commit -q -m big &&
-	 ff_branch feat7 f7.t "f7" &&
+	 reviewed_branch feat7 f7.t "f7" &&
 	 echo "my last line" >>big.t && echo "my untracked file" >mine.txt) &&
 	set_policy ": >big.t; exit 1" &&
 	state_of r >before &&

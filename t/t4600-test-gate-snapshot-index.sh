@@ -8,12 +8,6 @@ state_of() {
 	 git diff --cached && git diff)
 }
 
-# reviewed BRANCH FILE: a reviewed branch one commit ahead of main.
-reviewed() {
-	git checkout -q -b "$1" main && test_commit "$1" "$2" && git checkout -q main &&
-	orch-hooks verdict set PASS "$1" 2>/dev/null
-}
-
 test_expect_success 'setup: tests that fail, so every merge is undone' '
 	new_repo r &&
 	printf "[branches]\nprotected = main\n[test]\ncommand = echo t >>u.t; exit 1\non_failure = undo\n" \
@@ -22,7 +16,7 @@ test_expect_success 'setup: tests that fail, so every merge is undone' '
 '
 
 test_expect_success 'staged and unstaged work comes back as it was (the in-process trees)' '
-	(cd r && reviewed feat1 f1.t && echo staged >>s.t && git add s.t && echo mine >>u.t) &&
+	(cd r && reviewed_branch feat1 f1.t && echo staged >>s.t && git add s.t && echo mine >>u.t) &&
 	state_of r >before &&
 	git -C r merge feat1 2>err &&
 	state_of r >after &&
@@ -31,7 +25,7 @@ test_expect_success 'staged and unstaged work comes back as it was (the in-proce
 '
 
 test_expect_success 'an intent-to-add file comes back as git write-tree sees it: untracked, never staged empty' '
-	(cd r && git reset -q --hard && reviewed feat2 f2.t &&
+	(cd r && git reset -q --hard && reviewed_branch feat2 f2.t &&
 	 echo new >ita.t && git add -N ita.t && echo mine >>u.t) &&
 	git -C r merge feat2 2>err &&
 	test_grep "the merge was UNDONE" err &&

@@ -1,13 +1,11 @@
 #!/bin/sh
 test_description='the server gate: pre-receive on a shared bare repository, pushed over file://'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
+
+SRV_GIT="$TRASH/srv.git"
 
 # The clone has no local hooks: it is the machine the local gate cannot see.
-# srv_refs FILE: every ref of the server, to show a refused push changed none.
-srv_refs() {
-	git -C "$TRASH/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
-}
-
 # merge_branch BRANCH: merge it into the checked-out branch as `git merge` names it.
 merge_branch() {
 	git merge -q --no-ff -m "Merge branch '$1'" "$1"
@@ -18,16 +16,6 @@ new_feature() {
 	git checkout -q -b "$1" main &&
 	test_commit "$1" "$1.t" &&
 	git checkout -q main
-}
-
-# refused_push FILE ARGS...: the push must fail and leave every server ref as it was.
-refused_push() {
-	out=$1 && shift &&
-	srv_refs "$TRASH/refs-before" &&
-	test_must_fail git push "$@" 2>"$out" &&
-	srv_refs "$TRASH/refs-after" &&
-	test_cmp "$TRASH/refs-before" "$TRASH/refs-after" &&
-	test_grep "remote: orch-hooks: the whole push was refused: no ref on the server changed" "$out"
 }
 
 test_expect_success 'setup: a bare server with the gate, the import accepted' '
@@ -70,7 +58,7 @@ test_expect_success 'a reviewed push whose notes are already on the server is ac
 
 test_expect_success 'an unreviewed merge is refused, naming ref, merge, tip, branch and the fix' '
 	(cd c && new_feature feat3 && merge_branch feat3 &&
-	 refused_push ../err origin main) &&
+	 refused_push "$SRV_GIT" ../err git push origin main) &&
 	merge=$(git -C c rev-parse main) && tip=$(git -C c rev-parse feat3) &&
 	test_grep "remote: orch-hooks: push to .refs/heads/main. refused" err &&
 	test_grep "remote: orch-hooks:   merge $merge merges $tip (.feat3.): no verdict" err &&
@@ -80,7 +68,7 @@ test_expect_success 'an unreviewed merge is refused, naming ref, merge, tip, bra
 '
 
 test_expect_success 'ORCH_HOOKS_SKIP does not bypass the server gate, even when it reaches it' '
-	(cd c && ORCH_HOOKS_SKIP="in a hurry" && export ORCH_HOOKS_SKIP && refused_push ../err origin main) &&
+	(cd c && ORCH_HOOKS_SKIP="in a hurry" && export ORCH_HOOKS_SKIP && refused_push "$SRV_GIT" ../err git push origin main) &&
 	test_grep "merges $(git -C c rev-parse feat3) (.feat3.): no verdict" err &&
 	test_grep ! "GATE SKIPPED" err
 '
@@ -97,7 +85,7 @@ test_expect_success 'a merge with a FAIL verdict is refused with the reviewer'"'
 	(cd c && new_feature feat4 &&
 	 orch-hooks verdict set FAIL feat4 -m "money.c:12: float used for cents" 2>/dev/null &&
 	 merge_branch feat4 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "merges $(git -C c rev-parse feat4) (.feat4.): FAIL: money.c:12: float used for cents" err &&
 	test_grep "fix the branch, then review its new tip" err &&
 	(cd c && git reset -q --hard HEAD^)
@@ -108,7 +96,7 @@ test_expect_success 'a stale verdict (the branch moved after its review) is refu
 	 orch-hooks verdict set PASS feat5 2>/dev/null &&
 	 git checkout -q feat5 && test_commit after-review && git checkout -q main &&
 	 merge_branch feat5 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "merges $(git -C c rev-parse feat5) (.feat5.): stale verdict: the PASS verdict is for the earlier commit $(git -C c rev-parse --short=12 feat5^)" err &&
 	(cd c && git reset -q --hard HEAD^)
 '
@@ -118,14 +106,14 @@ test_expect_success 'a verdict copied from another commit is refused' '
 	 git notes --ref=refs/notes/verdicts show feat1 >../copied &&
 	 git notes --ref=refs/notes/verdicts add -f -F ../copied feat6 &&
 	 merge_branch feat6 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "verdict copied from another commit" err &&
 	(cd c && git reset -q --hard HEAD^ && git notes --ref=refs/notes/verdicts remove feat6 2>/dev/null)
 '
 
 test_expect_success 'a direct commit on the protected branch is refused' '
 	(cd c && test_commit direct &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "commit $(git -C c rev-parse main) (\"direct\") is not a merge: work reaches .main. only through reviewed merges" err &&
 	test_grep "put direct commits on a branch, have it reviewed, and merge it with git merge --no-ff" err &&
 	(cd c && git reset -q --hard HEAD^)
@@ -134,7 +122,7 @@ test_expect_success 'a direct commit on the protected branch is refused' '
 test_expect_success 'a reviewed merge on top of a direct commit is refused for the direct commit' '
 	(cd c && test_commit sneaky && new_feature feat7 &&
 	 orch-hooks verdict set PASS feat7 2>/dev/null && merge_branch feat7 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "commit $(git -C c rev-parse main^) (\"sneaky\") is not a merge" err &&
 	test_grep ! "merges $(git -C c rev-parse feat7)" err &&
 	(cd c && git reset -q --hard HEAD~2)
@@ -142,20 +130,20 @@ test_expect_success 'a reviewed merge on top of a direct commit is refused for t
 
 test_expect_success 'a force push of the protected branch is refused' '
 	(cd c && git reset -q --hard HEAD^ &&
-	 refused_push ../err --force origin main) &&
+	 refused_push "$SRV_GIT" ../err git push --force origin main) &&
 	test_grep "does not contain the branch.s tip $(git -C srv.git rev-parse --short=12 main): a force push would drop commits from protected branch .main." err &&
 	(cd c && git reset -q --hard $(git -C ../srv.git rev-parse main))
 '
 
 test_expect_success 'deleting the protected branch is refused' '
-	(cd c && refused_push ../err origin :main) &&
+	(cd c && refused_push "$SRV_GIT" ../err git push origin :main) &&
 	test_grep "deleting protected branch .main. is refused" err
 '
 
 test_expect_success 'rewinding the notes ref is refused' '
 	(cd c && git push origin refs/notes/verdicts 2>/dev/null &&
 	 git update-ref refs/notes/verdicts refs/notes/verdicts^ &&
-	 refused_push ../err --force origin refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --force origin refs/notes/verdicts) &&
 	test_grep "push to .refs/notes/verdicts. refused" err &&
 	test_grep "the pushed notes .* do not contain the server.s notes" err &&
 	test_grep "orch-hooks sync" err &&
@@ -164,7 +152,7 @@ test_expect_success 'rewinding the notes ref is refused' '
 
 test_expect_success 'replacing the notes with unrelated notes is refused' '
 	(cd c && git notes --ref=refs/notes/other add -m "Verdict: PASS" HEAD &&
-	 refused_push ../err --force origin refs/notes/other:refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --force origin refs/notes/other:refs/notes/verdicts) &&
 	test_grep "do not contain the server.s notes" err
 '
 
@@ -176,7 +164,7 @@ test_expect_success 'verdicts in pushed notes that do not fast-forward the serve
 	 git push -q origin refs/notes/verdicts 2>/dev/null) &&
 	(cd c && new_feature diverged && orch-hooks verdict set PASS diverged 2>/dev/null &&
 	 merge_branch diverged &&
-	 refused_push ../err --atomic --force origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic --force origin main refs/notes/verdicts) &&
 	test_grep "push to .refs/notes/verdicts. refused" err &&
 	test_grep "merges $(git -C c rev-parse diverged) (.diverged.): no verdict" err
 '
@@ -190,7 +178,7 @@ test_expect_success 'after orch-hooks sync the same push is accepted' '
 '
 
 test_expect_success 'deleting the notes ref is refused' '
-	(cd c && refused_push ../err origin :refs/notes/verdicts) &&
+	(cd c && refused_push "$SRV_GIT" ../err git push origin :refs/notes/verdicts) &&
 	test_grep "deleting the verdict notes is refused: they are the audit trail of every review" err
 '
 
@@ -208,11 +196,11 @@ test_expect_success 'anything goes on unprotected branches: direct, unreviewed, 
 test_expect_success 'work pushed to an unprotected branch first is checked when it lands' '
 	(cd c && git checkout -q -b prepushed main && test_commit prepushed &&
 	 git push -q origin prepushed 2>/dev/null && git checkout -q main &&
-	 refused_push ../err origin prepushed:main) &&
+	 refused_push "$SRV_GIT" ../err git push origin prepushed:main) &&
 	test_grep "commit $(git -C c rev-parse prepushed) (\"prepushed\") is not a merge" err &&
 	(cd c && new_feature unseen && git checkout -q -b premerged main && merge_branch unseen &&
 	 git push -q origin premerged 2>/dev/null && git checkout -q main &&
-	 refused_push ../err origin premerged:main) &&
+	 refused_push "$SRV_GIT" ../err git push origin premerged:main) &&
 	test_grep "merges $(git -C c rev-parse unseen) (.unseen.): no verdict" err
 '
 
@@ -221,7 +209,7 @@ test_expect_success 'several refs in one push with one bad: the whole push is re
 	 git checkout -q -b scratch main && test_commit scratchwork && git checkout -q main &&
 	 git checkout -q -b master main && new_feature bad && git checkout -q master && merge_branch bad &&
 	 git checkout -q main && merge_branch good &&
-	 refused_push ../err origin main master scratch refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push origin main master scratch refs/notes/verdicts) &&
 	test_grep "push to .refs/heads/master. refused" err &&
 	test_grep "merges $(git -C c rev-parse bad) (.bad.): no verdict" err &&
 	test_grep ! "push to .refs/heads/main. refused" err &&
@@ -238,7 +226,7 @@ test_expect_success 'the good part of that push is accepted on its own' '
 '
 
 test_expect_success 'a new protected branch must follow the rules once one exists' '
-	(cd c && refused_push ../err origin master) &&
+	(cd c && refused_push "$SRV_GIT" ../err git push origin master) &&
 	test_grep "push to .refs/heads/master. refused" err &&
 	(cd c && git push origin master~1:refs/heads/master 2>../err) &&
 	test_grep "remote: orch-hooks: .master.: 0 commits new to protected branches" err &&
@@ -262,7 +250,7 @@ test_expect_success 'a merge on the branch that merges an old commit of the bran
 	 echo sneaked-in >sneaky.t && git add sneaky.t &&
 	 fake=$(git commit-tree -p HEAD -p HEAD~1 -m "Merge branch '\''main'\''" $(git write-tree)) &&
 	 git reset -q --hard "$fake" &&
-	 refused_push ../err origin main) &&
+	 refused_push "$SRV_GIT" ../err git push origin main) &&
 	test_grep "merge $(git -C c rev-parse main) carries changes of its own" err &&
 	test_grep "paths that differ from the automatic merge: sneaky.t" err &&
 	(cd c && git reset -q --hard HEAD^)
@@ -317,7 +305,7 @@ test_expect_success 'a broken server policy refuses every push to protected bran
 	test_when_finished "cp \"$TRASH/policy-backup\" \"$TRASH/srv.git/orch-hooks.ini\"" &&
 	printf "[server]\nallow_direct = maybe\n" >>srv.git/orch-hooks.ini &&
 	(cd c && new_feature feat10 && orch-hooks verdict set PASS feat10 2>/dev/null && merge_branch feat10 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "orch-hooks.ini:[0-9]*:" err &&
 	test_grep "the server gate cannot decide" err
 '
@@ -338,7 +326,7 @@ test_expect_success 'the server test gate accepts a tip whose tests pass' '
 test_expect_success 'the server test gate refuses a tip whose tests fail, with their output' '
 	sed -i "s/^test_command = .*/test_command = echo checking; test ! -f feat11.t || { echo \"feat11 breaks it\"; exit 3; }/" srv.git/orch-hooks.ini &&
 	(cd c && new_feature feat11 && orch-hooks verdict set PASS feat11 2>/dev/null && merge_branch feat11 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "push to .refs/heads/main. refused: the server.s tests failed on .* (exit status 3)" err &&
 	test_grep "remote: orch-hooks:   | feat11 breaks it" err
 '
@@ -346,7 +334,7 @@ test_expect_success 'the server test gate refuses a tip whose tests fail, with t
 test_expect_success 'the server test gate refuses a test that runs too long' '
 	sed -i "s/^test_command = .*/test_command = sleep 30/" srv.git/orch-hooks.ini &&
 	printf "test_timeout = 1s\n" >>srv.git/orch-hooks.ini &&
-	(cd c && refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	(cd c && refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "timed out after 1s" err &&
 	sed -i "/^test_command = /d; /^test_timeout = /d" srv.git/orch-hooks.ini
 '

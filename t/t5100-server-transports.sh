@@ -75,51 +75,15 @@ test_expect_success 'setup: a served bare repository with the gate, and a clone'
 	test_cmp expect actual
 '
 
-transport_tests file "file://$SRV/srv.git"
-
-# ---- git daemon --------------------------------------------------------
-if [ -x "$(git --exec-path)/git-daemon" ]; then
-	test_expect_success 'git daemon: started on 127.0.0.1' '
-		start_daemon "$SRV" srv.git
-	'
-	daemon_port=$(cat daemon.port 2>/dev/null)
-	if [ -n "$daemon_port" ]; then
-		transport_tests daemon "git://127.0.0.1:$daemon_port/srv.git"
-	else
-		test_skip 'git daemon transport' 'git daemon did not start'
-	fi
-else
-	test_skip 'git daemon transport' 'git daemon is not installed'
-fi
-
-# ---- ssh to an sshd on loopback ------------------------------------------
-SSHD=/usr/sbin/sshd
-if [ ! -x "$SSHD" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+# Where the machine lets us, the ssh transport is not left out for want of sshd.
+if ! have_sshd && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	say "installing openssh-server for the ssh transport"
 	apt-get install -y -q openssh-server >/dev/null 2>&1
 fi
-if [ -x "$SSHD" ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; then
-	test_expect_success 'ssh: a throwaway sshd on 127.0.0.1 with throwaway keys' '
-		start_sshd
-	'
-	ssh_port=$(cat ssh/port 2>/dev/null)
-	if [ -n "$ssh_port" ]; then
-		GIT_SSH_COMMAND=$(ssh_command)
-		export GIT_SSH_COMMAND
-		transport_tests ssh "ssh://$(cat ssh/user)@127.0.0.1:$ssh_port$SRV/srv.git"
-	else
-		say "sshd could not be started; its log:"
-		sed 's/^/# /' ssh/sshd.log 2>/dev/null
-		test_skip 'ssh transport' 'sshd could not be started here (see the log above)'
-	fi
-else
-	test_skip 'ssh transport' 'openssh-server (sshd) or the ssh client is not installed'
-fi
-
-test_expect_success 'the servers stop' '
-	stop_servers &&
-	test_must_fail test -f daemon.pid &&
-	test_must_fail test -f ssh/sshd.pid
-'
+start_transports "$SRV"
+for t in $TRANSPORTS; do
+	transport_tests "$t" "$(transport_url "$t" srv.git)"
+done
+test_servers_stop
 
 test_done

@@ -16,6 +16,13 @@ Date: $4
 $3 from $1 at $4" "$2"
 }
 
+# server_has_verdicts_of CLONE: the server's verdicts ref is CLONE's (in expect).
+server_has_verdicts_of() {
+	git -C "$1" rev-parse refs/notes/verdicts >expect &&
+	git -C srv.git rev-parse refs/notes/verdicts >actual &&
+	test_cmp expect actual
+}
+
 test_expect_success 'setup: a gated server and two clones' '
 	git init -q --bare srv.git &&
 	orch-hooks install --server srv.git 2>/dev/null &&
@@ -53,9 +60,7 @@ test_expect_success 'sync pushes verdicts to a server that has none' '
 	(cd a && orch-hooks sync 2>../err) &&
 	test_grep "origin. has no verdicts yet" err &&
 	test_grep "pushed refs/notes/verdicts to .origin." err &&
-	git -C a rev-parse refs/notes/verdicts >expect &&
-	git -C srv.git rev-parse refs/notes/verdicts >actual &&
-	test_cmp expect actual
+	server_has_verdicts_of a
 '
 
 test_expect_success 'a plain git fetch now brings them into the remote-tracking notes ref' '
@@ -73,9 +78,7 @@ test_expect_success 'two clones judge the same commit: sync merges them without 
 	git -C b notes --ref=refs/notes/verdicts show origin/feat >note &&
 	test_grep "^Verdict: PASS$" note &&
 	test_grep "^Verdict: FAIL$" note &&
-	git -C b rev-parse refs/notes/verdicts >expect &&
-	git -C srv.git rev-parse refs/notes/verdicts >actual &&
-	test_cmp expect actual
+	server_has_verdicts_of b
 '
 
 test_expect_success 'the newest Date decides: the later FAIL wins in both clones' '

@@ -1,18 +1,14 @@
 #!/bin/sh
 test_description='the server gate finds the protected tips by exact name and by glob'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 # Protected names without wildcards are looked up directly, globs by listing
 # the branches: both must vouch for what they reach.
 
 test_expect_success 'setup: a server protecting main and release/*, a release branch with a reviewed merge' '
-	git init -q --bare srv.git &&
-	orch-hooks install --server srv.git 2>/dev/null &&
-	printf "[branches]\nprotected = main release/*\n" >srv.git/orch-hooks.ini &&
-	git init -q c &&
-	(cd c && git remote add origin "file://$TRASH/srv.git" &&
-	 test_commit initial && git push -q origin main 2>/dev/null &&
-	 git checkout -q -b feat && test_commit feat feat.t &&
+	gated_server srv.git "file://$TRASH/srv.git" c "[branches]\nprotected = main release/*\n" &&
+	(cd c && git checkout -q -b feat && test_commit feat feat.t &&
 	 orch-hooks verdict set PASS feat 2>/dev/null &&
 	 git checkout -q -b release/1 main &&
 	 git merge -q --no-ff -m "Merge branch '\''feat'\''" feat &&

@@ -2,33 +2,22 @@
 test_description='the content rule on the server: a merge on a protected chain is the automatic merge of its parents or has its own PASS'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 . "$ORCH_HOOKS_SRC/t/lib-servers.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
+
+SRV_GIT="$TRASH/srv.git"
 
 # The clone has no local hooks: it is the machine the local gate cannot see.
-srv_refs() {
-	git -C "$TRASH/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
-}
-
-# refused_push FILE ARGS...: the push must fail and leave every server ref as it was.
-refused_push() {
-	out=$1 && shift &&
-	srv_refs "$TRASH/refs-before" &&
-	test_must_fail git push "$@" 2>"$out" &&
-	srv_refs "$TRASH/refs-after" &&
-	test_cmp "$TRASH/refs-before" "$TRASH/refs-after" &&
-	test_grep "remote: orch-hooks: the whole push was refused: no ref on the server changed" "$out"
-}
-
-# reviewed BRANCH [FILE [CONTENT]]: BRANCH off main with one commit, a PASS on its tip.
-reviewed() {
-	git checkout -q -b "$1" main &&
-	test_commit "$1" "${2:-$1.t}" "${3:-$1}" &&
-	git checkout -q main &&
-	orch-hooks verdict set PASS "$1" 2>/dev/null
-}
-
 # back_to_server: the clone's main as the server has it.
 back_to_server() {
 	git reset -q --hard "$(git -C "$TRASH/srv.git" rev-parse main)"
+}
+
+# accepted_with_its_pass REMOTE: main, given a PASS of its own in the clone, is
+# then accepted by the server at REMOTE.
+accepted_with_its_pass() {
+	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
+	 git push --atomic "$1" main refs/notes/verdicts 2>../err) &&
+	test_grep "accepted" err
 }
 
 # handmade TREE_FROM SECOND_PARENT: a merge of main and SECOND_PARENT holding any tree.
@@ -47,11 +36,11 @@ test_expect_success 'setup: a gated bare server adopting a small history, a clon
 '
 
 test_expect_success 'a merge made by hand with any tree and a reviewed second parent is refused' '
-	(cd c && reviewed hm1 &&
+	(cd c && reviewed_branch hm1 &&
 	 echo "not reviewed by anyone" >evil.t && git add evil.t && test_tick &&
 	 git commit -q -m "evil" && evil_tree=$(git rev-parse HEAD^{tree}) && git reset -q --hard HEAD^ &&
 	 m=$(handmade "$evil_tree" hm1) && git merge -q --ff-only "$m" &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	m=$(git -C c rev-parse main) &&
 	test_grep "remote: orch-hooks: push to .refs/heads/main. refused" err &&
 	test_grep "merge $m carries changes of its own" err &&
@@ -62,30 +51,26 @@ test_expect_success 'a merge made by hand with any tree and a reviewed second pa
 '
 
 test_expect_success 'the same merge is accepted once the merge itself has a PASS' '
-	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
-	test_grep "accepted" err &&
+	accepted_with_its_pass origin &&
 	git -C c rev-parse main >expect && git -C srv.git rev-parse main >actual && test_cmp expect actual
 '
 
 test_expect_success 'its own PASS does not excuse an unreviewed second parent' '
 	(cd c && git checkout -q -b unrev main && test_commit unrev && git checkout -q main &&
 	 git merge -q --no-ff --no-edit unrev && orch-hooks verdict set PASS main 2>/dev/null &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts && back_to_server) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts && back_to_server) &&
 	test_grep "merges $(git -C c rev-parse unrev) (.unrev.): no verdict" err
 '
 
 test_expect_success 'an edit made during git merge --no-commit is refused, and accepted with its PASS' '
-	(cd c && reviewed nc1 &&
+	(cd c && reviewed_branch nc1 &&
 	 git merge -q --no-ff --no-commit nc1 && echo edited >>second.t && git add second.t &&
 	 git commit -q --no-edit &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "merge $(git -C c rev-parse main) carries changes of its own" err &&
 	test_grep "which merges cleanly: an edit or a tree made by hand" err &&
 	test_grep "automatic merge: second.t *$" err &&
-	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
-	test_grep "accepted" err
+	accepted_with_its_pass origin
 '
 
 test_expect_success 'a conflict resolution is refused, and accepted with its PASS' '
@@ -96,12 +81,10 @@ test_expect_success 'a conflict resolution is refused, and accepted with its PAS
 	 git push -q --atomic origin main refs/notes/verdicts 2>/dev/null &&
 	 test_must_fail git merge -q --no-edit cf1 >/dev/null 2>&1 &&
 	 echo resolved >conflict.t && git add conflict.t && git commit -q --no-edit &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts) &&
 	test_grep "carries changes of its own: its tree is not the automatic merge of its parents (which does not merge cleanly: a resolved conflict" err &&
 	test_grep "automatic merge: conflict.t *$" err &&
-	(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
-	test_grep "accepted" err
+	accepted_with_its_pass origin
 '
 
 test_expect_success 'a clean merge that needs rename detection is accepted without a verdict of its own' '
@@ -116,14 +99,14 @@ test_expect_success 'a clean merge that needs rename detection is accepted witho
 '
 
 test_expect_success 'an octopus merge of reviewed branches is accepted; one with an edit is refused' '
-	(cd c && reviewed oc1 && reviewed oc2 && reviewed oc3 &&
+	(cd c && reviewed_branch oc1 && reviewed_branch oc2 && reviewed_branch oc3 &&
 	 git merge -q --no-ff --no-edit oc1 oc2 oc3 &&
 	 git push --atomic origin main refs/notes/verdicts 2>../err) &&
 	test_grep "verdicts of 1 merge checked: accepted" err &&
-	(cd c && reviewed oc4 && reviewed oc5 &&
+	(cd c && reviewed_branch oc4 && reviewed_branch oc5 &&
 	 git merge -q --no-ff --no-commit oc4 oc5 && echo edit >>oc4.t && git add oc4.t &&
 	 git commit -q --no-edit &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts && back_to_server) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts && back_to_server) &&
 	test_grep "carries changes of its own" err &&
 	test_grep "decided by libgit2 (octopus, one parent at a time)" err &&
 	test_grep "automatic merge: oc4.t *$" err
@@ -148,7 +131,7 @@ test_expect_success 'criss-cross: a clean merge is accepted, an edited one refus
 	 git checkout -q main && orch-hooks verdict set PASS ya 2>/dev/null &&
 	 orch-hooks verdict set PASS yb 2>/dev/null && git merge -q --no-ff --no-edit ya &&
 	 git merge -q --no-ff --no-commit yb && echo sneak >>ya.t && git add ya.t && git commit -q --no-edit &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts && back_to_server) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts && back_to_server) &&
 	test_grep "carries changes of its own" err &&
 	test_grep "automatic merge: ya.t *$" err
 '
@@ -164,18 +147,18 @@ test_expect_success 'merges inside a merged branch need no verdict; the merged t
 '
 
 test_expect_success 'the paths a refusal lists are bounded' '
-	(cd c && reviewed many && i=0 &&
+	(cd c && reviewed_branch many && i=0 &&
 	 while [ $i -lt 15 ]; do echo $i >"many-$i.t"; i=$((i + 1)); done &&
 	 git add many-*.t && test_tick && git commit -q -m tmp && t=$(git rev-parse HEAD^{tree}) &&
 	 git reset -q --hard HEAD^ && m=$(handmade "$t" many) && git merge -q --ff-only "$m" &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts && back_to_server) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts && back_to_server) &&
 	test_grep "automatic merge: many-0.t, many-1.t, .*, and 6 more\|automatic merge: .* and 6 more" err
 '
 
 test_expect_success 'a missing verdict is not called stale for a PASS in the protected history' '
 	(cd c && git checkout -q -b st1 hm1 && test_commit st1 && git checkout -q main &&
 	 git merge -q --no-ff --no-edit st1 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts && back_to_server) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts && back_to_server) &&
 	test_grep "merges $(git -C c rev-parse st1) (.st1.): no verdict" err &&
 	test_must_fail test_grep "stale" err
 '
@@ -187,7 +170,7 @@ test_expect_success 'allow_direct lets direct commits in, never a merge with cha
 	(cd c && git push -q --atomic "file://$TRASH/direct.git" main refs/notes/verdicts 2>/dev/null &&
 	 test_commit direct-ok && git push "file://$TRASH/direct.git" main 2>../err) &&
 	test_grep "accepted" err &&
-	(cd c && reviewed ad1 && m=$(handmade "$(git rev-parse main^{tree})" ad1) &&
+	(cd c && reviewed_branch ad1 && m=$(handmade "$(git rev-parse main^{tree})" ad1) &&
 	 test_must_fail git push --atomic "file://$TRASH/direct.git" "$m:refs/heads/main" refs/notes/verdicts 2>../err &&
 	 git reset -q --hard HEAD^) &&
 	test_grep "carries changes of its own" err &&
@@ -202,7 +185,7 @@ test_expect_success 'with require_signed, a merge needs a signed PASS of its own
 	printf "[branches]\nprotected = main\n[server]\nallowed_signers = allowed_signers\nrequire_signed = true\n" >signed.git/orch-hooks.ini &&
 	(cd c && git push -q --atomic "file://$TRASH/signed.git" main refs/notes/verdicts 2>/dev/null) &&
 	printf "[branches]\nprotected = main\n[review]\nsigning_key = %s\n" "$TRASH/bot" >c/.git/orch-hooks.ini &&
-	(cd c && reviewed sg1 && git merge -q --no-ff --no-commit sg1 && echo x >>sg1.t && git add sg1.t &&
+	(cd c && reviewed_branch sg1 && git merge -q --no-ff --no-commit sg1 && echo x >>sg1.t && git add sg1.t &&
 	 git commit -q --no-edit && printf "[branches]\nprotected = main\n" >.git/orch-hooks.ini &&
 	 orch-hooks verdict set PASS main 2>/dev/null &&
 	 test_must_fail git push --atomic "file://$TRASH/signed.git" main refs/notes/verdicts 2>../err) &&
@@ -222,7 +205,7 @@ test_expect_success 'a fast-forward to a reviewed tip is accepted; unreviewed co
 	test_grep "accepted" err &&
 	(cd c && git checkout -q -b ff2 main && test_commit ff2a && test_commit ff2b && git checkout -q main &&
 	 orch-hooks verdict set PASS ff2 2>/dev/null && git merge -q --ff-only ff2 &&
-	 refused_push ../err --atomic origin main refs/notes/verdicts && back_to_server) &&
+	 refused_push "$SRV_GIT" ../err git push --atomic origin main refs/notes/verdicts && back_to_server) &&
 	test_grep "commit $(git -C c rev-parse ff2~1) (.ff2a.) is not a merge" err &&
 	test_must_fail test_grep "commit $(git -C c rev-parse ff2) " err
 '
@@ -232,45 +215,20 @@ transport_tests() {
 	name=$1 url=$2
 
 	test_expect_success "$name: a hand-made merge is refused by git merge-tree, accepted with its PASS" '
-		(cd c && back_to_server && reviewed "$name-hm" &&
+		(cd c && back_to_server && reviewed_branch "$name-hm" &&
 		 m=$(handmade "$(git rev-parse main^{tree})" "$name-hm") && git merge -q --ff-only "$m" &&
-		 refused_push ../err --atomic "$url" main refs/notes/verdicts) &&
+		 refused_push "$SRV_GIT" ../err git push --atomic "$url" main refs/notes/verdicts) &&
 		test_grep "merge $(git -C c rev-parse main) carries changes of its own" err &&
 		test_grep "decided by git merge-tree" err &&
 		test_must_fail test_grep "could not confirm" err &&
-		(cd c && orch-hooks verdict set PASS main 2>/dev/null &&
-		 git push --atomic "$url" main refs/notes/verdicts 2>../err) &&
-		test_grep "accepted" err
+		accepted_with_its_pass "$url"
 	'
 }
 
-transport_tests file "file://$TRASH/srv.git"
-
-test_expect_success 'setup: git daemon on 127.0.0.1' '
-	if start_daemon "$TRASH" srv.git; then echo "$daemon_url_base" >daemon.url; fi
-'
-if [ -s daemon.url ]; then
-	transport_tests daemon "$(cat daemon.url)/srv.git"
-else
-	test_skip 'git daemon transport' 'git daemon is not installed or did not start'
-fi
-
-test_expect_success 'setup: sshd on loopback' '
-	if start_sshd; then echo "$ssh_url_base" >ssh.url; fi
-'
-if [ -s ssh.url ]; then
-	start_sshd_env=$(cat ssh/user)
-	GIT_SSH_COMMAND=$(ssh_command)
-	export GIT_SSH_COMMAND
-	transport_tests ssh "$(cat ssh.url)$TRASH/srv.git"
-else
-	test_skip 'ssh transport' 'sshd or ssh is not installed or did not start'
-fi
-
-test_expect_success 'the servers stop' '
-	stop_servers &&
-	test_must_fail test -f daemon.pid &&
-	test_must_fail test -f ssh/sshd.pid
-'
+start_transports "$TRASH"
+for t in $TRANSPORTS; do
+	transport_tests "$t" "$(transport_url "$t" srv.git)"
+done
+test_servers_stop
 
 test_done

@@ -2,6 +2,7 @@
 test_description='the server gate: verdicts only grow (no record dropped or back-dated), over every transport'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 . "$ORCH_HOOKS_SRC/t/lib-servers.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 SRV="$TRASH/srv"
 NOTES=refs/notes/verdicts
@@ -24,29 +25,12 @@ note_is() {
 	git notes --ref=$NOTES add -f -C "$blob" "$rev" 2>/dev/null
 }
 
-srv_refs() {
-	git -C "$SRV/$1.git" for-each-ref --format='%(objectname) %(refname)' >"$2"
-}
-
-# refused T FILE ARGS...: the push over T must fail and change no server ref.
-refused() {
-	t=$1 out=$2 && shift 2 &&
-	srv_refs "$t" "$TRASH/before" &&
-	test_must_fail git push "$@" 2>"$out" &&
-	srv_refs "$t" "$TRASH/after" &&
-	test_cmp "$TRASH/before" "$TRASH/after" &&
-	test_grep "the whole push was refused" "$out"
-}
-
 growth_tests() {
 	t=$1 url=$(transport_url "$1" "$1.git")
 
 	test_expect_success "$t: setup: a gated server, feat with a PASS then a newer FAIL" '
-		git init -q --bare "$SRV/$t.git" &&
-		orch-hooks install --server "$SRV/$t.git" 2>/dev/null &&
-		git init -q "c-$t" &&
-		(cd "c-$t" && git remote add origin "$url" && test_commit initial &&
-		 git push -q origin main 2>/dev/null &&
+		gated_server "$SRV/$t.git" "$url" "c-$t" &&
+		(cd "c-$t" &&
 		 git checkout -q -b feat main && test_commit feat && git checkout -q main &&
 		 record PASS feat 2026-01-01T10:00:00Z >../pass-$t &&
 		 record FAIL feat 2026-01-01T11:00:00Z >../fail-$t &&
@@ -62,7 +46,7 @@ growth_tests() {
 		 git merge-base --is-ancestor "$(git -C "$SRV/$t.git" rev-parse $NOTES)" $NOTES &&
 		 git notes --ref=$NOTES show feat >../shown && test_must_fail grep FAIL ../shown &&
 		 git merge -q --no-ff -m "Merge branch feat" feat &&
-		 refused "$t" ../err --atomic origin main $NOTES) &&
+		 refused_push "$SRV/$t.git" ../err git push --atomic origin main $NOTES) &&
 		test_grep "remote: orch-hooks: push to .$NOTES. refused" err &&
 		test_grep "commit $(git -C "c-$t" rev-parse feat): the push drops the record .FAIL by reviewer-bot dated 2026-01-01T11:00:00Z." err &&
 		test_grep "orch-hooks sync" err
@@ -71,20 +55,20 @@ growth_tests() {
 	test_expect_success "$t: a PASS dated before the FAIL, added after it, is refused" '
 		(cd "c-$t" && record PASS feat 2026-01-01T09:00:00Z >../old-pass-$t &&
 		 note_is feat ../pass-$t ../fail-$t ../old-pass-$t &&
-		 refused "$t" ../err origin $NOTES) &&
+		 refused_push "$SRV/$t.git" ../err git push origin $NOTES) &&
 		test_grep "adds the record .PASS by reviewer-bot dated 2026-01-01T09:00:00Z., dated before the newest record it had (2026-01-01T11:00:00Z)" err
 	'
 
 	test_expect_success "$t: deleting a note is refused" '
 		(cd "c-$t" && git notes --ref=$NOTES remove feat 2>/dev/null &&
-		 refused "$t" ../err origin $NOTES) &&
+		 refused_push "$SRV/$t.git" ../err git push origin $NOTES) &&
 		test_grep "commit $(git -C "c-$t" rev-parse feat): the push deletes it" err
 	'
 
 	test_expect_success "$t: a PASS dated in the future, which would outrank any later verdict, is refused" '
 		(cd "c-$t" && record PASS feat 2099-01-01T00:00:00Z >../future-$t &&
 		 note_is feat ../pass-$t ../fail-$t ../future-$t &&
-		 refused "$t" ../err origin $NOTES) &&
+		 refused_push "$SRV/$t.git" ../err git push origin $NOTES) &&
 		test_grep "adds the record .PASS by reviewer-bot dated 2099-01-01T00:00:00Z., dated in the future" err
 	'
 
@@ -120,9 +104,6 @@ growth_tests() {
 	'
 }
 
-test_expect_success 'setup: the served directory' '
-	mkdir -p "$SRV" && git init -q --bare "$SRV/srv.git"
-'
 start_transports "$SRV"
 for t in $TRANSPORTS; do
 	growth_tests "$t"

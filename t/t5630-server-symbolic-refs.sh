@@ -2,33 +2,16 @@
 test_description='the server gate: a push through a symbolic ref is judged as the ref it moves'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 . "$ORCH_HOOKS_SRC/t/lib-servers.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 SRV="$TRASH/srv"
 NOTES=refs/notes/verdicts
-
-srv_refs() {
-	git -C "$SRV/$1.git" for-each-ref --format='%(objectname) %(refname)' >"$2"
-}
-
-# refused T FILE ARGS...: the push over T must fail and change no server ref.
-refused() {
-	t=$1 out=$2 && shift 2 &&
-	srv_refs "$t" "$TRASH/before" &&
-	test_must_fail git push "$@" 2>"$out" &&
-	srv_refs "$t" "$TRASH/after" &&
-	test_cmp "$TRASH/before" "$TRASH/after" &&
-	test_grep "the whole push was refused" "$out"
-}
 
 symref_tests() {
 	t=$1 url=$(transport_url "$1" "$1.git")
 
 	test_expect_success "$t: setup: a gated server whose alias and alias2 point at main" '
-		git init -q --bare "$SRV/$t.git" &&
-		orch-hooks install --server "$SRV/$t.git" 2>/dev/null &&
-		git init -q "c-$t" &&
-		(cd "c-$t" && git remote add origin "$url" && test_commit initial &&
-		 git push -q origin main 2>/dev/null) &&
+		gated_server "$SRV/$t.git" "$url" "c-$t" &&
 		git -C "$SRV/$t.git" symbolic-ref refs/heads/alias refs/heads/main &&
 		git -C "$SRV/$t.git" symbolic-ref refs/heads/alias2 refs/heads/alias &&
 		git -C "$SRV/$t.git" symbolic-ref refs/notes/alias $NOTES &&
@@ -38,21 +21,21 @@ symref_tests() {
 	'
 
 	test_expect_success "$t: an unreviewed merge pushed to an alias of main is refused as main" '
-		(cd "c-$t" && refused "$t" ../err origin main:refs/heads/alias) &&
+		(cd "c-$t" && refused_push "$SRV/$t.git" ../err git push origin main:refs/heads/alias) &&
 		test_grep "remote: orch-hooks: .refs/heads/alias. is a symbolic ref to .refs/heads/main.: judged as .main." err &&
 		test_grep "push to .refs/heads/main. refused" err &&
 		test_grep "merges $(git -C "c-$t" rev-parse feat)" err
 	'
 
 	test_expect_success "$t: through a chain of symbolic refs too" '
-		(cd "c-$t" && refused "$t" ../err origin main:refs/heads/alias2) &&
+		(cd "c-$t" && refused_push "$SRV/$t.git" ../err git push origin main:refs/heads/alias2) &&
 		test_grep "remote: orch-hooks: .refs/heads/alias2. is a symbolic ref to .refs/heads/main.: judged as .main." err
 	'
 
 	test_expect_success "$t: a direct commit pushed to the alias is refused" '
 		(cd "c-$t" && git checkout -q -b direct origin/main && test_commit "direct-$t" &&
 		 git checkout -q main &&
-		 refused "$t" ../err origin direct:refs/heads/alias) &&
+		 refused_push "$SRV/$t.git" ../err git push origin direct:refs/heads/alias) &&
 		test_grep "is not a merge" err
 	'
 
@@ -62,7 +45,7 @@ symref_tests() {
 		 orch-hooks verdict set PASS feat 2>/dev/null &&
 		 git notes --ref=$NOTES show feat | sed -n "/^Verdict: PASS/,\$p" >../pass-only &&
 		 git notes --ref=$NOTES add -f -F ../pass-only feat 2>/dev/null &&
-		 refused "$t" ../err origin $NOTES:refs/notes/alias) &&
+		 refused_push "$SRV/$t.git" ../err git push origin $NOTES:refs/notes/alias) &&
 		test_grep "judged as .$NOTES." err &&
 		test_grep "drops the record .FAIL by" err
 	'
@@ -80,9 +63,6 @@ symref_tests() {
 	'
 }
 
-test_expect_success 'setup: the served directory' '
-	mkdir -p "$SRV" && git init -q --bare "$SRV/srv.git"
-'
 start_transports "$SRV"
 for t in $TRANSPORTS; do
 	symref_tests "$t"

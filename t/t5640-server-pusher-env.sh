@@ -1,27 +1,12 @@
 #!/bin/sh
 test_description='the server gate decides from the repository alone: the pusher'"'"'s ORCH_HOOKS_* settings are ignored'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 # Over file:// the pushing process's whole environment reaches pre-receive.
-srv_refs() {
-	git -C "$TRASH/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
-}
-
-refused() {
-	out=$1 && shift &&
-	srv_refs "$TRASH/before" &&
-	test_must_fail "$@" 2>"$out" &&
-	srv_refs "$TRASH/after" &&
-	test_cmp "$TRASH/before" "$TRASH/after" &&
-	test_grep "the whole push was refused" "$out"
-}
-
 test_expect_success 'setup: a gated server, and an unreviewed merge to push' '
-	git init -q --bare srv.git &&
-	orch-hooks install --server srv.git 2>/dev/null &&
-	git init -q c &&
-	(cd c && git remote add origin "file://$TRASH/srv.git" && test_commit initial &&
-	 git push -q origin main 2>/dev/null &&
+	gated_server srv.git "file://$TRASH/srv.git" c &&
+	(cd c &&
 	 git checkout -q -b feat && test_commit feat && git checkout -q main &&
 	 git merge -q --no-ff -m "Merge branch feat" feat) &&
 	mkdir permissive &&
@@ -35,7 +20,7 @@ test_expect_success 'control: the permissive policy would let the push in, were 
 '
 
 test_expect_success 'ORCH_HOOKS_CONFIG and ORCH_HOOKS_SKIP of the pusher are ignored' '
-	(cd c && refused ../err env ORCH_HOOKS_CONFIG="$TRASH/permissive/orch-hooks.ini" \
+	(cd c && refused_push "$TRASH/srv.git" ../err env ORCH_HOOKS_CONFIG="$TRASH/permissive/orch-hooks.ini" \
 		ORCH_HOOKS_SKIP=1 git push origin main) &&
 	test_grep "merges $(git -C c rev-parse feat): no verdict" err &&
 	test_grep ! "GATE SKIPPED" err
@@ -44,12 +29,12 @@ test_expect_success 'ORCH_HOOKS_CONFIG and ORCH_HOOKS_SKIP of the pusher are ign
 test_expect_success 'ORCH_HOOKS_SYSCONFDIR of the pusher is ignored (a server without a policy file)' '
 	mv srv.git/orch-hooks.ini srv-policy &&
 	test_when_finished "mv \"$TRASH/srv-policy\" \"$TRASH/srv.git/orch-hooks.ini\"" &&
-	(cd c && refused ../err env ORCH_HOOKS_SYSCONFDIR="$TRASH/permissive" git push origin main) &&
+	(cd c && refused_push "$TRASH/srv.git" ../err env ORCH_HOOKS_SYSCONFDIR="$TRASH/permissive" git push origin main) &&
 	test_grep "merges $(git -C c rev-parse feat): no verdict" err
 '
 
 test_expect_success 'ORCH_HOOKS_GATE_HOOK of the pusher cannot turn pre-receive into another hook' '
-	(cd c && refused ../err env ORCH_HOOKS_GATE_HOOK=post-commit git push origin main) &&
+	(cd c && refused_push "$TRASH/srv.git" ../err env ORCH_HOOKS_GATE_HOOK=post-commit git push origin main) &&
 	test_grep "merges $(git -C c rev-parse feat): no verdict" err
 '
 
@@ -57,7 +42,7 @@ test_expect_success 'no ORCH_HOOKS_* variable reaches a chained pre-receive or t
 	printf "#!/bin/sh\nenv | grep ^ORCH_HOOKS_ >\"%s/seen\"; exit 0\n" "$TRASH" >srv.git/hooks/pre-receive.orch-chained &&
 	chmod +x srv.git/hooks/pre-receive.orch-chained &&
 	test_when_finished "rm -f \"$TRASH/srv.git/hooks/pre-receive.orch-chained\"" &&
-	(cd c && refused ../err env ORCH_HOOKS_CONFIG="$TRASH/permissive/orch-hooks.ini" \
+	(cd c && refused_push "$TRASH/srv.git" ../err env ORCH_HOOKS_CONFIG="$TRASH/permissive/orch-hooks.ini" \
 		ORCH_HOOKS_CHAIN_TIMEOUT_MS=1 ORCH_HOOKS_ANYTHING=x git push origin main) &&
 	test -f seen && test_must_be_empty seen &&
 	test_grep ! "chained hook .* failed" err

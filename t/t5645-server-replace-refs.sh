@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='the server gate refuses refs/replace/: git on the server would show another commit as main'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 # The gate reads objects with libgit2, which ignores replace refs; git on
 # the server (archive, log, a deploy hook's checkout) honours them. A pushed
@@ -8,12 +9,7 @@ test_description='the server gate refuses refs/replace/: git on the server would
 # commit without main moving at all.
 
 test_expect_success 'setup: a server protecting main, main pushed' '
-	git init -q --bare srv.git &&
-	orch-hooks install --server srv.git 2>/dev/null &&
-	printf "[branches]\nprotected = main\n" >srv.git/orch-hooks.ini &&
-	git init -q c &&
-	(cd c && git remote add origin "file://$TRASH/srv.git" &&
-	 test_commit initial && git push -q origin main 2>/dev/null)
+	gated_server srv.git "file://$TRASH/srv.git" c "[branches]\nprotected = main\n"
 '
 
 test_expect_success 'a replacement for main'\''s tip is refused' '

@@ -1,10 +1,7 @@
 #!/bin/sh
 test_description='the server gate reads branch patterns through the one pattern module'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
-
-srv_refs() {
-	git -C "$TRASH/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
-}
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 # unreviewed_merge BRANCH: onto the checked-out branch, a merge of a new unreviewed branch.
 unreviewed_merge() {
@@ -15,17 +12,13 @@ unreviewed_merge() {
 }
 
 test_expect_success 'setup: a server protecting refs/heads/main and release/* (a star stops at /)' '
-	git init -q --bare srv.git &&
-	orch-hooks install --server srv.git 2>/dev/null &&
-	printf "[branches]\nprotected = refs/heads/main, release/*\n" >srv.git/orch-hooks.ini &&
-	git init -q c &&
-	(cd c && git remote add origin "file://$TRASH/srv.git" && test_commit initial &&
-	 git push -q origin main main:release/1 main:release/2/x main:feature 2>../err)
+	gated_server srv.git "file://$TRASH/srv.git" c "[branches]\nprotected = refs/heads/main, release/*\n" &&
+	(cd c && git push -q origin main:release/1 main:release/2/x main:feature 2>../err)
 '
 
 test_expect_success 'a pattern written refs/heads/main protects main' '
-	(cd c && unreviewed_merge f1 && srv_refs ../before &&
-	 test_must_fail git push origin main 2>../err && srv_refs ../after) &&
+	(cd c && unreviewed_merge f1 && srv_refs_of ../srv.git ../before &&
+	 test_must_fail git push origin main 2>../err && srv_refs_of ../srv.git ../after) &&
 	test_cmp before after &&
 	test_grep "push to .refs/heads/main. refused" err &&
 	test_grep "review it: orch-hooks review" err

@@ -2,11 +2,7 @@
 test_description='the server gate requires a signed PASS test record for exactly the pushed tree ([server] require_tests)'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 . "$ORCH_HOOKS_SRC/t/lib-servers.sh"
-
-
-srv_refs() {
-	git -C "$TRASH/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
-}
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 # runner KEY: the clone's policy; it tests with check.sh and signs with KEY ("" for none).
 runner() {
@@ -19,16 +15,29 @@ server_policy() {
 		>srv.git/orch-hooks.ini
 }
 
+# policy_in_test EXTRA: server_policy EXTRA until the test ends, then the
+# usual one again.
+policy_in_test() {
+	server_policy "$1" &&
+	test_when_finished "server_policy \"test_signers = test_signers
+\""
+}
+
 # work NAME STATE: a commit on main whose check.sh passes when STATE is "good".
 work() {
 	(cd c && git checkout -q main && echo "$2" >state && git add state && test_commit "$1")
 }
 
+# tested_work NAME: work NAME good, tested (and signed) by the clone's runner.
+tested_work() {
+	work "$1" good && (cd c && orch-hooks test main 2>/dev/null)
+}
+
 # refused URL REASON: pushing main and the tests notes fails with REASON; no server ref moves.
 refused() {
-	srv_refs before &&
+	srv_refs_of srv.git before &&
 	(cd c && test_must_fail git push --atomic "$1" main refs/notes/tests 2>../err) &&
-	srv_refs after &&
+	srv_refs_of srv.git after &&
 	test_cmp before after &&
 	test_grep "remote: orch-hooks: push to .refs/heads/main. refused: $2" err &&
 	(cd c && git fetch -q origin && git reset -q --hard origin/main &&
@@ -59,7 +68,7 @@ test_expect_success 'setup: a CI key, a stranger, a gated server, a clone that t
 '
 
 test_expect_success 'a tip with a PASS signed by an allowed CI key is accepted (file://)' '
-	work one good && (cd c && orch-hooks test main 2>/dev/null) &&
+	tested_work one &&
 	accepted origin
 '
 
@@ -77,14 +86,14 @@ test_expect_success 'a tip whose tests FAILED is refused' '
 
 test_expect_success 'an unsigned PASS is refused' '
 	runner "" &&
-	work unsigned good && (cd c && orch-hooks test main 2>/dev/null) &&
+	tested_work unsigned &&
 	refused origin "unsigned test record" &&
 	runner "$TRASH/ci"
 '
 
 test_expect_success 'a PASS signed by a key that is not a test signer is refused' '
 	runner "$TRASH/stranger" &&
-	work stranger good && (cd c && orch-hooks test main 2>/dev/null) &&
+	tested_work stranger &&
 	refused origin "untrusted test record" &&
 	test_grep "signed by an unknown key" err &&
 	runner "$TRASH/ci"
@@ -136,40 +145,34 @@ test_expect_success 'a note stuffed with forged PASS records is refused after a 
 '
 
 test_expect_success 'a PASS of another command than the server'"'"'s [test] command is refused' '
-	server_policy "test_signers = test_signers
+	policy_in_test "test_signers = test_signers
 [test]
 command = sh check.sh --all
 " &&
-	test_when_finished "server_policy \"test_signers = test_signers
-\"" &&
-	work other-command good && (cd c && orch-hooks test main 2>/dev/null) &&
+	tested_work other-command &&
 	refused origin "test record of another command" &&
 	test_grep "the PASS is of .sh check.sh., and the server.s \[test\] command is .sh check.sh --all." err
 '
 
 test_expect_success 'a missing test_signers file refuses every push to the branch' '
-	server_policy "test_signers = no-such-file
+	policy_in_test "test_signers = no-such-file
 " &&
-	test_when_finished "server_policy \"test_signers = test_signers
-\"" &&
-	work missing-signers good && (cd c && orch-hooks test main 2>/dev/null) &&
+	tested_work missing-signers &&
 	refused origin "\[server\] require_tests is on, but the \[server\] test_signers file cannot be read" &&
 	test_grep "no-such-file.: No such file" err
 '
 
 test_expect_success 'require_tests without test_signers refuses too' '
-	server_policy "" &&
-	test_when_finished "server_policy \"test_signers = test_signers
-\"" &&
-	work no-signers good && (cd c && orch-hooks test main 2>/dev/null) &&
+	policy_in_test "" &&
+	tested_work no-signers &&
 	refused origin "\[server\] require_tests is on, but \[server\] test_signers is not set"
 '
 
 test_expect_success 'records only grow: a tests ref that drops the server'"'"'s records is refused' '
-	git -C c update-ref -d refs/notes/tests && work fresh good && (cd c && orch-hooks test main 2>/dev/null) &&
-	srv_refs before &&
+	git -C c update-ref -d refs/notes/tests && tested_work fresh &&
+	srv_refs_of srv.git before &&
 	(cd c && test_must_fail git push -f --atomic origin main +refs/notes/tests 2>../err) &&
-	srv_refs after && test_cmp before after &&
+	srv_refs_of srv.git after && test_cmp before after &&
 	test_grep "do not contain the server.s .*records only grow" err &&
 	(cd c && test_must_fail git push origin :refs/notes/tests 2>../err) &&
 	test_grep "deleting the test records is refused" err &&
@@ -184,11 +187,11 @@ test_expect_success 'the record may already be on the server: pushing the branch
 '
 
 test_expect_success 'an unreachable remote: the push fails clearly and nothing lands' '
-	work unreachable good && (cd c && orch-hooks test main 2>/dev/null) &&
-	srv_refs before &&
+	tested_work unreachable &&
+	srv_refs_of srv.git before &&
 	(cd c && test_must_fail git push "git://127.0.0.1:9/srv.git" main refs/notes/tests 2>../err) &&
 	test_grep "unable to connect\|Connection refused" err &&
-	srv_refs after && test_cmp before after
+	srv_refs_of srv.git after && test_cmp before after
 '
 
 test_expect_success 'git daemon on 127.0.0.1: a signed PASS is accepted, a tip without one refused' '

@@ -1,28 +1,10 @@
 #!/bin/sh
 test_description='orch-hooks review: verdicts from a read-only reviewer, recorded for the gate'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
-
-LINT="$ORCH_HOOKS_SRC/etc/reviewers/diff-lint.sh"
-# A private TMPDIR, so that the review directories can be counted.
-export TMPDIR="$TRASH/tmp"
-mkdir -p "$TMPDIR"
-
-# reviewer BODY [TIMEOUT]: the policy's reviewer becomes the shell script BODY. Without a
-# sandbox: these tests are about what the check after an unsandboxed review sees (the
-# default, sandbox = auto, would use bwrap where it works, and the reviewer could not write).
-reviewer() {
-	mkdir -p "$TRASH/reviewers" &&
-	printf '%s\n' "$1" >"$TRASH/reviewers/r.sh" &&
-	printf '[review]\ncommand = sh %s/reviewers/r.sh\ntimeout = %s\nsandbox = none\n' "$TRASH" "${2:-1m}" \
-		>"$TRASH/r/.git/orch-hooks.ini"
-}
+. "$ORCH_HOOKS_SRC/t/lib-review.sh"
 
 use_lint() {
 	printf '[review]\ncommand = sh %s\n' "$LINT" >"$TRASH/r/.git/orch-hooks.ini"
-}
-
-tmp_is_empty() {
-	test -z "$(ls -A "$TMPDIR")" || { ls -la "$TMPDIR" >&2; return 1; }
 }
 
 note_of() {

@@ -1,22 +1,10 @@
 #!/bin/sh
 test_description='orch-hooks review -j: reviewers in parallel, readable output, one summary'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-review.sh"
 
-LINT="$ORCH_HOOKS_SRC/etc/reviewers/diff-lint.sh"
-export TMPDIR="$TRASH/tmp"
-mkdir -p "$TMPDIR"
-
-# Without a sandbox: these reviewers keep their bookkeeping (running/, overlap, pids) in the
-# trash directory, which a sandbox (the default where bwrap works) would keep them from writing.
-reviewer() {
-	mkdir -p "$TRASH/reviewers" &&
-	printf '%s\n' "$1" >"$TRASH/reviewers/r.sh" &&
-	printf '[review]\ncommand = sh %s/reviewers/r.sh\nsandbox = none\n' "$TRASH" >"$TRASH/r/.git/orch-hooks.ini"
-}
-
-tmp_is_empty() {
-	test -z "$(ls -A "$TMPDIR")" || { ls -la "$TMPDIR" >&2; return 1; }
-}
+# The policy's default review timeout.
+REVIEW_TIMEOUT=15m
 
 BRANCHES="b1 b2 b3 b4 b5 b6 b7 b8"
 

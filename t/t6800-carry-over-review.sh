@@ -5,25 +5,6 @@ test_description='carry-over: review carries a verdict over a pure rebase; the l
 export TMPDIR="$TRASH/tmp"
 mkdir -p "$TMPDIR"
 
-# json FILE EXPR...: each python3 expression must hold for the object d in FILE
-# (r: the reviews by name, b: the branches by name).
-json() {
-	file=$1 && shift &&
-	python3 - "$file" "$@" <<-\PY
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	r = {x["name"]: x for x in d.get("reviews", [])}
-	b = {x["branch"]: x for x in d.get("branches", [])}
-	for e in sys.argv[2:]:
-	    if not eval(e):
-	        sys.exit("does not hold: %s\n%s" % (e, json.dumps(d, indent=1)))
-	PY
-}
-
-rc_is() {
-	echo "$1" >expect.rc && test_cmp expect.rc rc
-}
-
 # How often the reviewer ran.
 runs() {
 	wc -l <"$TRASH/reviews.log" 2>/dev/null || echo 0

@@ -2,13 +2,10 @@
 test_description='carry-over at the server gate: it recomputes every carried verdict; forged ones are refused'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 . "$ORCH_HOOKS_SRC/t/lib-servers.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 export TMPDIR="$TRASH/tmp"
 mkdir -p "$TMPDIR"
-
-srv_refs() {
-	git -C "$TRASH/srv.git" for-each-ref --format='%(objectname) %(refname)' >"$1"
-}
 
 # push_main: the client pushes main with its verdicts, in one atomic push (output in err).
 push_main() {
@@ -25,9 +22,9 @@ accepted() {
 
 # refused WHY: push_main fails saying WHY and changes no server ref; the client's main goes back.
 refused() {
-	srv_refs before &&
+	srv_refs_of srv.git before &&
 	test_must_fail push_main &&
-	srv_refs after &&
+	srv_refs_of srv.git after &&
 	test_cmp before after &&
 	test_grep "remote: orch-hooks:.*$1" err &&
 	(cd c && git reset -q --hard origin/main)
@@ -71,13 +68,17 @@ Carried-From: $(git rev-parse "$2")
 Carried-Base: $(git rev-parse "$3")" "$1")
 }
 
+# forged_and_merged NAME FROM: NAME rebased onto main, given a carried PASS
+# forged by hand from the commit named in the file FROM, merged into main.
+forged_and_merged() {
+	(cd c && git rebase -q main "$1" && git checkout -q main) &&
+	forge "$1" "$(cat "$2")" "$(cat "$1.base")" &&
+	(cd c && git merge -q --no-ff -m "Merge branch $1" "$1")
+}
+
 test_expect_success 'setup: a gated server, a clone with a reviewer' '
-	git init -q --bare srv.git &&
-	orch-hooks install --server srv.git 2>/dev/null &&
-	printf "[branches]\nprotected = main\n" >srv.git/orch-hooks.ini &&
-	git init -q c &&
-	(cd c && git remote add origin "file://$TRASH/srv.git" && test_commit initial &&
-	 git push -q origin main 2>/dev/null && git fetch -q origin) &&
+	gated_server srv.git "file://$TRASH/srv.git" c "[branches]\nprotected = main\n" &&
+	git -C c fetch -q origin &&
 	printf "[branches]\nprotected = main\n[review]\ncommand = echo PASS\n" >c/.git/orch-hooks.ini
 '
 
@@ -120,17 +121,13 @@ test_expect_success 'forged: a carry from a tip whose verdict is FAIL, or that h
 	(cd c && orch-hooks verdict set FAIL "$(cat ../failed.reviewed)" -m "bad" 2>/dev/null &&
 	 git push -q origin refs/notes/verdicts 2>/dev/null) &&
 	main_moves &&
-	(cd c && git rebase -q main failed && git checkout -q main) &&
-	forge failed "$(cat failed.reviewed)" "$(cat failed.base)" &&
-	(cd c && git merge -q --no-ff -m "Merge branch failed" failed) &&
+	forged_and_merged failed failed.reviewed &&
 	refused "the reviewed commit $(cut -c1-12 failed.reviewed) has no valid PASS (FAIL: bad)" &&
 	(cd c && git checkout -q -b none main && test_commit none-one none/one.t && git checkout -q main &&
 	 git push -q origin none 2>/dev/null && git rev-parse none >../none.old &&
 	 git merge-base main none >../none.base) &&
 	main_moves &&
-	(cd c && git rebase -q main none && git checkout -q main) &&
-	forge none "$(cat none.old)" "$(cat none.base)" &&
-	(cd c && git merge -q --no-ff -m "Merge branch none" none) &&
+	forged_and_merged none none.old &&
 	refused "has no valid PASS (no verdict)"
 '
 
@@ -174,9 +171,7 @@ test_expect_success 'require_signed: a carry stands on the original signed PASS,
 	 orch-hooks verdict set PASS m-signed2 2>/dev/null &&
 	 git merge -q --no-ff -m "Merge branch m-signed2" m-signed2) &&
 	accepted &&
-	(cd c && git rebase -q main unsigned && git checkout -q main) &&
-	forge unsigned "$(cat unsigned.reviewed)" "$(cat unsigned.base)" &&
-	(cd c && git merge -q --no-ff -m "Merge branch unsigned" unsigned) &&
+	forged_and_merged unsigned unsigned.reviewed &&
 	refused "has no valid PASS (untrusted verdict: unsigned verdict"
 '
 
