@@ -53,36 +53,13 @@ static int interrupted(void)
 static char *check_out(git_repository *repo, const git_oid *commit_id)
 {
 	char *dir = orch_tmp_path("orch-hooks-test-XXXXXX");
-	git_checkout_options co;
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_index *index = NULL;
-	int ok = 0;
 
 	if (!mkdtemp(dir)) {
 		orch_error("cannot make a directory to test %s in: %s", orch_short_oid(commit_id), strerror(errno));
 		free(dir);
 		return NULL;
 	}
-	/* A private index: the repository, its index and its work tree are never touched. */
-	if (git_commit_lookup(&c, repo, commit_id) < 0 || git_commit_tree(&tree, c) < 0 ||
-	    git_index_new(&index) < 0 || git_index_read_tree(index, tree) < 0) {
-		orch_git_error("cannot read the tree of %s", orch_short_oid(commit_id));
-		goto done;
-	}
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
-	co.target_directory = dir;
-	if (git_checkout_index(repo, index, &co) < 0) {
-		orch_git_error("cannot check out %s to test it", orch_short_oid(commit_id));
-		goto done;
-	}
-	ok = 1;
-done:
-	git_index_free(index);
-	git_tree_free(tree);
-	git_commit_free(c);
-	if (!ok) {
+	if (orch_commit_check_out_to(repo, commit_id, dir) < 0) {
 		orch_remove_dir(dir);
 		FREE_AND_NULL(dir);
 	}

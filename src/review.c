@@ -304,7 +304,6 @@ static char *void_reason(const struct orch_review_setup *s, struct orch_review *
 {
 	struct orch_snapshot after = ORCH_SNAPSHOT_INIT, outside = ORCH_SNAPSHOT_INIT;
 	struct strbuf repo_changes = STRBUF_INIT, tree_changes = STRBUF_INIT, sb = STRBUF_INIT;
-	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	int n = 0;
 
@@ -330,7 +329,7 @@ static char *void_reason(const struct orch_review_setup *s, struct orch_review *
 				    out.buf);
 		strbuf_release(&out);
 	}
-	if (git_commit_lookup(&commit, s->repo, &r->commit) < 0 || git_commit_tree(&tree, commit) < 0) {
+	if (orch_commit_tree(s->repo, &r->commit, &tree) < 0) {
 		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
 		goto fail;
 	}
@@ -352,7 +351,6 @@ done:
 	strbuf_release(&repo_changes);
 	strbuf_release(&tree_changes);
 	git_tree_free(tree);
-	git_commit_free(commit);
 	if (!sb.len) {
 		strbuf_release(&sb);
 		return NULL;
