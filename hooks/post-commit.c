@@ -59,13 +59,10 @@ int orch_hook_post_commit(int argc, char **argv)
 		free(gitdir);
 		return 0;
 	}
-	n_approved = orch_merge_marker_take(gitdir, &approved);
-	if (orch_hook_skipped("post-commit (the test gate)", gitdir)) {
-		free(approved);
-		free(gitdir);
-		return 0;
-	}
+	n_approved = orch_merge_marker_take_unless_skipped("post-commit (the test gate)", gitdir, &approved);
 	free(gitdir);
+	if (n_approved < 0)
+		return 0;
 
 	rc = 1;
 	if (orch_hook_ctx_open(&ctx) < 0) {

@@ -179,13 +179,10 @@ int orch_hook_post_merge(int argc, char **argv)
 	orch_hook_run_chained(argv[0], "post-merge", argc, argv, NULL, 0);
 
 	gitdir = orch_hook_git_dir();
-	n_approved = orch_merge_marker_take(gitdir, &approved);
-	if (orch_hook_skipped("post-merge (the test gate)", gitdir)) {
-		free(approved);
-		free(gitdir);
-		return 0;
-	}
+	n_approved = orch_merge_marker_take_unless_skipped("post-merge (the test gate)", gitdir, &approved);
 	free(gitdir);
+	if (n_approved < 0)
+		return 0;
 
 	rc = 1;
 	if (orch_hook_ctx_open(&ctx) < 0) {
