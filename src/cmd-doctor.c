@@ -435,13 +435,10 @@ static int cmd_doctor(int argc, char **argv)
 		OPT_EXITS("0 the gate is in force; 1 it is not (each problem is named)"),
 		OPT_END(),
 	};
-	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_doctor);
+	const char *path;
+	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_doctor, NULL, &path);
 
-	if (nargs < 0)
-		return ORCH_EXIT_USAGE;
-	if (nargs > 1)
-		return orch_usage(&orch_cmd_doctor);
-	return orch_doctor_run(nargs ? argv[0] : NULL, 0);
+	return r ? r : orch_doctor_run(path, 0);
 }
 
 const struct orch_cmd orch_cmd_doctor = {

@@ -538,13 +538,10 @@ static int cmd_uninstall(int argc, char **argv)
 		OPT_EXITS("0 done (also when nothing was installed)"),
 		OPT_END(),
 	};
-	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_uninstall);
+	const char *path;
+	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_uninstall, NULL, &path);
 
-	if (nargs < 0)
-		return ORCH_EXIT_USAGE;
-	if (nargs > 1)
-		return orch_usage(&orch_cmd_uninstall);
-	return uninstall(nargs ? argv[0] : NULL);
+	return r ? r : uninstall(path);
 }
 
 const struct orch_cmd orch_cmd_install = {

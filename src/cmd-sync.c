@@ -144,13 +144,10 @@ static int cmd_sync(int argc, char **argv)
 		OPT_EXITS("0 the verdicts were merged and pushed (or there were none to share)"),
 		OPT_END(),
 	};
-	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_sync);
+	const char *remote;
+	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_sync, "origin", &remote);
 
-	if (nargs < 0)
-		return ORCH_EXIT_USAGE;
-	if (nargs > 1)
-		return orch_usage(&orch_cmd_sync);
-	return sync_notes(nargs ? argv[0] : "origin");
+	return r ? r : sync_notes(remote);
 }
 
 const struct orch_cmd orch_cmd_sync = {

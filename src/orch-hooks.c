@@ -96,12 +96,6 @@ char *orch_hook_program(const char *name)
 	return xasprintf("%s/%s", orch_libexecdir(), strcmp(name, "pre-receive") ? name : "orch-hooks-gate");
 }
 
-int orch_usage(const struct orch_cmd *cmd)
-{
-	fprintf(stderr, "usage: orch-hooks %s\n", cmd->usage);
-	return ORCH_EXIT_USAGE;
-}
-
 static void help(FILE *f)
 {
 	size_t i;
