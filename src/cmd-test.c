@@ -185,21 +185,17 @@ static int reuse(git_repository *repo, const struct orch_policy *policy, struct 
 
 static int cmd_test(int argc, char **argv)
 {
-	struct orch_policy policy;
+	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	struct sigaction sa, old_int, old_term, old_hup;
-	git_repository *repo = NULL;
 	struct tested *t = NULL;
-	char *common = NULL;
 	int i, n, json = 0, failed = 0, ret = ORCH_EXIT_FATAL;
 	const struct orch_option options[] = {
 		OPT_BOOL(0, "json", &json, "print the results as JSON on stdout"),
 		OPT_END(),
 	};
 
-	orch_policy_init(&policy);
 	n = orch_parse_options(argc, argv, options, &orch_cmd_test);
 	if (n <= 0) {
-		orch_policy_release(&policy);
 		return n < 0 ? ORCH_EXIT_USAGE : orch_usage(&orch_cmd_test);
 	}
 	/* Stop between steps on Ctrl-C, so the checkout is always removed. */
@@ -210,19 +206,16 @@ static int cmd_test(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	t = xcalloc((size_t)n, sizeof(*t));
-	if (orch_repo_open_path(&repo, NULL) < 0)
+	if (orch_cmd_repo_open(&here) < 0)
 		goto done;
-	common = orch_repo_commondir(repo);
-	if (orch_policy_load(&policy, common) < 0)
-		goto done;
-	if (!*policy.test_command) {
-		orch_error("no [test] command in the policy (%s): nothing to run", policy.path);
+	if (!*here.policy.test_command) {
+		orch_error("no [test] command in the policy (%s): nothing to run", here.policy.path);
 		goto done;
 	}
-	if (resolve_all(repo, n, argv, t) < 0)
+	if (resolve_all(here.repo, n, argv, t) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
-		if (!reuse(repo, &policy, &t[i]) && run_one(repo, &policy, &t[i]) < 0) {
+		if (!reuse(here.repo, &here.policy, &t[i]) && run_one(here.repo, &here.policy, &t[i]) < 0) {
 			ret = interrupted() ? ORCH_EXIT_INTERRUPTED : ORCH_EXIT_FATAL;
 			goto done;
 		}
@@ -236,9 +229,7 @@ done:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	free(t);
-	free(common);
-	git_repository_free(repo);
-	orch_policy_release(&policy);
+	orch_cmd_repo_release(&here);
 	return ret;
 }
 

@@ -1,6 +1,10 @@
 #ifndef ORCH_CMD_H
 #define ORCH_CMD_H
 
+#include <git2.h>
+
+#include "policy.h"
+
 /*
  * One file per subcommand, each exporting a struct orch_cmd. Commands
  * return their exit status (src/exit-codes.h): 0 success, 1 a gate or
@@ -46,6 +50,22 @@ int orch_doctor_run(const char *path, int quiet);
  */
 int orch_doctor_hook_runs_gate(const char *dir, const char *name, const char *top, int count_moved,
 			       const char **manager);
+
+/* What most commands work on: the repository around the cwd and its policy. */
+struct orch_cmd_repo {
+	git_repository *repo;
+	char *commondir;
+	struct orch_policy policy;
+};
+
+#define ORCH_CMD_REPO_INIT { .repo = NULL }
+
+/*
+ * Opens the repository containing the cwd and loads its policy: 0, or -1
+ * after saying why. Release `r` either way (also safe when never opened).
+ */
+int orch_cmd_repo_open(struct orch_cmd_repo *r);
+void orch_cmd_repo_release(struct orch_cmd_repo *r);
 
 /* "usage: orch-hooks <usage>" on stderr; returns ORCH_EXIT_USAGE. */
 int orch_usage(const struct orch_cmd *cmd);
