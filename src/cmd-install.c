@@ -79,47 +79,14 @@ static int exists(const char *path)
 static int copy_file(const char *src, const char *dst, mode_t mode)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *tmp = xasprintf("%s.orch-tmp", dst);
-	int fd = -1, ret = -1;
-	size_t off = 0;
+	int ret = -1;
 
-	if (read_all(src, &sb) < 0) {
+	if (read_all(src, &sb) < 0)
 		orch_error("cannot read '%s': %s", src, strerror(errno));
-		goto done;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		orch_error("cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	while (off < sb.len) {
-		ssize_t w = write(fd, sb.buf + off, sb.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			orch_error("cannot write '%s': %s", tmp, strerror(errno));
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		orch_error("cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (chmod(tmp, mode) < 0 || rename(tmp, dst) < 0) {
+	else if (orch_write_file_atomic_mode(dst, strbuf_str(&sb), sb.len, mode) < 0)
 		orch_error("cannot install '%s': %s", dst, strerror(errno));
-		goto done;
-	}
-	ret = 0;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (ret < 0)
-		unlink(tmp);
-	free(tmp);
+	else
+		ret = 0;
 	strbuf_release(&sb);
 	return ret;
 }
