@@ -399,7 +399,7 @@ static void check_scratch(struct doctor *d, git_repository *repo)
 
 int orch_doctor_run(const char *path, int quiet)
 {
-	struct doctor d = { 0, quiet };
+	struct doctor d = { .quiet = quiet };
 	git_repository *repo = NULL;
 	char *common = NULL, *dir = NULL;
 
@@ -442,6 +442,8 @@ static int cmd_doctor(int argc, char **argv)
 }
 
 const struct orch_cmd orch_cmd_doctor = {
-	"doctor", "doctor [DIR]",
-	"say whether the gate is really in force here, and how to fix what is not", cmd_doctor,
+	.name = "doctor",
+	.usage = "doctor [DIR]",
+	.summary = "say whether the gate is really in force here, and how to fix what is not",
+	.fn = cmd_doctor,
 };

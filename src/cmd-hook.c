@@ -123,6 +123,8 @@ static int cmd_hook(int argc, char **argv)
 }
 
 const struct orch_cmd orch_cmd_hook = {
-	"hook", "hook NAME [ARGS...]",
-	"run the gate for hook NAME (for hook managers' and gitolite's configuration)", cmd_hook,
+	.name = "hook",
+	.usage = "hook NAME [ARGS...]",
+	.summary = "run the gate for hook NAME (for hook managers' and gitolite's configuration)",
+	.fn = cmd_hook,
 };

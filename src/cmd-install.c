@@ -221,14 +221,14 @@ done:
  */
 static int configure_notes_fetch(git_repository *repo)
 {
-	git_strarray remotes = { NULL, 0 };
+	git_strarray remotes = { .strings = NULL };
 	size_t i, j;
 	int ret = 0;
 
 	if (git_remote_list(&remotes, repo) < 0)
 		return orch_git_error("cannot list the remotes");
 	for (i = 0; i < remotes.count && !ret; i++) {
-		git_strarray specs = { NULL, 0 };
+		git_strarray specs = { .strings = NULL };
 		git_remote *remote = NULL;
 		char *spec = xasprintf("+refs/notes/*:refs/notes/remotes/%s/*", remotes.strings[i]);
 		int have = 0;
@@ -512,11 +512,15 @@ static int cmd_uninstall(int argc, char **argv)
 }
 
 const struct orch_cmd orch_cmd_install = {
-	"install", "install [--chain | --force] [--server] [DIR]",
-	"put the gate's hooks into the repository at DIR (default: this one)", cmd_install,
+	.name = "install",
+	.usage = "install [--chain | --force] [--server] [DIR]",
+	.summary = "put the gate's hooks into the repository at DIR (default: this one)",
+	.fn = cmd_install,
 };
 
 const struct orch_cmd orch_cmd_uninstall = {
-	"uninstall", "uninstall [DIR]",
-	"take out exactly the hooks install put in, restoring any it moved aside", cmd_uninstall,
+	.name = "uninstall",
+	.usage = "uninstall [DIR]",
+	.summary = "take out exactly the hooks install put in, restoring any it moved aside",
+	.fn = cmd_uninstall,
 };

@@ -398,8 +398,11 @@ done:
 }
 
 const struct orch_cmd orch_cmd_land = {
-	"land", "land [--onto BRANCH] [--pull] [--delete-branches] [--review] [-j N] [--keep-going] [--json] BRANCH...\n"
-	"   or: orch-hooks land --ci REMOTE [--ci-timeout DURATION] [--onto BRANCH] [--json] BRANCH...\n"
-	"   or: orch-hooks land (--continue | --skip | --abort) [--json]",
-	"merge reviewed branches one at a time, testing between each (-j: N prefixes at once)", cmd_land,
+	.name = "land",
+	.usage = "land [--onto BRANCH] [--pull] [--delete-branches] [--review] [-j N] [--keep-going] "
+	         "[--json] BRANCH...\n"
+	         "   or: orch-hooks land --ci REMOTE [--ci-timeout DURATION] [--onto BRANCH] [--json] BRANCH...\n"
+	         "   or: orch-hooks land (--continue | --skip | --abort) [--json]",
+	.summary = "merge reviewed branches one at a time, testing between each (-j: N prefixes at once)",
+	.fn = cmd_land,
 };

@@ -317,6 +317,8 @@ done:
 }
 
 const struct orch_cmd orch_cmd_log = {
-	"log", "log [--json] [REV]",
-	"list the verdict history from the notes ref's own history, replaced verdicts included", cmd_log,
+	.name = "log",
+	.usage = "log [--json] [REV]",
+	.summary = "list the verdict history from the notes ref's own history, replaced verdicts included",
+	.fn = cmd_log,
 };

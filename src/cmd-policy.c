@@ -58,6 +58,8 @@ done:
 }
 
 const struct orch_cmd orch_cmd_policy = {
-	"policy", "policy",
-	"check the policy and print it with where each value came from", cmd_policy,
+	.name = "policy",
+	.usage = "policy",
+	.summary = "check the policy and print it with where each value came from",
+	.fn = cmd_policy,
 };

@@ -365,7 +365,9 @@ static int cmd_push(int argc, char **argv)
 }
 
 const struct orch_cmd orch_cmd_push = {
-	"push", "push [REMOTE] [REFSPEC...]",
-	"push the branch (or REFSPECs) and its verdicts in one atomic push; redo local merges and retry "
-	"when others landed first", cmd_push,
+	.name = "push",
+	.usage = "push [REMOTE] [REFSPEC...]",
+	.summary = "push the branch (or REFSPECs) and its verdicts in one atomic push; redo local merges and retry "
+	           "when others landed first",
+	.fn = cmd_push,
 };

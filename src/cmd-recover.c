@@ -40,6 +40,8 @@ done:
 }
 
 const struct orch_cmd orch_cmd_recover = {
-	"recover", "recover",
-	"finish an undo of the test gate that was broken off (killed, or the disk was full)", cmd_recover,
+	.name = "recover",
+	.usage = "recover",
+	.summary = "finish an undo of the test gate that was broken off (killed, or the disk was full)",
+	.fn = cmd_recover,
 };

@@ -524,6 +524,8 @@ done:
 }
 
 const struct orch_cmd orch_cmd_review = {
-	"review", "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
-	"run the read-only reviewer on branch tips (N at once) and record their verdicts", cmd_review,
+	.name = "review",
+	.usage = "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
+	.summary = "run the read-only reviewer on branch tips (N at once) and record their verdicts",
+	.fn = cmd_review,
 };

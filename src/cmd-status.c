@@ -393,7 +393,9 @@ done:
 }
 
 const struct orch_cmd orch_cmd_status = {
-	"status", "status [--onto BRANCH] [--json] [PATTERN...]",
-	"show each worker branch: tip, verdict, merged or not, ahead/behind, worktree; and any land in progress",
-	cmd_status,
+	.name = "status",
+	.usage = "status [--onto BRANCH] [--json] [PATTERN...]",
+	.summary = "show each worker branch: tip, verdict, merged or not, ahead/behind, worktree; "
+	           "and any land in progress",
+	.fn = cmd_status,
 };

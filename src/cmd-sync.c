@@ -147,7 +147,8 @@ static int cmd_sync(int argc, char **argv)
 }
 
 const struct orch_cmd orch_cmd_sync = {
-	"sync", "sync [REMOTE]",
-	"share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result",
-	cmd_sync,
+	.name = "sync",
+	.usage = "sync [REMOTE]",
+	.summary = "share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result",
+	.fn = cmd_sync,
 };

@@ -234,7 +234,9 @@ done:
 }
 
 const struct orch_cmd orch_cmd_test = {
-	"test", "test [--json] COMMIT...",
-	"run the test command on each commit's tree in a disposable checkout and record the result "
-	"(signed with [test] signing_key)", cmd_test,
+	.name = "test",
+	.usage = "test [--json] COMMIT...",
+	.summary = "run the test command on each commit's tree in a disposable checkout and record the result "
+	           "(signed with [test] signing_key)",
+	.fn = cmd_test,
 };

@@ -186,6 +186,8 @@ static int cmd_verdict(int argc, char **argv)
 }
 
 const struct orch_cmd orch_cmd_verdict = {
-	"verdict", "verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
-	"show a commit's verdict (exit 0 only for a valid PASS), or record one by hand", cmd_verdict,
+	.name = "verdict",
+	.usage = "verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
+	.summary = "show a commit's verdict (exit 0 only for a valid PASS), or record one by hand",
+	.fn = cmd_verdict,
 };
