@@ -308,7 +308,7 @@ static int verify_at(struct verify *v, git_tree *tree, int dirfd, const char *pr
 
 int orch_tree_verify(git_repository *repo, git_tree *tree, const char *dir, struct strbuf *out)
 {
-	struct verify v = { repo, out, 0 };
+	struct verify v = { .repo = repo, .out = out };
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r;
 
 	if (fd < 0) {

@@ -320,7 +320,7 @@ static int config_line(const git_config_entry *e, void *payload)
 static void take_config(struct orch_snapshot *s, git_repository *repo, const char *path,
 			const struct orch_policy *policy, int keep_absent)
 {
-	struct config_text t = { STRBUF_INIT, policy };
+	struct config_text t = { .sb = STRBUF_INIT, .policy = policy };
 	git_config *cfg = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *value = "absent";
@@ -350,7 +350,7 @@ static void take_config(struct orch_snapshot *s, git_repository *repo, const cha
 static void take_worktree_configs(struct orch_snapshot *s, git_repository *repo, const char *commondir,
 				  const struct orch_policy *policy)
 {
-	git_strarray names = { NULL, 0 };
+	git_strarray names = { .strings = NULL };
 	char *wt_config;
 	size_t i;
 
