@@ -441,9 +441,5 @@ static int cmd_doctor(int argc, char **argv)
 	return r ? r : orch_doctor_run(path, 0);
 }
 
-const struct orch_cmd orch_cmd_doctor = {
-	.name = "doctor",
-	.usage = "doctor [DIR]",
-	.summary = "say whether the gate is really in force here, and how to fix what is not",
-	.fn = cmd_doctor,
-};
+ORCH_CMD_DEFINE(doctor, "doctor [DIR]",
+		"say whether the gate is really in force here, and how to fix what is not");

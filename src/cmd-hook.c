@@ -122,9 +122,5 @@ static int cmd_hook(int argc, char **argv)
 	return 1;
 }
 
-const struct orch_cmd orch_cmd_hook = {
-	.name = "hook",
-	.usage = "hook NAME [ARGS...]",
-	.summary = "run the gate for hook NAME (for hook managers' and gitolite's configuration)",
-	.fn = cmd_hook,
-};
+ORCH_CMD_DEFINE(hook, "hook NAME [ARGS...]",
+		"run the gate for hook NAME (for hook managers' and gitolite's configuration)");

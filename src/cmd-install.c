@@ -511,16 +511,8 @@ static int cmd_uninstall(int argc, char **argv)
 	return r ? r : uninstall(path);
 }
 
-const struct orch_cmd orch_cmd_install = {
-	.name = "install",
-	.usage = "install [--chain | --force] [--server] [DIR]",
-	.summary = "put the gate's hooks into the repository at DIR (default: this one)",
-	.fn = cmd_install,
-};
+ORCH_CMD_DEFINE(install, "install [--chain | --force] [--server] [DIR]",
+		"put the gate's hooks into the repository at DIR (default: this one)");
 
-const struct orch_cmd orch_cmd_uninstall = {
-	.name = "uninstall",
-	.usage = "uninstall [DIR]",
-	.summary = "take out exactly the hooks install put in, restoring any it moved aside",
-	.fn = cmd_uninstall,
-};
+ORCH_CMD_DEFINE(uninstall, "uninstall [DIR]",
+		"take out exactly the hooks install put in, restoring any it moved aside");

@@ -316,9 +316,5 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_log = {
-	.name = "log",
-	.usage = "log [--json] [REV]",
-	.summary = "list the verdict history from the notes ref's own history, replaced verdicts included",
-	.fn = cmd_log,
-};
+ORCH_CMD_DEFINE(log, "log [--json] [REV]",
+		"list the verdict history from the notes ref's own history, replaced verdicts included");

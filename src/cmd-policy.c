@@ -57,9 +57,5 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_policy = {
-	.name = "policy",
-	.usage = "policy",
-	.summary = "check the policy and print it with where each value came from",
-	.fn = cmd_policy,
-};
+ORCH_CMD_DEFINE(policy, "policy",
+		"check the policy and print it with where each value came from");

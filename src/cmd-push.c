@@ -364,10 +364,6 @@ static int cmd_push(int argc, char **argv)
 	return push(nargs ? argv[0] : "origin", argv + 1, nargs > 1 ? nargs - 1 : 0);
 }
 
-const struct orch_cmd orch_cmd_push = {
-	.name = "push",
-	.usage = "push [REMOTE] [REFSPEC...]",
-	.summary = "push the branch (or REFSPECs) and its verdicts in one atomic push; redo local merges and retry "
-	           "when others landed first",
-	.fn = cmd_push,
-};
+ORCH_CMD_DEFINE(push, "push [REMOTE] [REFSPEC...]",
+		"push the branch (or REFSPECs) and its verdicts in one atomic push; redo local merges and retry "
+		"when others landed first");

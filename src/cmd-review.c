@@ -523,9 +523,5 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_review = {
-	.name = "review",
-	.usage = "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
-	.summary = "run the read-only reviewer on branch tips (N at once) and record their verdicts",
-	.fn = cmd_review,
-};
+ORCH_CMD_DEFINE(review, "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
+		"run the read-only reviewer on branch tips (N at once) and record their verdicts");

@@ -392,10 +392,5 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_status = {
-	.name = "status",
-	.usage = "status [--onto BRANCH] [--json] [PATTERN...]",
-	.summary = "show each worker branch: tip, verdict, merged or not, ahead/behind, worktree; "
-	           "and any land in progress",
-	.fn = cmd_status,
-};
+ORCH_CMD_DEFINE(status, "status [--onto BRANCH] [--json] [PATTERN...]",
+		"show each worker branch: tip, verdict, merged or not, ahead/behind, worktree; and any land in progress");

@@ -146,9 +146,5 @@ static int cmd_sync(int argc, char **argv)
 	return r ? r : sync_notes(remote);
 }
 
-const struct orch_cmd orch_cmd_sync = {
-	.name = "sync",
-	.usage = "sync [REMOTE]",
-	.summary = "share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result",
-	.fn = cmd_sync,
-};
+ORCH_CMD_DEFINE(sync, "sync [REMOTE]",
+		"share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result");

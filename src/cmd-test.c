@@ -233,10 +233,6 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_test = {
-	.name = "test",
-	.usage = "test [--json] COMMIT...",
-	.summary = "run the test command on each commit's tree in a disposable checkout and record the result "
-	           "(signed with [test] signing_key)",
-	.fn = cmd_test,
-};
+ORCH_CMD_DEFINE(test, "test [--json] COMMIT...",
+		"run the test command on each commit's tree in a disposable checkout and record the result "
+		"(signed with [test] signing_key)");

@@ -19,6 +19,15 @@ struct orch_cmd {
 	int (*fn)(int argc, char **argv);
 };
 
+/*
+ * Defines orch_cmd_NAME, run by the file's cmd_NAME(), the command's name
+ * written once: ORCH_CMD_DEFINE(sync, "sync [REMOTE]", "share verdicts ...");
+ */
+#define ORCH_CMD_DEFINE(name_, usage_, summary_) \
+	const struct orch_cmd orch_cmd_##name_ = { \
+		.name = #name_, .usage = (usage_), .summary = (summary_), .fn = cmd_##name_, \
+	}
+
 extern const struct orch_cmd orch_cmd_install;
 extern const struct orch_cmd orch_cmd_uninstall;
 extern const struct orch_cmd orch_cmd_policy;
