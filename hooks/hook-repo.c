@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content-rule.h"
+#include "gate-lock.h"
 #include "hook-repo.h"
 #include "repo.h"
+#include "test-gate.h"
 #include "undo.h"
 
 int orch_hook_ctx_open(struct orch_hook_ctx *ctx)
@@ -33,9 +36,22 @@ void orch_hook_ctx_release(struct orch_hook_ctx *ctx)
 	orch_libgit2_shutdown();
 }
 
-void orch_hook_finish_broken_undo(git_repository *repo)
+int orch_hook_test_gate_lock(struct orch_hook_ctx *ctx, const struct orch_landed *l, struct orch_gate_lock *lock)
 {
 	int resumed;
 
-	orch_undo_resume(repo, &resumed);
+	if (orch_gate_lock_take(lock, ctx->commondir, orch_test_gate_lock_wait_ms(&ctx->policy)) < 0) {
+		orch_test_gate_refuse(ctx->repo, l, NULL, "the merge cannot be tested while another test "
+				      "gate runs in this repository", "merge again when it has finished");
+		return -1;
+	}
+	orch_undo_resume(ctx->repo, &resumed);
+	return 0;
+}
+
+int orch_hook_test_landed(struct orch_hook_ctx *ctx, const struct orch_landed *l, struct orch_gate_lock *lock)
+{
+	if (orch_content_rule_check_landed(ctx->repo, &ctx->policy, l, lock) != 0)
+		return 1;
+	return orch_test_gate_run(ctx->repo, &ctx->policy, l, lock) != 0;
 }

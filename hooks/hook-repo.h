@@ -18,7 +18,21 @@ struct orch_hook_ctx {
 int orch_hook_ctx_open(struct orch_hook_ctx *ctx);
 void orch_hook_ctx_release(struct orch_hook_ctx *ctx);
 
-/* An undo broken off by an earlier gate is finished before anything else. */
-void orch_hook_finish_broken_undo(git_repository *repo);
+struct orch_landed;
+struct orch_gate_lock;
+
+/*
+ * The test gate's start, once a hook knows what landed: takes the gate lock
+ * (refusing the merge while another test gate runs: -1), then finishes an
+ * undo broken off by an earlier gate. From here on a Ctrl-C stops the tests
+ * (orch_run handles it), never a half-done undo.
+ */
+int orch_hook_test_gate_lock(struct orch_hook_ctx *ctx, const struct orch_landed *l, struct orch_gate_lock *lock);
+
+/*
+ * Checks the merge's changes of its own (they need their own review), then
+ * runs the tests: 0 when the merge stays, nonzero when it was refused.
+ */
+int orch_hook_test_landed(struct orch_hook_ctx *ctx, const struct orch_landed *l, struct orch_gate_lock *lock);
 
 #endif

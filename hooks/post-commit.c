@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "content-rule.h"
 #include "error.h"
 #include "gate-lock.h"
 #include "handoff.h"
@@ -59,13 +58,10 @@ int orch_hook_post_commit(int argc, char **argv)
 		free(gitdir);
 		return 0;
 	}
-	n_approved = orch_merge_marker_take(gitdir, &approved);
-	if (orch_hook_skipped("post-commit (the test gate)", gitdir)) {
-		free(approved);
-		free(gitdir);
-		return 0;
-	}
+	n_approved = orch_merge_marker_take_unless_skipped("post-commit (the test gate)", gitdir, &approved);
 	free(gitdir);
+	if (n_approved < 0)
+		return 0;
 
 	rc = 1;
 	if (orch_hook_ctx_open(&ctx) < 0) {
@@ -91,16 +87,10 @@ int orch_hook_post_commit(int argc, char **argv)
 		goto done; /* a stale marker: this merge commit is not the one approved */
 
 	rc = 1;
-	if (orch_gate_lock_take(&lock, ctx.commondir, orch_test_gate_lock_wait_ms(&ctx.policy)) < 0) {
-		orch_test_gate_refuse(ctx.repo, &l, NULL, "the merge cannot be tested while another test "
-				      "gate runs in this repository", "merge again when it has finished");
+	if (orch_hook_test_gate_lock(&ctx, &l, &lock) < 0)
 		goto done;
-	}
-	orch_hook_finish_broken_undo(ctx.repo);
 	/* A resolved conflict or an edit made during the merge needs the merge's own review. */
-	if (orch_content_rule_check_landed(ctx.repo, &ctx.policy, &l, &lock) != 0)
-		goto done;
-	rc = orch_test_gate_run(ctx.repo, &ctx.policy, &l, &lock) != 0;
+	rc = orch_hook_test_landed(&ctx, &l, &lock);
 done:
 	orch_gate_lock_release(&lock);
 	orch_landed_release(&l);

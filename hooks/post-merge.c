@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "content-rule.h"
 #include "error.h"
 #include "gate-lock.h"
 #include "hook.h"
@@ -179,13 +178,10 @@ int orch_hook_post_merge(int argc, char **argv)
 	orch_hook_run_chained(argv[0], "post-merge", argc, argv, NULL, 0);
 
 	gitdir = orch_hook_git_dir();
-	n_approved = orch_merge_marker_take(gitdir, &approved);
-	if (orch_hook_skipped("post-merge (the test gate)", gitdir)) {
-		free(approved);
-		free(gitdir);
-		return 0;
-	}
+	n_approved = orch_merge_marker_take_unless_skipped("post-merge (the test gate)", gitdir, &approved);
 	free(gitdir);
+	if (n_approved < 0)
+		return 0;
 
 	rc = 1;
 	if (orch_hook_ctx_open(&ctx) < 0) {
@@ -221,13 +217,8 @@ int orch_hook_post_merge(int argc, char **argv)
 	}
 
 	rc = 1;
-	if (orch_gate_lock_take(&lock, ctx.commondir, orch_test_gate_lock_wait_ms(&ctx.policy)) < 0) {
-		orch_test_gate_refuse(ctx.repo, &l, NULL, "the merge cannot be tested while another test "
-				      "gate runs in this repository", "merge again when it has finished");
+	if (orch_hook_test_gate_lock(&ctx, &l, &lock) < 0)
 		goto done;
-	}
-	/* From here on, a Ctrl-C stops the tests (orch_run handles it), never a half-done undo. */
-	orch_hook_finish_broken_undo(ctx.repo);
 	if (l.fast_forward) {
 		r = check_fast_forward(&ctx, &l, &lock, &upstream);
 		if (r != 0 || upstream) {
@@ -236,13 +227,7 @@ int orch_hook_post_merge(int argc, char **argv)
 		}
 	}
 	/* A merge carrying changes of its own needs its own review before it is tested. */
-	r = orch_content_rule_check_landed(ctx.repo, &ctx.policy, &l, &lock);
-	if (r != 0) {
-		rc = 1;
-		goto done;
-	}
-	r = orch_test_gate_run(ctx.repo, &ctx.policy, &l, &lock);
-	rc = r != 0;
+	rc = orch_hook_test_landed(&ctx, &l, &lock);
 done:
 	orch_gate_lock_release(&lock);
 	orch_landed_release(&l);

@@ -47,7 +47,7 @@ struct orch_automerge_opts {
 	unsigned git_timeout_ms;
 };
 
-#define ORCH_AUTOMERGE_OPTS_INIT { 0, 1, 0, 120000 }
+#define ORCH_AUTOMERGE_OPTS_INIT { .confirm_with_git = 1, .git_timeout_ms = 120000 }
 
 /*
  * Decides whether `tree` is the automatic merge of `parents` (nr >= 2, the

@@ -122,15 +122,6 @@ int orch_patch_id_series(git_repository *repo, const git_oid *tip, const git_oid
 	return r;
 }
 
-static int read_tree(git_repository *repo, const git_oid *commit, git_tree **out)
-{
-	git_commit *c = NULL;
-	int r = git_commit_lookup(&c, repo, commit) < 0 ? -1 : git_commit_tree(out, c);
-
-	git_commit_free(c);
-	return r;
-}
-
 /*
  * 1 when tip's tree is the reviewed changes (reviewed_base..reviewed) merged
  * onto base, 0 when not (*why set), -1 on an error (reported).
@@ -145,8 +136,8 @@ static int same_as_merged(git_repository *repo, const git_oid *reviewed_base, co
 	int ret = -1;
 
 	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
-	if (read_tree(repo, reviewed_base, &ancestor) < 0 || read_tree(repo, base, &ours) < 0 ||
-	    read_tree(repo, reviewed, &theirs) < 0 || read_tree(repo, tip, &actual) < 0 ||
+	if (orch_commit_tree(repo, reviewed_base, &ancestor) < 0 || orch_commit_tree(repo, base, &ours) < 0 ||
+	    orch_commit_tree(repo, reviewed, &theirs) < 0 || orch_commit_tree(repo, tip, &actual) < 0 ||
 	    git_merge_trees(&index, repo, ancestor, ours, theirs, &mo) < 0) {
 		orch_git_error("cannot merge the reviewed changes onto %s", orch_short_oid(base));
 		goto done;

@@ -12,6 +12,7 @@
 
 #include "checkout-export.h"
 #include "error.h"
+#include "repo.h"
 #include "strbuf.h"
 
 #define MAX_NAMED 10
@@ -125,6 +126,32 @@ int orch_tree_export(git_repository *repo, git_tree *tree, const char *dir)
 	if (ret == 0)
 		fchmod(fd, 0555);
 	close(fd);
+	return ret;
+}
+
+int orch_commit_check_out_to(git_repository *repo, const git_oid *commit, const char *dir)
+{
+	git_checkout_options co;
+	git_tree *tree = NULL;
+	git_index *index = NULL;
+	int ret = -1;
+
+	if (orch_commit_tree(repo, commit, &tree) < 0 || git_index_new(&index) < 0 ||
+	    git_index_read_tree(index, tree) < 0) {
+		orch_git_error("cannot read the tree of %s", orch_short_oid(commit));
+		goto done;
+	}
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+	co.target_directory = dir;
+	if (git_checkout_index(repo, index, &co) < 0) {
+		orch_git_error("cannot check out %s to test it", orch_short_oid(commit));
+		goto done;
+	}
+	ret = 0;
+done:
+	git_index_free(index);
+	git_tree_free(tree);
 	return ret;
 }
 
@@ -281,7 +308,7 @@ static int verify_at(struct verify *v, git_tree *tree, int dirfd, const char *pr
 
 int orch_tree_verify(git_repository *repo, git_tree *tree, const char *dir, struct strbuf *out)
 {
-	struct verify v = { repo, out, 0 };
+	struct verify v = { .repo = repo, .out = out };
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r;
 
 	if (fd < 0) {

@@ -23,6 +23,13 @@ int orch_tree_export(git_repository *repo, git_tree *tree, const char *dir);
  */
 int orch_tree_verify(git_repository *repo, git_tree *tree, const char *dir, struct strbuf *out);
 
+/*
+ * Writes `commit`'s files into the existing directory `dir` as git's checkout
+ * would (filters applied, writable), through a private index: a place to run
+ * tests. The repository, its index and its work tree are never touched.
+ */
+int orch_commit_check_out_to(git_repository *repo, const git_oid *commit, const char *dir);
+
 /* rm -rf for a directory we made, read-only parts included; never follows symlinks. */
 int orch_remove_dir(const char *path);
 

@@ -412,7 +412,7 @@ static void check_split_index(struct doctor *d, git_repository *repo)
 
 int orch_doctor_run(const char *path, int quiet)
 {
-	struct doctor d = { 0, quiet };
+	struct doctor d = { .quiet = quiet };
 	git_repository *repo = NULL;
 	char *common = NULL, *dir = NULL;
 
@@ -449,16 +449,11 @@ static int cmd_doctor(int argc, char **argv)
 		OPT_EXITS("0 the gate is in force; 1 it is not (each problem is named)"),
 		OPT_END(),
 	};
-	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_doctor);
+	const char *path;
+	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_doctor, NULL, &path);
 
-	if (nargs < 0)
-		return ORCH_EXIT_USAGE;
-	if (nargs > 1)
-		return orch_usage(&orch_cmd_doctor);
-	return orch_doctor_run(nargs ? argv[0] : NULL, 0);
+	return r ? r : orch_doctor_run(path, 0);
 }
 
-const struct orch_cmd orch_cmd_doctor = {
-	"doctor", "doctor [DIR]",
-	"say whether the gate is really in force here, and how to fix what is not", cmd_doctor,
-};
+ORCH_CMD_DEFINE(doctor, "doctor [DIR]",
+		"say whether the gate is really in force here, and how to fix what is not");

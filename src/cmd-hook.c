@@ -122,7 +122,5 @@ static int cmd_hook(int argc, char **argv)
 	return 1;
 }
 
-const struct orch_cmd orch_cmd_hook = {
-	"hook", "hook NAME [ARGS...]",
-	"run the gate for hook NAME (for hook managers' and gitolite's configuration)", cmd_hook,
-};
+ORCH_CMD_DEFINE(hook, "hook NAME [ARGS...]",
+		"run the gate for hook NAME (for hook managers' and gitolite's configuration)");

@@ -79,47 +79,14 @@ static int exists(const char *path)
 static int copy_file(const char *src, const char *dst, mode_t mode)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *tmp = xasprintf("%s.orch-tmp", dst);
-	int fd = -1, ret = -1;
-	size_t off = 0;
+	int ret = -1;
 
-	if (read_all(src, &sb) < 0) {
+	if (read_all(src, &sb) < 0)
 		orch_error("cannot read '%s': %s", src, strerror(errno));
-		goto done;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		orch_error("cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	while (off < sb.len) {
-		ssize_t w = write(fd, sb.buf + off, sb.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			orch_error("cannot write '%s': %s", tmp, strerror(errno));
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		orch_error("cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (chmod(tmp, mode) < 0 || rename(tmp, dst) < 0) {
+	else if (orch_write_file_atomic_mode(dst, strbuf_str(&sb), sb.len, mode) < 0)
 		orch_error("cannot install '%s': %s", dst, strerror(errno));
-		goto done;
-	}
-	ret = 0;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (ret < 0)
-		unlink(tmp);
-	free(tmp);
+	else
+		ret = 0;
 	strbuf_release(&sb);
 	return ret;
 }
@@ -254,14 +221,14 @@ done:
  */
 static int configure_notes_fetch(git_repository *repo)
 {
-	git_strarray remotes = { NULL, 0 };
+	git_strarray remotes = { .strings = NULL };
 	size_t i, j;
 	int ret = 0;
 
 	if (git_remote_list(&remotes, repo) < 0)
 		return orch_git_error("cannot list the remotes");
 	for (i = 0; i < remotes.count && !ret; i++) {
-		git_strarray specs = { NULL, 0 };
+		git_strarray specs = { .strings = NULL };
 		git_remote *remote = NULL;
 		char *spec = xasprintf("+refs/notes/*:refs/notes/remotes/%s/*", remotes.strings[i]);
 		int have = 0;
@@ -538,21 +505,14 @@ static int cmd_uninstall(int argc, char **argv)
 		OPT_EXITS("0 done (also when nothing was installed)"),
 		OPT_END(),
 	};
-	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_uninstall);
+	const char *path;
+	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_uninstall, NULL, &path);
 
-	if (nargs < 0)
-		return ORCH_EXIT_USAGE;
-	if (nargs > 1)
-		return orch_usage(&orch_cmd_uninstall);
-	return uninstall(nargs ? argv[0] : NULL);
+	return r ? r : uninstall(path);
 }
 
-const struct orch_cmd orch_cmd_install = {
-	"install", "install [--chain | --force] [--server] [DIR]",
-	"put the gate's hooks into the repository at DIR (default: this one)", cmd_install,
-};
+ORCH_CMD_DEFINE(install, "install [--chain | --force] [--server] [DIR]",
+		"put the gate's hooks into the repository at DIR (default: this one)");
 
-const struct orch_cmd orch_cmd_uninstall = {
-	"uninstall", "uninstall [DIR]",
-	"take out exactly the hooks install put in, restoring any it moved aside", cmd_uninstall,
-};
+ORCH_CMD_DEFINE(uninstall, "uninstall [DIR]",
+		"take out exactly the hooks install put in, restoring any it moved aside");

@@ -397,9 +397,8 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_land = {
-	"land", "land [--onto BRANCH] [--pull] [--delete-branches] [--review] [-j N] [--keep-going] [--json] BRANCH...\n"
-	"   or: orch-hooks land --ci REMOTE [--ci-timeout DURATION] [--onto BRANCH] [--json] BRANCH...\n"
-	"   or: orch-hooks land (--continue | --skip | --abort) [--json]",
-	"merge reviewed branches one at a time, testing between each (-j: N prefixes at once)", cmd_land,
-};
+ORCH_CMD_DEFINE(land,
+		"land [--onto BRANCH] [--pull] [--delete-branches] [--review] [-j N] [--keep-going] [--json] BRANCH...\n"
+		"   or: orch-hooks land --ci REMOTE [--ci-timeout DURATION] [--onto BRANCH] [--json] BRANCH...\n"
+		"   or: orch-hooks land (--continue | --skip | --abort) [--json]",
+		"merge reviewed branches one at a time, testing between each (-j: N prefixes at once)");

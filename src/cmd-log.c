@@ -316,7 +316,5 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_log = {
-	"log", "log [--json] [REV]",
-	"list the verdict history from the notes ref's own history, replaced verdicts included", cmd_log,
-};
+ORCH_CMD_DEFINE(log, "log [--json] [REV]",
+		"list the verdict history from the notes ref's own history, replaced verdicts included");

@@ -57,7 +57,5 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_policy = {
-	"policy", "policy",
-	"check the policy and print it with where each value came from", cmd_policy,
-};
+ORCH_CMD_DEFINE(policy, "policy",
+		"check the policy and print it with where each value came from");

@@ -301,34 +301,26 @@ static int push_loop(struct push *p, int tries)
 
 static int push(const char *remote_name, char **refspecs, int nref)
 {
-	struct orch_policy policy;
+	struct orch_cmd_repo r;
 	struct push p = { 0 };
-	git_repository *repo = NULL;
 	git_remote *remote = NULL;
-	char *common = NULL;
 	const char *tries_env = getenv("ORCH_HOOKS_PUSH_TRIES");
 	int ret = 128, i, tries = tries_env && atoi(tries_env) > 0 ? atoi(tries_env) : DEFAULT_TRIES;
 
-	orch_policy_init(&policy);
-	if (orch_repo_open_path(&repo, NULL) < 0)
+	if (orch_cmd_repo_open(&r) < 0)
 		goto done;
-	if (!(p.dir = git_repository_workdir(repo))) {
+	if (!(p.dir = git_repository_workdir(r.repo))) {
 		orch_error("push needs a work tree: the merges are made again there when the branch moved");
 		goto done;
 	}
-	common = orch_repo_commondir(repo);
-	if (orch_policy_load(&policy, common) < 0)
+	if (orch_sync_remote_lookup(&remote, r.repo, remote_name) < 0)
 		goto done;
-	if (git_remote_lookup(&remote, repo, remote_name) < 0) {
-		orch_error("there is no remote '%s' here; name one of 'git remote'", remote_name);
-		goto done;
-	}
-	if (!(p.branch = orch_repo_current_branch(repo))) {
+	if (!(p.branch = orch_repo_current_branch(r.repo))) {
 		orch_error("HEAD is not on a branch: check out the branch to push");
 		goto done;
 	}
 	p.remote = remote_name;
-	p.notes_ref = policy.notes_ref;
+	p.notes_ref = r.policy.notes_ref;
 	p.branch_ref = xasprintf("refs/heads/%s", p.branch);
 	p.specs = xcalloc((size_t)nref + 1, sizeof(*p.specs));
 	for (i = 0; i < nref; i++) {
@@ -344,7 +336,7 @@ static int push(const char *remote_name, char **refspecs, int nref)
 		p.specs[p.nspecs++] = p.branch_ref;
 		p.redo = 1;
 	}
-	p.notes_spec = xasprintf("%s:%s", policy.notes_ref, policy.notes_ref);
+	p.notes_spec = xasprintf("%s:%s", r.policy.notes_ref, r.policy.notes_ref);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	ret = push_loop(&p, tries);
 done:
@@ -352,10 +344,8 @@ done:
 	free(p.branch_ref);
 	free(p.specs);
 	free(p.notes_spec);
-	free(common);
 	git_remote_free(remote);
-	git_repository_free(repo);
-	orch_policy_release(&policy);
+	orch_cmd_repo_release(&r);
 	return ret;
 }
 
@@ -374,8 +364,6 @@ static int cmd_push(int argc, char **argv)
 	return push(nargs ? argv[0] : "origin", argv + 1, nargs > 1 ? nargs - 1 : 0);
 }
 
-const struct orch_cmd orch_cmd_push = {
-	"push", "push [REMOTE] [REFSPEC...]",
-	"push the branch (or REFSPECs) and its verdicts in one atomic push; redo local merges and retry "
-	"when others landed first", cmd_push,
-};
+ORCH_CMD_DEFINE(push, "push [REMOTE] [REFSPEC...]",
+		"push the branch (or REFSPECs) and its verdicts in one atomic push; redo local merges and retry "
+		"when others landed first");

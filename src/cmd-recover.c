@@ -39,7 +39,5 @@ done:
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_recover = {
-	"recover", "recover",
-	"finish an undo of the test gate that was broken off (killed, or the disk was full)", cmd_recover,
-};
+ORCH_CMD_DEFINE(recover, "recover",
+		"finish an undo of the test gate that was broken off (killed, or the disk was full)");

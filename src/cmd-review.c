@@ -440,11 +440,10 @@ static int prepare_run(struct run *run, git_repository *repo, const struct orch_
 
 static int cmd_review(int argc, char **argv)
 {
-	struct orch_policy policy;
+	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	struct run run;
-	git_repository *repo = NULL;
 	const char *onto = NULL;
-	char *commondir = NULL, *target = NULL, *tmp_root = NULL;
+	char *target = NULL, *tmp_root = NULL;
 	char **revs;
 	git_oid target_oid;
 	unsigned jobs = 1;
@@ -470,29 +469,25 @@ static int cmd_review(int argc, char **argv)
 		return orch_usage(&orch_cmd_review);
 	run.jobs = (int)jobs;
 	run.out_fd = json ? 2 : 1;
-	orch_policy_init(&policy);
-	if (orch_repo_open_path(&repo, NULL) < 0)
+	if (orch_cmd_repo_open(&here) < 0)
 		goto done;
-	commondir = orch_repo_commondir(repo);
-	if (orch_policy_load(&policy, commondir) < 0)
-		goto done;
-	if (!policy.review_command || !*policy.review_command) {
+	if (!here.policy.review_command || !*here.policy.review_command) {
 		orch_error("no reviewer is configured: [review] command is empty in %s; "
 			   "set it to a reviewer such as the ones in etc/reviewers/, or record a "
-			   "verdict by hand with 'orch-hooks verdict set'", policy.path);
+			   "verdict by hand with 'orch-hooks verdict set'", here.policy.path);
 		goto done;
 	}
-	if (choose_sandbox(&run, &policy) < 0)
+	if (choose_sandbox(&run, &here.policy) < 0)
 		goto done;
-	if (orch_find_target(repo, &policy, onto, &target, &target_oid) < 0)
+	if (orch_find_target(here.repo, &here.policy, onto, &target, &target_oid) < 0)
 		goto done;
 
 	run.reviews = xcalloc((size_t)nrevs, sizeof(*run.reviews));
-	if (orch_review_select(repo, &policy, (const char *const *)revs, nrevs, &target_oid, carry, run.reviews,
-			       &run.n) < 0)
+	if (orch_review_select(here.repo, &here.policy, (const char *const *)revs, nrevs, &target_oid, carry,
+			       run.reviews, &run.n) < 0)
 		goto done;
 
-	if (prepare_run(&run, repo, &policy, commondir, target, &tmp_root) < 0)
+	if (prepare_run(&run, here.repo, &here.policy, here.commondir, target, &tmp_root) < 0)
 		goto done;
 
 	if (setup_signals(1) < 0)
@@ -510,7 +505,7 @@ static int cmd_review(int argc, char **argv)
 	}
 	if (!json)
 		print_summary(&run);
-	ret = record(&run, repo, &policy) < 0 ? ORCH_EXIT_FATAL : exit_status(&run);
+	ret = record(&run, here.repo, &here.policy) < 0 ? ORCH_EXIT_FATAL : exit_status(&run);
 	if (json)
 		print_json(&run, ret);
 	printed = 1;
@@ -524,13 +519,9 @@ done:
 	free(run.reviews);
 	free(tmp_root);
 	free(target);
-	free(commondir);
-	orch_policy_release(&policy);
-	git_repository_free(repo);
+	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_review = {
-	"review", "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
-	"run the read-only reviewer on branch tips (N at once) and record their verdicts", cmd_review,
-};
+ORCH_CMD_DEFINE(review, "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
+		"run the read-only reviewer on branch tips (N at once) and record their verdicts");

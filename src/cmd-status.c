@@ -301,8 +301,7 @@ static struct row *add_row(struct row **rows, size_t *n, const char *branch, con
 
 static int cmd_status(int argc, char **argv)
 {
-	struct orch_policy policy;
-	git_repository *repo = NULL;
+	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	git_branch_iterator *it = NULL;
 	git_reference *ref = NULL, *target_ref = NULL;
 	struct orch_worktree *wts = NULL;
@@ -311,7 +310,7 @@ static int cmd_status(int argc, char **argv)
 	struct orch_option_list patterns = ORCH_OPTION_LIST_INIT;
 	size_t nwt = 0, n = 0, nlands = 0, i;
 	const char *onto_opt = NULL;
-	char *onto = NULL, *common = NULL;
+	char *onto = NULL;
 	int *wt_dirty = NULL, json = 0, nargs, ret = ORCH_EXIT_FATAL;
 	git_branch_t type;
 	const struct orch_option options[] = {
@@ -320,7 +319,6 @@ static int cmd_status(int argc, char **argv)
 		OPT_END(),
 	};
 
-	orch_policy_init(&policy);
 	nargs = orch_parse_options(argc, argv, options, &orch_cmd_status);
 	if (nargs < 0) {
 		ret = ORCH_EXIT_USAGE;
@@ -328,27 +326,24 @@ static int cmd_status(int argc, char **argv)
 	}
 	patterns.items = (const char **)argv;
 	patterns.nr = nargs;
-	if (orch_repo_open_path(&repo, NULL) < 0)
+	if (orch_cmd_repo_open(&here) < 0)
 		goto done;
-	common = orch_repo_commondir(repo);
-	if (orch_policy_load(&policy, common) < 0)
-		goto done;
-	onto = onto_opt ? xstrdup(onto_opt) : orch_repo_current_branch(repo);
+	onto = onto_opt ? xstrdup(onto_opt) : orch_repo_current_branch(here.repo);
 	if (!onto) {
 		orch_error("HEAD is detached; name the target with --onto BRANCH");
 		goto done;
 	}
-	if (git_branch_lookup(&target_ref, repo, onto, GIT_BRANCH_LOCAL) < 0) {
+	if (git_branch_lookup(&target_ref, here.repo, onto, GIT_BRANCH_LOCAL) < 0) {
 		orch_error("no branch '%s' to compare with", onto);
 		goto done;
 	}
-	if (orch_worktrees_list(repo, &wts, &nwt) < 0)
+	if (orch_worktrees_list(here.repo, &wts, &nwt) < 0)
 		goto done;
 	wt_dirty = xcalloc(nwt + 1, sizeof(*wt_dirty));
 	for (i = 0; i < nwt; i++)
 		wt_dirty[i] = worktree_dirty(wts[i].path);
-	nlands = find_lands(common, wts, nwt, &lands);
-	if (git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) < 0) {
+	nlands = find_lands(here.commondir, wts, nwt, &lands);
+	if (git_branch_iterator_new(&it, here.repo, GIT_BRANCH_LOCAL) < 0) {
 		orch_git_error("cannot list branches");
 		goto done;
 	}
@@ -359,22 +354,22 @@ static int cmd_status(int argc, char **argv)
 		struct row *r;
 
 		if (git_branch_name(&name, ref) < 0 || !git_reference_target(ref) ||
-		    !wanted(name, (wt = orch_worktrees_find(wts, nwt, name)), &patterns, &policy, onto)) {
+		    !wanted(name, (wt = orch_worktrees_find(wts, nwt, name)), &patterns, &here.policy, onto)) {
 			git_reference_free(ref);
 			continue;
 		}
 		r = add_row(&rows, &n, name, git_reference_target(ref));
 		r->wt = wt;
 		r->dirty = wt ? wt_dirty[wt - wts] : 0;
-		judge_row(repo, &policy, target, r);
-		r->merged = git_oid_equal(&r->tip, target) || git_graph_descendant_of(repo, target, &r->tip) == 1;
-		count(repo, target, r);
+		judge_row(here.repo, &here.policy, target, r);
+		r->merged = git_oid_equal(&r->tip, target) || git_graph_descendant_of(here.repo, target, &r->tip) == 1;
+		count(here.repo, target, r);
 		git_reference_free(ref);
 	}
 	if (json)
-		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands, repo);
+		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands, here.repo);
 	else
-		print_table(rows, n, onto, lands, nlands, repo);
+		print_table(rows, n, onto, lands, nlands, here.repo);
 	if (orch_doctor_run(NULL, 1) == 1)
 		orch_say("warning: the gate is not fully in force here; 'orch-hooks doctor' says why");
 	ret = ORCH_EXIT_OK;
@@ -390,17 +385,12 @@ done:
 	free(rows);
 	free(wt_dirty);
 	free(onto);
-	free(common);
 	orch_worktrees_free(wts, nwt);
 	git_branch_iterator_free(it);
 	git_reference_free(target_ref);
-	git_repository_free(repo);
-	orch_policy_release(&policy);
+	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_status = {
-	"status", "status [--onto BRANCH] [--json] [PATTERN...]",
-	"show each worker branch: tip, verdict, merged or not, ahead/behind, worktree; and any land in progress",
-	cmd_status,
-};
+ORCH_CMD_DEFINE(status, "status [--onto BRANCH] [--json] [PATTERN...]",
+		"show each worker branch: tip, verdict, merged or not, ahead/behind, worktree; and any land in progress");

@@ -23,6 +23,13 @@
 #include "strbuf.h"
 #include "sync.h"
 
+int orch_sync_remote_lookup(git_remote **out, git_repository *repo, const char *name)
+{
+	if (git_remote_lookup(out, repo, name) < 0)
+		return orch_error("there is no remote '%s' here; name one of 'git remote'", name);
+	return 0;
+}
+
 int orch_sync_git(const char *dir, const char *const *argv, struct strbuf *out)
 {
 	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
@@ -73,48 +80,39 @@ int orch_sync_fetch_notes(const char *dir, const char *remote, const char *notes
 
 static int sync_notes(const char *remote_name)
 {
-	struct orch_policy policy;
-	git_repository *repo = NULL;
+	struct orch_cmd_repo r;
 	git_remote *remote = NULL;
 	git_reference *local = NULL;
 	struct strbuf listed = STRBUF_INIT;
-	char *common = NULL, *push_spec = NULL;
+	char *push_spec = NULL;
 	const char *dir;
 	int ret = 128, has_local;
 
-	orch_policy_init(&policy);
-	if (orch_repo_open_path(&repo, NULL) < 0)
+	if (orch_cmd_repo_open(&r) < 0 || orch_sync_remote_lookup(&remote, r.repo, remote_name) < 0)
 		goto done;
-	common = orch_repo_commondir(repo);
-	if (orch_policy_load(&policy, common) < 0)
-		goto done;
-	if (git_remote_lookup(&remote, repo, remote_name) < 0) {
-		orch_error("there is no remote '%s' here; name one of 'git remote'", remote_name);
-		goto done;
-	}
-	dir = git_repository_workdir(repo) ? git_repository_workdir(repo) : git_repository_path(repo);
+	dir = git_repository_workdir(r.repo) ? git_repository_workdir(r.repo) : git_repository_path(r.repo);
 
 	/* Fetching a ref the remote lacks is an error to git: ask first. */
 	{
-		const char *argv[] = { "git", "ls-remote", remote_name, policy.notes_ref, NULL };
+		const char *argv[] = { "git", "ls-remote", remote_name, r.policy.notes_ref, NULL };
 
 		if (orch_sync_git(dir, argv, &listed) < 0)
 			goto done;
 	}
 	if (listed.len) {
-		if (orch_sync_fetch_notes(dir, remote_name, policy.notes_ref) < 0)
+		if (orch_sync_fetch_notes(dir, remote_name, r.policy.notes_ref) < 0)
 			goto done;
-		orch_say("merged the verdicts of '%s' into %s", remote_name, policy.notes_ref);
+		orch_say("merged the verdicts of '%s' into %s", remote_name, r.policy.notes_ref);
 	} else {
 		orch_say("'%s' has no verdicts yet", remote_name);
 	}
 
-	has_local = git_reference_lookup(&local, repo, policy.notes_ref) == 0;
+	has_local = git_reference_lookup(&local, r.repo, r.policy.notes_ref) == 0;
 	if (has_local) {
 		const char *push[] = { "git", "push", "--quiet", remote_name, NULL, NULL };
 
 		/* No '+': the merged notes contain the remote's, so this fast-forwards. */
-		push_spec = xasprintf("%s:%s", policy.notes_ref, policy.notes_ref);
+		push_spec = xasprintf("%s:%s", r.policy.notes_ref, r.policy.notes_ref);
 		push[4] = push_spec;
 		if (orch_sync_git(dir, push, NULL) < 0) {
 			orch_say("someone pushed verdicts meanwhile: run 'orch-hooks sync %s' again; "
@@ -122,19 +120,17 @@ static int sync_notes(const char *remote_name)
 				 "by itself", remote_name);
 			goto done;
 		}
-		orch_say("pushed %s to '%s'", policy.notes_ref, remote_name);
+		orch_say("pushed %s to '%s'", r.policy.notes_ref, remote_name);
 	} else {
 		orch_say("no verdicts here to push");
 	}
 	ret = 0;
 done:
 	strbuf_release(&listed);
-	free(common);
 	free(push_spec);
 	git_reference_free(local);
 	git_remote_free(remote);
-	git_repository_free(repo);
-	orch_policy_release(&policy);
+	orch_cmd_repo_release(&r);
 	return ret;
 }
 
@@ -144,17 +140,11 @@ static int cmd_sync(int argc, char **argv)
 		OPT_EXITS("0 the verdicts were merged and pushed (or there were none to share)"),
 		OPT_END(),
 	};
-	int nargs = orch_parse_options(argc, argv, options, &orch_cmd_sync);
+	const char *remote;
+	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_sync, "origin", &remote);
 
-	if (nargs < 0)
-		return ORCH_EXIT_USAGE;
-	if (nargs > 1)
-		return orch_usage(&orch_cmd_sync);
-	return sync_notes(nargs ? argv[0] : "origin");
+	return r ? r : sync_notes(remote);
 }
 
-const struct orch_cmd orch_cmd_sync = {
-	"sync", "sync [REMOTE]",
-	"share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result",
-	cmd_sync,
-};
+ORCH_CMD_DEFINE(sync, "sync [REMOTE]",
+		"share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result");

@@ -53,36 +53,13 @@ static int interrupted(void)
 static char *check_out(git_repository *repo, const git_oid *commit_id)
 {
 	char *dir = orch_tmp_path("orch-hooks-test-XXXXXX");
-	git_checkout_options co;
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_index *index = NULL;
-	int ok = 0;
 
 	if (!mkdtemp(dir)) {
 		orch_error("cannot make a directory to test %s in: %s", orch_short_oid(commit_id), strerror(errno));
 		free(dir);
 		return NULL;
 	}
-	/* A private index: the repository, its index and its work tree are never touched. */
-	if (git_commit_lookup(&c, repo, commit_id) < 0 || git_commit_tree(&tree, c) < 0 ||
-	    git_index_new(&index) < 0 || git_index_read_tree(index, tree) < 0) {
-		orch_git_error("cannot read the tree of %s", orch_short_oid(commit_id));
-		goto done;
-	}
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
-	co.target_directory = dir;
-	if (git_checkout_index(repo, index, &co) < 0) {
-		orch_git_error("cannot check out %s to test it", orch_short_oid(commit_id));
-		goto done;
-	}
-	ok = 1;
-done:
-	git_index_free(index);
-	git_tree_free(tree);
-	git_commit_free(c);
-	if (!ok) {
+	if (orch_commit_check_out_to(repo, commit_id, dir) < 0) {
 		orch_remove_dir(dir);
 		FREE_AND_NULL(dir);
 	}
@@ -208,21 +185,17 @@ static int reuse(git_repository *repo, const struct orch_policy *policy, struct 
 
 static int cmd_test(int argc, char **argv)
 {
-	struct orch_policy policy;
+	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	struct sigaction sa, old_int, old_term, old_hup;
-	git_repository *repo = NULL;
 	struct tested *t = NULL;
-	char *common = NULL;
 	int i, n, json = 0, failed = 0, ret = ORCH_EXIT_FATAL;
 	const struct orch_option options[] = {
 		OPT_BOOL(0, "json", &json, "print the results as JSON on stdout"),
 		OPT_END(),
 	};
 
-	orch_policy_init(&policy);
 	n = orch_parse_options(argc, argv, options, &orch_cmd_test);
 	if (n <= 0) {
-		orch_policy_release(&policy);
 		return n < 0 ? ORCH_EXIT_USAGE : orch_usage(&orch_cmd_test);
 	}
 	/* Stop between steps on Ctrl-C, so the checkout is always removed. */
@@ -233,19 +206,16 @@ static int cmd_test(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	t = xcalloc((size_t)n, sizeof(*t));
-	if (orch_repo_open_path(&repo, NULL) < 0)
+	if (orch_cmd_repo_open(&here) < 0)
 		goto done;
-	common = orch_repo_commondir(repo);
-	if (orch_policy_load(&policy, common) < 0)
-		goto done;
-	if (!*policy.test_command) {
-		orch_error("no [test] command in the policy (%s): nothing to run", policy.path);
+	if (!*here.policy.test_command) {
+		orch_error("no [test] command in the policy (%s): nothing to run", here.policy.path);
 		goto done;
 	}
-	if (resolve_all(repo, n, argv, t) < 0)
+	if (resolve_all(here.repo, n, argv, t) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
-		if (!reuse(repo, &policy, &t[i]) && run_one(repo, &policy, &t[i]) < 0) {
+		if (!reuse(here.repo, &here.policy, &t[i]) && run_one(here.repo, &here.policy, &t[i]) < 0) {
 			ret = interrupted() ? ORCH_EXIT_INTERRUPTED : ORCH_EXIT_FATAL;
 			goto done;
 		}
@@ -259,14 +229,10 @@ done:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	free(t);
-	free(common);
-	git_repository_free(repo);
-	orch_policy_release(&policy);
+	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-const struct orch_cmd orch_cmd_test = {
-	"test", "test [--json] COMMIT...",
-	"run the test command on each commit's tree in a disposable checkout and record the result "
-	"(signed with [test] signing_key)", cmd_test,
-};
+ORCH_CMD_DEFINE(test, "test [--json] COMMIT...",
+		"run the test command on each commit's tree in a disposable checkout and record the result "
+		"(signed with [test] signing_key)");

@@ -185,7 +185,5 @@ static int cmd_verdict(int argc, char **argv)
 	return orch_usage(&orch_cmd_verdict);
 }
 
-const struct orch_cmd orch_cmd_verdict = {
-	"verdict", "verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
-	"show a commit's verdict (exit 0 only for a valid PASS), or record one by hand", cmd_verdict,
-};
+ORCH_CMD_DEFINE(verdict, "verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
+		"show a commit's verdict (exit 0 only for a valid PASS), or record one by hand");

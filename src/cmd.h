@@ -1,6 +1,10 @@
 #ifndef ORCH_CMD_H
 #define ORCH_CMD_H
 
+#include <git2.h>
+
+#include "policy.h"
+
 /*
  * One file per subcommand, each exporting a struct orch_cmd. Commands
  * return their exit status (src/exit-codes.h): 0 success, 1 a gate or
@@ -14,6 +18,15 @@ struct orch_cmd {
 	const char *summary;
 	int (*fn)(int argc, char **argv);
 };
+
+/*
+ * Defines orch_cmd_NAME, run by the file's cmd_NAME(), the command's name
+ * written once: ORCH_CMD_DEFINE(sync, "sync [REMOTE]", "share verdicts ...");
+ */
+#define ORCH_CMD_DEFINE(name_, usage_, summary_) \
+	const struct orch_cmd orch_cmd_##name_ = { \
+		.name = #name_, .usage = (usage_), .summary = (summary_), .fn = cmd_##name_, \
+	}
 
 extern const struct orch_cmd orch_cmd_install;
 extern const struct orch_cmd orch_cmd_uninstall;
@@ -46,6 +59,22 @@ int orch_doctor_run(const char *path, int quiet);
  */
 int orch_doctor_hook_runs_gate(const char *dir, const char *name, const char *top, int count_moved,
 			       const char **manager);
+
+/* What most commands work on: the repository around the cwd and its policy. */
+struct orch_cmd_repo {
+	git_repository *repo;
+	char *commondir;
+	struct orch_policy policy;
+};
+
+#define ORCH_CMD_REPO_INIT { .repo = NULL }
+
+/*
+ * Opens the repository containing the cwd and loads its policy: 0, or -1
+ * after saying why. Release `r` either way (also safe when never opened).
+ */
+int orch_cmd_repo_open(struct orch_cmd_repo *r);
+void orch_cmd_repo_release(struct orch_cmd_repo *r);
 
 /* "usage: orch-hooks <usage>" on stderr; returns ORCH_EXIT_USAGE. */
 int orch_usage(const struct orch_cmd *cmd);

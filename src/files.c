@@ -87,14 +87,15 @@ static int open_temp(const char *path, char **tmp)
 	return -1;
 }
 
-int orch_write_file_atomic(const char *path, const void *buf, size_t len)
+/* `mode` NULL: as open_temp created it. */
+static int write_atomic(const char *path, const void *buf, size_t len, const mode_t *mode)
 {
 	char *tmp = NULL;
 	int fd = open_temp(path, &tmp), saved;
 
 	if (fd < 0)
 		goto fail;
-	if (xwrite_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (xwrite_all(fd, buf, len) < 0 || (mode && fchmod(fd, *mode) < 0) || fsync(fd) < 0) {
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -110,6 +111,16 @@ fail:
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+int orch_write_file_atomic(const char *path, const void *buf, size_t len)
+{
+	return write_atomic(path, buf, len, NULL);
+}
+
+int orch_write_file_atomic_mode(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_atomic(path, buf, len, &mode);
 }
 
 int orch_write_file(const char *path, const void *buf, size_t len)

@@ -2,6 +2,7 @@
 #define ORCH_FILES_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "strbuf.h"
 
@@ -41,6 +42,9 @@ int orch_read_file_max(struct strbuf *sb, const char *path, size_t max, int regu
  * part. The temporary file is removed on failure. 0, or -1 with errno set.
  */
 int orch_write_file_atomic(const char *path, const void *buf, size_t len);
+
+/* The same, the file getting exactly `mode` (no umask): for a program such as a hook. */
+int orch_write_file_atomic_mode(const char *path, const void *buf, size_t len, mode_t mode);
 
 /* Writes a file whole in place and fsyncs it; -1 with errno set (nothing left behind) on error. */
 int orch_write_file(const char *path, const void *buf, size_t len);

@@ -13,7 +13,7 @@ struct orch_gate_lock {
 	char *path;
 };
 
-#define ORCH_GATE_LOCK_INIT { -1, NULL }
+#define ORCH_GATE_LOCK_INIT { .fd = -1, .path = NULL }
 
 /*
  * Takes the lock, waiting up to wait_ms for a live holder (saying once

@@ -122,55 +122,61 @@ static void push_parents(struct walk *w, const struct orch_commit_head *h)
 }
 
 /*
+ * The next commit on the stack that the graph does not hold, into *id: 1.
+ * Those it holds get `flag` on the way. 0 when the stack is empty, -1 when
+ * marking one failed.
+ */
+static int next_loose(struct walk *w, unsigned char flag, git_oid *id)
+{
+	while (w->nr_stack) {
+		uint32_t pos;
+
+		git_oid_cpy(id, &w->stack[--w->nr_stack]);
+		pos = orch_commit_graph_find(w->graph, id);
+		if (pos == ORCH_GRAPH_NO_POS)
+			return 1;
+		if (mark(w, pos, flag) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * The hidden history outside the graph (pushed to protected branches since
  * it was written) into old_loose; where it enters the graph, OLD marks.
  */
 static int walk_hidden_loose(struct walk *w, const git_oid *hide, size_t nr_hide)
 {
 	git_oid id;
-	uint32_t pos;
+	int r;
 
 	while (nr_hide)
 		push_oid(w, &hide[--nr_hide]);
-	while (w->nr_stack) {
-		git_oid_cpy(&id, &w->stack[--w->nr_stack]);
-		pos = orch_commit_graph_find(w->graph, &id);
-		if (pos != ORCH_GRAPH_NO_POS) {
-			if (mark(w, pos, F_OLD) < 0)
-				return 1;
-			continue;
-		}
+	while ((r = next_loose(w, F_OLD, &id)) > 0) {
 		if (!orch_oidset_add(&w->old_loose, &id))
 			continue;
 		if (orch_commit_head_read(&w->head, w->odb, &id) < 0)
 			return -1;
 		push_parents(w, &w->head);
 	}
-	return 0;
+	return r < 0 ? 1 : 0;
 }
 
 /* The tip's history outside the graph: the commits of the push itself. */
 static int walk_tip_loose(struct walk *w, const git_oid *tip, orch_graph_walk_fn fn, void *payload)
 {
 	git_oid id;
-	uint32_t pos;
+	int r;
 
 	push_oid(w, tip);
-	while (w->nr_stack) {
-		git_oid_cpy(&id, &w->stack[--w->nr_stack]);
-		pos = orch_commit_graph_find(w->graph, &id);
-		if (pos != ORCH_GRAPH_NO_POS) {
-			if (mark(w, pos, F_NEW) < 0)
-				return 1;
-			continue;
-		}
+	while ((r = next_loose(w, F_NEW, &id)) > 0) {
 		if (orch_oidset_contains(&w->old_loose, &id) || !orch_oidset_add(&w->seen_loose, &id))
 			continue;
 		if (orch_commit_head_read(&w->head, w->odb, &id) < 0 || fn(&w->head, payload) < 0)
 			return -1;
 		push_parents(w, &w->head);
 	}
-	return 0;
+	return r < 0 ? 1 : 0;
 }
 
 static void head_from_row(const struct orch_commit_graph *graph, uint32_t pos,

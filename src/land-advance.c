@@ -34,13 +34,11 @@ static int still_at(git_repository *repo, const char *refname, const char *onto,
 static int check_out(git_repository *repo, const git_oid *from, const git_oid *to)
 {
 	git_checkout_options co;
-	git_commit *fc = NULL, *tc = NULL;
 	git_tree *ft = NULL, *tt = NULL;
 	int err = -1;
 
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	if (git_commit_lookup(&fc, repo, from) < 0 || git_commit_lookup(&tc, repo, to) < 0 ||
-	    git_commit_tree(&ft, fc) < 0 || git_commit_tree(&tt, tc) < 0) {
+	if (orch_commit_tree(repo, from, &ft) < 0 || orch_commit_tree(repo, to, &tt) < 0) {
 		orch_git_error("cannot read %s or %s", orch_short_oid(from), orch_short_oid(to));
 		goto done;
 	}
@@ -55,8 +53,6 @@ static int check_out(git_repository *repo, const git_oid *from, const git_oid *t
 done:
 	git_tree_free(tt);
 	git_tree_free(ft);
-	git_commit_free(tc);
-	git_commit_free(fc);
 	return err == GIT_ECONFLICT ? 1 : err < 0 ? -1 : 0;
 }
 

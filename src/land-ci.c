@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "exit-codes.h"
 #include "land-ci.h"
@@ -38,14 +39,6 @@ struct ci_run {
 	int interrupted;	/* a signal arrived while a fetch of the records ran */
 	double started;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A git command; its output goes to stderr. PASS_ON: Ctrl-C stops it; SHIELD: it finishes. */
 static int git(enum land_step_mode mode, const char *const *argv)
@@ -266,9 +259,9 @@ static size_t passing(const struct ci_run *c, int *settled, size_t *answered)
 
 static void nap_ms(unsigned ms)
 {
-	double until = now() + ms / 1000.0;
+	double until = orch_now() + ms / 1000.0;
 
-	while (!land_interrupted() && now() < until) {
+	while (!land_interrupted() && orch_now() < until) {
 		struct timespec ts = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
@@ -282,7 +275,7 @@ static int wait_for_ci(struct ci_run *c)
 	size_t said = (size_t)-1, answered;
 	int settled = 0;
 
-	c->started = now();
+	c->started = orch_now();
 	for (;;) {
 		if (fetch_records(c) == 0 && judge_new(c) < 0)
 			return -1;
@@ -291,14 +284,14 @@ static int wait_for_ci(struct ci_run *c)
 			return 0;
 		if (stopping(c))
 			return -1;
-		if (now() - c->started >= c->o->timeout_s)
+		if (orch_now() - c->started >= c->o->timeout_s)
 			return 1;
-		if (answered != said || now() - last_say >= (c->l->heartbeat_s ? c->l->heartbeat_s : 10)) {
+		if (answered != said || orch_now() - last_say >= (c->l->heartbeat_s ? c->l->heartbeat_s : 10)) {
 			orch_say("[%.0fs] waiting for CI: %zu of %zu candidates have a test record on '%s' "
-				 "(timeout %us)%s%s", now() - c->started, answered, c->nr, c->o->remote, c->o->timeout_s,
+				 "(timeout %us)%s%s", orch_now() - c->started, answered, c->nr, c->o->remote, c->o->timeout_s,
 				 c->fetch_error ? "; " : "", c->fetch_error ? c->fetch_error : "");
 			said = answered;
-			last_say = now();
+			last_say = orch_now();
 		}
 		nap_ms(c->o->poll_ms);
 	}

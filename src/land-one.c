@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "error.h"
 #include "land.h"
 #include "land-prefix.h"
@@ -22,14 +23,6 @@
 #include "strbuf.h"
 #include "trust.h"
 #include "verdict.h"
-
-double land_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void land_set_str(char **field, const char *value)
 {
@@ -239,7 +232,7 @@ int land_one(struct lander *l, size_t i, int pinned)
 	struct land_item *it = &l->st.items[i];
 	struct orch_judgement_result j;
 	git_reference *ref = NULL;
-	double start = land_now();
+	double start = orch_now();
 	git_oid head;
 	int judged = 0;
 
@@ -276,7 +269,7 @@ int land_one(struct lander *l, size_t i, int pinned)
 		goto done;
 	run_merge(l, it, i);
 done:
-	it->seconds += land_now() - start;
+	it->seconds += orch_now() - start;
 	if (judged)
 		orch_judgement_result_release(&j);
 	git_reference_free(ref);

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "clock.h"
 #include "error.h"
 #include "land.h"
 #include "land-pool.h"
@@ -50,7 +51,7 @@ struct land_pool *land_pool_new(size_t max, unsigned heartbeat_s)
 	p->max = max ? max : 1;
 	p->r = xcalloc(p->max, sizeof(*p->r));
 	p->heartbeat_s = heartbeat_s;
-	p->last_beat = land_now();
+	p->last_beat = orch_now();
 	return p;
 }
 
@@ -151,7 +152,7 @@ int land_pool_start(struct land_pool *p, const struct land_pool_job *job)
 	r->fd = fds[0];
 	r->id = job->id;
 	r->label = xstrdup(job->label);
-	r->started = land_now();
+	r->started = orch_now();
 	strbuf_init(&r->report);
 	return 0;
 }
@@ -171,7 +172,7 @@ void land_pool_cancel(struct land_pool *p, size_t id)
 
 	for (i = 0; i < p->max; i++)
 		if (p->r[i].pid && p->r[i].id == id)
-			ask_to_stop(&p->r[i], land_now());
+			ask_to_stop(&p->r[i], orch_now());
 }
 
 /* Reads what the runners wrote, and reaps what ended (a runner, or an orphan handed to us). */
@@ -232,7 +233,7 @@ static void conclude(struct runner *r, struct land_pool_done *out)
 		out->stopped = r->term_sent != 0 || !WIFEXITED(r->status);
 		snprintf(out->exit, sizeof(out->exit), "not started");
 		snprintf(out->how, sizeof(out->how), "the test runner ended without a result");
-		out->seconds = land_now() - r->started;
+		out->seconds = orch_now() - r->started;
 		out->tail = xstrdup("");
 	}
 	close(r->fd);
@@ -269,7 +270,7 @@ int land_pool_wait(struct land_pool *p, struct land_pool_done *out, int (*stop)(
 	size_t i;
 
 	for (;;) {
-		double t = land_now();
+		double t = orch_now();
 
 		if (!land_pool_running(p))
 			return 0;
@@ -297,7 +298,7 @@ void land_pool_free(struct land_pool *p)
 		return;
 	for (i = 0; i < p->max; i++)
 		if (p->r[i].pid)
-			ask_to_stop(&p->r[i], land_now());
+			ask_to_stop(&p->r[i], orch_now());
 	while (land_pool_wait(p, &d, NULL) == 1)
 		free(d.tail);
 	free(p->r);

@@ -152,17 +152,12 @@ done:
 
 int land_state_save(const struct land_state *st, const char *path)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	struct strbuf sb = STRBUF_INIT;
 	size_t i;
-	int ret = -1;
+	int ret = 0;
 
-	if (!f) {
-		orch_error("cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	fprintf(f, "onto\t%s\ndelete-branches\t%d\nreview\t%u\njobs\t%u\nkeep-going\t%d\n", st->onto,
-		st->delete_branches, st->review_jobs, st->jobs, st->keep_going);
+	strbuf_addf(&sb, "onto\t%s\ndelete-branches\t%d\nreview\t%u\njobs\t%u\nkeep-going\t%d\n", st->onto,
+		    st->delete_branches, st->review_jobs, st->jobs, st->keep_going);
 	for (i = 0; i < st->nr; i++) {
 		const struct land_item *it = &st->items[i];
 		char tip[GIT_OID_HEXSZ + 1], merge[GIT_OID_HEXSZ + 1], orig[GIT_OID_HEXSZ + 1];
@@ -172,28 +167,17 @@ int land_state_save(const struct land_state *st, const char *path)
 		for (p = reason; *p; p++)	/* one field on one line */
 			if (*p == '\t' || *p == '\n' || *p == '\r')
 				*p = ' ';
-		fprintf(f, "branch\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t%zu\n", it->branch,
-			land_status_name(it->status), git_oid_tostr(tip, sizeof(tip), &it->tip),
-			git_oid_tostr(merge, sizeof(merge), &it->merge),
-			git_oid_tostr(orig, sizeof(orig), &it->orig), it->seconds,
-			it->verdict ? it->verdict : "-", it->tests ? it->tests : "-",
-			git_oid_tostr(stop, sizeof(stop), &it->stop_head), reason, it->prefix);
+		strbuf_addf(&sb, "branch\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t%zu\n", it->branch,
+			    land_status_name(it->status), git_oid_tostr(tip, sizeof(tip), &it->tip),
+			    git_oid_tostr(merge, sizeof(merge), &it->merge),
+			    git_oid_tostr(orig, sizeof(orig), &it->orig), it->seconds,
+			    it->verdict ? it->verdict : "-", it->tests ? it->tests : "-",
+			    git_oid_tostr(stop, sizeof(stop), &it->stop_head), reason, it->prefix);
 		free(reason);
 	}
 	/* Written in full, then renamed: a crash leaves the old state or the new one. */
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		fclose(f);
-		orch_error("cannot write '%s': %s", tmp, strerror(errno));
-		goto done;
-	}
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		orch_error("cannot write '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	ret = 0;
-done:
-	if (ret < 0)
-		unlink(tmp);
-	free(tmp);
+	if (orch_write_file_atomic(path, strbuf_str(&sb), sb.len) < 0)
+		ret = orch_error("cannot write '%s': %s", path, strerror(errno));
+	strbuf_release(&sb);
 	return ret;
 }

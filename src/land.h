@@ -30,7 +30,6 @@ struct lander {
 	size_t test_runs;	/* test commands land itself started (-j) */
 };
 
-double land_now(void);
 void land_set_str(char **field, const char *value);
 int land_head_oid(git_repository *repo, git_oid *out);
 

@@ -66,9 +66,64 @@ void orch_notes_index_release(struct orch_notes_index *idx)
 	memset(idx, 0, sizeof(*idx));
 }
 
-static void index_add(struct orch_notes_index *idx, const char *hex, const git_oid *blob,
-		      unsigned depth)
+/*
+ * One walk over a notes tree for every reader: the whole tree, or (with
+ * `want`) only the fan-out directories that spell that commit's digits.
+ * on_note sees each note's commit (hex), blob and fan-out depth; a nonzero
+ * return stops the walk and is its result.
+ */
+struct notes_walk {
+	git_repository *repo;
+	const char *want;
+	char *hex;	/* GIT_OID_HEXSZ + 1 bytes: the digits the levels above spelled */
+	int (*on_note)(void *payload, const char *hex, const git_oid *blob, unsigned depth);
+	void *payload;
+};
+
+static int walk_level(struct notes_walk *w, const git_oid *tree_id, size_t depth_hex);
+
+/* The notes one entry stands for: itself, or all below a fan-out directory. */
+static int walk_entry(struct notes_walk *w, const git_tree_entry *e, size_t depth_hex)
 {
+	const char *name = git_tree_entry_name(e);
+
+	/* Most entries differ in the first digit: skip them cheaply. */
+	if (w->want && hex_value(name[0]) != hex_value(w->want[depth_hex]))
+		return 0;
+	switch (orch_notes_entry_classify(name, (unsigned)git_tree_entry_filemode_raw(e), depth_hex, w->hex)) {
+	case ORCH_NOTES_NOTE:
+		if (w->want && memcmp(w->hex + depth_hex, w->want + depth_hex, GIT_OID_HEXSZ - depth_hex))
+			return 0;
+		return w->on_note(w->payload, w->hex, git_tree_entry_id(e), (unsigned)depth_hex / 2);
+	case ORCH_NOTES_FANOUT:
+		if (w->want && memcmp(w->hex + depth_hex, w->want + depth_hex, 2))
+			return 0;
+		return walk_level(w, git_tree_entry_id(e), depth_hex + 2);
+	case ORCH_NOTES_OTHER:
+		break;
+	}
+	return 0;
+}
+
+static int walk_level(struct notes_walk *w, const git_oid *tree_id, size_t depth_hex)
+{
+	git_tree *tree = NULL;
+	size_t i, n;
+	int ret = 0;
+
+	if (git_tree_lookup(&tree, w->repo, tree_id) < 0)
+		return -1;
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n && !ret; i++)
+		ret = walk_entry(w, git_tree_entry_byindex(tree, i), depth_hex);
+	git_tree_free(tree);
+	return ret;
+}
+
+static int index_add(void *payload, const char *hex, const git_oid *blob, unsigned depth)
+{
+	struct orch_notes_index *idx = payload;
+
 	if (idx->nr == idx->alloc) {
 		idx->alloc = idx->alloc ? 2 * idx->alloc : 256;
 		idx->items = xrealloc(idx->items, idx->alloc * sizeof(*idx->items));
@@ -77,36 +132,7 @@ static void index_add(struct orch_notes_index *idx, const char *hex, const git_o
 	git_oid_cpy(&idx->items[idx->nr].blob, blob);
 	idx->items[idx->nr].depth = depth;
 	idx->nr++;
-}
-
-/* One level of the notes tree; `hex` holds the digits the levels above spelled. */
-static int load_level(struct orch_notes_index *idx, git_repository *repo, const git_oid *tree_id,
-		      size_t depth_hex, char *hex)
-{
-	git_tree *tree = NULL;
-	size_t i, n;
-	int ret = 0;
-
-	if (git_tree_lookup(&tree, repo, tree_id) < 0)
-		return -1;
-	n = git_tree_entrycount(tree);
-	for (i = 0; i < n && !ret; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		unsigned mode = (unsigned)git_tree_entry_filemode_raw(e);
-
-		switch (orch_notes_entry_classify(git_tree_entry_name(e), mode, depth_hex, hex)) {
-		case ORCH_NOTES_NOTE:
-			index_add(idx, hex, git_tree_entry_id(e), (unsigned)depth_hex / 2);
-			break;
-		case ORCH_NOTES_FANOUT:
-			ret = load_level(idx, repo, git_tree_entry_id(e), depth_hex + 2, hex);
-			break;
-		case ORCH_NOTES_OTHER:
-			break;
-		}
-	}
-	git_tree_free(tree);
-	return ret;
+	return 0;
 }
 
 /*
@@ -135,9 +161,10 @@ int orch_notes_index_load_tree(struct orch_notes_index *idx, git_repository *rep
 			       const git_oid *tree_id)
 {
 	char hex[GIT_OID_HEXSZ + 1];
+	struct notes_walk w = { .repo = repo, .hex = hex, .on_note = index_add, .payload = idx };
 
 	memset(idx, 0, sizeof(*idx));
-	if (load_level(idx, repo, tree_id, 0, hex) < 0) {
+	if (walk_level(&w, tree_id, 0) < 0) {
 		orch_notes_index_release(idx);
 		return -1;
 	}
@@ -262,52 +289,14 @@ int orch_notes_index_text(const struct orch_notes_index *idx, git_repository *re
 	return orch_note_blob_text(repo, blob_id, out, len) < 0 ? -1 : 1;
 }
 
-/*
- * Every entry for `want` at this level and below, added to idx: only the
- * fan-out directories that spell its next digits are opened.
- */
-static int lookup_level(struct orch_notes_index *idx, git_repository *repo, const git_oid *tree_id,
-			const char *want, size_t depth_hex, char *hex)
-{
-	git_tree *tree = NULL;
-	size_t i, n;
-	int ret = 0;
-
-	if (git_tree_lookup(&tree, repo, tree_id) < 0)
-		return -1;
-	n = git_tree_entrycount(tree);
-	for (i = 0; i < n && !ret; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(e);
-
-		/* Most entries differ in the first digit: skip them cheaply. */
-		if (hex_value(name[0]) != hex_value(want[depth_hex]))
-			continue;
-		switch (orch_notes_entry_classify(name, (unsigned)git_tree_entry_filemode_raw(e),
-						  depth_hex, hex)) {
-		case ORCH_NOTES_NOTE:
-			if (!memcmp(hex + depth_hex, want + depth_hex, GIT_OID_HEXSZ - depth_hex))
-				index_add(idx, hex, git_tree_entry_id(e), (unsigned)depth_hex / 2);
-			break;
-		case ORCH_NOTES_FANOUT:
-			if (!memcmp(hex + depth_hex, want + depth_hex, 2))
-				ret = lookup_level(idx, repo, git_tree_entry_id(e), want, depth_hex + 2, hex);
-			break;
-		case ORCH_NOTES_OTHER:
-			break;
-		}
-	}
-	git_tree_free(tree);
-	return ret;
-}
-
 int orch_notes_index_add_path(struct orch_notes_index *idx, git_repository *repo,
 			      const git_oid *tree_id, const git_oid *annotated)
 {
 	char want[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
+	struct notes_walk w = { .repo = repo, .want = want, .hex = hex, .on_note = index_add, .payload = idx };
 
 	git_oid_tostr(want, sizeof(want), annotated);
-	return lookup_level(idx, repo, tree_id, want, 0, hex);
+	return walk_level(&w, tree_id, 0);
 }
 
 int orch_notes_tree_lookup(git_repository *repo, const git_oid *tree_id, const git_oid *annotated,
@@ -335,50 +324,20 @@ done:
 struct changes {
 	git_oid *items;
 	size_t nr, max;
+	struct notes_walk walk;	/* for what only one side has: every note below it */
 };
 
 /* 1 when the list is full (too many to look up one by one). */
-static int change_add(struct changes *c, const char *hex)
+static int change_add(void *payload, const char *hex, const git_oid *blob, unsigned depth)
 {
+	struct changes *c = payload;
+
+	(void)blob;
+	(void)depth;
 	if (c->nr == c->max)
 		return 1;
 	git_oid_fromstr(&c->items[c->nr++], hex);
 	return 0;
-}
-
-static int changes_all(struct changes *c, git_repository *repo, const git_oid *tree_id,
-		       size_t depth_hex, char *hex);
-
-/* The notes one entry stands for: itself, or all below a fan-out directory. */
-static int changes_below(struct changes *c, git_repository *repo, const git_tree_entry *e,
-			 size_t depth_hex, char *hex)
-{
-	switch (orch_notes_entry_classify(git_tree_entry_name(e),
-					  (unsigned)git_tree_entry_filemode_raw(e), depth_hex, hex)) {
-	case ORCH_NOTES_NOTE:
-		return change_add(c, hex);
-	case ORCH_NOTES_FANOUT:
-		return changes_all(c, repo, git_tree_entry_id(e), depth_hex + 2, hex);
-	case ORCH_NOTES_OTHER:
-		break;
-	}
-	return 0;
-}
-
-static int changes_all(struct changes *c, git_repository *repo, const git_oid *tree_id,
-		       size_t depth_hex, char *hex)
-{
-	git_tree *tree = NULL;
-	size_t i, n;
-	int ret = 0;
-
-	if (git_tree_lookup(&tree, repo, tree_id) < 0)
-		return -1;
-	n = git_tree_entrycount(tree);
-	for (i = 0; i < n && !ret; i++)
-		ret = changes_below(c, repo, git_tree_entry_byindex(tree, i), depth_hex, hex);
-	git_tree_free(tree);
-	return ret;
 }
 
 /* git's tree order: a directory sorts as if its name ended in '/'. */
@@ -442,10 +401,10 @@ static int changes_pairs(struct changes *c, git_repository *repo, const git_tree
 		int cmp = !a ? 1 : !b ? -1 : entry_order(a, b);
 
 		if (cmp < 0) {
-			ret = changes_below(c, repo, a, depth_hex, hex);
+			ret = walk_entry(&c->walk, a, depth_hex);
 			i++;
 		} else if (cmp > 0) {
-			ret = changes_below(c, repo, b, depth_hex, hex);
+			ret = walk_entry(&c->walk, b, depth_hex);
 			j++;
 		} else {
 			/* A fan-out directory on both sides: only what differs below it. */
@@ -454,8 +413,8 @@ static int changes_pairs(struct changes *c, git_repository *repo, const git_tree
 			else if (is_fanout(a, depth_hex, hex) && is_fanout(b, depth_hex, hex))
 				ret = changes_level(c, repo, git_tree_entry_id(a), git_tree_entry_id(b),
 						    depth_hex + 2, hex);
-			else if (!(ret = changes_below(c, repo, a, depth_hex, hex)))
-				ret = changes_below(c, repo, b, depth_hex, hex);
+			else if (!(ret = walk_entry(&c->walk, a, depth_hex)))
+				ret = walk_entry(&c->walk, b, depth_hex);
 			i++;
 			j++;
 		}
@@ -492,13 +451,13 @@ static int oid_cmp(const void *a, const void *b)
 int orch_notes_tree_changes(git_repository *repo, const git_oid *old_tree, const git_oid *new_tree,
 			    size_t max, git_oid **out, size_t *nr)
 {
-	struct changes c = { .items = xmalloc((max ? max : 1) * sizeof(git_oid)), .max = max };
 	char hex[GIT_OID_HEXSZ + 1];
+	struct changes c = { .items = xmalloc((max ? max : 1) * sizeof(git_oid)), .max = max };
 	size_t i, kept = 0;
 	int ret;
 
-	ret = old_tree ? changes_level(&c, repo, old_tree, new_tree, 0, hex) :
-			 changes_all(&c, repo, new_tree, 0, hex);
+	c.walk = (struct notes_walk){ .repo = repo, .hex = hex, .on_note = change_add, .payload = &c };
+	ret = old_tree ? changes_level(&c, repo, old_tree, new_tree, 0, hex) : walk_level(&c.walk, new_tree, 0);
 	if (ret) {
 		free(c.items);
 		*out = NULL;

@@ -49,7 +49,7 @@ struct orch_notes_index {
 	size_t nr, alloc;
 };
 
-#define ORCH_NOTES_INDEX_INIT { NULL, 0, 0 }
+#define ORCH_NOTES_INDEX_INIT { .items = NULL }
 
 /* Reads the notes of `notes_commit` (NULL: no notes at all). Returns 0 or -1 (reported). */
 int orch_notes_index_load(struct orch_notes_index *idx, git_repository *repo,

@@ -15,7 +15,7 @@ struct orch_oidset {
 	size_t nr, cap;
 };
 
-#define ORCH_OIDSET_INIT { NULL, NULL, 0, 0 }
+#define ORCH_OIDSET_INIT { .slots = NULL }
 
 /* 1 if added, 0 if it was there already. */
 int orch_oidset_add(struct orch_oidset *s, const git_oid *oid);

@@ -96,10 +96,22 @@ char *orch_hook_program(const char *name)
 	return xasprintf("%s/%s", orch_libexecdir(), strcmp(name, "pre-receive") ? name : "orch-hooks-gate");
 }
 
-int orch_usage(const struct orch_cmd *cmd)
+int orch_cmd_repo_open(struct orch_cmd_repo *r)
 {
-	fprintf(stderr, "usage: orch-hooks %s\n", cmd->usage);
-	return ORCH_EXIT_USAGE;
+	memset(r, 0, sizeof(*r));
+	orch_policy_init(&r->policy);
+	if (orch_repo_open_path(&r->repo, NULL) < 0)
+		return -1;
+	r->commondir = orch_repo_commondir(r->repo);
+	return orch_policy_load(&r->policy, r->commondir);
+}
+
+void orch_cmd_repo_release(struct orch_cmd_repo *r)
+{
+	git_repository_free(r->repo);
+	free(r->commondir);
+	orch_policy_release(&r->policy);
+	memset(r, 0, sizeof(*r));
 }
 
 static void help(FILE *f)

@@ -7,8 +7,15 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "exit-codes.h"
 #include "parse-options.h"
 #include "strbuf.h"
+
+int orch_usage(const struct orch_cmd *cmd)
+{
+	fprintf(stderr, "usage: orch-hooks %s\n", cmd->usage);
+	return ORCH_EXIT_USAGE;
+}
 
 static void usage_error(const struct orch_option *opts, const struct orch_cmd *cmd)
 {
@@ -234,4 +241,17 @@ void orch_option_list_release(struct orch_option_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->nr = 0;
+}
+
+int orch_parse_options_one(int argc, char **argv, const struct orch_option *opts, const struct orch_cmd *cmd,
+			   const char *fallback, const char **operand)
+{
+	int n = orch_parse_options(argc, argv, opts, cmd);
+
+	if (n < 0)
+		return ORCH_EXIT_USAGE;
+	if (n > 1)
+		return orch_usage(cmd);
+	*operand = n ? argv[0] : fallback;
+	return 0;
 }

@@ -62,6 +62,14 @@ struct orch_cmd;
  */
 int orch_parse_options(int argc, char **argv, const struct orch_option *opts, const struct orch_cmd *cmd);
 
+/*
+ * The same for a command that takes at most one operand: *operand is it, or
+ * `fallback` when there is none. Returns 0, or ORCH_EXIT_USAGE after saying
+ * what is wrong (more than one operand: the usage).
+ */
+int orch_parse_options_one(int argc, char **argv, const struct orch_option *opts, const struct orch_cmd *cmd,
+			   const char *fallback, const char **operand);
+
 /* The help of cmd with its options on f (usage line, summary, option list). */
 void orch_options_help(FILE *f, const struct orch_option *opts, const struct orch_cmd *cmd);
 

@@ -25,7 +25,7 @@ struct orch_patterns {
 	size_t nr;
 };
 
-#define ORCH_PATTERNS_INIT { NULL, 0 }
+#define ORCH_PATTERNS_INIT { .items = NULL }
 
 /* Splits on white space and commas; returns -1 (and sets *bad) on an invalid pattern. */
 int orch_patterns_parse(struct orch_patterns *out, const char *list, const char **bad);

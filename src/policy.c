@@ -244,11 +244,31 @@ static char *read_line(char *buf, int size, void *data)
 	return buf;
 }
 
+/* "[section] key: 'value' is not <what>"; returns 0, the handler's "no". */
+static int not_a(struct parse_state *st, const struct key_info *ki, const char *value, const char *what)
+{
+	set_error(st, "[%s] %s: '%s' is not %s", ki->section, ki->name, value, what);
+	return 0;
+}
+
+/* The index of value among n names, or -1. */
+static int name_index(const char *const *names, size_t n, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(value, names[i]))
+			return (int)i;
+	return -1;
+}
+
+#define NAME_INDEX(names, value) name_index((names), sizeof(names) / sizeof(*(names)), (value))
+
 static int set_value(struct parse_state *st, const struct key_info *ki, const char *value)
 {
 	char *field = (char *)st->policy + ki->offset;
 	const char *bad = NULL, *rest;
-	size_t i;
+	int i;
 
 	/* Patterns say so themselves (a quote anywhere in one); commands are shell text. */
 	if (ki->type != T_PATTERNS && ki->type != T_COMMAND && orch_value_is_quoted(value)) {
@@ -270,11 +290,8 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 		return 1;
 	}
 	case T_NOTES_REF:
-		if (!skip_prefix(value, "refs/notes/", &rest) || !*rest || strpbrk(value, " \t~^:?*[\\")) {
-			set_error(st, "[%s] %s: '%s' is not a notes ref (want refs/notes/NAME)",
-				  ki->section, ki->name, value);
-			return 0;
-		}
+		if (!skip_prefix(value, "refs/notes/", &rest) || !*rest || strpbrk(value, " \t~^:?*[\\"))
+			return not_a(st, ki, value, "a notes ref (want refs/notes/NAME)");
 		/* fall through */
 	case T_COMMAND:
 	case T_STRING:
@@ -282,44 +299,28 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 		*(char **)field = xstrdup(value);
 		return 1;
 	case T_DURATION:
-		if (orch_parse_duration(value, (unsigned *)field) < 0) {
-			set_error(st, "[%s] %s: '%s' is not a duration (write it like 90s, 15m or 1h)",
-				  ki->section, ki->name, value);
-			return 0;
-		}
+		if (orch_parse_duration(value, (unsigned *)field) < 0)
+			return not_a(st, ki, value, "a duration (write it like 90s, 15m or 1h)");
 		return 1;
 	case T_BOOL:
-		if (orch_parse_bool(value, (int *)field) < 0) {
-			set_error(st, "[%s] %s: '%s' is not a boolean (true or false)",
-				  ki->section, ki->name, value);
-			return 0;
-		}
+		if (orch_parse_bool(value, (int *)field) < 0)
+			return not_a(st, ki, value, "a boolean (true or false)");
 		return 1;
 	case T_ON_FAILURE:
-		for (i = 0; i < sizeof(on_failure_names) / sizeof(*on_failure_names); i++)
-			if (!strcmp(value, on_failure_names[i])) {
-				*(enum orch_on_failure *)field = (enum orch_on_failure)i;
-				return 1;
-			}
-		set_error(st, "[%s] %s: '%s' is not one of undo, revert, keep",
-			  ki->section, ki->name, value);
-		return 0;
+		if ((i = NAME_INDEX(on_failure_names, value)) < 0)
+			return not_a(st, ki, value, "one of undo, revert, keep");
+		*(enum orch_on_failure *)field = (enum orch_on_failure)i;
+		return 1;
 	case T_SANDBOX:
-		for (i = 0; i < sizeof(sandbox_names) / sizeof(*sandbox_names); i++)
-			if (!strcmp(value, sandbox_names[i])) {
-				*(enum orch_sandbox *)field = (enum orch_sandbox)i;
-				return 1;
-			}
-		set_error(st, "[%s] %s: '%s' is not one of none, bwrap, auto", ki->section, ki->name, value);
-		return 0;
+		if ((i = NAME_INDEX(sandbox_names, value)) < 0)
+			return not_a(st, ki, value, "one of none, bwrap, auto");
+		*(enum orch_sandbox *)field = (enum orch_sandbox)i;
+		return 1;
 	case T_CARRY_OVER:
-		for (i = 0; i < sizeof(carry_over_names) / sizeof(*carry_over_names); i++)
-			if (!strcmp(value, carry_over_names[i])) {
-				*(enum orch_carry_over *)field = (enum orch_carry_over)i;
-				return 1;
-			}
-		set_error(st, "[%s] %s: '%s' is not one of patch-id, none", ki->section, ki->name, value);
-		return 0;
+		if ((i = NAME_INDEX(carry_over_names, value)) < 0)
+			return not_a(st, ki, value, "one of patch-id, none");
+		*(enum orch_carry_over *)field = (enum orch_carry_over)i;
+		return 1;
 	}
 	return 0;
 }

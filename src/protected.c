@@ -92,7 +92,7 @@ int orch_protected_warn_unmatched(git_repository *repo, const struct orch_policy
 {
 	const struct orch_patterns *p = &policy->protected;
 	const char *origin = policy->origin[ORCH_KEY_PROTECTED];
-	struct names branches = { NULL, 0 };
+	struct names branches = { .items = NULL };
 	size_t i, unmatched = 0;
 	int warned = 0;
 

@@ -22,7 +22,7 @@ struct orch_ref_updates {
 	size_t nr, alloc;
 };
 
-#define ORCH_REF_UPDATES_INIT { NULL, 0, 0 }
+#define ORCH_REF_UPDATES_INIT { .items = NULL }
 
 /*
  * Parses every line of `text` (an empty last line is fine). On a malformed

@@ -31,7 +31,7 @@ struct orch_ref_moves {
 	int log_all;	/* core.logAllRefUpdates: 0 off, 1 the usual namespaces, 2 always */
 };
 
-#define ORCH_REF_MOVES_INIT { NULL, 0, 0, 0 }
+#define ORCH_REF_MOVES_INIT { .items = NULL }
 
 int orch_ref_moves_take(git_repository *repo, struct orch_ref_moves *out);
 void orch_ref_moves_release(struct orch_ref_moves *m);

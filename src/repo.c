@@ -238,6 +238,15 @@ const char *orch_short_oid(const git_oid *oid)
 	return buf[which];
 }
 
+int orch_commit_tree(git_repository *repo, const git_oid *commit, git_tree **out)
+{
+	git_commit *c = NULL;
+	int r = git_commit_lookup(&c, repo, commit) < 0 ? -1 : git_commit_tree(out, c);
+
+	git_commit_free(c);
+	return r;
+}
+
 int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *out)
 {
 	git_commit *c = NULL;

@@ -35,6 +35,9 @@ int orch_repo_signature(git_repository *repo, git_signature **out);
 /* The tree id of `commit`; -1 (reported) when the commit cannot be read. */
 int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *out);
 
+/* The tree of `commit` (caller frees); -1, unreported, when either cannot be read. */
+int orch_commit_tree(git_repository *repo, const git_oid *commit, git_tree **out);
+
 /* First 12 hex digits of an oid, in a static buffer (two in turn). */
 const char *orch_short_oid(const git_oid *oid);
 

@@ -29,8 +29,10 @@
 #include "run.h"
 
 /* What a worker tells the parent about its reviewer, followed by the output. */
+/* What the review's child process tells the parent through a pipe. */
 struct report {
-	int started, exited, exit_code, signal, timed_out, interrupted, truncated;
+	struct orch_review_exit how;	/* the parent fills in timeout_secs and start_error */
+	int interrupted, truncated;
 	double seconds;
 	char start_error[256];
 	size_t output_len;
@@ -204,11 +206,11 @@ static void worker(const struct orch_review_setup *s, const struct orch_review *
 	orch_run(&o, &res);
 
 	memset(&rep, 0, sizeof(rep));
-	rep.started = res.started;
-	rep.exited = res.exited;
-	rep.exit_code = res.exit_code;
-	rep.signal = res.signal;
-	rep.timed_out = res.timed_out;
+	rep.how.started = res.started;
+	rep.how.exited = res.exited;
+	rep.how.exit_code = res.exit_code;
+	rep.how.signal = res.signal;
+	rep.how.timed_out = res.timed_out;
 	rep.interrupted = res.interrupted;
 	rep.truncated = res.output_truncated;
 	rep.seconds = res.seconds;
@@ -304,7 +306,6 @@ static char *void_reason(const struct orch_review_setup *s, struct orch_review *
 {
 	struct orch_snapshot after = ORCH_SNAPSHOT_INIT, outside = ORCH_SNAPSHOT_INIT;
 	struct strbuf repo_changes = STRBUF_INIT, tree_changes = STRBUF_INIT, sb = STRBUF_INIT;
-	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	int n = 0;
 
@@ -330,7 +331,7 @@ static char *void_reason(const struct orch_review_setup *s, struct orch_review *
 				    out.buf);
 		strbuf_release(&out);
 	}
-	if (git_commit_lookup(&commit, s->repo, &r->commit) < 0 || git_commit_tree(&tree, commit) < 0) {
+	if (orch_commit_tree(s->repo, &r->commit, &tree) < 0) {
 		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
 		goto fail;
 	}
@@ -352,7 +353,6 @@ done:
 	strbuf_release(&repo_changes);
 	strbuf_release(&tree_changes);
 	git_tree_free(tree);
-	git_commit_free(commit);
 	if (!sb.len) {
 		strbuf_release(&sb);
 		return NULL;
@@ -421,12 +421,7 @@ int orch_review_finish(const struct orch_review_setup *s, struct orch_review *r)
 	strbuf_add(&r->output, r->report.buf + sizeof(rep), r->report.len - sizeof(rep));
 	r->seconds = rep.seconds;
 
-	memset(&how, 0, sizeof(how));
-	how.started = rep.started;
-	how.exited = rep.exited;
-	how.exit_code = rep.exit_code;
-	how.signal = rep.signal;
-	how.timed_out = rep.timed_out;
+	how = rep.how;
 	how.timeout_secs = s->policy->review_timeout;
 	rep.start_error[sizeof(rep.start_error) - 1] = '\0';
 	how.start_error = rep.start_error;

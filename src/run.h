@@ -24,7 +24,7 @@ struct orch_run_opts {
 	size_t keep;			/* bytes of output to keep (the tail); 0: 64 KiB */
 };
 
-#define ORCH_RUN_OPTS_INIT { NULL, NULL, NULL, 0, NULL, 0, -1, -1, NULL, 0 }
+#define ORCH_RUN_OPTS_INIT { .stdin_fd = -1, .tee_fd = -1 }
 
 struct orch_run_result {
 	int started;		/* 0: could not start; start_error says why */

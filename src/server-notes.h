@@ -21,7 +21,7 @@ struct orch_server_notes {
 	int pushed;			/* the push updates the notes ref */
 };
 
-#define ORCH_SERVER_NOTES_INIT { NULL, ORCH_NOTES_INDEX_INIT, 0, 0 }
+#define ORCH_SERVER_NOTES_INIT { .commit = NULL, .index = ORCH_NOTES_INDEX_INIT }
 
 /*
  * Up to this many lookups (or changed notes), notes are found by their path

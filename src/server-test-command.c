@@ -1,38 +1,25 @@
 #include "config.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkout-export.h"
 #include "error.h"
+#include "files.h"
 #include "repo.h"
 #include "run.h"
 #include "server-refusal.h"
 #include "server-test-command.h"
 #include "strbuf.h"
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 int orch_server_test_command_run(git_repository *repo, const struct orch_policy *policy,
 				 const struct orch_ref_update *u, int *refused)
 {
 	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
 	struct orch_run_result res;
-	git_checkout_options co;
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_index *index = NULL;
-	const char *tmp = getenv("TMPDIR");
-	char *dir = xasprintf("%s/orch-hooks-server-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	char *dir = orch_tmp_path("orch-hooks-server-test-XXXXXX");
 	char *env[5] = { NULL };
 	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1], why[300];
 	int made = 0, ret = -1;
@@ -44,18 +31,8 @@ int orch_server_test_command_run(git_repository *repo, const struct orch_policy 
 	}
 	made = 1;
 	/* A private index, so nothing is written into the bare repository. */
-	if (git_commit_lookup(&c, repo, &u->new_oid) < 0 || git_commit_tree(&tree, c) < 0 ||
-	    git_index_new(&index) < 0 || git_index_read_tree(index, tree) < 0) {
-		orch_git_error("cannot read the tree of %s", orch_short_oid(&u->new_oid));
+	if (orch_commit_check_out_to(repo, &u->new_oid, dir) < 0)
 		goto done;
-	}
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
-	co.target_directory = dir;
-	if (git_checkout_index(repo, index, &co) < 0) {
-		orch_git_error("cannot check out %s to test it", orch_short_oid(&u->new_oid));
-		goto done;
-	}
 	env[0] = xasprintf("ORCH_REF=%s", u->ref);
 	env[1] = xasprintf("ORCH_OLD=%s", git_oid_tostr(old_hex, sizeof(old_hex), &u->old_oid));
 	env[2] = xasprintf("ORCH_NEW=%s", git_oid_tostr(new_hex, sizeof(new_hex), &u->new_oid));
@@ -91,13 +68,10 @@ int orch_server_test_command_run(git_repository *repo, const struct orch_policy 
 	ret = 0;
 done:
 	if (made)
-		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		orch_remove_dir(dir);
 	orch_run_result_release(&res);
 	for (made = 0; made < 4; made++)
 		free(env[made]);
-	git_index_free(index);
-	git_tree_free(tree);
-	git_commit_free(c);
 	free(dir);
 	return ret;
 }

@@ -241,7 +241,7 @@ static int add_new_commit(const struct orch_commit_head *h, void *payload)
 static int walk_with_graph(struct orch_server_walk *w, const git_oid *tip, struct orch_oidset *fresh,
 			   struct orch_new_merges *merges)
 {
-	struct graph_walk_state s = { fresh, merges };
+	struct graph_walk_state s = { .fresh = fresh, .merges = merges };
 	int r;
 
 	if (!w->graph)

@@ -27,7 +27,7 @@ struct orch_server_walk {
 	struct orch_commit_graph *graph;
 };
 
-#define ORCH_SERVER_WALK_INIT { NULL, NULL, NULL, 0, 0, NULL }
+#define ORCH_SERVER_WALK_INIT { .repo = NULL }
 
 /* Reads the protected branches' tips of `repo` (odb: its object database). 0, or -1 (reported). */
 int orch_server_walk_init(struct orch_server_walk *w, git_repository *repo, git_odb *odb,
@@ -48,7 +48,7 @@ struct orch_new_merges {
 	size_t nr, alloc, nr_parents, alloc_parents;
 };
 
-#define ORCH_NEW_MERGES_INIT { NULL, NULL, 0, 0, 0, 0 }
+#define ORCH_NEW_MERGES_INIT { .items = NULL }
 
 void orch_new_merges_release(struct orch_new_merges *m);
 

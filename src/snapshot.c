@@ -95,43 +95,54 @@ static void take_file(struct orch_snapshot *s, const char *dir, const char *name
 	free(path);
 }
 
+typedef void entry_fn(struct orch_snapshot *s, const char *top, const char *sub, const char *name,
+		      const struct stat *st);
+
 /*
- * The files of dir/rel. With `objects`, every file below it, recursively,
- * as "object <path>" (names only: objects never change); otherwise the
- * regular files directly in it, dot files left out, by content.
+ * Calls fn for each entry of top/rel ("." and ".." left out) with its path
+ * below top, its name and its lstat (NULL when that failed).
  */
-static void take_files(struct orch_snapshot *s, const char *dir, const char *rel, int objects)
+static void each_entry(struct orch_snapshot *s, const char *top, const char *rel, entry_fn *fn)
 {
-	char *path = xasprintf("%s/%s", dir, rel);
+	char *path = *rel ? xasprintf("%s/%s", top, rel) : xstrdup(top);
 	DIR *d = opendir(path);
 	struct dirent *e;
 
-	if (!d) {
-		free(path);
+	free(path);
+	if (!d)
 		return;
-	}
 	while ((e = readdir(d))) {
 		char *sub, *full;
 		struct stat st;
-		int known, is_dir;
 
-		if (objects ? !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") : e->d_name[0] == '.')
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		sub = xasprintf("%s/%s", rel, e->d_name);
-		full = xasprintf("%s/%s", dir, sub);
-		known = lstat(full, &st) == 0;
-		is_dir = known && S_ISDIR(st.st_mode);
-		if (objects && is_dir)
-			take_files(s, dir, sub, 1);
-		else if (objects)
-			add(s, xasprintf("object %s", sub), xstrdup(""));
-		else if (known && S_ISREG(st.st_mode))
-			take_file(s, dir, sub);
+		sub = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		full = xasprintf("%s/%s", top, sub);
+		fn(s, top, sub, e->d_name, lstat(full, &st) == 0 ? &st : NULL);
 		free(full);
 		free(sub);
 	}
 	closedir(d);
-	free(path);
+}
+
+/* Every file below objects/, recursively, as "object <path>": names only, objects never change. */
+static void take_object(struct orch_snapshot *s, const char *top, const char *sub, const char *name,
+			const struct stat *st)
+{
+	(void)name;
+	if (st && S_ISDIR(st->st_mode))
+		each_entry(s, top, sub, take_object);
+	else
+		add(s, xasprintf("object %s", sub), xstrdup(""));
+}
+
+/* The regular files directly in a steering directory, dot files left out, by content. */
+static void take_steering_file(struct orch_snapshot *s, const char *top, const char *sub, const char *name,
+			       const struct stat *st)
+{
+	if (name[0] != '.' && st && S_ISREG(st->st_mode))
+		take_file(s, top, sub);
 }
 
 /* The HEAD of every linked worktree. */
@@ -176,9 +187,9 @@ int orch_snapshot_take(git_repository *repo, struct orch_snapshot *out)
 	for (i = 0; steering_files[i]; i++)
 		take_file(out, dir, steering_files[i]);
 	for (i = 0; steering_dirs[i]; i++)
-		take_files(out, dir, steering_dirs[i], 0);
+		each_entry(out, dir, steering_dirs[i], take_steering_file);
 	take_worktree_heads(out, dir);
-	take_files(out, dir, "objects", 1);
+	each_entry(out, dir, "objects", take_object);
 	qsort(out->items, out->nr, sizeof(*out->items), item_cmp);
 	free(dir);
 	return 0;
@@ -309,7 +320,7 @@ static int config_line(const git_config_entry *e, void *payload)
 static void take_config(struct orch_snapshot *s, git_repository *repo, const char *path,
 			const struct orch_policy *policy, int keep_absent)
 {
-	struct config_text t = { STRBUF_INIT, policy };
+	struct config_text t = { .sb = STRBUF_INIT, .policy = policy };
 	git_config *cfg = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *value = "absent";
@@ -339,7 +350,7 @@ static void take_config(struct orch_snapshot *s, git_repository *repo, const cha
 static void take_worktree_configs(struct orch_snapshot *s, git_repository *repo, const char *commondir,
 				  const struct orch_policy *policy)
 {
-	git_strarray names = { NULL, 0 };
+	git_strarray names = { .strings = NULL };
 	char *wt_config;
 	size_t i;
 
@@ -397,44 +408,26 @@ static void take_global_configs(struct orch_snapshot *s, git_repository *repo, c
 	git_buf_dispose(&buf);
 }
 
-static void take_tree_of_files(struct orch_snapshot *s, const char *top, const char *rel)
+/* Everything below a directory, for orch_snapshot_take_dir. */
+static void take_tree_entry(struct orch_snapshot *s, const char *top, const char *sub, const char *name,
+			    const struct stat *st)
 {
-	char *path = *rel ? xasprintf("%s/%s", top, rel) : xstrdup(top);
-	DIR *d = opendir(path);
-	struct dirent *e;
-
-	if (!d) {
-		free(path);
-		return;
+	(void)name;
+	if (st && S_ISDIR(st->st_mode)) {
+		each_entry(s, top, sub, take_tree_entry);
+	} else if (!strncmp(sub, "objects/", 8) && strcmp(sub, "objects/info/alternates")) {
+		add(s, xasprintf("object %s", sub + 8), xstrdup(""));
+	} else {
+		take_file(s, top, sub);
+		if (!s->nr || strcmp(s->items[s->nr - 1].key + 5, sub))
+			add(s, xasprintf("file %s", sub), xstrdup("unreadable"));
 	}
-	while ((e = readdir(d))) {
-		char *sub, *full;
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		sub = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
-		full = xasprintf("%s/%s", top, sub);
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			take_tree_of_files(s, top, sub);
-		} else if (!strncmp(sub, "objects/", 8) && strcmp(sub, "objects/info/alternates")) {
-			add(s, xasprintf("object %s", sub + 8), xstrdup(""));
-		} else {
-			take_file(s, top, sub);
-			if (!s->nr || strcmp(s->items[s->nr - 1].key + 5, sub))
-				add(s, xasprintf("file %s", sub), xstrdup("unreadable"));
-		}
-		free(full);
-		free(sub);
-	}
-	closedir(d);
-	free(path);
 }
 
 int orch_snapshot_take_dir(const char *dir, struct orch_snapshot *out)
 {
 	memset(out, 0, sizeof(*out));
-	take_tree_of_files(out, dir, "");
+	each_entry(out, dir, "", take_tree_entry);
 	qsort(out->items, out->nr, sizeof(*out->items), item_cmp);
 	return 0;
 }

@@ -22,7 +22,7 @@ struct orch_snapshot {
 	size_t nr, alloc;
 };
 
-#define ORCH_SNAPSHOT_INIT { NULL, 0, 0 }
+#define ORCH_SNAPSHOT_INIT { .items = NULL }
 
 int orch_snapshot_take(git_repository *repo, struct orch_snapshot *out);
 

@@ -1,11 +1,16 @@
 #ifndef ORCH_SYNC_H
 #define ORCH_SYNC_H
 
+#include <git2.h>
+
 #include "strbuf.h"
 
 /*
  * Sharing verdicts with a remote, for `sync` and `push` (cmd-sync.c).
  */
+
+/* REMOTE, or -1 after saying there is no such remote. */
+int orch_sync_remote_lookup(git_remote **out, git_repository *repo, const char *name);
 
 /* Runs git with argv in dir; on failure says what failed, with git's last lines, and returns -1. */
 int orch_sync_git(const char *dir, const char *const *argv, struct strbuf *out);

@@ -59,7 +59,7 @@ static int ent_eq(const struct ent *a, const struct ent *b)
 
 static struct ent dir_find(const struct dir *d, const char *name)
 {
-	struct ent e = { 0, 0, { { 0 } }, NULL };
+	struct ent e = { .present = 0 };
 	size_t i;
 
 	if (d->tree) {

@@ -32,7 +32,7 @@ struct orch_notes_source {
 	const git_commit *notes_commit;
 };
 
-#define ORCH_NOTES_SOURCE_INIT { NULL, NULL }
+#define ORCH_NOTES_SOURCE_INIT { .index = NULL, .notes_commit = NULL }
 
 /* 1 if `where` requires a signed verdict under policy p. */
 int orch_trust_requires_signature(const struct orch_policy *p, enum orch_trust_where where);

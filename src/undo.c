@@ -202,7 +202,6 @@ static int diff_commits(git_repository *repo, const git_oid *from, const git_oid
 			git_tree **from_tree)
 {
 	git_diff_options opts;
-	git_commit *a = NULL, *b = NULL;
 	git_tree *bt = NULL;
 	int ret = -1;
 
@@ -210,8 +209,7 @@ static int diff_commits(git_repository *repo, const git_oid *from, const git_oid
 	*out = NULL;
 	*from_tree = NULL;
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
-	if (git_commit_lookup(&a, repo, from) < 0 || git_commit_lookup(&b, repo, to) < 0 ||
-	    git_commit_tree(from_tree, a) < 0 || git_commit_tree(&bt, b) < 0 ||
+	if (orch_commit_tree(repo, from, from_tree) < 0 || orch_commit_tree(repo, to, &bt) < 0 ||
 	    git_diff_tree_to_tree(out, repo, *from_tree, bt, &opts) < 0) {
 		orch_git_error("cannot compare %s with %s", orch_short_oid(from), orch_short_oid(to));
 		goto done;
@@ -219,8 +217,6 @@ static int diff_commits(git_repository *repo, const git_oid *from, const git_oid
 	ret = 0;
 done:
 	git_tree_free(bt);
-	git_commit_free(b);
-	git_commit_free(a);
 	return ret;
 }
 
@@ -270,13 +266,12 @@ static int restore_files(git_repository *repo, const git_oid *work_tree, const g
 {
 	git_checkout_options co;
 	git_tree *wt = NULL, *it = NULL, *base = NULL;
-	git_commit *bc = NULL;
 	git_index *idx = NULL;
 	int ret = -1;
 
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	if (git_tree_lookup(&wt, repo, work_tree) < 0 || git_tree_lookup(&it, repo, index_tree) < 0 ||
-	    git_commit_lookup(&bc, repo, baseline_commit) < 0 || git_commit_tree(&base, bc) < 0) {
+	    orch_commit_tree(repo, baseline_commit, &base) < 0) {
 		orch_git_error("cannot read the saved state");
 		goto done;
 	}
@@ -294,7 +289,6 @@ static int restore_files(git_repository *repo, const git_oid *work_tree, const g
 done:
 	git_index_free(idx);
 	git_tree_free(base);
-	git_commit_free(bc);
 	git_tree_free(it);
 	git_tree_free(wt);
 	return ret;

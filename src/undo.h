@@ -26,7 +26,7 @@ struct orch_undo_result {
 	int journaled;			/* ... and the journal to finish it is there */
 };
 
-#define ORCH_UNDO_RESULT_INIT { STRBUF_INIT, STRBUF_INIT, NULL, 0, 0 }
+#define ORCH_UNDO_RESULT_INIT { .conflicts = STRBUF_INIT, .ignored = STRBUF_INIT }
 
 /* An undo worked out before the tests run (and written down, while the disk still has room). */
 /* What an undo is about to do, written down first so that the next gate can finish it. */
