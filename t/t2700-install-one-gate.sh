@@ -106,4 +106,13 @@ test_expect_success 'the statically linked gate loads no shared library but libc
 	fi
 '
 
+test_expect_success 'the statically linked gate carries no SSH, OpenSSL or TLS code (nothing to relocate at start)' '
+	if grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
+	then
+		nm "$gate" >syms &&
+		test_grep " T __wrap_git_smart_subtransport_ssh$" syms &&
+		! grep " T \(libssh2_session_handshake\|EVP_DigestInit_ex\|mbedtls_ssl_handshake\)$" syms
+	fi
+'
+
 test_done
