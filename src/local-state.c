@@ -99,6 +99,17 @@ static int index_tree_of(git_repository *repo, const char *index, git_oid *out)
 	return git_tree_of(repo, index, write_tree, out);
 }
 
+/* 1 when the file at `path` holds exactly the bytes of `sb`. */
+static int same_content(const char *path, const struct strbuf *sb)
+{
+	struct strbuf now = STRBUF_INIT;
+	int same = orch_read_file(&now, path, ORCH_READ_INDEX) == 0 && now.len == sb->len &&
+		   !memcmp(now.buf, sb->buf, sb->len);
+
+	strbuf_release(&now);
+	return same;
+}
+
 int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 {
 	const char *add_all[] = { "git", "add", "--all", "--", ".", NULL };
@@ -113,10 +124,11 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 		orch_error("the repository has no work tree");
 		goto done;
 	}
-	if (index_tree_of(repo, real, &out->index_tree) < 0)
-		goto done;
-	/* The work tree as `git add --all` sees it, in a copy of the index: untracked files
-	 * count, ignored ones do not, and the stat data of the copy keeps it fast. */
+	/*
+	 * Both trees come from one copy of the index: its own tree, then the
+	 * work tree as `git add --all` sees it in that copy (untracked files
+	 * count, ignored ones do not, and the copy's stat data keeps it fast).
+	 */
 	if (access(real, F_OK) == 0) {
 		if (orch_read_file(&sb, real, ORCH_READ_INDEX) < 0 ||
 		    orch_write_file(copy, sb.buf, sb.len) < 0) {
@@ -126,7 +138,12 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	} else {
 		unlink(copy);
 	}
-	if (git_tree_of(repo, copy, add_all, NULL) < 0 || index_tree_of(repo, copy, &out->work_tree) < 0)
+	if (index_tree_of(repo, copy, &out->index_tree) < 0 || git_tree_of(repo, copy, add_all, NULL) < 0)
+		goto done;
+	/* git add rewrites an index only when it changed something: the same bytes, the same tree. */
+	if (sb.len && same_content(copy, &sb))
+		git_oid_cpy(&out->work_tree, &out->index_tree);
+	else if (index_tree_of(repo, copy, &out->work_tree) < 0)
 		goto done;
 	out->taken = 1;
 	ret = 0;

@@ -338,12 +338,14 @@ static void say_overwritten_ignored(git_repository *repo, const struct orch_land
 	strbuf_release(&sb);
 }
 
-/* Records the result and acts on it. Returns 0 when the merge stays as it passed, else 1 or -1. */
+/*
+ * Records the result and acts on it; `heads` says what landed (named before
+ * the tests ran). Returns 0 when the merge stays as it passed, else 1 or -1.
+ */
 static int conclude(git_repository *repo, const struct orch_policy *policy, const struct orch_landed *l,
 		    struct orch_gate_lock *lock, const struct outcome *o, struct orch_undo *prepared,
-		    const struct orch_local_state *before)
+		    const struct orch_local_state *before, const char *heads)
 {
-	char *heads = what_landed(repo, l);
 	const char *action, *fate;
 	char *why = NULL;
 	int ret, r;
@@ -390,7 +392,6 @@ static int conclude(git_repository *repo, const struct orch_policy *policy, cons
 	report_end("TESTS FAILED", heads, fate);
 done:
 	free(why);
-	free(heads);
 	return ret;
 }
 
@@ -496,7 +497,7 @@ int orch_test_gate_run(git_repository *repo, const struct orch_policy *policy,
 	outcome_from_run(&o, &res, ro.timeout_ms);
 	if (!orch_local_state_matches_tree(&before, &tree))
 		o.untrusted = "differed from the commit (uncommitted changes or untracked files)";
-	ret = conclude(repo, policy, l, lock, &o, &undo, &before);
+	ret = conclude(repo, policy, l, lock, &o, &undo, &before, heads);
 	orch_undo_disarm(repo, &undo);
 	orch_run_result_release(&res);
 done:

@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "note.h"
+#include "notes-write.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "test-record.h"
@@ -33,17 +34,15 @@ void orch_test_record_verify(const struct orch_test_record *r, const char *allow
 	free(payload);
 }
 
-/* Writes `text` as the note of `id`, after the records already there when `append`. */
-static int put_note(git_repository *repo, const char *ref, const git_oid *id, const char *text, int append)
+/* `text` after the records `id` already has in `notes` (when it has some and there is room). */
+static char *appended(git_repository *repo, const char *ref, const git_commit *notes, const git_oid *id,
+		      const char *text)
 {
 	struct strbuf sb = STRBUF_INIT;
-	git_signature *sig = NULL;
-	git_oid note_id;
 	char *old = NULL;
 	size_t old_len = 0;
-	int ret = -1;
 
-	if (append && orch_note_text(repo, ref, NULL, id, &old, &old_len) > 0 &&
+	if (orch_note_text(repo, ref, notes, id, &old, &old_len) > 0 &&
 	    old_len + strlen(text) + 2 < ORCH_NOTE_MAX_SIZE) {
 		strbuf_add(&sb, old, old_len);
 		while (sb.len && sb.buf[sb.len - 1] == '\n')
@@ -51,25 +50,60 @@ static int put_note(git_repository *repo, const char *ref, const git_oid *id, co
 		strbuf_adds(&sb, "\n\n");
 	}
 	strbuf_adds(&sb, text);
-	if (orch_repo_signature(repo, &sig) < 0)
-		goto done;
-	if (git_note_create(&note_id, repo, ref, sig, sig, id, strbuf_str(&sb), 1) < 0) {
-		orch_git_error("cannot record the test result as a note on %s under '%s'",
-			       orch_short_oid(id), ref);
-		goto done;
-	}
-	ret = 0;
-done:
-	git_signature_free(sig);
 	free(old);
-	strbuf_release(&sb);
-	return ret;
+	return strbuf_detach(&sb);
+}
+
+/*
+ * Writes `text` as the note of each of the n ids (at most 2), after the
+ * records already there when `append`: one notes commit for all of them.
+ * Another writer moving the ref meanwhile costs a retry, never its notes.
+ */
+static int put_notes(git_repository *repo, const char *ref, const git_oid *const *ids, size_t n,
+		     const char *text, int append)
+{
+	struct orch_note_put puts[2];
+	char *texts[2] = { NULL, NULL };
+	git_signature *sig = NULL;
+	size_t i;
+	int attempt, r = -1;
+
+	if (n > 2 || orch_repo_signature(repo, &sig) < 0)
+		return -1;
+	for (attempt = 0; attempt < 5; attempt++) {
+		git_commit *parent = NULL;
+		git_oid at;
+
+		r = git_reference_name_to_id(&at, repo, ref);
+		if (r == 0)
+			r = git_commit_lookup(&parent, repo, &at);
+		else if (r == GIT_ENOTFOUND)
+			r = 0;
+		for (i = 0; r == 0 && i < n; i++) {
+			free(texts[i]);
+			texts[i] = append ? appended(repo, ref, parent, ids[i], text) : NULL;
+			puts[i] = (struct orch_note_put){ .id = ids[i], .text = texts[i] ? texts[i] : text };
+		}
+		if (r == 0)
+			r = orch_notes_write(repo, ref, parent, sig, puts, n);
+		git_commit_free(parent);
+		if (r != 1)
+			break;
+	}
+	if (r != 0)
+		orch_git_error("cannot record the test result as a note on %s under '%s'%s",
+			       orch_short_oid(ids[0]), ref, r > 0 ? " (it kept moving)" : "");
+	for (i = 0; i < n; i++)
+		free(texts[i]);
+	git_signature_free(sig);
+	return r == 0 ? 0 : -1;
 }
 
 int orch_test_record_write(git_repository *repo, const struct orch_policy *policy, const git_oid *commit,
 			   const git_oid *tree, struct orch_test_record *r, int append, int on_tree)
 {
 	char *key = orch_policy_resolve_path(policy, policy->test_signing_key), *text = NULL;
+	const git_oid *ids[2] = { commit, tree };
 	int ret = -1;
 
 	if (key && orch_test_record_sign(r, key) < 0) {
@@ -78,12 +112,9 @@ int orch_test_record_write(git_repository *repo, const struct orch_policy *polic
 		goto done;
 	}
 	text = orch_test_record_format(r);
-	if (put_note(repo, policy->tests_ref, commit, text, append) < 0)
+	/* A PASS kept on the tree too goes in the same notes commit. */
+	if (put_notes(repo, policy->tests_ref, ids, on_tree ? 2 : 1, text, append) < 0)
 		goto done;
-	if (on_tree && put_note(repo, policy->tests_ref, tree, text, append) < 0) {
-		orch_say("warning: the result is recorded on %s, but not on its tree %s",
-			 orch_short_oid(commit), orch_short_oid(tree));
-	}
 	ret = 0;
 done:
 	free(text);

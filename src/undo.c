@@ -360,12 +360,33 @@ done:
 	free(ref);
 }
 
+/*
+ * One saved tree moved onto the commit before the merge. A state that is
+ * the merge's own tree (nothing staged, changed or untracked: the usual
+ * case) becomes orig's tree as it is, with nothing to compare.
+ */
+static int move_one(git_repository *repo, const struct orch_undo_journal *j, const git_oid *merge_tree,
+		    const git_oid *orig_tree, git_diff **undo, const git_oid *state, git_oid *out,
+		    struct strbuf *conflicts)
+{
+	git_tree *mtree = NULL;
+
+	if (git_oid_equal(state, merge_tree)) {
+		git_oid_cpy(out, orig_tree);
+		return 0;
+	}
+	if (!*undo && diff_commits(repo, &j->merge, &j->orig, undo, &mtree) < 0)
+		return -1;
+	git_tree_free(mtree);
+	return move_state(repo, *undo, state, out, conflicts);
+}
+
 int orch_undo_prepare(git_repository *repo, const char *branch, const git_oid *merge, const git_oid *orig,
 		      const struct orch_local_state *before, struct orch_undo *out, struct orch_undo_result *res)
 {
 	struct orch_undo_journal *j = &out->j;
 	git_diff *undo = NULL;
-	git_tree *mtree = NULL;
+	git_oid merge_tree, orig_tree;
 	int r, ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -373,11 +394,13 @@ int orch_undo_prepare(git_repository *repo, const char *branch, const git_oid *m
 	git_oid_cpy(&j->merge, merge);
 	git_oid_cpy(&j->orig, orig);
 	out->before = *before;
-	if (diff_commits(repo, merge, orig, &undo, &mtree) < 0)
+	if (orch_commit_tree_id(repo, merge, &merge_tree) < 0 || orch_commit_tree_id(repo, orig, &orig_tree) < 0)
 		goto done;
-	r = move_state(repo, undo, &before->index_tree, &j->index_tree, &res->conflicts);
+	r = move_one(repo, j, &merge_tree, &orig_tree, &undo, &before->index_tree, &j->index_tree,
+		     &res->conflicts);
 	if (r == 0)
-		r = move_state(repo, undo, &before->work_tree, &j->work_tree, &res->conflicts);
+		r = move_one(repo, j, &merge_tree, &orig_tree, &undo, &before->work_tree, &j->work_tree,
+			     &res->conflicts);
 	if (r != 0) {
 		ret = r;
 		goto done;
@@ -386,7 +409,6 @@ int orch_undo_prepare(git_repository *repo, const char *branch, const git_oid *m
 	out->ready = 1;
 	ret = 0;
 done:
-	git_tree_free(mtree);
 	git_diff_free(undo);
 	return ret;
 }

@@ -98,11 +98,24 @@ test_expect_success 'an absolute core.hooksPath gets the gate beside the front e
 	test_grep "merge into protected branch .main. refused" err
 '
 
-test_expect_success 'the statically linked gate loads no shared library but libc' '
+test_expect_success 'the statically linked gate, and the front end beside it, load no shared library but libc' '
 	if grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
 	then
-		ldd "$gate" >libs &&
-		! grep -v "linux-vdso\|libc\.so\|ld-linux\|libasan\|libubsan\|libstdc\|libgcc\|libm\.so\|libdl\|libpthread\|librt" libs
+		for p in "$gate" "$ORCH_HOOKS_LIBEXECDIR/post-merge"
+		do
+			ldd "$p" >libs &&
+			! grep -v "linux-vdso\|libc\.so\|ld-linux\|libasan\|libubsan\|libstdc\|libgcc\|libm\.so\|libdl\|libpthread\|librt" libs ||
+			return 1
+		done
+	fi
+'
+
+test_expect_success 'the statically linked gate carries no SSH, OpenSSL or TLS code (nothing to relocate at start)' '
+	if grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
+	then
+		nm "$gate" >syms &&
+		test_grep " T __wrap_git_smart_subtransport_ssh$" syms &&
+		! grep " T \(libssh2_session_handshake\|EVP_DigestInit_ex\|mbedtls_ssl_handshake\)$" syms
 	fi
 '
 

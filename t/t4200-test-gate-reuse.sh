@@ -96,4 +96,38 @@ test_expect_success '... so the same tree, merged clean, is tested again; an unt
 	test_grep "^Tests: PASS$" tree-note
 '
 
+test_expect_success 'the records on the merge and on its tree go in one notes commit, on the last one' '
+	policy "echo run >>\"$TRASH/runs\"" &&
+	(cd r && git reset -q --hard start && test_tick && branch_with_commit b4 b4.t &&
+	 orch-hooks verdict set PASS b4 2>/dev/null &&
+	 git rev-parse refs/notes/tests >../notes-before &&
+	 git merge --no-ff -m "merge b4" b4 2>../err &&
+	 git rev-parse "refs/notes/tests^" >../notes-parent &&
+	 git notes --ref=refs/notes/tests show HEAD >../note &&
+	 git notes --ref=refs/notes/tests show "HEAD^{tree}" >../tree-note) &&
+	test_cmp notes-before notes-parent &&
+	test_grep "^Tests: PASS$" note &&
+	test_cmp note tree-note
+'
+
+test_expect_success 'a record goes into the fan-out directory of the notes tree where there is one' '
+	(cd r && git reset -q --hard start && test_tick && branch_with_commit b5 b5.t &&
+	 orch-hooks verdict set PASS b5 2>/dev/null &&
+	 tree=$(git merge-tree --write-tree main b5) &&
+	 prefix=$(echo "$tree" | cut -c1-2) && other=$(printf "%038d" 0) &&
+	 blob=$(echo "another object'"'"'s note" | git hash-object -w --stdin) &&
+	 sub=$(printf "100644 blob %s\t%s\n" "$blob" "$other" | git mktree) &&
+	 root=$({ git ls-tree refs/notes/tests && printf "040000 tree %s\t%s\n" "$sub" "$prefix"; } | git mktree) &&
+	 git update-ref refs/notes/tests "$(git commit-tree -p refs/notes/tests -m fan-out "$root")" &&
+	 git merge --no-ff -m "merge b5" b5 2>../err &&
+	 test "$(git rev-parse "HEAD^{tree}")" = "$tree" &&
+	 git ls-tree --name-only -r refs/notes/tests >../paths &&
+	 git notes --ref=refs/notes/tests show "$tree" >../tree-note &&
+	 echo "$prefix/$(echo "$tree" | cut -c3-)" >../in-dir && echo "$prefix/$other" >../kept &&
+	 echo "$tree" >../at-root && git notes --ref=refs/notes/tests show HEAD >../note) &&
+	test_grep "^Tests: PASS$" tree-note &&
+	grep -x -f in-dir paths && grep -x -f kept paths && ! grep -x -f at-root paths &&
+	test_cmp tree-note note
+'
+
 test_done
