@@ -27,6 +27,12 @@ struct node {
 	unsigned char flags;
 };
 
+/* A growing array of node indices. */
+struct nodes {
+	uint32_t *v;
+	size_t nr, alloc;
+};
+
 struct mb {
 	git_repository *repo;
 	const struct orch_commit_graph *graph;
@@ -34,24 +40,21 @@ struct mb {
 	size_t nr, alloc;
 	uint32_t *slots;	/* the nodes by id: index + 1, 0 when empty */
 	size_t cap;
-	uint32_t *parents;
-	size_t nr_parents, alloc_parents;
-	uint32_t *heap;		/* the queue: highest generation, then newest, first */
-	size_t nr_heap, alloc_heap;
+	struct nodes parents;
+	struct nodes heap;	/* the queue: highest generation, then newest, first */
 	size_t nonstale;	/* queued nodes not F_STALE: the walk ends at 0 */
-	uint32_t *stack;
-	size_t nr_stack, alloc_stack;
+	struct nodes stack;
 	uint32_t visit;
 	struct orch_graph_row row;
 };
 
-static void push_u32(uint32_t **v, size_t *nr, size_t *alloc, uint32_t x)
+static void push(struct nodes *a, uint32_t x)
 {
-	if (*nr == *alloc) {
-		*alloc = *alloc ? 2 * *alloc : 64;
-		*v = xrealloc(*v, *alloc * sizeof(**v));
+	if (a->nr == a->alloc) {
+		a->alloc = a->alloc ? 2 * a->alloc : 64;
+		a->v = xrealloc(a->v, a->alloc * sizeof(*a->v));
 	}
-	(*v)[(*nr)++] = x;
+	a->v[a->nr++] = x;
 }
 
 /* ---- the nodes, by id ------------------------------------------------------ */
@@ -121,14 +124,14 @@ static int add_parent(struct mb *mb, const git_oid *id, uint32_t pos)
 
 	if (p < 0)
 		return 1;
-	push_u32(&mb->parents, &mb->nr_parents, &mb->alloc_parents, (uint32_t)p);
+	push(&mb->parents, (uint32_t)p);
 	return 0;
 }
 
 /* The parents of node i, from its graph row or its object; 1 when neither can say. */
 static int expand(struct mb *mb, uint32_t i)
 {
-	size_t first = mb->nr_parents;
+	size_t first = mb->parents.nr;
 	git_commit *c = NULL;
 	git_oid id;
 	unsigned k;
@@ -153,7 +156,7 @@ static int expand(struct mb *mb, uint32_t i)
 	if (r)
 		return r;
 	mb->nodes[i].first_parent = (uint32_t)first;
-	mb->nodes[i].nr_parents = (uint32_t)(mb->nr_parents - first);
+	mb->nodes[i].nr_parents = (uint32_t)(mb->parents.nr - first);
 	mb->nodes[i].flags |= F_EXPANDED;
 	return 0;
 }
@@ -177,29 +180,30 @@ static void swap_u32(uint32_t *a, uint32_t *b)
 
 static void heap_push(struct mb *mb, uint32_t i)
 {
-	size_t k = mb->nr_heap;
+	uint32_t *h;
+	size_t k = mb->heap.nr;
 
-	push_u32(&mb->heap, &mb->nr_heap, &mb->alloc_heap, i);
-	for (; k && before(mb, mb->heap[k], mb->heap[(k - 1) / 2]); k = (k - 1) / 2)
-		swap_u32(&mb->heap[k], &mb->heap[(k - 1) / 2]);
+	push(&mb->heap, i);
+	for (h = mb->heap.v; k && before(mb, h[k], h[(k - 1) / 2]); k = (k - 1) / 2)
+		swap_u32(&h[k], &h[(k - 1) / 2]);
 }
 
 static uint32_t heap_pop(struct mb *mb)
 {
-	uint32_t top = mb->heap[0];
-	size_t k = 0;
+	uint32_t *h = mb->heap.v, top = h[0];
+	size_t k = 0, n = --mb->heap.nr;
 
-	mb->heap[0] = mb->heap[--mb->nr_heap];
+	h[0] = h[n];
 	for (;;) {
 		size_t l = 2 * k + 1, r = l + 1, first = k;
 
-		if (l < mb->nr_heap && before(mb, mb->heap[l], mb->heap[first]))
+		if (l < n && before(mb, h[l], h[first]))
 			first = l;
-		if (r < mb->nr_heap && before(mb, mb->heap[r], mb->heap[first]))
+		if (r < n && before(mb, h[r], h[first]))
 			first = r;
 		if (first == k)
 			return top;
-		swap_u32(&mb->heap[k], &mb->heap[first]);
+		swap_u32(&h[k], &h[first]);
 		k = first;
 	}
 }
@@ -228,8 +232,7 @@ static void add_flags(struct mb *mb, uint32_t i, unsigned char f)
  * found. Its answer does not depend on the order of the walk, only its cost
  * does. The candidates go to *res (some may be redundant).
  */
-static int paint(struct mb *mb, uint32_t one, const uint32_t *twos, size_t nr_twos,
-		 uint32_t **res, size_t *nr_res, size_t *alloc_res)
+static int paint(struct mb *mb, uint32_t one, const uint32_t *twos, size_t nr_twos, struct nodes *res)
 {
 	size_t k;
 
@@ -247,7 +250,7 @@ static int paint(struct mb *mb, uint32_t one, const uint32_t *twos, size_t nr_tw
 		if (f == (F_ONE | F_TWO)) {
 			if (!(mb->nodes[i].flags & F_RESULT)) {
 				mb->nodes[i].flags |= F_RESULT;
-				push_u32(res, nr_res, alloc_res, i);
+				push(res, i);
 			}
 			f |= F_STALE;
 		}
@@ -255,7 +258,7 @@ static int paint(struct mb *mb, uint32_t one, const uint32_t *twos, size_t nr_tw
 		if (r)
 			return r;
 		for (k = 0; k < mb->nodes[i].nr_parents; k++) {
-			p = mb->parents[mb->nodes[i].first_parent + k];
+			p = mb->parents.v[mb->nodes[i].first_parent + k];
 			if ((mb->nodes[p].flags & f) != f)
 				add_flags(mb, p, f);
 		}
@@ -274,12 +277,12 @@ static int is_ancestor_of_any(struct mb *mb, uint32_t anc, const uint32_t *cands
 	size_t k;
 
 	mb->visit++;
-	mb->nr_stack = 0;
+	mb->stack.nr = 0;
 	for (k = 0; k < nr; k++)
 		if (cands[k] != anc)
-			push_u32(&mb->stack, &mb->nr_stack, &mb->alloc_stack, cands[k]);
-	while (mb->nr_stack) {
-		uint32_t i = mb->stack[--mb->nr_stack];
+			push(&mb->stack, cands[k]);
+	while (mb->stack.nr) {
+		uint32_t i = mb->stack.v[--mb->stack.nr];
 
 		if (i == anc)
 			return 1;
@@ -289,87 +292,82 @@ static int is_ancestor_of_any(struct mb *mb, uint32_t anc, const uint32_t *cands
 		if (expand(mb, i))
 			return 2;
 		for (k = 0; k < mb->nodes[i].nr_parents; k++)
-			push_u32(&mb->stack, &mb->nr_stack, &mb->alloc_stack,
-				 mb->parents[mb->nodes[i].first_parent + k]);
+			push(&mb->stack, mb->parents.v[mb->nodes[i].first_parent + k]);
 	}
 	return 0;
 }
 
 /* The candidates that are no ancestor of another: git's remove_redundant, exactly. */
-static int keep_best(struct mb *mb, uint32_t *res, size_t *nr)
+static int keep_best(struct mb *mb, struct nodes *res)
 {
 	unsigned char *redundant;
 	size_t k, n = 0;
 	int r = 0;
 
-	for (k = 0; k < *nr; k++)	/* below another candidate already: the walk said so */
-		if (!(mb->nodes[res[k]].flags & F_STALE))
-			res[n++] = res[k];
-	*nr = n;
+	for (k = 0; k < res->nr; k++)	/* below another candidate already: the walk said so */
+		if (!(mb->nodes[res->v[k]].flags & F_STALE))
+			res->v[n++] = res->v[k];
+	res->nr = n;
 	if (n < 2)
 		return 0;
 	redundant = xcalloc(n, 1);
 	for (k = 0; k < n && !r; k++) {
-		r = is_ancestor_of_any(mb, res[k], res, n);
+		r = is_ancestor_of_any(mb, res->v[k], res->v, n);
 		redundant[k] = r == 1;
 		r = r == 2;
 	}
-	for (k = n = 0; k < *nr; k++)
+	for (k = n = 0; k < res->nr; k++)
 		if (!redundant[k])
-			res[n++] = res[k];
-	*nr = n;
+			res->v[n++] = res->v[k];
+	res->nr = n;
 	free(redundant);
 	return r;
 }
 
 static void mb_release(struct mb *mb)
 {
-	free(mb->nodes);
-	free(mb->slots);
-	free(mb->parents);
-	free(mb->heap);
-	free(mb->stack);
 	orch_graph_row_release(&mb->row);
+	free(mb->stack.v);
+	free(mb->heap.v);
+	free(mb->parents.v);
+	free(mb->slots);
+	free(mb->nodes);
 }
 
 int orch_merge_bases_graph(git_repository *repo, const struct orch_commit_graph *graph,
 			   const git_oid *inputs, size_t nr, struct orch_merge_bases *out)
 {
 	struct mb mb = { .repo = repo, .graph = graph, .row = ORCH_GRAPH_ROW_INIT };
-	uint32_t *twos = NULL, *res = NULL;
-	size_t k, nr_res = 0, alloc_res = 0;
-	int64_t one, two;
+	struct nodes twos = { NULL, 0, 0 }, res = { NULL, 0, 0 };
+	size_t k;
+	int64_t one, two = -1;
 	int r = 1;
 
 	if (!graph || nr < 2)
 		return 1;
-	twos = xcalloc(nr - 1, sizeof(*twos));
 	one = node_get(&mb, &inputs[0], ORCH_GRAPH_NO_POS);
-	for (k = 1; k < nr && one >= 0; k++) {
+	for (k = 1; k < nr && one >= 0 && two != one; k++) {
 		two = node_get(&mb, &inputs[k], ORCH_GRAPH_NO_POS);
 		if (two < 0)
 			goto done;
-		twos[k - 1] = (uint32_t)two;
-		if (two == one)	/* the commit merged with itself: its own base */
-			break;
+		push(&twos, (uint32_t)two);
 	}
 	if (one < 0)
 		goto done;
-	if (k < nr)
-		push_u32(&res, &nr_res, &alloc_res, (uint32_t)one);
-	else if (paint(&mb, (uint32_t)one, twos, nr - 1, &res, &nr_res, &alloc_res) ||
-		 keep_best(&mb, res, &nr_res))
+	if (two == one)		/* a commit merged with itself is its own base */
+		push(&res, (uint32_t)one);
+	else if (paint(&mb, (uint32_t)one, twos.v, twos.nr, &res) || keep_best(&mb, &res))
 		goto done;
-	out->ids = xcalloc(nr_res ? nr_res : 1, sizeof(*out->ids));
-	for (k = 0; k < nr_res; k++)
-		git_oid_cpy(&out->ids[k], &mb.nodes[res[k]].id);
-	out->nr = nr_res;
+	out->ids = xcalloc(res.nr ? res.nr : 1, sizeof(*out->ids));
+	for (k = 0; k < res.nr; k++)
+		git_oid_cpy(&out->ids[k], &mb.nodes[res.v[k]].id);
+	out->nr = res.nr;
 	r = 0;
 done:
 	if (r)
 		git_error_clear();	/* libgit2 decides, and says what it finds */
-	free(twos);
-	free(res);
+	free(twos.v);
+	free(res.v);
 	mb_release(&mb);
 	return r;
 }
