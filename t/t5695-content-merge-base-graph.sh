@@ -26,6 +26,7 @@ test_expect_success 'setup: every merge of cJSON, some three-way inputs, git'"'"
 	test $(wc -l <inputs) -ge 121 &&
 	git -C cj.git rev-list HEAD | awk "NR % 37 == 0" >some &&
 	paste -d" " some inputs | head -n 20 | awk "NF == 3" >>inputs &&
+	sed -n "1s/.*/& &/p" some >>inputs &&
 	expect_bases cj.git >expect &&
 	test $(wc -l <expect) = $(wc -l <inputs) &&
 	grep -q "^-\$" expect
