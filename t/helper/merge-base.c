@@ -40,7 +40,8 @@ static int one_line(git_repository *repo, const struct orch_commit_graph *g, int
 	r = graph_only ? orch_merge_bases_graph(repo, g, ids, nr, &b) : orch_merge_bases_find(repo, g, ids, nr, &b);
 	if (r)
 		return r < 0 ? 128 : 2;
-	qsort(b.ids, b.nr, sizeof(*b.ids), cmp_oid);
+	if (b.nr > 1)
+		qsort(b.ids, b.nr, sizeof(*b.ids), cmp_oid);
 	for (k = 0; k < b.nr; k++)
 		printf("%s%s", k ? " " : "", git_oid_tostr_s(&b.ids[k]));
 	printf("%s\n", b.nr ? "" : "-");
