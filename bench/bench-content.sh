@@ -6,7 +6,11 @@
 #     `git merge-tree --write-tree` (--git), and how many merges each
 #     reproduces. BENCH_CONTENT_REPO is the repository (default: cJSON from
 #     ../shared/data/cjson.bundle); BENCH_CONTENT_MERGES how many merges,
-#     spread evenly over its history (default 300). For git/git:
+#     spread evenly over its history (default 300), or drawn at random when
+#     BENCH_CONTENT_SEED is set (the same seed, the same sample). The scratch
+#     repository gets a commit-graph, as git's maintenance writes one
+#     (BENCH_CONTENT_GRAPH=0: none, for git and orch-hooks alike);
+#     BENCH_CONTENT_REAL_ONLY=1 stops after this part. For git/git:
 #         fetch it (the search tool's fetch gives /work/.mirror/git+git/repo), then
 #         BENCH_CONTENT_REPO=/work/.mirror/git+git/repo make bench-content
 #     The repository is only read: git merge-tree writes its trees into a
@@ -40,16 +44,29 @@ git init -q --bare real.git
 echo "$src/objects" >real.git/objects/info/alternates
 tip=$(git -C "$src" rev-parse HEAD)
 git -C real.git update-ref refs/heads/main "$tip"
+if [ "${BENCH_CONTENT_GRAPH:-1}" = 0 ]; then
+	git -C real.git config core.commitGraph false
+else
+	git -C real.git commit-graph write --reachable || die "cannot write the commit-graph"
+fi
 total=$(git -C real.git rev-list --first-parent --merges main | wc -l)
 step=$(( total / NMERGES )); [ "$step" -ge 1 ] || step=1
-git -C real.git rev-list --first-parent --merges main | awk -v s="$step" -v n="$NMERGES" \
-	'NR % s == 0 && c < n { print; c++ }' >sample
+if [ -n "$BENCH_CONTENT_SEED" ]; then
+	git -C real.git rev-list --first-parent --merges main |
+		awk -v seed="$BENCH_CONTENT_SEED" 'BEGIN { srand(seed) } { print rand(), $0 }' |
+		sort -n | head -n "$NMERGES" | cut -d' ' -f2 >sample
+else
+	git -C real.git rev-list --first-parent --merges main | awk -v s="$step" -v n="$NMERGES" \
+		'NR % s == 0 && c < n { print; c++ }' >sample
+fi
 n=$(wc -l <sample)
 for engine in libgit2 git; do
 	t0=$(now_ns)
-	(cd real.git && "$AUTOMERGE" --$engine <../sample >"../$engine.out") || die "automerge --$engine failed"
+	(cd real.git && /usr/bin/time -f "%U %S" -o "../$engine.cpu" "$AUTOMERGE" --$engine <../sample \
+		>"../$engine.out") || die "automerge --$engine failed"
 	t1=$(now_ns)
 	eval "t_$engine=$((t1 - t0))"
+	eval "cpu_$engine=$(awk '{ printf "%.0f", ($1 + $2) * 1e9 }' "$engine.cpu")"
 done
 (cd real.git && "$AUTOMERGE" <../sample >../gate.out) || die "automerge failed"
 same() { grep -c " same " "$1"; }
@@ -64,6 +81,10 @@ echo "the gate (libgit2, then git) accepts:  $(same gate.out); merges git reprod
 echo "carrying changes of their own:        $((n - $(same gate.out)))"
 report "git merge-tree --write-tree, per merge" "$((t_git / n))" "$((t_git / n))" ""
 report "in-process check (libgit2), per merge" "$((t_libgit2 / n))" "$((t_git / n))" 0.25 || status=1
+echo "-- the same, CPU time (user + system, children included: what a loaded machine does not inflate) --"
+report "git merge-tree --write-tree, CPU per merge" "$((cpu_git / n))" "$((cpu_git / n))" ""
+report "in-process check (libgit2), CPU per merge" "$((cpu_libgit2 / n))" "$((cpu_git / n))" 0.25 || status=1
+[ -z "$BENCH_CONTENT_REAL_ONLY" ] || exit ${status:-0}
 
 # ---- 2. a push of 1,000 reviewed merges into an existing protected branch ----
 make_history push.git "$PUSH" || die "cannot build the history"

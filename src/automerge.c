@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "automerge.h"
+#include "commit-graph.h"
 #include "error.h"
+#include "merge-base.h"
 #include "repo.h"
 #include "run.h"
 #include "strbuf.h"
@@ -59,9 +61,44 @@ void orch_automerge_list_tree_diff(git_repository *repo, struct orch_automerge *
 	git_tree_free(tb);
 }
 
+/*
+ * libgit2's merge of two commits. With one merge base (or none) that is
+ * git_merge_trees over the base's tree, which is what git_merge_commits does
+ * after finding the base itself without the commit-graph; with several, the
+ * recursive virtual base needs git_merge_commits.
+ */
+static int libgit2_merge_index(git_index **index, git_repository *repo, const struct orch_commit_graph *graph,
+			       const git_oid *parents, git_commit *ours, git_commit *theirs,
+			       const git_merge_options *mo)
+{
+	struct orch_merge_bases bases = ORCH_MERGE_BASES_INIT;
+	git_commit *base = NULL;
+	git_tree *trees[3] = { NULL, NULL, NULL };
+	int ret = -1;
+
+	if (orch_merge_bases_find(repo, graph, parents, 2, &bases) < 0)
+		return -1;
+	if (bases.nr > 1) {
+		ret = git_merge_commits(index, repo, ours, theirs, mo);
+		goto done;
+	}
+	if ((bases.nr && (git_commit_lookup(&base, repo, &bases.ids[0]) < 0 ||
+			  git_commit_tree(&trees[0], base) < 0)) ||
+	    git_commit_tree(&trees[1], ours) < 0 || git_commit_tree(&trees[2], theirs) < 0)
+		goto done;
+	ret = git_merge_trees(index, repo, trees[0], trees[1], trees[2], mo);
+done:
+	git_tree_free(trees[0]);
+	git_tree_free(trees[1]);
+	git_tree_free(trees[2]);
+	git_commit_free(base);
+	orch_merge_bases_release(&bases);
+	return ret;
+}
+
 /* libgit2's whole merge: renames, and a recursive virtual base for criss-cross histories. */
-static int libgit2_merge(git_repository *repo, const git_oid *parents, const git_oid *tree,
-			 const struct orch_automerge_opts *opts, struct orch_automerge *out)
+static int libgit2_merge(git_repository *repo, const struct orch_commit_graph *graph, const git_oid *parents,
+			 const git_oid *tree, const struct orch_automerge_opts *opts, struct orch_automerge *out)
 {
 	git_commit *ours = NULL, *theirs = NULL;
 	git_index *index = NULL;
@@ -76,7 +113,7 @@ static int libgit2_merge(git_repository *repo, const git_oid *parents, const git
 		orch_git_error("cannot read the parents of the merge");
 		goto done;
 	}
-	if (git_merge_commits(&index, repo, ours, theirs, &mo) < 0) {
+	if (libgit2_merge_index(&index, repo, graph, parents, ours, theirs, &mo) < 0) {
 		orch_git_error("libgit2 cannot merge %s and %s", orch_short_oid(&parents[0]),
 			       orch_short_oid(&parents[1]));
 		goto done;
@@ -179,16 +216,18 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 			 struct orch_automerge *out)
 {
 	struct orch_automerge_opts defaults = ORCH_AUTOMERGE_OPTS_INIT;
+	struct orch_commit_graph *graph = NULL;
 	git_oid root;
-	int clean = 0, r = 1;
+	int clean = 0, r = 1, ret = -1;
 
 	if (!opts)
 		opts = &defaults;
 	out->engine = nr > 2 ? "libgit2 (octopus, one parent at a time)" : "libgit2";
 	if (!(nr == 2 && opts->skip_libgit2)) {
-		r = orch_tree_fold(repo, opts->write, out, parents, nr, tree, &root, &clean);
+		graph = orch_commit_graph_open_repo(repo);
+		r = orch_tree_fold(repo, graph, opts->write, out, parents, nr, tree, &root, &clean);
 		if (r < 0)
-			return -1;
+			goto done;
 	}
 	if (r == 0) {
 		out->conflict = !clean;
@@ -198,23 +237,27 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 			out->has_tree = opts->write;
 		}
 		if (out->same || nr > 2)
-			return 0;
+			goto decided;
 	} else if (nr > 2) {
 		out->conflict = 1;
 		free(out->note);
 		out->note = xstrdup("a step of the octopus has several merge bases");
-		return 0;
+		goto decided;
 	}
 	/* Not reproduced (or criss-cross): libgit2's whole merge, then git's own. */
 	if (!opts->skip_libgit2) {
-		if (libgit2_merge(repo, parents, tree, opts, out) < 0)
-			return -1;
+		if (libgit2_merge(repo, graph, parents, tree, opts, out) < 0)
+			goto done;
 		if (out->same)
-			return 0;
+			goto decided;
 	}
 	if (opts->confirm_with_git)
 		git_merge_tree_confirm(repo, parents, tree, opts, out);
-	return 0;
+decided:
+	ret = 0;
+done:
+	orch_commit_graph_free(graph);
+	return ret;
 }
 
 void orch_automerge_release(struct orch_automerge *m)

@@ -5,6 +5,7 @@
 
 #include "automerge.h"
 #include "error.h"
+#include "merge-base.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "tree-fold.h"
@@ -32,6 +33,7 @@ struct dir {
 
 struct fold {
 	git_repository *repo;
+	const struct orch_commit_graph *graph;	/* NULL: libgit2 finds the merge bases */
 	git_odb *odb;
 	int write;
 	int conflict;
@@ -358,7 +360,7 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 	if (orch_commit_tree_id(f->repo, &parents[0], &cur.id) < 0)
 		goto done;
 	for (i = 1; i < nr; i++) {
-		git_oidarray bases = { NULL, 0 };
+		struct orch_merge_bases bases = ORCH_MERGE_BASES_INIT;
 		struct dir d[4];
 		const struct ent *e[4] = { &base, &cur, &theirs, &actual };
 		size_t n = 0;
@@ -367,13 +369,12 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 		git_oid_cpy(&inputs[0], &parents[i]);
 		for (k = 0; k < i; k++)
 			git_oid_cpy(&inputs[k + 1], &parents[k]);
-		err = git_merge_bases_many(&bases, f->repo, i + 1, inputs);
-		if (err < 0 && err != GIT_ENOTFOUND) {
+		if (orch_merge_bases_find(f->repo, f->graph, inputs, i + 1, &bases) < 0) {
 			orch_git_error("cannot find the merge base of %s", orch_short_oid(&parents[i]));
 			goto done;
 		}
-		if (err == 0 && bases.count > 1) {
-			git_oidarray_free(&bases);
+		if (bases.nr > 1) {
+			orch_merge_bases_release(&bases);
 			ret = 1;
 			goto done;
 		}
@@ -382,10 +383,10 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 		memset(&actual, 0, sizeof(actual));
 		base.mode = theirs.mode = actual.mode = GIT_FILEMODE_TREE;
 		theirs.present = 1;
-		base.present = err == 0 && bases.count == 1;
+		base.present = bases.nr == 1;
 		err = (base.present && orch_commit_tree_id(f->repo, &bases.ids[0], &base.id) < 0) ||
 		      orch_commit_tree_id(f->repo, &parents[i], &theirs.id) < 0;
-		git_oidarray_free(&bases);
+		orch_merge_bases_release(&bases);
 		if (err)
 			goto done;
 		/* Only the last step is compared with the commit's tree. */
@@ -415,14 +416,16 @@ done:
 	return ret;
 }
 
-int orch_tree_fold(git_repository *repo, int write, struct orch_automerge *list,
-		   const git_oid *parents, unsigned nr, const git_oid *tree, git_oid *root, int *clean)
+int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, int write,
+		   struct orch_automerge *list, const git_oid *parents, unsigned nr, const git_oid *tree,
+		   git_oid *root, int *clean)
 {
 	struct fold f;
 	int r;
 
 	memset(&f, 0, sizeof(f));
 	f.repo = repo;
+	f.graph = graph;
 	f.write = write;
 	f.list = list;
 	if (git_repository_odb(&f.odb, repo) < 0)
