@@ -94,10 +94,6 @@ fi
 
 # ---- ssh to an sshd on loopback ------------------------------------------
 SSHD=/usr/sbin/sshd
-if [ ! -x "$SSHD" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-	say "installing openssh-server for the ssh transport"
-	apt-get install -y -q openssh-server >/dev/null 2>&1
-fi
 if [ -x "$SSHD" ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; then
 	test_expect_success 'ssh: a throwaway sshd on 127.0.0.1 with throwaway keys' '
 		start_sshd
