@@ -7,7 +7,7 @@
 # Build trees go under _ci/ (ignored by git). Ends with one "N passed, N failed" line.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # An in-tree configure (an older quick start, or by hand) makes every out-of-tree
@@ -56,7 +56,36 @@ run "clang+sanitizers configure" sh -c 'cd _ci/asan && CC=clang ../../configure 
 	run "clang+sanitizers build" make -s -C _ci/asan -j"$jobs" &&
 	{ run "clang+sanitizers check" make -s -C _ci/asan -j"$jobs" check || show_failures _ci/asan; }
 
-run "fuzz" make -s -C _ci/gcc fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+# make fuzz runs the targets one after another, each libFuzzer process on one
+# core: run $jobs shares of them side by side instead (each target still gets
+# FUZZ_SECONDS), after building them all at once.
+fuzz_side_by_side() {
+	targets=$(sed -n 's/^FUZZ_TARGETS = //p' _ci/gcc/Makefile)
+	make -s -C _ci/gcc -j"$jobs" fuzz-build || return 1
+	if [ -z "$targets" ]; then
+		make -s -C _ci/gcc fuzz FUZZ_SECONDS="$1"
+		return
+	fi
+	rm -f _ci/fuzz-*.out
+	pids=''
+	i=0
+	while [ "$i" -lt "$jobs" ]; do
+		# shellcheck disable=SC2086
+		share=$(printf '%s\n' $targets | awk -v n="$jobs" -v i="$i" 'NR % n == i' | tr '\n' ' ')
+		if [ -n "$share" ]; then
+			make -s -C _ci/gcc fuzz FUZZ_SECONDS="$1" FUZZ_TARGETS="$share" >"_ci/fuzz-$i.out" 2>&1 &
+			pids="$pids $!"
+		fi
+		i=$((i + 1))
+	done
+	fuzz_status=0
+	for pid in $pids; do
+		wait "$pid" || fuzz_status=1
+	done
+	cat _ci/fuzz-*.out
+	return "$fuzz_status"
+}
+run "fuzz" fuzz_side_by_side "${FUZZ_SECONDS:-20}"
 
 passed=0 failed=0
 for f in _ci/gcc/test-suite.log _ci/asan/test-suite.log; do

@@ -2,15 +2,17 @@
 # Installs what orch-hooks needs to build and test on Debian 12, skipping
 # what is already there. Run as root (or with sudo available).
 set -eu
+start=$(date +%s)
 
 # python3: tests read JSON with it; groff-base and mandoc: make check lints the man
 # pages with both; bash-completion: where the completion installs, and its test;
 # build-essential, dpkg-dev and debhelper: the test that builds the Debian package
-# (t2200; dpkg-buildpackage insists on build-essential); zsh: its completion (t0500).
+# (t2200; dpkg-buildpackage insists on build-essential); zsh: its completion (t0500);
+# iproute2: ss, with which the tests' servers find a free port.
 packages="git gcc make autoconf automake libtool pkg-config libgit2-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev valgrind bubblewrap openssh-client openssh-server procps time
 python3 groff-base mandoc bash-completion build-essential dpkg-dev debhelper buildbot buildbot-worker
-pre-commit gitolite3 zsh"
+pre-commit gitolite3 zsh iproute2"
 # husky and lefthook (t2500) come from npm, into a cache shared by the runs.
 npm_dir=${ORCH_HOOKS_NPM_DIR:-/var/cache/orch-hooks-ci/npm}
 npm_packages="husky@9 lefthook@1"
@@ -41,6 +43,7 @@ if [ -n "$missing" ]; then
 	$as_root apt-get update -qq
 	# shellcheck disable=SC2086
 	$as_root apt-get install -y -qq --no-install-recommends $missing
+	echo "deps: apt-get done after $(( $(date +%s) - start ))s"
 fi
 if [ -x "$npm_dir/node_modules/.bin/lefthook" ] && [ -f "$npm_dir/node_modules/husky/bin.js" ]; then
 	echo "deps: everything is installed"
@@ -51,3 +54,4 @@ echo "deps: installing $npm_packages into $npm_dir"
 $as_root mkdir -p "$npm_dir"
 # shellcheck disable=SC2086
 $as_root npm install --prefix "$npm_dir" --no-audit --no-fund --silent $npm_packages
+echo "deps: npm done after $(( $(date +%s) - start ))s"

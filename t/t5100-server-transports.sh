@@ -75,11 +75,6 @@ test_expect_success 'setup: a served bare repository with the gate, and a clone'
 	test_cmp expect actual
 '
 
-# Where the machine lets us, the ssh transport is not left out for want of sshd.
-if ! have_sshd && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-	say "installing openssh-server for the ssh transport"
-	apt-get install -y -q openssh-server >/dev/null 2>&1
-fi
 start_transports "$SRV"
 for t in $TRANSPORTS; do
 	transport_tests "$t" "$(transport_url "$t" srv.git)"
