@@ -13,6 +13,8 @@
  *    commit whose entries differ is among the changes the reader lists.
  * The model works on whole paths; the reader works level by level on what
  * libgit2 parsed back: two formulations of the rule that must agree.
+ * t/t5625 holds the same reader against git itself (`git notes list`) on
+ * random trees, so the model cannot drift from git unnoticed.
  */
 #include "config.h"
 
