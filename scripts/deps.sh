@@ -52,6 +52,9 @@ fi
 echo "deps: installing $npm_packages into $npm_dir"
 [ "$as_root" = none ] && as_root=
 $as_root mkdir -p "$npm_dir"
+# --ignore-scripts: lefthook's install script would otherwise run `lefthook
+# install` in the directory npm was started from, this clone, and leave its
+# hooks in .git/hooks. The packages need no script to work.
 # shellcheck disable=SC2086
-$as_root npm install --prefix "$npm_dir" --no-audit --no-fund --silent $npm_packages
+(cd "$npm_dir" && $as_root npm install --prefix "$npm_dir" --ignore-scripts --no-audit --no-fund --silent $npm_packages)
 echo "deps: npm done after $(( $(date +%s) - start ))s"
