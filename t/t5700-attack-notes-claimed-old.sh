@@ -31,14 +31,15 @@ test_expect_success 'setup: a gated server; feat has a PASS and a newer FAIL the
 	 git push -q origin feat 2>/dev/null &&
 	 record PASS feat 2026-01-01T10:00:00Z >../pass &&
 	 record FAIL feat 2026-01-01T11:00:00Z >../fail &&
-	 note_is feat ../pass ../fail &&
-	 git push -q origin $NOTES 2>/dev/null) &&
+	 note_is feat ../pass && git push -q origin $NOTES 2>/dev/null &&
+	 note_is feat ../pass ../fail && git push -q origin $NOTES 2>/dev/null) &&
 	git -C srv.git notes --ref=$NOTES show feat >shown &&
 	test_grep "Verdict: FAIL" shown
 '
 
-# A receive-pack that leaves the notes ref out of what it advertises: the
-# client, any client, then claims the notes do not exist yet. A pusher who
+# A receive-pack that leaves the notes ref out of what it advertises (or, with
+# CLAIM_NOTES set, advertises that commit for it): the client, any client,
+# then claims the notes do not exist yet (or are at that commit). A pusher who
 # reaches receive-pack over ssh or file:// may send any old value it likes.
 test_expect_success 'setup: a receive-pack wrapper that hides the notes from the client' '
 	cat >hide-notes <<-\EOS &&
@@ -52,7 +53,10 @@ test_expect_success 'setup: a receive-pack wrapper that hides the notes from the
 		my $n = hex($len);
 		read($rp, $data, $n - 4) if $n > 4;
 		if ($adv && $len eq "0000") { $adv = 0; }
-		next if $adv && $data =~ m{ refs/notes/verdicts\n?\z};
+		if ($adv && $data =~ m{ refs/notes/verdicts\n?\z}) {
+			next unless $ENV{CLAIM_NOTES};
+			substr($data, 0, 40) = $ENV{CLAIM_NOTES};
+		}
 		print $len, $data;
 	}
 	EOS
@@ -69,12 +73,28 @@ test_expect_success 'the FAIL is the newest record: an atomic push of the merge 
 test_expect_success 'notes with only the PASS, pushed as a create beside the merge, do not land the merge' '
 	(cd c && git update-ref -d $NOTES &&
 	 note_is feat ../pass &&
-	 git notes --ref=$NOTES show feat >../mine && test_must_fail grep FAIL ../mine) &&
-	git -C srv.git rev-parse main >main-before &&
-	(cd c && { git push --receive-pack="$TRASH/hide-notes" origin main $NOTES 2>../err || :; }) &&
-	cat err &&
-	git -C srv.git rev-parse main >main-after &&
-	test_cmp main-before main-after
+	 git notes --ref=$NOTES show feat >../mine && test_must_fail grep FAIL ../mine &&
+	 refused_push ../srv.git ../err git push --receive-pack="$TRASH/hide-notes" origin main $NOTES) &&
+	test_grep "the push claims the server.s notes are at 0000000" err
+'
+
+test_expect_success 'notes grown from the notes before the FAIL, claimed to be the server'"'"'s, do not land it' '
+	git -C srv.git rev-parse $NOTES^ >claimed &&
+	(cd c && git fetch -q origin "+$NOTES:$NOTES" && git update-ref $NOTES $NOTES^ &&
+	 git notes --ref=$NOTES show feat >../mine && test_must_fail grep FAIL ../mine &&
+	 record PASS main^ 2026-01-01T10:30:00Z >../pass-initial && note_is main^ ../pass-initial &&
+	 refused_push ../srv.git ../err env CLAIM_NOTES=$(cat ../claimed) \
+		git push --receive-pack="$TRASH/hide-notes" origin main $NOTES) &&
+	test_grep "the push claims the server.s notes are at $(cut -c1-7 claimed)" err
+'
+
+test_expect_success 'a plain push of the notes and the merge is still judged and accepted as before' '
+	(cd c && git fetch -q origin "+$NOTES:$NOTES" &&
+	 test_must_fail git push origin main $NOTES 2>../err &&
+	 record PASS feat 2026-01-01T12:00:00Z >../pass2 &&
+	 note_is feat ../pass ../fail ../pass2 &&
+	 git push origin main $NOTES 2>../err) &&
+	git -C c rev-parse main >expect && git -C srv.git rev-parse main >actual && test_cmp expect actual
 '
 
 test_done
