@@ -37,30 +37,8 @@ test_expect_success 'setup: a gated server; feat has a PASS and a newer FAIL the
 	test_grep "Verdict: FAIL" shown
 '
 
-# A receive-pack that leaves the notes ref out of what it advertises (or, with
-# CLAIM_NOTES set, advertises that commit for it): the client, any client,
-# then claims the notes do not exist yet (or are at that commit). A pusher who
-# reaches receive-pack over ssh or file:// may send any old value it likes.
-test_expect_success 'setup: a receive-pack wrapper that hides the notes from the client' '
-	cat >hide-notes <<-\EOS &&
-	#!/usr/bin/perl
-	use strict;
-	open(my $rp, "-|", "git", "receive-pack", @ARGV) or die "receive-pack: $!";
-	binmode $rp; binmode STDOUT; $| = 1;
-	my $adv = 1;
-	while (read($rp, my $len, 4) == 4) {
-		my $data = "";
-		my $n = hex($len);
-		read($rp, $data, $n - 4) if $n > 4;
-		if ($adv && $len eq "0000") { $adv = 0; }
-		if ($adv && $data =~ m{ refs/notes/verdicts\n?\z}) {
-			next unless $ENV{CLAIM_NOTES};
-			substr($data, 0, 40) = $ENV{CLAIM_NOTES};
-		}
-		print $len, $data;
-	}
-	EOS
-	chmod +x hide-notes
+test_expect_success 'setup: a receive-pack that hides the notes from the client, or claims them older' '
+	claiming_receive_pack hide-notes
 '
 
 test_expect_success 'the FAIL is the newest record: an atomic push of the merge is refused (control)' '
@@ -74,7 +52,7 @@ test_expect_success 'notes with only the PASS, pushed as a create beside the mer
 	(cd c && git update-ref -d $NOTES &&
 	 note_is feat ../pass &&
 	 git notes --ref=$NOTES show feat >../mine && test_must_fail grep FAIL ../mine &&
-	 refused_push ../srv.git ../err git push --receive-pack="$TRASH/hide-notes" origin main $NOTES) &&
+	 refused_push ../srv.git ../err env CLAIM_REF=$NOTES git push --receive-pack="$TRASH/hide-notes" origin main $NOTES) &&
 	test_grep "the push claims the server.s notes are at 0000000" err
 '
 
@@ -83,7 +61,7 @@ test_expect_success 'notes grown from the notes before the FAIL, claimed to be t
 	(cd c && git fetch -q origin "+$NOTES:$NOTES" && git update-ref $NOTES $NOTES^ &&
 	 git notes --ref=$NOTES show feat >../mine && test_must_fail grep FAIL ../mine &&
 	 record PASS main^ 2026-01-01T10:30:00Z >../pass-initial && note_is main^ ../pass-initial &&
-	 refused_push ../srv.git ../err env CLAIM_NOTES=$(cat ../claimed) \
+	 refused_push ../srv.git ../err env CLAIM_REF=$NOTES CLAIM_OLD=$(cat ../claimed) \
 		git push --receive-pack="$TRASH/hide-notes" origin main $NOTES) &&
 	test_grep "the push claims the server.s notes are at $(cut -c1-7 claimed)" err
 '
