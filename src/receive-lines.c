@@ -28,6 +28,18 @@ int orch_ref_update_is_delete(const struct orch_ref_update *u)
 	return git_oid_is_zero(&u->new_oid);
 }
 
+int orch_ref_update_old_is_current(git_repository *repo, const struct orch_ref_update *u)
+{
+	git_oid cur;
+	int err = git_reference_name_to_id(&cur, repo, u->ref);
+
+	if (err == GIT_ENOTFOUND)
+		return orch_ref_update_is_create(u);
+	if (err < 0)
+		return -1;
+	return git_oid_equal(&cur, &u->old_oid);
+}
+
 /* Lowercase hex only: that is what git writes, and anything else is not from git. */
 static int parse_oid(const char *p, size_t n, git_oid *out)
 {

@@ -48,4 +48,12 @@ int orch_ref_updates_resolve(struct orch_ref_updates *out, const struct orch_ref
 int orch_ref_update_is_create(const struct orch_ref_update *u);
 int orch_ref_update_is_delete(const struct orch_ref_update *u);
 
+/*
+ * Whether the old value the push claims for u->ref (zero: none) is what the
+ * ref holds now: 1 yes, 0 no, -1 when it cannot be read. pre-receive is
+ * handed the client's claim; git refuses the update afterwards when it is
+ * wrong, but a push that is not atomic still moves its other refs.
+ */
+int orch_ref_update_old_is_current(git_repository *repo, const struct orch_ref_update *u);
+
 #endif

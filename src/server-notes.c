@@ -24,6 +24,16 @@ static int check_notes_update(struct orch_server_notes *n, git_repository *repo,
 		orch_refuse(&o, "deleting the verdict notes is refused: they are the audit trail of every review");
 		return 0;
 	}
+	/* git would not make this update, yet the rest of the push would be judged by it. */
+	r = orch_ref_update_old_is_current(repo, u);
+	if (r < 0)
+		return orch_git_error("cannot read the notes ref '%s'", u->ref);
+	if (!r) {
+		orch_refuse(&o, "the push claims the server's notes are at %s, which they are not: the "
+			    "verdicts are judged as the server has them", orch_short_oid(&u->old_oid));
+		orch_say("  fetch the server's verdicts and push again: orch-hooks sync");
+		return 0;
+	}
 	if (git_commit_lookup(&c, repo, &u->new_oid) < 0) {
 		orch_refuse(&o, "%s is not a notes commit", git_oid_tostr_s(&u->new_oid));
 		return 0;

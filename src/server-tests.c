@@ -72,6 +72,17 @@ static int check_tests_update(git_repository *repo, const struct orch_ref_update
 		*refused = 1;
 		return 0;
 	}
+	/* git would not make this update, yet the rest of the push would be judged by it. */
+	r = orch_ref_update_old_is_current(repo, u);
+	if (r < 0)
+		return orch_git_error("cannot read the test records ref '%s'", u->ref);
+	if (!r) {
+		orch_error("push to '%s' refused: the push claims the server's test records are at %s, "
+			   "which they are not", u->ref, orch_short_oid(&u->old_oid));
+		orch_say("  fetch the server's records and push again: git fetch origin %s", u->ref);
+		*refused = 1;
+		return 0;
+	}
 	if (git_commit_lookup(out, repo, &u->new_oid) < 0) {
 		orch_error("push to '%s' refused: %s is not a notes commit", u->ref, git_oid_tostr_s(&u->new_oid));
 		*refused = 1;

@@ -28,3 +28,29 @@ gated_server() {
 	(cd "$3" && git remote add origin "$2" && test_commit initial &&
 	 git push -q origin main 2>/dev/null)
 }
+
+# claiming_receive_pack FILE: writes FILE, a receive-pack for git push
+# --receive-pack that advertises CLAIM_REF at CLAIM_OLD, or not at all when
+# CLAIM_OLD is empty: the client then claims that old value (or a create)
+# for it, as any pusher who reaches receive-pack may.
+claiming_receive_pack() {
+	cat >"$1" <<-\EOS &&
+	#!/usr/bin/perl
+	use strict;
+	open(my $rp, "-|", "git", "receive-pack", @ARGV) or die "receive-pack: $!";
+	binmode $rp; binmode STDOUT; $| = 1;
+	my $adv = 1;
+	while (read($rp, my $len, 4) == 4) {
+		my $data = "";
+		my $n = hex($len);
+		read($rp, $data, $n - 4) if $n > 4;
+		$adv = 0 if $adv && $len eq "0000";
+		if ($adv && $data =~ m{ \Q$ENV{CLAIM_REF}\E\n?\z}) {
+			next unless $ENV{CLAIM_OLD};
+			substr($data, 0, 40) = $ENV{CLAIM_OLD};
+		}
+		print $len, $data;
+	}
+	EOS
+	chmod +x "$1"
+}

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='the server gate: test records only grow (a FAIL is never dropped or outranked by an older PASS)'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
+. "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
 TESTS=refs/notes/tests
 
@@ -91,6 +92,16 @@ test_expect_success 'a new run added after the FAIL grows the note: accepted' '
 	 git notes --ref=$TESTS show feat >../two && test "$(grep -c "^Tests: FAIL$" ../two)" = 2 &&
 	 git push origin $TESTS 2>../err) &&
 	git -C c rev-parse $TESTS >expect && git -C srv.git rev-parse $TESTS >actual && test_cmp expect actual
+'
+
+test_expect_success 'records pushed as a create while the server has some are refused, not judged against none' '
+	claiming_receive_pack claiming &&
+	git -C c update-ref -d $TESTS &&
+	record PASS feat 2026-01-01T10:00:00Z >pass-only && note_is feat pass-only &&
+	srv_refs before &&
+	(cd c && test_must_fail env CLAIM_REF=$TESTS git push --receive-pack="$TRASH/claiming" origin $TESTS 2>../err) &&
+	srv_refs after && test_cmp before after &&
+	test_grep "refused: the push claims the server.s test records are at 0000000" err
 '
 
 test_done
