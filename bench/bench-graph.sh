@@ -4,6 +4,8 @@
 # or git's maintenance writes it: generation data included), against the
 # batched shell gate and the floor given the same graph. Cases alternate
 # run by run, so they share the machine's noise; ratios are within one run.
+# Each line gives the median CPU time (user + system, children included), to
+# which the targets apply, and the median wall-clock time.
 #
 # The history: the synthetic one of bench/history.sh (BENCH_MERGES merges;
 # 0 leaves it out), and, when BENCH_GIT_REPO names a clone of git/git (any bare or non-bare
@@ -38,9 +40,9 @@ printf '%s\n' "sh '$BATCHED' 2>/dev/null; exit 0" >batched.sh
 
 write_floor
 
-# measure NAME: the four cases on NAME.git; the medians into NAME.* variables.
+# measure NAME: the four cases on NAME.git, samples into NAME-* (and NAME-*.cpu).
 measure() {
-	: >"$1-plain"; : >"$1-graph"; : >"$1-batched"; : >"$1-floor"
+	for c in plain graph batched floor; do : >"$1-$c"; : >"$1-$c.cpu"; done
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		git -C "$1.git" config core.commitGraph false
@@ -54,22 +56,22 @@ measure() {
 }
 
 report_case() {
-	plain=$(median "$1-plain"); graph=$(median "$1-graph")
-	batched=$(median "$1-batched"); floor=$(median "$1-floor")
 	echo "-- $2 ($RUNS runs, medians) --"
-	report "orch-hooks pre-receive, no commit-graph (baseline)" "$plain" "$plain" ""
-	report "orch-hooks pre-receive, commit-graph" "$graph" "$plain" 0.33 || status=1
-	report "batched shell gate, commit-graph" "$batched" "$batched" ""
-	report "orch-hooks pre-receive, commit-graph, vs batched" "$graph" "$batched" 0.5 || status=1
-	report "rev-list --count --merges + notes list, commit-graph (floor)" "$floor" "$floor" ""
-	report "orch-hooks pre-receive, commit-graph, vs the floor" "$graph" "$floor" ""
+	report_cpu "orch-hooks pre-receive, no commit-graph (baseline)" "$1-plain" "$1-plain" ""
+	report_cpu "orch-hooks pre-receive, commit-graph" "$1-graph" "$1-plain" 0.33 || status=1
+	report_cpu "batched shell gate, commit-graph" "$1-batched" "$1-batched" ""
+	report_cpu "orch-hooks pre-receive, commit-graph, vs batched" "$1-graph" "$1-batched" 0.5 || status=1
+	report_cpu "rev-list --count --merges + notes list, commit-graph (floor)" "$1-floor" "$1-floor" ""
+	report_cpu "orch-hooks pre-receive, commit-graph, vs the floor" "$1-graph" "$1-floor" ""
 }
 
 SYN=
 if [ "$MERGES" -gt 0 ]; then
 	SYN=syn
 	echo "building the synthetic history ($MERGES merges)" >&2
+	t0=$(now_ns)
 	make_history h.git "$MERGES" || die "cannot build the history"
+	build_s=$(awk -v n=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", n / 1e9 }')
 	stored_repo syn "$BENCH_DIR/h.git/objects" "$(git -C h.git rev-parse main)" \
 		"$(git -C h.git rev-parse refs/notes/verdicts)" || die "cannot make syn.git"
 fi
@@ -85,10 +87,13 @@ for name in $SYN ${BENCH_GIT_REPO:+real}; do
 		grep -q "adopted: the $(git -C $name.git rev-list --count "$(cut -d" " -f2 $name.git.in)") commits" err ||
 		{ cat err >&2; die "the gate did not walk $name.git"; }
 done
+load_before=$(load)
 [ -z "$SYN" ] || measure syn
 [ -z "$BENCH_GIT_REPO" ] || measure real
 
-echo "orch-hooks and git's commit-graph ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3))"
+echo "orch-hooks and git's commit-graph ($(date -u '+%Y-%m-%d %H:%M'), $(nproc) cores, git $(git --version | cut -d' ' -f3))"
+echo "load average (1, 5, 15 min): $load_before before, $(load) after; cpu = user + system, children included"
+[ -z "$SYN" ] || echo "the synthetic history built by fast-import in $build_s s (wall clock)"
 [ -z "$SYN" ] || report_case syn "stored history: $MERGES merges, $((MERGES * 6 + 1)) commits, pushed to a new protected branch"
 [ -z "$BENCH_GIT_REPO" ] ||
 	report_case real "stored history: git/git master, $(git -C real.git rev-list --count "$(cut -d" " -f2 real.git.in)") commits"
