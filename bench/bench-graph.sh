@@ -11,6 +11,9 @@
 # 0 leaves it out), and, when BENCH_GIT_REPO names a clone of git/git (any bare or non-bare
 # clone; it is only read), git's real history too:
 #   BENCH_GIT_REPO=/path/to/git.git make bench-graph
+# BENCH_GRAPH_CALLGRIND=1 counts instructions instead (valgrind
+# --tool=callgrind, every child process included, one run per case; the same
+# whatever the machine's load) and prints them with the same ratios.
 . "$(dirname "$0")/lib.sh"
 . "$ORCH_HOOKS_SRC/bench/history.sh"
 
@@ -39,6 +42,32 @@ stored_repo() {
 printf '%s\n' "sh '$BATCHED' 2>/dev/null; exit 0" >batched.sh
 
 write_floor
+
+# counted OUT DIR INPUT CMD...: like timed, but appends the instructions CMD
+# and every process it starts execute (callgrind) to OUT and to OUT.cpu, so
+# that report_cpu prints them (as "ms": read millions of instructions).
+counted() {
+	out=$1 dir=$2 input=$3
+	shift 3
+	rm -f "$BENCH_DIR"/cg.out.*
+	(cd "$dir" && GIT_DIR=. valgrind -q --tool=callgrind --trace-children=yes --dump-before=execve \
+		--callgrind-out-file="$BENCH_DIR/cg.out.%p" "$@" <"$BENCH_DIR/$input" >/dev/null 2>"$BENCH_DIR/err") ||
+		{ cat "$BENCH_DIR/err" >&2; die "'$*' refused in $dir"; }
+	# A forked shell carries its parent's counts until it execs: one file per
+	# command line, the lowest process id's (as bench-check-hooks.sh does).
+	n=$(for f in "$BENCH_DIR"/cg.out.*; do
+		pid=${f#"$BENCH_DIR"/cg.out.}
+		printf '%s\t%s\t%s\n' "${pid%%.*}" "$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$f")" \
+			"$(sed -n 's/^cmd: *//p' "$f")"
+	done | sort -n | awk -F '\t' '{ if (seen[$3]++) next; s += $2 } END { print s }')
+	echo "$n" >>"$out"
+	echo "$n" >>"$out.cpu"
+}
+if [ -n "$BENCH_GRAPH_CALLGRIND" ]; then
+	command -v valgrind >/dev/null 2>&1 || die "valgrind is needed (scripts/deps.sh)"
+	RUNS=1
+	timed() { counted "$@"; }
+fi
 
 # measure NAME: the four cases on NAME.git, samples into NAME-* (and NAME-*.cpu).
 measure() {
@@ -92,7 +121,11 @@ load_before=$(load)
 [ -z "$BENCH_GIT_REPO" ] || measure real
 
 echo "orch-hooks and git's commit-graph ($(date -u '+%Y-%m-%d %H:%M'), $(nproc) cores, git $(git --version | cut -d' ' -f3))"
-echo "load average (1, 5, 15 min): $load_before before, $(load) after; cpu = user + system, children included"
+if [ -n "$BENCH_GRAPH_CALLGRIND" ]; then
+	echo "instructions (callgrind, children included): every \"ms\" figure below is millions of instructions"
+else
+	echo "load average (1, 5, 15 min): $load_before before, $(load) after; cpu = user + system, children included"
+fi
 [ -z "$SYN" ] || echo "the synthetic history built by fast-import in $build_s s (wall clock)"
 [ -z "$SYN" ] || report_case syn "stored history: $MERGES merges, $((MERGES * 6 + 1)) commits, pushed to a new protected branch"
 [ -z "$BENCH_GIT_REPO" ] ||
