@@ -11,10 +11,16 @@
 #  typical: one reviewed merge pushed into that history and into one of
 #           BENCH_SMALL_MERGES (default 1,000), both with BENCH_BRANCHES branches
 #           (default 250): the growth with the number of notes.
+#  graph:   the same walk once git's default commit-graph is written (as
+#           `git commit-graph write --reachable` or git's maintenance writes
+#           it), against the walk without it and against the batched shell
+#           gate (bench/shell-gate-batched.sh, every child process counted)
+#           with the same graph.
 #  real:    with BENCH_REAL_REPO set (a bare git/git, say: the search tool's
 #           fetch of github:git/git gives /work/.mirror/git+git/repo), the walk
 #           of its default branch's whole history, with a PASS note on every
-#           merged tip, against the same floor. Never in CI: it needs that copy.
+#           merged tip, against the same floor, and its graph case. Never in
+#           CI: it needs that copy.
 . "$(dirname "$0")/lib.sh"
 . "$ORCH_HOOKS_SRC/bench/history.sh"
 
@@ -35,6 +41,23 @@ instructions() {
 	(cd "$dir" && GIT_DIR=. valgrind -q --tool=callgrind --callgrind-out-file="$BENCH_DIR/cg.out" \
 		"$@" <"$input" >/dev/null 2>"$BENCH_DIR/err") || { cat "$BENCH_DIR/err" >&2; die "'$*' failed in $dir"; }
 	sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$BENCH_DIR/cg.out"
+}
+
+# instructions_all DIR INPUT CMD...: the instructions CMD and every process it
+# starts execute. A forked shell carries its parent's counts until it execs:
+# one file per command line, the lowest process id's (as bench-check-hooks.sh).
+instructions_all() {
+	dir=$1 input=$2
+	shift 2
+	rm -f "$BENCH_DIR"/cga.out.*
+	(cd "$dir" && GIT_DIR=. valgrind -q --tool=callgrind --trace-children=yes --dump-before=execve \
+		--callgrind-out-file="$BENCH_DIR/cga.out.%p" "$@" <"$input" >/dev/null 2>"$BENCH_DIR/err") ||
+		{ cat "$BENCH_DIR/err" >&2; die "'$*' failed in $dir"; }
+	for f in "$BENCH_DIR"/cga.out.*; do
+		pid=${f#"$BENCH_DIR"/cga.out.}
+		printf '%s\t%s\t%s\n' "${pid%%.*}" "$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$f")" \
+			"$(sed -n 's/^cmd: *//p' "$f")"
+	done | sort -n | awk -F '\t' '{ if (seen[$3]++) next; s += $2 } END { print s }'
 }
 
 peak_kb() {
@@ -69,6 +92,22 @@ walk_case() {
 	check "$1: peak memory, orch-hooks pre-receive" "$orch_kb" "$rl_kb" "$(budget walk-memory)" KB
 }
 
+# graph_case NAME DIR TIP: after walk_case on DIR (its $orch is the walk
+# without a graph), git's commit-graph written while a branch has TIP, then
+# the branch deleted (so the shell gate's `rev-list --not --all` walks it
+# too): the gate's walk against its walk without the graph and against the
+# batched shell gate with the same graph.
+graph_case() {
+	git -C "$2" update-ref refs/heads/stored "$3" && git -C "$2" commit-graph write --reachable &&
+		git -C "$2" update-ref -d refs/heads/stored || die "cannot write the commit-graph in $2"
+	graph=$(instructions "$2" "$BENCH_DIR/$2.in" ./hooks/pre-receive)
+	batched=$(instructions_all "$2" "$BENCH_DIR/$2.in" sh "$ORCH_HOOKS_SRC/bench/shell-gate-batched.sh")
+	check "$1: orch-hooks pre-receive, no commit-graph" "$orch" "$orch" - instr
+	check "$1: orch-hooks pre-receive, commit-graph" "$graph" "$orch" "$(budget graph-vs-plain)" instr
+	check "$1: batched shell gate, commit-graph" "$batched" "$batched" - instr
+	check "$1: orch-hooks, commit-graph, vs batched" "$graph" "$batched" "$(budget graph-vs-batched)" instr
+}
+
 # gate_repo HISTORY DIR: HISTORY's objects (alternates) and verdicts, no branch, the gate installed.
 gate_repo() {
 	git init -q --bare "$2" &&
@@ -84,6 +123,7 @@ gate_repo h-big.git g-big.git || die "cannot make g-big.git"
 echo "orch-hooks bench-check ($(date -u +%Y-%m-%d), git $(git --version | cut -d' ' -f3), instructions by callgrind)"
 echo "-- whole history: $BIG merges, $((BIG * 6 + 1)) commits --"
 walk_case "synthetic $BIG merges" g-big.git "$(git -C h-big.git rev-parse main)"
+graph_case "synthetic $BIG merges" g-big.git "$(git -C h-big.git rev-parse main)"
 
 echo "-- a typical push: one reviewed merge of 5 commits, $BRANCHES branches in both --"
 for size in big small; do
@@ -102,5 +142,6 @@ if [ -n "$BENCH_REAL_REPO" ]; then
 		die "cannot make g-real.git"
 	echo "-- real history: $(basename "$(dirname "$real")"), $(git -C g-real.git rev-list --count "$tip") commits --"
 	walk_case "real history" g-real.git "$tip"
+	graph_case "real history" g-real.git "$tip"
 fi
 exit $status

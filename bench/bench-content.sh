@@ -102,34 +102,27 @@ while read -r m p1 p2; do
 	[ "$t" = "$(git rev-parse "$m^{tree}")" ] || exit 1
 done
 SH
-t0=$(now_ns); (cd push.git && GIT_DIR=. ./hooks/pre-receive <../push.in >/dev/null 2>../err) || { cat err; die "the gate refused"; }
-t1=$(now_ns); (cd push.git && GIT_DIR=. sh ../shell-content.sh <../push.in) || die "the shell gate refused"
-t2=$(now_ns)
-echo "-- a push of $PUSH reviewed merges into an existing protected branch --"
-report "shell: git merge-tree per merge" "$((t2 - t1))" "$((t2 - t1))" ""
-report "orch-hooks pre-receive (verdicts and content)" "$((t1 - t0))" "$((t2 - t1))" 0.1 || status=1
+timed push-orch push.git push.in ./hooks/pre-receive
+timed push-shell push.git push.in sh "$BENCH_DIR/shell-content.sh"
+echo "-- a push of $PUSH reviewed merges into an existing protected branch (1 run; load average $(load)) --"
+report_cpu "shell: git merge-tree per merge" push-shell push-shell ""
+report_cpu "orch-hooks pre-receive (verdicts and content)" push-orch push-shell 0.1 || status=1
 
 # ---- 3. a typical push into a big repository ----
 make_history big.git "$BIG" || die "cannot build the history"
 typical_push big.git 0 || die "cannot make the typical push"
-: >t-new; : >t-old
 i=0
 while [ $i -lt "$BENCH_RUNS" ]; do
-	t0=$(now_ns); (cd big.git && GIT_DIR=. ./hooks/pre-receive <../big.git.in >/dev/null 2>&1) || die "refused"
-	t1=$(now_ns); echo $((t1 - t0)) >>t-new
-	if [ -n "$BENCH_OLD_HOOKS" ]; then
-		t0=$(now_ns)
-		(cd big.git && GIT_DIR=. ORCH_HOOKS_LIBEXECDIR="$BENCH_OLD_HOOKS" "$BENCH_OLD_HOOKS/pre-receive" \
-			<../big.git.in >/dev/null 2>&1) || die "the old gate refused"
-		t1=$(now_ns); echo $((t1 - t0)) >>t-old
-	fi
+	timed t-new big.git big.git.in ./hooks/pre-receive
+	[ -z "$BENCH_OLD_HOOKS" ] ||
+		timed t-old big.git big.git.in env ORCH_HOOKS_LIBEXECDIR="$BENCH_OLD_HOOKS" "$BENCH_OLD_HOOKS/pre-receive"
 	i=$((i + 1))
 done
-echo "-- a typical push: one reviewed merge into $BIG merges ($BENCH_RUNS runs, medians) --"
+echo "-- a typical push: one reviewed merge into $BIG merges ($BENCH_RUNS runs, medians; load average $(load)) --"
 if [ -n "$BENCH_OLD_HOOKS" ]; then
-	report "the gate before the content rule ($BENCH_OLD_HOOKS)" "$(median t-old)" "$(median t-old)" ""
-	report "the gate with the content rule" "$(median t-new)" "$(median t-old)" 1.5 || status=1
+	report_cpu "the gate before the content rule ($BENCH_OLD_HOOKS)" t-old t-old ""
+	report_cpu "the gate with the content rule" t-new t-old 1.5 || status=1
 else
-	report "the gate with the content rule" "$(median t-new)" "$(median t-new)" ""
+	report_cpu "the gate with the content rule" t-new t-new ""
 fi
 exit ${status:-0}

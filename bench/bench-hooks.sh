@@ -34,27 +34,36 @@ chmod +x ../hooks-shell/pre-merge-commit
 
 use_hooks() { git config core.hooksPath "$BENCH_DIR/$1"; }
 
+# clocked OUT CMD...: runs CMD here; its wall-clock time in ns to OUT, its
+# CPU time (children included) to OUT.cpu (bench_clock, lib.sh).
+clocked() {
+	out=$1
+	shift
+	bench_clock "$BENCH_DIR/clock" "$@" || return 1
+	read -r wall cpu <"$BENCH_DIR/clock"
+	echo "$wall" >>"$out"
+	echo "$cpu" >>"$out.cpu"
+}
+
 # ---- 1. an ordinary commit: orch-hooks vs empty hooks of the same names ----
-: >../c-orch; : >../c-true
+: >../c-orch; : >../c-true; : >../c-orch.cpu; : >../c-true.cpu
 i=0
 while [ $i -lt "$BENCH_RUNS" ]; do
 	for kind in true orch; do
 		use_hooks "hooks-$kind"
 		echo "$kind $i" >>f1
 		git add f1
-		t0=$(now_ns); git commit -qm "c $kind $i"; t1=$(now_ns)
-		echo $((t1 - t0)) >>"../c-$kind"
+		clocked "../c-$kind" git commit -qm "c $kind $i"
 	done
 	i=$((i + 1))
 done
 git reset -q --hard "$base"
-c_true=$(median ../c-true); c_orch=$(median ../c-orch)
 
 # ---- 2. a reviewed merge: no hooks, a shell hook, orch-hooks ----
 # Every merge brings a branch never merged before, so its tree is new and
 # the test gate really runs the tests (a tree tested once is not tested
 # again). The branches and their verdicts are made before the clock runs.
-: >../m-none; : >../m-shell; : >../m-orch
+: >../m-none; : >../m-shell; : >../m-orch; : >../m-none.cpu; : >../m-shell.cpu; : >../m-orch.cpu
 i=0
 while [ $i -lt "$BENCH_RUNS" ]; do
 	for kind in none shell orch; do
@@ -65,20 +74,19 @@ while [ $i -lt "$BENCH_RUNS" ]; do
 	for kind in none shell orch; do
 		use_hooks "hooks-$kind"
 		git reset -q --hard "$base"
-		t0=$(now_ns); git merge -q --no-ff -m merge "m-$kind-$i" >/dev/null 2>../m-err; t1=$(now_ns)
+		clocked "../m-$kind" git merge -q --no-ff -m merge "m-$kind-$i" >/dev/null 2>../m-err
 		git rev-parse -q --verify HEAD^2 >/dev/null || { echo "bench: the $kind merge did not happen" >&2; exit 1; }
 		[ "$kind" != orch ] || grep -q "tests PASSED" ../m-err ||
 			{ cat ../m-err >&2; echo "bench: the test gate did not run the tests" >&2; exit 1; }
-		echo $((t1 - t0)) >>"../m-$kind"
 	done
 	i=$((i + 1))
 done
-m_none=$(median ../m-none); m_shell=$(median ../m-shell); m_orch=$(median ../m-orch)
 
-echo "orch-hooks hook latency ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3), $BENCH_RUNS runs, medians)"
-report "commit, empty hooks (baseline)" "$c_true" "$c_true" ""
-report "commit, orch-hooks hooks" "$c_orch" "$c_true" 1.05 || status=1
-report "merge --no-ff, no hooks (baseline)" "$m_none" "$m_none" ""
-report "merge --no-ff, shell pre-merge-commit (notes show | grep)" "$m_shell" "$m_none" ""
-report "merge --no-ff, orch-hooks (verdict + tests 'true' run)" "$m_orch" "$m_none" 2 || status=1
+echo "orch-hooks hook latency ($(date -u '+%Y-%m-%d %H:%M'), $(nproc) cores, git $(git --version | cut -d' ' -f3), $BENCH_RUNS runs, medians)"
+echo "load average (1, 5, 15 min) at the end: $(load); cpu = user + system, children included"
+report_cpu "commit, empty hooks (baseline)" ../c-true ../c-true ""
+report_cpu "commit, orch-hooks hooks" ../c-orch ../c-true 1.05 || status=1
+report_cpu "merge --no-ff, no hooks (baseline)" ../m-none ../m-none ""
+report_cpu "merge --no-ff, shell pre-merge-commit (notes show | grep)" ../m-shell ../m-none ""
+report_cpu "merge --no-ff, orch-hooks (verdict + tests 'true' run)" ../m-orch ../m-none 2 || status=1
 exit $status

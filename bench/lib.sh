@@ -47,18 +47,57 @@ ZERO=0000000000000000000000000000000000000000
 
 die() { echo "bench: $*" >&2; exit 1; }
 
+# bench_clock FILE CMD...: runs its arguments and writes "WALL_NS CPU_NS" to the
+# file $1: wall-clock time, and CPU time (user + system) of the command and of
+# every process it started and waited for (getrusage RUSAGE_CHILDREN, in
+# microseconds: GNU time prints only hundredths). CPU time is what a loaded
+# machine inflates least: a process waiting for a core is not charged.
+BENCH_PYTHON=${BENCH_PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
+[ -n "$BENCH_PYTHON" ] || { echo "bench: python3 is needed (scripts/deps.sh)" >&2; exit 1; }
+bench_clock() {
+	"$BENCH_PYTHON" -c '
+import resource, subprocess, sys, time
+t0 = time.monotonic_ns()
+rc = subprocess.call(sys.argv[2:])
+t1 = time.monotonic_ns()
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    f.write("%d %d\n" % (t1 - t0, round((ru.ru_utime + ru.ru_stime) * 1e9)))
+sys.exit(rc)' "$@"
+}
+
 # timed OUT DIR INPUT CMD...: runs CMD in the bare repository DIR with INPUT
-# (relative to $BENCH_DIR unless absolute) on stdin, appends its time in ns
-# to OUT; CMD must accept.
+# (relative to $BENCH_DIR unless absolute) on stdin, appends its wall-clock
+# time in ns to OUT and its CPU time in ns to OUT.cpu; CMD must accept.
 timed() {
 	out=$1 dir=$2 input=$3
 	case $input in /*) ;; *) input=$BENCH_DIR/$input ;; esac
 	shift 3
-	t0=$(now_ns)
-	(cd "$dir" && GIT_DIR=. "$@" <"$input" >/dev/null 2>"$BENCH_DIR/err") ||
+	(cd "$dir" && GIT_DIR=. bench_clock "$BENCH_DIR/clock" "$@" <"$input" >/dev/null 2>"$BENCH_DIR/err") ||
 		{ cat "$BENCH_DIR/err" >&2; die "'$*' refused in $dir"; }
-	t1=$(now_ns)
-	echo $((t1 - t0)) >>"$out"
+	read -r wall cpu <"$BENCH_DIR/clock"
+	echo "$wall" >>"$out"
+	echo "$cpu" >>"$out.cpu"
+}
+
+# report_cpu NAME OUT BASE TARGET: one result line for the samples OUT against
+# BASE: the median CPU time and its ratio, which the TARGET applies to, then
+# the median wall-clock time and its ratio; returns 1 when over target.
+report_cpu() {
+	c=$(median "$2.cpu") cb=$(median "$3.cpu") w=$(median "$2") wb=$(median "$3")
+	r=$(ratio "$c" "$cb")
+	verdict=ok
+	if [ -n "$4" ] && awk -v r="$r" -v t="$4" 'BEGIN { exit !(r > t) }'; then
+		verdict="OVER TARGET"
+	fi
+	printf '%-58s cpu %9s ms %6sx  wall %9s ms %6sx  (target <= %sx) %s\n' "$1" "$(ms "$c")" "$r" \
+		"$(ms "$w")" "$(ratio "$w" "$wb")" "${4:--}" "$verdict"
+	[ "$verdict" = ok ]
+}
+
+# load: the load averages (1, 5, 15 minutes), to print beside the figures.
+load() {
+	cut -d' ' -f1-3 /proc/loadavg
 }
 
 # write_floor: $BENCH_DIR/floor.sh, what any server gate must do for a push
