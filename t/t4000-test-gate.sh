@@ -45,11 +45,14 @@ zlib_head() {
 	od -A n -t x1 -N 3 "r/.git/objects/$(echo "$1" | cut -c1-2)/$(echo "$1" | cut -c3-)" | tr -d " "
 }
 
-test_expect_success 'the test record is loose objects git reads: small ones stored, not compressed (static gate)' '
+test_expect_success 'the test record: loose objects git reads (small ones stored under the static gate), its reflog entry' '
 	(cd r && git rev-parse refs/notes/tests >../notes &&
 	 git rev-parse refs/notes/tests^{tree} >../ntree &&
-	 git cat-file -p "$(cat ../notes)" >/dev/null && git fsck --strict --no-dangling 2>../fsck) &&
+	 git cat-file -p "$(cat ../notes)" >/dev/null && git fsck --strict --no-dangling 2>../fsck &&
+	 git reflog show --format="%gn <%ge> %gs" -1 refs/notes/tests >../reflog) &&
 	test_must_be_empty fsck &&
+	# the reflog names the committer, as git notes would (not libgit2 guessing "unknown")
+	test_grep "^C O Mitter <committer@example.com> notes: Notes added by orch-hooks$" reflog &&
 	if grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
 	then
 		# a zlib header, then a final stored block (hooks/deflate-small.c)
