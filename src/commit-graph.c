@@ -383,7 +383,8 @@ struct orch_commit_graph *orch_commit_graph_open_repo(git_repository *repo)
 	char *objects;
 	int enabled = 1;
 
-	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	/* One value: the live configuration, not a snapshot (a copy of every entry). */
+	if (git_repository_config(&cfg, repo) == 0 &&
 	    git_config_get_bool(&enabled, cfg, "core.commitGraph") < 0)
 		enabled = 1;
 	git_config_free(cfg);

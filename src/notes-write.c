@@ -72,12 +72,21 @@ done:
 }
 
 /* The ref to the new notes commit if it is still at parent: 0, 1 when it moved, -1. */
-static int move_ref(git_repository *repo, const char *ref, const git_commit *parent, const git_oid *id)
+static int move_ref(git_repository *repo, const char *ref, const git_commit *parent, const git_oid *id,
+		    const git_signature *sig)
 {
 	git_reference *moved = NULL;
-	int r = parent ? git_reference_create_matching(&moved, repo, ref, id, 1, git_commit_id(parent), REFLOG)
-		       : git_reference_create(&moved, repo, ref, id, 0, REFLOG);
+	int r;
 
+	/*
+	 * The reflog entry names the notes commit's committer, as git's own
+	 * would (libgit2 would otherwise read the configuration again for it).
+	 */
+	if (git_repository_set_ident(repo, sig->name, sig->email) < 0)
+		return -1;
+	r = parent ? git_reference_create_matching(&moved, repo, ref, id, 1, git_commit_id(parent), REFLOG)
+		   : git_reference_create(&moved, repo, ref, id, 0, REFLOG);
+	git_repository_set_ident(repo, NULL, NULL);
 	git_reference_free(moved);
 	if (r == GIT_EMODIFIED || r == GIT_EEXISTS || (parent && r == GIT_ENOTFOUND))
 		return 1;
@@ -114,7 +123,7 @@ int orch_notes_write(git_repository *repo, const char *ref, const git_commit *pa
 	    git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, MESSAGE, new_tree, parent ? 1 : 0,
 			      &parent) < 0)
 		goto done;
-	ret = move_ref(repo, ref, parent, &commit_id);
+	ret = move_ref(repo, ref, parent, &commit_id, sig);
 done:
 	git_tree_free(new_tree);
 	git_tree_free(tree);

@@ -58,33 +58,32 @@ void orch_run_result_release(struct orch_run_result *r)
 	strbuf_release(&r->output);
 }
 
-static int name_matches(const char *entry, const char *name)
+/* entry is NAME=...: `name_len` bytes of name, then '='. */
+static int name_matches(const char *entry, const char *name, size_t name_len)
 {
-	size_t n = strlen(name);
-
-	return !strncmp(entry, name, n) && entry[n] == '=';
+	return entry[0] == name[0] && !strncmp(entry, name, name_len) && entry[name_len] == '=';
 }
 
-static int is_scrubbed(const char *entry, const struct orch_run_opts *o)
+/*
+ * Called for every inherited variable (a hook's environment holds dozens),
+ * so the cheap tests come first: only GIT_* can be git's, and an explicit
+ * setting's name length is worked out once (env_len).
+ */
+static int is_scrubbed(const char *entry, const struct orch_run_opts *o, const size_t *env_len)
 {
 	size_t i;
 
-	if (o->scrub_git_env) {
+	if (o->scrub_git_env && starts_with(entry, "GIT_")) {
 		for (i = 0; git_env_vars[i]; i++)
-			if (name_matches(entry, git_env_vars[i]))
+			if (name_matches(entry, git_env_vars[i], strlen(git_env_vars[i])))
 				return 1;
 		if (starts_with(entry, "GIT_PUSH_OPTION_"))
 			return 1;
 	}
 	/* An explicit setting replaces the inherited one. */
-	if (o->env) {
-		for (i = 0; o->env[i]; i++) {
-			const char *eq = strchr(o->env[i], '=');
-
-			if (eq && !strncmp(entry, o->env[i], (size_t)(eq - o->env[i]) + 1))
-				return 1;
-		}
-	}
+	for (i = 0; o->env && o->env[i]; i++)
+		if (env_len[i] && name_matches(entry, o->env[i], env_len[i]))
+			return 1;
 	return 0;
 }
 
@@ -92,19 +91,28 @@ static int is_scrubbed(const char *entry, const struct orch_run_opts *o)
 static char **build_env(const struct orch_run_opts *o)
 {
 	size_t n = 0, extra = 0, i, k = 0;
+	size_t *env_len;
 	char **envp;
 
 	while (environ[n])
 		n++;
 	while (o->env && o->env[extra])
 		extra++;
+	/* An explicit setting's name length; 0 (never matches) for one without '='. */
+	env_len = xcalloc(extra + 1, sizeof(*env_len));
+	for (i = 0; i < extra; i++) {
+		const char *eq = strchr(o->env[i], '=');
+
+		env_len[i] = eq ? (size_t)(eq - o->env[i]) : 0;
+	}
 	envp = xcalloc(n + extra + 1, sizeof(*envp));
 	for (i = 0; i < n; i++)
-		if (!is_scrubbed(environ[i], o))
+		if (!is_scrubbed(environ[i], o, env_len))
 			envp[k++] = environ[i];
 	for (i = 0; i < extra; i++)
 		envp[k++] = (char *)o->env[i];
 	envp[k] = NULL;
+	free(env_len);
 	return envp;
 }
 

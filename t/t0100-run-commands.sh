@@ -183,4 +183,10 @@ test_expect_success 'scrub_git_env: a policy command never sees the hook reposit
 	test_grep "^tail: /somewhere$" out
 '
 
+test_expect_success 'an explicit setting replaces the inherited variable of that name, and only that one' '
+	ORCH_X=old ORCH_XY=kept GIT_DIRX=kept GIT_DIR=/somewhere \
+		"$RUN" -s -e ORCH_X=new -e ORCH_Z=z -c "env | sort | grep \"^ORCH_[XYZ]\\|^GIT_DIR\" | tr \"\\n\" \" \"" >out &&
+	test_grep "^tail: GIT_DIRX=kept ORCH_X=new ORCH_XY=kept ORCH_Z=z $" out
+'
+
 test_done

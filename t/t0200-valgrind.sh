@@ -43,6 +43,16 @@ test_expect_success 'setup: a repository whose hooks run under valgrind' '
 	mkdir "$VG_LOGS" &&
 	new_repo r &&
 	(cd r && branch_with_commit feat f1 && branch_with_commit next f2 &&
+	 # hooks linked with a static libc (configure: HAVE_STATIC_LIBC) give valgrind
+	 # no heap to follow: their twins on the shared libc, the same code, run here.
+	 if grep -q "^#define HAVE_STATIC_LIBC 1" "$ORCH_HOOKS_BUILD/config.h"; then
+		cp "$ORCH_HOOKS_BUILD/hooks/gate-shared-libc" .git/hooks/orch-hooks-gate &&
+		for h in pre-merge-commit prepare-commit-msg post-merge post-commit; do
+			cp "$ORCH_HOOKS_BUILD/hooks/front-shared-libc" .git/hooks/$h || return 1
+		done
+	 fi &&
+	 ldd .git/hooks/orch-hooks-gate | grep -q "libc\.so" &&
+	 ldd .git/hooks/post-merge | grep -q "libc\.so" &&
 	 for h in pre-merge-commit prepare-commit-msg post-merge post-commit; do
 		mv .git/hooks/$h .git/hooks/$h.real &&
 		printf "#!/bin/sh\nexec valgrind --trace-children=yes %s \"\$0.real\" \"\$@\"\n" "$(echo $VG)" >.git/hooks/$h &&

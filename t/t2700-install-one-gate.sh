@@ -101,7 +101,14 @@ test_expect_success 'an absolute core.hooksPath gets the gate beside the front e
 '
 
 test_expect_success 'the statically linked gate, and the front end beside it, load no shared library but libc' '
-	if grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
+	if grep -q "^#define HAVE_STATIC_LIBC 1" "$ORCH_HOOKS_BUILD/config.h"
+	then
+		# libc too: no dynamic loader runs at their start
+		for p in "$gate" "$ORCH_HOOKS_LIBEXECDIR/post-merge"
+		do
+			! readelf -l "$p" | grep -q "INTERP\|DYNAMIC" || return 1
+		done
+	elif grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
 	then
 		for p in "$gate" "$ORCH_HOOKS_LIBEXECDIR/post-merge"
 		do

@@ -40,6 +40,27 @@ test_expect_success 'a merge that passes stays, and the result is recorded as a 
 	test_grep "^all-good$" note
 '
 
+# zlib_head OBJECT: the first three bytes of OBJECT's loose file in r, in hex.
+zlib_head() {
+	od -A n -t x1 -N 3 "r/.git/objects/$(echo "$1" | cut -c1-2)/$(echo "$1" | cut -c3-)" | tr -d " "
+}
+
+test_expect_success 'the test record: loose objects git reads (small ones stored under the static gate), its reflog entry' '
+	(cd r && git rev-parse refs/notes/tests >../notes &&
+	 git rev-parse refs/notes/tests^{tree} >../ntree &&
+	 git cat-file -p "$(cat ../notes)" >/dev/null && git fsck --strict --no-dangling 2>../fsck &&
+	 git reflog show --format="%gn <%ge> %gs" -1 refs/notes/tests >../reflog) &&
+	test_must_be_empty fsck &&
+	# the reflog names the committer, as git notes would (not libgit2 guessing "unknown")
+	test_grep "^C O Mitter <committer@example.com> notes: Notes added by orch-hooks$" reflog &&
+	if grep -q "^#define HAVE_STATIC_GATE 1" "$ORCH_HOOKS_BUILD/config.h"
+	then
+		# a zlib header, then a final stored block (hooks/deflate-small.c)
+		test "$(zlib_head "$(cat notes)")" = 780101 &&
+		test "$(zlib_head "$(cat ntree)")" = 780101
+	fi
+'
+
 test_expect_success 'a merge that fails its tests is undone, and git merge still exits 0' '
 	set_policy "echo first-line; echo boom-output; exit 3" &&
 	(cd r && reviewed feat2 f2.t &&
