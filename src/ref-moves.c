@@ -212,7 +212,7 @@ static void judge_one(const struct orch_ref_moves *m, const struct orch_ref_move
 	if (!moved && was->log_size == now->log_size)
 		return;
 	appended(now, was ? was->log_size : 0, &log, &new);
-	strbuf_add(&fresh, log.buf ? log.buf + new : "", log.len - new);
+	strbuf_add(&fresh, log.buf + new, log.len - new);
 	if (lines_have(&fresh, email, NULL))
 		say(out, n, now->name, "moved by the reviewer (its reflog says so)");
 	else if (moved && !strncmp(now->name, "refs/replace/", 13))
