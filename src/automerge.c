@@ -218,14 +218,14 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 	struct orch_automerge_opts defaults = ORCH_AUTOMERGE_OPTS_INIT;
 	struct orch_commit_graph *graph = NULL;
 	git_oid root;
-	int clean = 0, r = 1, ret = -1;
+	int clean = 0, virtual = 0, r = 1, ret = -1;
 
 	if (!opts)
 		opts = &defaults;
 	out->engine = nr > 2 ? "libgit2 (octopus, one parent at a time)" : "libgit2";
 	if (!(nr == 2 && opts->skip_libgit2)) {
 		graph = orch_commit_graph_open_repo(repo);
-		r = orch_tree_fold(repo, graph, opts->write, out, parents, nr, tree, &root, &clean);
+		r = orch_tree_fold(repo, graph, opts->write, out, parents, nr, tree, &root, &clean, &virtual);
 		if (r < 0)
 			goto done;
 	}
@@ -244,8 +244,13 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 		out->note = xstrdup("a step of the octopus has several merge bases");
 		goto decided;
 	}
-	/* Not reproduced (or criss-cross): libgit2's whole merge, then git's own. */
-	if (!opts->skip_libgit2) {
+	/*
+	 * Not reproduced: libgit2's whole merge (renames), then git's own. Over
+	 * a virtual base of ours, libgit2's would be its recursive merge, whose
+	 * merge-base walks without the commit-graph cost ten times git's whole
+	 * merge: git decides those at once.
+	 */
+	if (!opts->skip_libgit2 && !virtual) {
 		if (libgit2_merge(repo, graph, parents, tree, opts, out) < 0)
 			goto done;
 		if (out->same)
