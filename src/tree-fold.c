@@ -31,6 +31,9 @@ struct dir {
 	const struct mem_tree *mem;
 };
 
+#define CONFLICT_IN_PLACE 1	/* lines of a file all three sides have */
+#define CONFLICT_OTHER 2
+
 /* A blob made here and not written: a virtual merge base's file with conflict markers. */
 struct mem_blob {
 	git_oid id;
@@ -43,7 +46,7 @@ struct fold {
 	const struct orch_commit_graph *graph;	/* NULL: libgit2 finds the merge bases */
 	git_odb *odb;
 	int write;
-	int conflict;
+	int conflict;			/* CONFLICT_* bits */
 	int depth;			/* 0: the merge itself; above: building a virtual merge base */
 	int unsupported;		/* a virtual base met a conflict not resolved here as git does */
 	struct orch_automerge *list;	/* NULL: do not list differences */
@@ -97,9 +100,19 @@ static size_t dir_count(const struct dir *d)
 	return d->tree ? git_tree_entrycount(d->tree) : d->mem ? d->mem->nr : 0;
 }
 
-static const char *dir_name(const struct dir *d, size_t i)
+/* Entry i of a directory, in git's order. */
+static void dir_at(const struct dir *d, size_t i, struct ent *e)
 {
-	return d->tree ? git_tree_entry_name(git_tree_entry_byindex(d->tree, i)) : d->mem->items[i].name;
+	if (d->tree) {
+		const git_tree_entry *te = git_tree_entry_byindex(d->tree, i);
+
+		e->present = 1;
+		e->mode = git_tree_entry_filemode(te);
+		git_oid_cpy(&e->id, git_tree_entry_id(te));
+		e->name = git_tree_entry_name(te);
+	} else {
+		*e = d->mem->items[i];
+	}
 }
 
 static int load_dir(struct fold *f, const struct ent *e, struct dir *out)
@@ -139,11 +152,6 @@ static int ent_order(const void *pa, const void *pb)
 	ca = la > n ? (unsigned char)a->name[n] : is_tree(a) ? '/' : 0;
 	cb = lb > n ? (unsigned char)b->name[n] : is_tree(b) ? '/' : 0;
 	return (int)ca - (int)cb;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /*
@@ -199,17 +207,40 @@ static int is_binary(const char *data, size_t len)
 	return memchr(data, 0, len < 8000 ? len : 8000) != NULL;
 }
 
-/* The tree of `items` (sorted here); kept in memory too when it is not written. */
+/* A mode as a tree entry spells it (git's are 40000, 100644, 100755, 120000, 160000). */
+static void add_mode(struct strbuf *sb, unsigned mode)
+{
+	char buf[12];
+	size_t n = sizeof(buf);
+
+	do {
+		buf[--n] = (char)('0' + (mode & 7));
+		mode >>= 3;
+	} while (mode && n);
+	strbuf_add(sb, buf + n, sizeof(buf) - n);
+}
+
+/*
+ * The tree of `items`; kept in memory too when it is not written. They come
+ * in git's order from merge_dir, but for a name whose kind changed (a file
+ * that became a directory sorts elsewhere): sorted then.
+ */
 static int make_tree(struct fold *f, struct ent *items, size_t nr, git_oid *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 	int r;
 
-	qsort(items, nr, sizeof(*items), ent_order);
+	for (i = 1; i < nr; i++) {
+		if (ent_order(&items[i - 1], &items[i]) > 0) {
+			qsort(items, nr, sizeof(*items), ent_order);
+			break;
+		}
+	}
 	for (i = 0; i < nr; i++) {
-		strbuf_addf(&sb, "%o %s", (unsigned)items[i].mode, items[i].name);
-		strbuf_add(&sb, "", 1);
+		add_mode(&sb, (unsigned)items[i].mode);
+		strbuf_add(&sb, " ", 1);
+		strbuf_add(&sb, items[i].name, strlen(items[i].name) + 1);
 		strbuf_add(&sb, items[i].id.id, GIT_OID_RAWSZ);
 	}
 	r = put_object(f, sb.buf, sb.len, GIT_OBJECT_TREE, out);
@@ -350,13 +381,14 @@ static int virtual_resolve(struct fold *f, const struct ent *eb, const struct en
 	return 0;
 }
 
-/* One name of a directory: the result in *r (absent when deleted or conflicted). */
-static int merge_entry(struct fold *f, const char *path, const char *name, const struct dir *dirs[4],
-		       struct ent *r)
+/*
+ * One name of a directory, its entries in the base, ours, theirs and the
+ * commit's own: the result in *r (absent when deleted or conflicted).
+ */
+static int merge_entry(struct fold *f, const char *path, const char *name, const struct ent e[4], struct ent *r)
 {
-	struct ent eb = dir_find(dirs[0], name), eo = dir_find(dirs[1], name);
-	struct ent et = dir_find(dirs[2], name), ea = dir_find(dirs[3], name);
-	char *full = xasprintf("%s%s", path, name);
+	struct ent eb = e[0], eo = e[1], et = e[2], ea = e[3];
+	char *full = NULL;
 	int recursed = 0, ret = -1, c;
 
 	memset(r, 0, sizeof(*r));
@@ -368,13 +400,12 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 		   is_tree(&eo) && is_tree(&et) && (!eb.present || is_tree(&eb))) {
 		/* (in a virtual base, a directory deleted on one side is merged file by file too) */
 		struct dir sub[4];
-		const struct ent *e[4] = { &eb, &eo, &et, &ea };
-		char *subpath = xasprintf("%s/", full);
+		char *subpath = xasprintf("%s%s/", path, name);
 		size_t n = 0, i;
 		int err = 0;
 
 		for (i = 0; i < 4; i++)
-			err |= load_dir(f, e[i], &sub[i]) < 0;
+			err |= load_dir(f, &e[i], &sub[i]) < 0;
 		if (!err)
 			err = merge_dir(f, subpath, &sub[0], &sub[1], &sub[2], &sub[3], &r->id, &n) < 0;
 		for (i = 0; i < 4; i++)
@@ -387,19 +418,21 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 		recursed = 1;
 	} else if (is_file(&eo) && is_file(&et) &&
 		   (!eb.present || is_file(&eb) || (f->depth && eb.mode != GIT_FILEMODE_TREE))) {
+		full = xasprintf("%s%s", path, name);
 		c = merge_file(f, full, &eb, &eo, &et, r);
 		if (c < 0)
 			goto done;
-		f->conflict |= c;
+		if (c)	/* on a path all three sides have, which rename detection pairs with itself */
+			f->conflict |= eb.present ? CONFLICT_IN_PLACE : CONFLICT_OTHER;
 	} else if (f->depth) {
 		virtual_resolve(f, &eb, &eo, &et, r);
 	} else {
-		f->conflict = 1;	/* modify/delete, file/directory, symlinks, submodules */
+		f->conflict |= CONFLICT_OTHER;	/* modify/delete, file/directory, symlinks, submodules */
 	}
 	r->name = name;
 	if (f->list && !ent_eq(r, &ea) && !(recursed && is_tree(&ea))) {
 		if (is_tree(r) && is_tree(&ea)) {
-			char *prefix = xasprintf("%s/", full);
+			char *prefix = xasprintf("%s%s/", path, name);
 
 			orch_automerge_list_tree_diff(f->repo, f->list, prefix, &ea.id, &r->id);
 			free(prefix);
@@ -423,33 +456,74 @@ static int merge_dir(struct fold *f, const char *path, const struct dir *b, cons
 		     const struct dir *t, const struct dir *a, git_oid *out, size_t *nr_out)
 {
 	const struct dir *dirs[4] = { b, o, t, a };
-	const char **names;
-	struct ent *items;
-	size_t total = 0, nr = 0, i, k, n = 0;
+	struct ent head[4], e[4], *items;
+	struct { size_t k; const char *name; } *early = NULL;	/* taken out of the walk's order */
+	size_t pos[4], cnt[4], total = 0, nr_early = 0, i, k, n = 0;
 	int ret = -1;
 
-	for (k = 0; k < 4; k++)
-		total += dir_count(dirs[k]);
-	names = xcalloc(total ? total : 1, sizeof(*names));
+	for (k = 0; k < 4; k++) {
+		pos[k] = 0;
+		cnt[k] = dir_count(dirs[k]);
+		total += cnt[k];
+		if (cnt[k])
+			dir_at(dirs[k], 0, &head[k]);
+	}
 	items = xcalloc(total ? total : 1, sizeof(*items));
-	for (k = 0; k < 4; k++)
-		for (i = 0; i < dir_count(dirs[k]); i++)
-			names[nr++] = dir_name(dirs[k], i);
-	qsort(names, nr, sizeof(*names), name_cmp);
-	for (i = 0; i < nr; i++) {
-		if (i && !strcmp(names[i], names[i - 1]))
-			continue;
-		if (merge_entry(f, path, names[i], dirs, &items[n]) < 0)
+	/*
+	 * The four directories walked side by side in git's order. A name that
+	 * is a file on one side and a directory on another sorts in two places:
+	 * looked up by name where the walk does not meet it, and skipped when
+	 * it does later.
+	 */
+	for (;;) {
+		const char *name;
+		int min = -1;
+
+		for (k = 0; k < 4; k++) {
+			for (i = 0; i < nr_early && pos[k] < cnt[k]; i++) {
+				if (early[i].k == k && !strcmp(early[i].name, head[k].name)) {
+					if (++pos[k] < cnt[k])
+						dir_at(dirs[k], pos[k], &head[k]);
+					i = (size_t)-1;	/* again, for the next entry */
+				}
+			}
+			if (pos[k] < cnt[k] && (min < 0 || ent_order(&head[k], &head[min]) < 0))
+				min = (int)k;
+		}
+		if (min < 0)
+			break;
+		name = head[min].name;
+		for (k = 0; k < 4; k++) {
+			if (pos[k] < cnt[k] && !strcmp(head[k].name, name)) {
+				e[k] = head[k];
+				if (++pos[k] < cnt[k]) {
+					dir_at(dirs[k], pos[k], &head[k]);
+					if (ent_order(&e[k], &head[k]) >= 0) {
+						f->unsupported = 1;	/* a tree out of git's order */
+						goto done_ok;
+					}
+				}
+			} else {
+				e[k] = dir_find(dirs[k], name);
+				if (e[k].present) {
+					early = xrealloc(early, (nr_early + 1) * sizeof(*early));
+					early[nr_early].k = k;
+					early[nr_early++].name = name;
+				}
+			}
+		}
+		if (merge_entry(f, path, name, e, &items[n]) < 0)
 			goto done;
 		if (items[n].present)
 			n++;
 	}
 	if (make_tree(f, items, n, out) < 0)
 		goto done;
+done_ok:
 	*nr_out = n;
 	ret = 0;
 done:
-	free(names);
+	free(early);
 	free(items);
 	return ret;
 }
@@ -595,7 +669,7 @@ done:
  * virtual base with a conflict git resolves otherwise), -1 on error.
  */
 static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, const git_oid *tree,
-			git_oid *root, int *clean, int *virtual)
+			git_oid *root, int *clean, unsigned *how)
 {
 	git_oid *inputs = xcalloc(nr, sizeof(*inputs));
 	struct ent cur = root_ent(1), base, theirs, actual;
@@ -621,7 +695,8 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 			ret = 1;
 			goto done;
 		}
-		*virtual = bases.nr > 1;
+		if (bases.nr > 1)
+			*how |= ORCH_FOLD_VIRTUAL_BASE;
 		conflict = f->conflict;
 		f->list = NULL;
 		f->depth = 1;
@@ -646,9 +721,15 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 		f->list = list;
 		if (err)
 			goto done;
+		if (f->unsupported) {
+			ret = 1;
+			goto done;
+		}
 	}
 	git_oid_cpy(root, &cur.id);
 	*clean = !f->conflict;
+	if (f->conflict == CONFLICT_IN_PLACE)
+		*how |= ORCH_FOLD_RENAMES_MOOT;
 	ret = 0;
 done:
 	free(inputs);
@@ -657,7 +738,7 @@ done:
 
 int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, int write,
 		   struct orch_automerge *list, const git_oid *parents, unsigned nr, const git_oid *tree,
-		   git_oid *root, int *clean, int *virtual)
+		   git_oid *root, int *clean, unsigned *how)
 {
 	struct fold f;
 	int r;
@@ -667,10 +748,10 @@ int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, 
 	f.graph = graph;
 	f.write = write;
 	f.list = list;
-	*virtual = 0;
+	*how = 0;
 	if (git_repository_odb(&f.odb, repo) < 0)
 		return orch_git_error("cannot open the object database");
-	r = fold_parents(&f, parents, nr, tree, root, clean, virtual);
+	r = fold_parents(&f, parents, nr, tree, root, clean, how);
 	fold_release(&f);
 	return r;
 }
