@@ -216,7 +216,8 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 			 struct orch_automerge *out)
 {
 	struct orch_automerge_opts defaults = ORCH_AUTOMERGE_OPTS_INIT;
-	struct orch_commit_graph *graph = NULL;
+	struct orch_commit_graph *opened = NULL;
+	const struct orch_commit_graph *graph;
 	git_oid root;
 	unsigned how = 0;
 	int clean = 0, r = 1, ret = -1;
@@ -224,8 +225,10 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 	if (!opts)
 		opts = &defaults;
 	out->engine = nr > 2 ? "libgit2 (octopus, one parent at a time)" : "libgit2";
+	graph = opts->graph;
+	if (!graph && !(nr == 2 && opts->skip_libgit2))
+		graph = opened = orch_commit_graph_open_repo(repo);
 	if (!(nr == 2 && opts->skip_libgit2)) {
-		graph = orch_commit_graph_open_repo(repo);
 		r = orch_tree_fold(repo, graph, opts->write, out, parents, nr, tree, &root, &clean, &how);
 		if (r < 0)
 			goto done;
@@ -264,7 +267,7 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 decided:
 	ret = 0;
 done:
-	orch_commit_graph_free(graph);
+	orch_commit_graph_free(opened);
 	return ret;
 }
 

@@ -3,6 +3,8 @@
 
 #include <git2.h>
 
+#include "commit-graph.h"
+
 /*
  * The content rule's question: is a merge commit's tree the automatic merge
  * of its parents, or does it carry changes of its own (a resolved conflict,
@@ -48,6 +50,8 @@ struct orch_automerge_opts {
 	int confirm_with_git;	/* run git merge-tree before saying "differs" */
 	int skip_libgit2;	/* git merge-tree only (two parents; for measurements) */
 	unsigned git_timeout_ms;
+	/* the repository's commit-graph, opened once by a caller that checks many merges (NULL: opened here) */
+	const struct orch_commit_graph *graph;
 };
 
 #define ORCH_AUTOMERGE_OPTS_INIT { .confirm_with_git = 1, .git_timeout_ms = 120000 }

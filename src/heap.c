@@ -11,15 +11,22 @@ static unsigned char *at(const struct orch_heap *h, size_t i)
 	return h->v + i * h->size;
 }
 
-static void swap(struct orch_heap *h, size_t i, size_t k)
+/* The walks' items are 4 or 16 bytes: copies of those sizes are inlined. */
+static void copy(const struct orch_heap *h, void *to, const void *from)
 {
-	unsigned char t[ORCH_HEAP_MAX_ITEM];
-
-	memcpy(t, at(h, i), h->size);
-	memcpy(at(h, i), at(h, k), h->size);
-	memcpy(at(h, k), t, h->size);
+	switch (h->size) {
+	case 4:
+		memcpy(to, from, 4);
+		break;
+	case 16:
+		memcpy(to, from, 16);
+		break;
+	default:
+		memcpy(to, from, h->size);
+	}
 }
 
+/* Sifting moves a hole, not the item: each step copies one item. */
 void orch_heap_push(struct orch_heap *h, const void *item)
 {
 	size_t i = h->nr++;
@@ -28,31 +35,30 @@ void orch_heap_push(struct orch_heap *h, const void *item)
 		h->alloc = h->alloc ? 2 * h->alloc : 64;
 		h->v = xrealloc(h->v, h->alloc * h->size);
 	}
-	memcpy(at(h, i), item, h->size);
-	for (; i && h->before(at(h, i), at(h, (i - 1) / 2), h->ctx); i = (i - 1) / 2)
-		swap(h, i, (i - 1) / 2);
+	for (; i && h->before(item, at(h, (i - 1) / 2), h->ctx); i = (i - 1) / 2)
+		copy(h, at(h, i), at(h, (i - 1) / 2));
+	copy(h, at(h, i), item);
 }
 
 void orch_heap_pop(struct orch_heap *h, void *out)
 {
 	size_t i = 0, n = --h->nr;
+	const unsigned char *last = at(h, n);
 
-	memcpy(out, at(h, 0), h->size);
-	if (!n)
-		return;
-	memcpy(at(h, 0), at(h, n), h->size);
+	copy(h, out, at(h, 0));
 	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, first = i;
+		size_t l = 2 * i + 1, r = l + 1, first;
 
-		if (l < n && h->before(at(h, l), at(h, first), h->ctx))
-			first = l;
-		if (r < n && h->before(at(h, r), at(h, first), h->ctx))
-			first = r;
-		if (first == i)
-			return;
-		swap(h, i, first);
+		if (l >= n)
+			break;
+		first = r < n && h->before(at(h, r), at(h, l), h->ctx) ? r : l;
+		if (!h->before(at(h, first), last, h->ctx))
+			break;
+		copy(h, at(h, i), at(h, first));
 		i = first;
 	}
+	if (n)
+		copy(h, at(h, i), last);
 }
 
 void orch_heap_release(struct orch_heap *h)

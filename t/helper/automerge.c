@@ -65,6 +65,7 @@ static int one(git_repository *repo, const char *spec, const struct orch_automer
 int main(int argc, char **argv)
 {
 	struct orch_automerge_opts o = ORCH_AUTOMERGE_OPTS_INIT;
+	struct orch_commit_graph *graph = NULL;
 	git_repository *repo = NULL;
 	size_t same = 0, merges = 0;
 	char line[256];
@@ -75,6 +76,8 @@ int main(int argc, char **argv)
 		orch_git_error("cannot open the repository");
 		return 128;
 	}
+	/* one commit-graph for all the merges, as the server gate holds one for a push */
+	o.graph = graph = orch_commit_graph_open_repo(repo);
 	for (i = 1; i < argc && rc == 0; i++) {
 		if (!strcmp(argv[i], "--libgit2"))
 			o.confirm_with_git = 0;
@@ -93,6 +96,7 @@ int main(int argc, char **argv)
 			rc = 128;
 	}
 	printf("merges: %zu same: %zu differs: %zu\n", merges, same, merges - same);
+	orch_commit_graph_free(graph);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc;
