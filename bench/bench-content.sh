@@ -10,7 +10,10 @@
 #     BENCH_CONTENT_SEED is set (the same seed, the same sample). The scratch
 #     repository gets a commit-graph, as git's maintenance writes one
 #     (BENCH_CONTENT_GRAPH=0: none, for git and orch-hooks alike);
-#     BENCH_CONTENT_REAL_ONLY=1 stops after this part. For git/git:
+#     BENCH_CONTENT_REAL_ONLY=1 stops after this part. The in-process check
+#     runs with libgit2 set up as pre-receive sets it up (--server: no
+#     re-hashing of objects read, no object cache), as the server runs it.
+#     For git/git:
 #         fetch it (the search tool's fetch gives /work/.mirror/git+git/repo), then
 #         BENCH_CONTENT_REPO=/work/.mirror/git+git/repo make bench-content
 #     The repository is only read: git merge-tree writes its trees into a
@@ -61,8 +64,9 @@ else
 fi
 n=$(wc -l <sample)
 for engine in libgit2 git; do
+	server=; [ $engine = git ] || server=--server
 	t0=$(now_ns)
-	(cd real.git && /usr/bin/time -f "%U %S" -o "../$engine.cpu" "$AUTOMERGE" --$engine <../sample \
+	(cd real.git && /usr/bin/time -f "%U %S" -o "../$engine.cpu" "$AUTOMERGE" --$engine $server <../sample \
 		>"../$engine.out") || die "automerge --$engine failed"
 	t1=$(now_ns)
 	eval "t_$engine=$((t1 - t0))"

@@ -19,6 +19,7 @@
 #include "hooks.h"
 #include "hook-repo.h"
 #include "receive-lines.h"
+#include "repo.h"
 #include "server-gate.h"
 #include "strbuf.h"
 
@@ -104,18 +105,7 @@ int orch_hook_pre_receive(int argc, char **argv)
 	opened = 1;
 	if (orch_hook_ctx_open(&ctx) < 0)
 		goto refuse;
-	/* A whole-history push reads every commit once: caching them all buys nothing. */
-	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-	/*
-	 * No re-hashing of the objects read: every object here came through
-	 * git's receive path, where index-pack or unpack-objects hashed each
-	 * pushed object as it arrived (and refused a mismatch), and the rest were
-	 * in the repository before. git does not re-hash on read either; libgit2
-	 * did, on every object, a third of a whole-history walk. Everything else
-	 * (the orch-hooks commands, the local hooks) keeps libgit2's default:
-	 * their objects may come from anywhere.
-	 */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	orch_libgit2_server_opts();
 	rc = orch_server_gate_check(ctx.repo, &ctx.policy, &updates);
 	if (rc >= 0)
 		goto done;

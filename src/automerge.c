@@ -216,16 +216,20 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 			 struct orch_automerge *out)
 {
 	struct orch_automerge_opts defaults = ORCH_AUTOMERGE_OPTS_INIT;
-	struct orch_commit_graph *graph = NULL;
+	struct orch_commit_graph *opened = NULL;
+	const struct orch_commit_graph *graph;
 	git_oid root;
+	unsigned how = 0;
 	int clean = 0, r = 1, ret = -1;
 
 	if (!opts)
 		opts = &defaults;
 	out->engine = nr > 2 ? "libgit2 (octopus, one parent at a time)" : "libgit2";
+	graph = opts->graph;
+	if (!graph && !(nr == 2 && opts->skip_libgit2))
+		graph = opened = orch_commit_graph_open_repo(repo);
 	if (!(nr == 2 && opts->skip_libgit2)) {
-		graph = orch_commit_graph_open_repo(repo);
-		r = orch_tree_fold(repo, graph, opts->write, out, parents, nr, tree, &root, &clean);
+		r = orch_tree_fold(repo, graph, opts->write, out, parents, nr, tree, &root, &clean, &how);
 		if (r < 0)
 			goto done;
 	}
@@ -244,8 +248,15 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 		out->note = xstrdup("a step of the octopus has several merge bases");
 		goto decided;
 	}
-	/* Not reproduced (or criss-cross): libgit2's whole merge, then git's own. */
-	if (!opts->skip_libgit2) {
+	/*
+	 * Not reproduced: libgit2's whole merge (renames), then git's own. Over
+	 * a virtual base of ours, libgit2's would be its recursive merge, whose
+	 * merge-base walks without the commit-graph cost ten times git's whole
+	 * merge: git decides those at once. So it does when the only conflicts
+	 * are in files all three trees have, where libgit2's merge would stop
+	 * at the same conflict (the same file merge) after detecting renames.
+	 */
+	if (!opts->skip_libgit2 && !(how & (ORCH_FOLD_VIRTUAL_BASE | ORCH_FOLD_RENAMES_MOOT))) {
 		if (libgit2_merge(repo, graph, parents, tree, opts, out) < 0)
 			goto done;
 		if (out->same)
@@ -256,7 +267,7 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 decided:
 	ret = 0;
 done:
-	orch_commit_graph_free(graph);
+	orch_commit_graph_free(opened);
 	return ret;
 }
 

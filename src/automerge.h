@@ -3,6 +3,8 @@
 
 #include <git2.h>
 
+#include "commit-graph.h"
+
 /*
  * The content rule's question: is a merge commit's tree the automatic merge
  * of its parents, or does it carry changes of its own (a resolved conflict,
@@ -11,11 +13,14 @@
  * Two parents: first a three-way merge of the trees that descends only into
  * the directories both sides changed (so the cost comes from the changed
  * paths, not from the size of the tree), merging files both sides changed
- * with libgit2's file merge; when that does not reproduce the commit's tree
- * (or there are several merge bases), libgit2's whole merge with rename
- * detection and a recursive virtual base; when that does not reproduce it
- * either, git's own `git merge-tree --write-tree`, so a clean merge made by
- * git is never taken for a hand-made one because the two engines differ.
+ * with libgit2's file merge; with several merge bases, over a virtual base
+ * built from them as git's merge-ort builds one (src/tree-fold.h). When that
+ * does not reproduce the commit's tree, libgit2's whole merge with rename
+ * detection (one merge base; with several, only when the virtual base could
+ * not be built here); when that does not reproduce it either, git's own
+ * `git merge-tree --write-tree`, so a clean merge made by git is never taken
+ * for a hand-made one because the engines differ. A merge is accepted only
+ * when one of these computes exactly the committed tree.
  *
  * Octopus merges: git's octopus strategy is not `merge-tree`; it folds the
  * parents in one at a time (a trivial three-way merge of the result so far
@@ -45,6 +50,8 @@ struct orch_automerge_opts {
 	int confirm_with_git;	/* run git merge-tree before saying "differs" */
 	int skip_libgit2;	/* git merge-tree only (two parents; for measurements) */
 	unsigned git_timeout_ms;
+	/* the repository's commit-graph, opened once by a caller that checks many merges (NULL: opened here) */
+	const struct orch_commit_graph *graph;
 };
 
 #define ORCH_AUTOMERGE_OPTS_INIT { .confirm_with_git = 1, .git_timeout_ms = 120000 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "graph-walk.h"
+#include "heap.h"
 #include "oidset.h"
 #include "strbuf.h"
 
@@ -22,9 +23,7 @@ struct walk {
 	const struct orch_commit_graph *graph;
 	git_odb *odb;
 	unsigned char *flags;
-	struct entry *heap;		/* highest generation on top, if ordered */
-	size_t nr, alloc;
-	int ordered;			/* something is hidden: generation order matters */
+	struct orch_heap heap;		/* highest generation first, if ordered */
 	size_t live;			/* queued commits reachable from the tip only */
 	git_oid *stack;			/* the commits outside the graph still to read */
 	size_t nr_stack, alloc_stack;
@@ -33,50 +32,28 @@ struct walk {
 	struct orch_commit_head head;
 };
 
-static void heap_push(struct walk *w, uint32_t pos)
+static int higher(const void *a, const void *b, const void *ctx)
 {
-	size_t i = w->nr++;
-
-	if (w->nr > w->alloc) {
-		w->alloc = w->alloc ? 2 * w->alloc : 256;
-		w->heap = xrealloc(w->heap, w->alloc * sizeof(*w->heap));
-	}
-	w->heap[i].pos = pos;
-	if (!w->ordered)
-		return;		/* nothing hidden: any order will do, a stack is cheapest */
-	w->heap[i].gen = orch_commit_graph_generation(w->graph, pos);
-	while (i && w->heap[(i - 1) / 2].gen < w->heap[i].gen) {
-		struct entry t = w->heap[i];
-
-		w->heap[i] = w->heap[(i - 1) / 2];
-		w->heap[(i - 1) / 2] = t;
-		i = (i - 1) / 2;
-	}
+	(void)ctx;
+	return ((const struct entry *)a)->gen > ((const struct entry *)b)->gen;
 }
 
-static uint32_t heap_pop(struct walk *w)
+/* Nothing hidden: any order will do, so none is kept. */
+static int unordered(const void *a, const void *b, const void *ctx)
 {
-	uint32_t top = w->heap[0].pos;
-	size_t i = 0;
+	(void)a;
+	(void)b;
+	(void)ctx;
+	return 0;
+}
 
-	if (!w->ordered)
-		return w->heap[--w->nr].pos;
-	w->heap[0] = w->heap[--w->nr];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, max = i;
-		struct entry t;
+static void queue(struct walk *w, uint32_t pos)
+{
+	struct entry e = { 0, pos };
 
-		if (l < w->nr && w->heap[l].gen > w->heap[max].gen)
-			max = l;
-		if (r < w->nr && w->heap[r].gen > w->heap[max].gen)
-			max = r;
-		if (max == i)
-			return top;
-		t = w->heap[i];
-		w->heap[i] = w->heap[max];
-		w->heap[max] = t;
-		i = max;
-	}
+	if (w->heap.before == higher)
+		e.gen = orch_commit_graph_generation(w->graph, pos);
+	orch_heap_push(&w->heap, &e);
 }
 
 /* Marks a commit of the graph NEW or OLD and queues it; -1 when it was done already. */
@@ -99,7 +76,7 @@ static int mark(struct walk *w, uint32_t pos, unsigned char flag)
 	w->flags[pos] = f | flag | F_QUEUED;
 	if (flag == F_NEW)
 		w->live++;
-	heap_push(w, pos);
+	queue(w, pos);
 	return 0;
 }
 
@@ -202,12 +179,17 @@ static void head_from_row(const struct orch_commit_graph *graph, uint32_t pos,
  */
 static int walk_graph(struct walk *w, orch_graph_walk_fn fn, void *payload)
 {
-	while (w->nr && w->live) {
-		uint32_t pos = heap_pop(w);
-		unsigned char f = w->flags[pos];
-		int fresh = (f & (F_NEW | F_OLD)) == F_NEW;
+	while (w->heap.nr && w->live) {
+		struct entry e;
+		uint32_t pos;
+		unsigned char f;
+		int fresh;
 		unsigned i;
 
+		orch_heap_pop(&w->heap, &e);
+		pos = e.pos;
+		f = w->flags[pos];
+		fresh = (f & (F_NEW | F_OLD)) == F_NEW;
 		w->flags[pos] = (unsigned char)((f & ~F_QUEUED) | F_DONE);
 		if (fresh)
 			w->live--;
@@ -235,7 +217,7 @@ int orch_graph_walk(const struct orch_commit_graph *graph, git_odb *odb, const g
 		.seen_loose = ORCH_OIDSET_INIT,
 		.row = ORCH_GRAPH_ROW_INIT,
 		.head = ORCH_COMMIT_HEAD_INIT,
-		.ordered = nr_hide > 0,
+		.heap = ORCH_HEAP_INIT(sizeof(struct entry), nr_hide ? higher : unordered, NULL),
 	};
 	int r;
 
@@ -246,7 +228,7 @@ int orch_graph_walk(const struct orch_commit_graph *graph, git_odb *odb, const g
 	if (!r)
 		r = walk_graph(&w, fn, payload);
 	free(w.flags);
-	free(w.heap);
+	orch_heap_release(&w.heap);
 	free(w.stack);
 	orch_oidset_release(&w.old_loose);
 	orch_oidset_release(&w.seen_loose);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heap.h"
 #include "merge-base.h"
 #include "strbuf.h"
 
@@ -41,7 +42,7 @@ struct mb {
 	uint32_t *slots;	/* the nodes by id: index + 1, 0 when empty */
 	size_t cap;
 	struct nodes parents;
-	struct nodes heap;	/* the queue: highest generation, then newest, first */
+	struct orch_heap heap;	/* the queue: highest generation, then newest, first */
 	size_t nonstale;	/* queued nodes not F_STALE: the walk ends at 0 */
 	struct nodes stack;
 	uint32_t visit;
@@ -163,49 +164,12 @@ static int expand(struct mb *mb, uint32_t i)
 
 /* ---- the queue ------------------------------------------------------------- */
 
-static int before(const struct mb *mb, uint32_t a, uint32_t b)
+static int before(const void *a, const void *b, const void *ctx)
 {
-	const struct node *x = &mb->nodes[a], *y = &mb->nodes[b];
+	const struct mb *mb = ctx;
+	const struct node *x = &mb->nodes[*(const uint32_t *)a], *y = &mb->nodes[*(const uint32_t *)b];
 
 	return x->gen != y->gen ? x->gen > y->gen : x->time > y->time;
-}
-
-static void swap_u32(uint32_t *a, uint32_t *b)
-{
-	uint32_t t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-static void heap_push(struct mb *mb, uint32_t i)
-{
-	uint32_t *h;
-	size_t k = mb->heap.nr;
-
-	push(&mb->heap, i);
-	for (h = mb->heap.v; k && before(mb, h[k], h[(k - 1) / 2]); k = (k - 1) / 2)
-		swap_u32(&h[k], &h[(k - 1) / 2]);
-}
-
-static uint32_t heap_pop(struct mb *mb)
-{
-	uint32_t *h = mb->heap.v, top = h[0];
-	size_t k = 0, n = --mb->heap.nr;
-
-	h[0] = h[n];
-	for (;;) {
-		size_t l = 2 * k + 1, r = l + 1, first = k;
-
-		if (l < n && before(mb, h[l], h[first]))
-			first = l;
-		if (r < n && before(mb, h[r], h[first]))
-			first = r;
-		if (first == k)
-			return top;
-		swap_u32(&h[k], &h[first]);
-		k = first;
-	}
 }
 
 /* Adds flags to node i and queues it (once: a queued node carries all its flags). */
@@ -221,7 +185,7 @@ static void add_flags(struct mb *mb, uint32_t i, unsigned char f)
 	n->flags |= F_QUEUED;
 	if (!(n->flags & F_STALE))
 		mb->nonstale++;
-	heap_push(mb, i);
+	orch_heap_push(&mb->heap, &i);
 }
 
 /* ---- the walk -------------------------------------------------------------- */
@@ -240,10 +204,12 @@ static int paint(struct mb *mb, uint32_t one, const uint32_t *twos, size_t nr_tw
 	for (k = 0; k < nr_twos; k++)
 		add_flags(mb, twos[k], F_TWO);
 	while (mb->nonstale) {
-		uint32_t i = heap_pop(mb), p;
-		unsigned char f = mb->nodes[i].flags & (F_ONE | F_TWO | F_STALE);
+		uint32_t i, p;
+		unsigned char f;
 		int r;
 
+		orch_heap_pop(&mb->heap, &i);
+		f = mb->nodes[i].flags & (F_ONE | F_TWO | F_STALE);
 		mb->nodes[i].flags &= (unsigned char)~F_QUEUED;
 		if (!(f & F_STALE))
 			mb->nonstale--;
@@ -328,7 +294,7 @@ static void mb_release(struct mb *mb)
 {
 	orch_graph_row_release(&mb->row);
 	free(mb->stack.v);
-	free(mb->heap.v);
+	orch_heap_release(&mb->heap);
 	free(mb->parents.v);
 	free(mb->slots);
 	free(mb->nodes);
@@ -345,6 +311,7 @@ int orch_merge_bases_graph(git_repository *repo, const struct orch_commit_graph 
 
 	if (!graph || nr < 2)
 		return 1;
+	mb.heap = (struct orch_heap)ORCH_HEAP_INIT(sizeof(uint32_t), before, &mb);
 	one = node_get(&mb, &inputs[0], ORCH_GRAPH_NO_POS);
 	for (k = 1; k < nr && one >= 0 && two != one; k++) {
 		two = node_get(&mb, &inputs[k], ORCH_GRAPH_NO_POS);

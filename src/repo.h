@@ -8,6 +8,12 @@ int orch_libgit2_init(void);
 void orch_libgit2_shutdown(void);
 
 /*
+ * pre-receive's settings, after the above (src/repo.c says why): no object
+ * cache, no re-hashing of the objects read. Only the server gate runs so.
+ */
+void orch_libgit2_server_opts(void);
+
+/*
  * Opens the repository the way git hands it to a hook: GIT_DIR, the
  * quarantine object directories of a push, or discovery from the cwd.
  * Reports errors (an unsupported format clearly) and returns -1.

@@ -177,10 +177,12 @@ static int has_own_pass(struct gate *g, const struct orch_commit_head *h)
  */
 static int check_content(struct gate *g, struct orch_offences *o, const struct orch_commit_head *h)
 {
+	struct orch_automerge_opts opts = ORCH_AUTOMERGE_OPTS_INIT;
 	struct orch_automerge m = ORCH_AUTOMERGE_INIT;
 	char *quoted;
 
-	if (orch_automerge_check(g->repo, h->parents, h->nr_parents, &h->tree, NULL, &m) < 0)
+	opts.graph = g->walk.graph;	/* the walk's, while sound (else opened per merge) */
+	if (orch_automerge_check(g->repo, h->parents, h->nr_parents, &h->tree, &opts, &m) < 0)
 		return orch_error("cannot work out the automatic merge of %s", git_oid_tostr_s(&h->id));
 	if (!m.same) {
 		o->own_changes++;

@@ -31,15 +31,29 @@ struct dir {
 	const struct mem_tree *mem;
 };
 
+#define CONFLICT_IN_PLACE 1	/* lines of a file all three sides have */
+#define CONFLICT_OTHER 2
+
+/* A blob made here and not written: a virtual merge base's file with conflict markers. */
+struct mem_blob {
+	git_oid id;
+	char *data;
+	size_t len;
+};
+
 struct fold {
 	git_repository *repo;
 	const struct orch_commit_graph *graph;	/* NULL: libgit2 finds the merge bases */
 	git_odb *odb;
 	int write;
-	int conflict;
+	int conflict;			/* CONFLICT_* bits */
+	int depth;			/* 0: the merge itself; above: building a virtual merge base */
+	int unsupported;		/* a virtual base met a conflict not resolved here as git does */
 	struct orch_automerge *list;	/* NULL: do not list differences */
-	struct mem_tree *mem;		/* trees not written (octopus steps) */
+	struct mem_tree **mem;		/* trees not written (octopus steps, virtual bases) */
 	size_t nr_mem, alloc_mem;
+	struct mem_blob *blobs;
+	size_t nr_blobs, alloc_blobs;
 };
 
 static int is_tree(const struct ent *e)
@@ -86,9 +100,19 @@ static size_t dir_count(const struct dir *d)
 	return d->tree ? git_tree_entrycount(d->tree) : d->mem ? d->mem->nr : 0;
 }
 
-static const char *dir_name(const struct dir *d, size_t i)
+/* Entry i of a directory, in git's order. */
+static void dir_at(const struct dir *d, size_t i, struct ent *e)
 {
-	return d->tree ? git_tree_entry_name(git_tree_entry_byindex(d->tree, i)) : d->mem->items[i].name;
+	if (d->tree) {
+		const git_tree_entry *te = git_tree_entry_byindex(d->tree, i);
+
+		e->present = 1;
+		e->mode = git_tree_entry_filemode(te);
+		git_oid_cpy(&e->id, git_tree_entry_id(te));
+		e->name = git_tree_entry_name(te);
+	} else {
+		*e = d->mem->items[i];
+	}
 }
 
 static int load_dir(struct fold *f, const struct ent *e, struct dir *out)
@@ -99,8 +123,8 @@ static int load_dir(struct fold *f, const struct ent *e, struct dir *out)
 	if (!is_tree(e))
 		return 0;
 	for (i = 0; i < f->nr_mem; i++) {
-		if (git_oid_equal(&f->mem[i].id, &e->id)) {
-			out->mem = &f->mem[i];
+		if (git_oid_equal(&f->mem[i]->id, &e->id)) {
+			out->mem = f->mem[i];
 			return 0;
 		}
 	}
@@ -130,30 +154,93 @@ static int ent_order(const void *pa, const void *pb)
 	return (int)ca - (int)cb;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Hashes (and, when asked, writes) one object. */
+/*
+ * Hashes (and, when asked, writes) one object. A blob not written is kept
+ * in memory: a later step (of an octopus, or over a virtual merge base) may
+ * merge it again.
+ */
 static int put_object(struct fold *f, const void *data, size_t len, git_object_t type, git_oid *out)
 {
+	struct mem_blob *b;
+
 	if (f->write)
 		return git_odb_write(out, f->odb, data, len, type);
-	return git_odb_hash(out, data, len, type);
+	if (git_odb_hash(out, data, len, type) < 0)
+		return -1;
+	if (type != GIT_OBJECT_BLOB)
+		return 0;
+	if (f->nr_blobs == f->alloc_blobs) {
+		f->alloc_blobs = f->alloc_blobs ? 2 * f->alloc_blobs : 16;
+		f->blobs = xrealloc(f->blobs, f->alloc_blobs * sizeof(*f->blobs));
+	}
+	b = &f->blobs[f->nr_blobs++];
+	git_oid_cpy(&b->id, out);
+	b->data = xmalloc(len ? len : 1);
+	memcpy(b->data, data, len);
+	b->len = len;
+	return 0;
 }
 
-/* The tree of `items` (sorted here); kept in memory too when it is not written. */
+/* A file's content, from memory or the repository (*held to free). */
+static int read_blob(struct fold *f, const git_oid *id, const char **data, size_t *len, git_blob **held)
+{
+	size_t i;
+
+	*held = NULL;
+	for (i = 0; i < f->nr_blobs; i++) {
+		if (git_oid_equal(&f->blobs[i].id, id)) {
+			*data = f->blobs[i].data;
+			*len = f->blobs[i].len;
+			return 0;
+		}
+	}
+	if (git_blob_lookup(held, f->repo, id) < 0)
+		return -1;
+	*data = git_blob_rawcontent(*held);
+	*len = (size_t)git_blob_rawsize(*held);
+	return 0;
+}
+
+/* git's test for a file it does not merge line by line: a NUL in its first 8,000 bytes. */
+static int is_binary(const char *data, size_t len)
+{
+	return memchr(data, 0, len < 8000 ? len : 8000) != NULL;
+}
+
+/* A mode as a tree entry spells it (git's are 40000, 100644, 100755, 120000, 160000). */
+static void add_mode(struct strbuf *sb, unsigned mode)
+{
+	char buf[12];
+	size_t n = sizeof(buf);
+
+	do {
+		buf[--n] = (char)('0' + (mode & 7));
+		mode >>= 3;
+	} while (mode && n);
+	strbuf_add(sb, buf + n, sizeof(buf) - n);
+}
+
+/*
+ * The tree of `items`; kept in memory too when it is not written. They come
+ * in git's order from merge_dir, but for a name whose kind changed (a file
+ * that became a directory sorts elsewhere): sorted then.
+ */
 static int make_tree(struct fold *f, struct ent *items, size_t nr, git_oid *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 	int r;
 
-	qsort(items, nr, sizeof(*items), ent_order);
+	for (i = 1; i < nr; i++) {
+		if (ent_order(&items[i - 1], &items[i]) > 0) {
+			qsort(items, nr, sizeof(*items), ent_order);
+			break;
+		}
+	}
 	for (i = 0; i < nr; i++) {
-		strbuf_addf(&sb, "%o %s", (unsigned)items[i].mode, items[i].name);
-		strbuf_add(&sb, "", 1);
+		add_mode(&sb, (unsigned)items[i].mode);
+		strbuf_add(&sb, " ", 1);
+		strbuf_add(&sb, items[i].name, strlen(items[i].name) + 1);
 		strbuf_add(&sb, items[i].id.id, GIT_OID_RAWSZ);
 	}
 	r = put_object(f, sb.buf, sb.len, GIT_OBJECT_TREE, out);
@@ -167,7 +254,7 @@ static int make_tree(struct fold *f, struct ent *items, size_t nr, git_oid *out)
 			f->alloc_mem = f->alloc_mem ? 2 * f->alloc_mem : 16;
 			f->mem = xrealloc(f->mem, f->alloc_mem * sizeof(*f->mem));
 		}
-		m = &f->mem[f->nr_mem++];
+		m = f->mem[f->nr_mem++] = xcalloc(1, sizeof(*m));
 		git_oid_cpy(&m->id, out);
 		m->items = xcalloc(nr ? nr : 1, sizeof(*m->items));
 		for (i = 0; i < nr; i++) {
@@ -179,43 +266,79 @@ static int make_tree(struct fold *f, struct ent *items, size_t nr, git_oid *out)
 	return 0;
 }
 
-/* Both sides changed a file: merge it line by line, as git's file merge does. */
+/*
+ * Both sides changed a file: merge it line by line, as git's file merge
+ * does. Returns 0 with the result in *r, 1 on a conflict, -1 on an error.
+ *
+ * Inside a virtual merge base (depth > 0) there is no conflict: as git's
+ * merge-ort does there, conflicting lines are kept between markers two
+ * characters longer per level ("Temporary merge branch 1" and 2), a binary
+ * file keeps the base's content (none when the base has no such file), and
+ * of two executable bits that both changed, ours stays.
+ */
 static int merge_file(struct fold *f, const char *path, const struct ent *b, const struct ent *o,
 		      const struct ent *t, struct ent *r)
 {
-	git_blob *blobs[3] = { NULL, NULL, NULL };
-	const struct ent *ents[3] = { b, o, t };
+	git_blob *held[3] = { NULL, NULL, NULL };
+	/* git merges two regular files over a base of another kind as over no base */
+	int two_way = b->present && !is_file(b);
+	const struct ent *ents[3] = { two_way ? NULL : b, o, t };
 	git_merge_file_input in[3];
+	git_merge_file_options fo;
 	git_merge_file_result res;
-	int i, ret = -1;
+	int i, binary = 0, ret = -1;
 
 	memset(&res, 0, sizeof(res));
 	for (i = 0; i < 3; i++) {
+		const char *data = "";
+		size_t len = 0;
+
 		git_merge_file_input_init(&in[i], GIT_MERGE_FILE_INPUT_VERSION);
-		if (!ents[i]->present)
+		if (!ents[i] || !ents[i]->present)
 			continue;
-		if (git_blob_lookup(&blobs[i], f->repo, &ents[i]->id) < 0) {
+		if (read_blob(f, &ents[i]->id, &data, &len, &held[i]) < 0) {
 			orch_git_error("cannot read '%s'", path);
 			goto done;
 		}
-		if (git_blob_is_binary(blobs[i])) {
-			ret = 1;	/* git does not merge binary files either */
-			goto done;
-		}
-		in[i].ptr = git_blob_rawcontent(blobs[i]);
-		in[i].size = (size_t)git_blob_rawsize(blobs[i]);
+		binary |= is_binary(data, len);
+		in[i].ptr = data;
+		in[i].size = len;
 		in[i].path = path;
 		in[i].mode = ents[i]->mode;
 	}
-	if (git_merge_file(&res, &in[0], &in[1], &in[2], NULL) < 0) {
+	if (binary && !f->depth) {
+		ret = 1;	/* git does not merge binary files either */
+		goto done;
+	}
+	memset(r, 0, sizeof(*r));
+	if (f->depth) {
+		r->present = 1;
+		r->mode = o->mode == t->mode || (b->present && o->mode == b->mode) ? t->mode : o->mode;
+	}
+	if (binary) {
+		ret = put_object(f, in[0].ptr ? in[0].ptr : "", in[0].size, GIT_OBJECT_BLOB, &r->id) < 0 ? -1 : 0;
+		if (ret < 0)
+			orch_git_error("cannot store the merge of '%s'", path);
+		goto done;
+	}
+	git_merge_file_options_init(&fo, GIT_MERGE_FILE_OPTIONS_VERSION);
+	if (f->depth) {
+		fo.ancestor_label = "merged common ancestors";
+		fo.our_label = "Temporary merge branch 1";
+		fo.their_label = "Temporary merge branch 2";
+		fo.marker_size = (unsigned short)(GIT_MERGE_CONFLICT_MARKER_SIZE + 2 * f->depth);
+	}
+	if (git_merge_file(&res, &in[0], &in[1], &in[2], &fo) < 0) {
 		orch_git_error("cannot merge '%s'", path);
 		goto done;
 	}
 	ret = 1;
-	if (!res.automergeable || !res.mode)
-		goto done;
-	r->present = 1;
-	r->mode = res.mode;
+	if (!f->depth) {
+		if (!res.automergeable || !res.mode)
+			goto done;
+		r->present = 1;
+		r->mode = res.mode;
+	}
 	if (put_object(f, res.ptr ? res.ptr : "", res.len, GIT_OBJECT_BLOB, &r->id) < 0) {
 		orch_git_error("cannot store the merge of '%s'", path);
 		ret = -1;
@@ -225,20 +348,47 @@ static int merge_file(struct fold *f, const char *path, const struct ent *b, con
 done:
 	git_merge_file_result_free(&res);
 	for (i = 0; i < 3; i++)
-		git_blob_free(blobs[i]);
+		git_blob_free(held[i]);
 	return ret;
 }
 
 static int merge_dir(struct fold *f, const char *path, const struct dir *b, const struct dir *o,
 		     const struct dir *t, const struct dir *a, git_oid *out, size_t *nr_out);
 
-/* One name of a directory: the result in *r (absent when deleted or conflicted). */
-static int merge_entry(struct fold *f, const char *path, const char *name, const struct dir *dirs[4],
-		       struct ent *r)
+static int is_tree_or_absent(const struct ent *e)
 {
-	struct ent eb = dir_find(dirs[0], name), eo = dir_find(dirs[1], name);
-	struct ent et = dir_find(dirs[2], name), ea = dir_find(dirs[3], name);
-	char *full = xasprintf("%s%s", path, name);
+	return !e->present || e->mode == GIT_FILEMODE_TREE;
+}
+
+/*
+ * A conflict inside a virtual merge base, resolved as git's merge-ort does
+ * there: a file deleted on one side and changed on the other, or of another
+ * kind on each side, or a symbolic link changed on both, keeps the base's
+ * version (none when the base has none). 0, or 1 for the conflicts git
+ * resolves otherwise (a file against a directory, submodules): not decided.
+ */
+static int virtual_resolve(struct fold *f, const struct ent *eb, const struct ent *eo, const struct ent *et,
+			   struct ent *r)
+{
+	const struct ent *side = eo->present ? eo : et;
+
+	if (is_tree(eo) || is_tree(et) || is_tree(eb) || side->mode == GIT_FILEMODE_COMMIT ||
+	    (eo->present && et->present && eo->mode == GIT_FILEMODE_COMMIT && et->mode == GIT_FILEMODE_COMMIT)) {
+		f->unsupported = 1;
+		return 1;
+	}
+	*r = *eb;
+	return 0;
+}
+
+/*
+ * One name of a directory, its entries in the base, ours, theirs and the
+ * commit's own: the result in *r (absent when deleted or conflicted).
+ */
+static int merge_entry(struct fold *f, const char *path, const char *name, const struct ent e[4], struct ent *r)
+{
+	struct ent eb = e[0], eo = e[1], et = e[2], ea = e[3];
+	char *full = NULL;
 	int recursed = 0, ret = -1, c;
 
 	memset(r, 0, sizeof(*r));
@@ -246,15 +396,16 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 		*r = eo;
 	} else if (ent_eq(&eb, &eo)) {
 		*r = et;
-	} else if (is_tree(&eo) && is_tree(&et) && (!eb.present || is_tree(&eb))) {
+	} else if (f->depth ? is_tree_or_absent(&eo) && is_tree_or_absent(&et) && is_tree_or_absent(&eb) :
+		   is_tree(&eo) && is_tree(&et) && (!eb.present || is_tree(&eb))) {
+		/* (in a virtual base, a directory deleted on one side is merged file by file too) */
 		struct dir sub[4];
-		const struct ent *e[4] = { &eb, &eo, &et, &ea };
-		char *subpath = xasprintf("%s/", full);
+		char *subpath = xasprintf("%s%s/", path, name);
 		size_t n = 0, i;
 		int err = 0;
 
 		for (i = 0; i < 4; i++)
-			err |= load_dir(f, e[i], &sub[i]) < 0;
+			err |= load_dir(f, &e[i], &sub[i]) < 0;
 		if (!err)
 			err = merge_dir(f, subpath, &sub[0], &sub[1], &sub[2], &sub[3], &r->id, &n) < 0;
 		for (i = 0; i < 4; i++)
@@ -265,18 +416,23 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 		r->present = n > 0;	/* git stores no empty directory */
 		r->mode = GIT_FILEMODE_TREE;
 		recursed = 1;
-	} else if (is_file(&eo) && is_file(&et) && (!eb.present || is_file(&eb))) {
+	} else if (is_file(&eo) && is_file(&et) &&
+		   (!eb.present || is_file(&eb) || (f->depth && eb.mode != GIT_FILEMODE_TREE))) {
+		full = xasprintf("%s%s", path, name);
 		c = merge_file(f, full, &eb, &eo, &et, r);
 		if (c < 0)
 			goto done;
-		f->conflict |= c;
+		if (c)	/* on a path all three sides have, which rename detection pairs with itself */
+			f->conflict |= eb.present ? CONFLICT_IN_PLACE : CONFLICT_OTHER;
+	} else if (f->depth) {
+		virtual_resolve(f, &eb, &eo, &et, r);
 	} else {
-		f->conflict = 1;	/* modify/delete, file/directory, symlinks, submodules */
+		f->conflict |= CONFLICT_OTHER;	/* modify/delete, file/directory, symlinks, submodules */
 	}
 	r->name = name;
 	if (f->list && !ent_eq(r, &ea) && !(recursed && is_tree(&ea))) {
 		if (is_tree(r) && is_tree(&ea)) {
-			char *prefix = xasprintf("%s/", full);
+			char *prefix = xasprintf("%s%s/", path, name);
 
 			orch_automerge_list_tree_diff(f->repo, f->list, prefix, &ea.id, &r->id);
 			free(prefix);
@@ -300,33 +456,74 @@ static int merge_dir(struct fold *f, const char *path, const struct dir *b, cons
 		     const struct dir *t, const struct dir *a, git_oid *out, size_t *nr_out)
 {
 	const struct dir *dirs[4] = { b, o, t, a };
-	const char **names;
-	struct ent *items;
-	size_t total = 0, nr = 0, i, k, n = 0;
+	struct ent head[4], e[4], *items;
+	struct { size_t k; const char *name; } *early = NULL;	/* taken out of the walk's order */
+	size_t pos[4], cnt[4], total = 0, nr_early = 0, i, k, n = 0;
 	int ret = -1;
 
-	for (k = 0; k < 4; k++)
-		total += dir_count(dirs[k]);
-	names = xcalloc(total ? total : 1, sizeof(*names));
+	for (k = 0; k < 4; k++) {
+		pos[k] = 0;
+		cnt[k] = dir_count(dirs[k]);
+		total += cnt[k];
+		if (cnt[k])
+			dir_at(dirs[k], 0, &head[k]);
+	}
 	items = xcalloc(total ? total : 1, sizeof(*items));
-	for (k = 0; k < 4; k++)
-		for (i = 0; i < dir_count(dirs[k]); i++)
-			names[nr++] = dir_name(dirs[k], i);
-	qsort(names, nr, sizeof(*names), name_cmp);
-	for (i = 0; i < nr; i++) {
-		if (i && !strcmp(names[i], names[i - 1]))
-			continue;
-		if (merge_entry(f, path, names[i], dirs, &items[n]) < 0)
+	/*
+	 * The four directories walked side by side in git's order. A name that
+	 * is a file on one side and a directory on another sorts in two places:
+	 * looked up by name where the walk does not meet it, and skipped when
+	 * it does later.
+	 */
+	for (;;) {
+		const char *name;
+		int min = -1;
+
+		for (k = 0; k < 4; k++) {
+			for (i = 0; i < nr_early && pos[k] < cnt[k]; i++) {
+				if (early[i].k == k && !strcmp(early[i].name, head[k].name)) {
+					if (++pos[k] < cnt[k])
+						dir_at(dirs[k], pos[k], &head[k]);
+					i = (size_t)-1;	/* again, for the next entry */
+				}
+			}
+			if (pos[k] < cnt[k] && (min < 0 || ent_order(&head[k], &head[min]) < 0))
+				min = (int)k;
+		}
+		if (min < 0)
+			break;
+		name = head[min].name;
+		for (k = 0; k < 4; k++) {
+			if (pos[k] < cnt[k] && !strcmp(head[k].name, name)) {
+				e[k] = head[k];
+				if (++pos[k] < cnt[k]) {
+					dir_at(dirs[k], pos[k], &head[k]);
+					if (ent_order(&e[k], &head[k]) >= 0) {
+						f->unsupported = 1;	/* a tree out of git's order */
+						goto done_ok;
+					}
+				}
+			} else {
+				e[k] = dir_find(dirs[k], name);
+				if (e[k].present) {
+					early = xrealloc(early, (nr_early + 1) * sizeof(*early));
+					early[nr_early].k = k;
+					early[nr_early++].name = name;
+				}
+			}
+		}
+		if (merge_entry(f, path, name, e, &items[n]) < 0)
 			goto done;
 		if (items[n].present)
 			n++;
 	}
 	if (make_tree(f, items, n, out) < 0)
 		goto done;
+done_ok:
 	*nr_out = n;
 	ret = 0;
 done:
-	free(names);
+	free(early);
 	free(items);
 	return ret;
 }
@@ -336,24 +533,146 @@ static void fold_release(struct fold *f)
 	size_t i, k;
 
 	for (i = 0; i < f->nr_mem; i++) {
-		for (k = 0; k < f->mem[i].nr; k++)
-			free((char *)f->mem[i].items[k].name);
-		free(f->mem[i].items);
+		for (k = 0; k < f->mem[i]->nr; k++)
+			free((char *)f->mem[i]->items[k].name);
+		free(f->mem[i]->items);
+		free(f->mem[i]);
 	}
 	free(f->mem);
+	for (i = 0; i < f->nr_blobs; i++)
+		free(f->blobs[i].data);
+	free(f->blobs);
 	git_odb_free(f->odb);
+}
+
+static struct ent root_ent(int present)
+{
+	struct ent e = { present, GIT_FILEMODE_TREE, { { 0 } }, "" };
+
+	return e;
+}
+
+/* The three-way merge of root trees into *out (`actual`: the commit's own, to list differences). */
+static int merge_roots(struct fold *f, const struct ent *base, const struct ent *ours, const struct ent *theirs,
+		       const struct ent *actual, git_oid *out)
+{
+	const struct ent *e[4] = { base, ours, theirs, actual };
+	struct dir d[4];
+	size_t n = 0, k;
+	int err = 0;
+
+	memset(d, 0, sizeof(d));
+	for (k = 0; k < 4 && !err; k++)
+		err = load_dir(f, e[k], &d[k]) < 0;
+	if (!err)
+		err = merge_dir(f, "", &d[0], &d[1], &d[2], &d[3], out, &n) < 0;
+	for (k = 0; k < 4; k++)
+		free_dir(&d[k]);
+	return err ? -1 : 0;
+}
+
+/* Nested virtual merge bases deeper than this are left to the other engines. */
+#define MAX_DEPTH 32
+
+static int virtual_base(struct fold *f, const struct orch_merge_bases *bases, struct ent *out);
+
+/*
+ * One step of a virtual merge base, at depth f->depth: *cur (the virtual
+ * merge of leaves[0..nr), or that commit's tree when nr is 1) merged with
+ * commit `next` over their own merge bases, as git's merge-ort does: the
+ * bases of a virtual commit are those of the commits merged into it.
+ * Returns 0, 1 when it cannot be built here, -1 on an error.
+ */
+static int merge_virtual(struct fold *f, const git_oid *leaves, size_t nr, const git_oid *next, struct ent *cur)
+{
+	struct orch_merge_bases bases = ORCH_MERGE_BASES_INIT;
+	git_oid *inputs = xcalloc(nr + 1, sizeof(*inputs));
+	struct ent base, theirs = root_ent(1), none = root_ent(0);
+	int r = -1;
+
+	git_oid_cpy(&inputs[0], next);
+	memcpy(&inputs[1], leaves, nr * sizeof(*inputs));
+	if (orch_merge_bases_find(f->repo, f->graph, inputs, nr + 1, &bases) < 0) {
+		orch_git_error("cannot find the merge base of %s", orch_short_oid(next));
+		goto done;
+	}
+	f->depth++;
+	r = virtual_base(f, &bases, &base);
+	f->depth--;
+	if (r)
+		goto done;
+	r = -1;
+	if (orch_commit_tree_id(f->repo, next, &theirs.id) < 0 || merge_roots(f, &base, cur, &theirs, &none, &cur->id) < 0)
+		goto done;
+	r = f->unsupported;
+done:
+	orch_merge_bases_release(&bases);
+	free(inputs);
+	return r;
+}
+
+/*
+ * The tree to merge over: the only merge base's, none, or for several the
+ * virtual base git's merge-ort builds (at depth f->depth >= 1): the bases
+ * oldest first (by committer date, as git orders them), each merged into
+ * the merge of those before it, conflicts resolved as git resolves them in
+ * a virtual base. Returns 0, 1 when it cannot be built here, -1 on an error.
+ */
+static int virtual_base(struct fold *f, const struct orch_merge_bases *bases, struct ent *out)
+{
+	git_oid *order;
+	int64_t *time;
+	size_t i, k;
+	int r = -1;
+
+	*out = root_ent(bases->nr > 0);
+	if (bases->nr < 2)
+		return bases->nr ? orch_commit_tree_id(f->repo, &bases->ids[0], &out->id) : 0;
+	if (f->depth > MAX_DEPTH)
+		return 1;
+	order = xcalloc(bases->nr, sizeof(*order));
+	time = xcalloc(bases->nr, sizeof(*time));
+	/* git lists them newest first (equal dates in the walk's order), then reverses the list */
+	for (i = 0; i < bases->nr; i++) {
+		git_commit *c;
+
+		if (git_commit_lookup(&c, f->repo, &bases->ids[i]) < 0) {
+			orch_git_error("cannot read the merge base %s", orch_short_oid(&bases->ids[i]));
+			goto done;
+		}
+		for (k = i; k > 0 && time[k - 1] >= git_commit_time(c); k--) {
+			time[k] = time[k - 1];
+			git_oid_cpy(&order[k], &order[k - 1]);
+		}
+		time[k] = git_commit_time(c);
+		git_oid_cpy(&order[k], &bases->ids[i]);
+		git_commit_free(c);
+	}
+	if (orch_commit_tree_id(f->repo, &order[0], &out->id) < 0)
+		goto done;
+	for (i = 1; i < bases->nr; i++) {
+		r = merge_virtual(f, order, i, &order[i], out);
+		if (r)
+			goto done;
+	}
+	r = 0;
+done:
+	free(order);
+	free(time);
+	return r;
 }
 
 /*
  * The parents folded in one at a time over their merge base. Returns 0 with
- * the result in *root (*clean says whether it merged cleanly), 1 when some
- * step has several merge bases (not decided here), -1 on error.
+ * the result in *root (*clean says whether it merged cleanly), 1 when it is
+ * not decided here (a step of an octopus with several merge bases, a
+ * virtual base with a conflict git resolves otherwise), -1 on error.
  */
 static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, const git_oid *tree,
-			git_oid *root, int *clean)
+			git_oid *root, int *clean, unsigned *how)
 {
 	git_oid *inputs = xcalloc(nr, sizeof(*inputs));
-	struct ent cur = { 1, GIT_FILEMODE_TREE, { { 0 } }, "" }, base, theirs, actual;
+	struct ent cur = root_ent(1), base, theirs, actual;
 	unsigned i, k;
 	int ret = -1;
 
@@ -361,10 +680,8 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 		goto done;
 	for (i = 1; i < nr; i++) {
 		struct orch_merge_bases bases = ORCH_MERGE_BASES_INIT;
-		struct dir d[4];
-		const struct ent *e[4] = { &base, &cur, &theirs, &actual };
-		size_t n = 0;
-		int err;
+		struct orch_automerge *list = f->list;
+		int err, conflict;
 
 		git_oid_cpy(&inputs[0], &parents[i]);
 		for (k = 0; k < i; k++)
@@ -373,43 +690,46 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 			orch_git_error("cannot find the merge base of %s", orch_short_oid(&parents[i]));
 			goto done;
 		}
-		if (bases.nr > 1) {
+		if (bases.nr > 1 && nr > 2) {	/* git's octopus gives up there too */
 			orch_merge_bases_release(&bases);
 			ret = 1;
 			goto done;
 		}
-		memset(&base, 0, sizeof(base));
-		memset(&theirs, 0, sizeof(theirs));
-		memset(&actual, 0, sizeof(actual));
-		base.mode = theirs.mode = actual.mode = GIT_FILEMODE_TREE;
-		theirs.present = 1;
-		base.present = bases.nr == 1;
-		err = (base.present && orch_commit_tree_id(f->repo, &bases.ids[0], &base.id) < 0) ||
-		      orch_commit_tree_id(f->repo, &parents[i], &theirs.id) < 0;
+		if (bases.nr > 1)
+			*how |= ORCH_FOLD_VIRTUAL_BASE;
+		conflict = f->conflict;
+		f->list = NULL;
+		f->depth = 1;
+		err = virtual_base(f, &bases, &base);
+		f->depth = 0;
+		f->list = list;
+		f->conflict = conflict;	/* conflicts inside a virtual base are part of it */
 		orch_merge_bases_release(&bases);
-		if (err)
+		if (err) {
+			ret = err;
+			goto done;
+		}
+		theirs = root_ent(1);
+		if (orch_commit_tree_id(f->repo, &parents[i], &theirs.id) < 0)
 			goto done;
 		/* Only the last step is compared with the commit's tree. */
-		actual.present = i == nr - 1;
+		actual = root_ent(i == nr - 1);
 		git_oid_cpy(&actual.id, tree);
-		memset(d, 0, sizeof(d));
-		for (k = 0; k < 4 && !err; k++)
-			err = load_dir(f, e[k], &d[k]) < 0;
-		if (!err) {
-			struct orch_automerge *list = f->list;
-
-			if (i != nr - 1)
-				f->list = NULL;
-			err = merge_dir(f, "", &d[0], &d[1], &d[2], &d[3], &cur.id, &n) < 0;
-			f->list = list;
-		}
-		for (k = 0; k < 4; k++)
-			free_dir(&d[k]);
+		if (i != nr - 1)
+			f->list = NULL;
+		err = merge_roots(f, &base, &cur, &theirs, &actual, &cur.id);
+		f->list = list;
 		if (err)
 			goto done;
+		if (f->unsupported) {
+			ret = 1;
+			goto done;
+		}
 	}
 	git_oid_cpy(root, &cur.id);
 	*clean = !f->conflict;
+	if (f->conflict == CONFLICT_IN_PLACE)
+		*how |= ORCH_FOLD_RENAMES_MOOT;
 	ret = 0;
 done:
 	free(inputs);
@@ -418,7 +738,7 @@ done:
 
 int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, int write,
 		   struct orch_automerge *list, const git_oid *parents, unsigned nr, const git_oid *tree,
-		   git_oid *root, int *clean)
+		   git_oid *root, int *clean, unsigned *how)
 {
 	struct fold f;
 	int r;
@@ -428,9 +748,10 @@ int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, 
 	f.graph = graph;
 	f.write = write;
 	f.list = list;
+	*how = 0;
 	if (git_repository_odb(&f.odb, repo) < 0)
 		return orch_git_error("cannot open the object database");
-	r = fold_parents(&f, parents, nr, tree, root, clean);
+	r = fold_parents(&f, parents, nr, tree, root, clean, how);
 	fold_release(&f);
 	return r;
 }

@@ -15,12 +15,26 @@ struct orch_automerge;
  * step), or written when `write` is set. Where the last step differs from
  * `tree`, the paths are listed into `list` (NULL: not listed). Merge bases
  * come from `graph` where it has the commits (NULL: from libgit2).
- * Returns 0 with the merged tree in *root and *clean set, 1 when a step has
- * several merge bases (not decided here), -1 on an error (reported).
+ *
+ * Two parents with several merge bases (criss-cross) are merged over a
+ * virtual base built the way git's merge-ort builds it (tree-fold.c,
+ * virtual_base), without rename detection: ORCH_FOLD_VIRTUAL_BASE in *how.
+ * An octopus step with several bases is not decided here, as git's octopus
+ * gives up. ORCH_FOLD_RENAMES_MOOT in *how: every conflict is in the lines
+ * of a file all three trees have at the same path, which a merge with rename
+ * detection (libgit2's, git's) pairs with itself and merges the same way.
+ *
+ * Returns 0 with the merged tree in *root and *clean set, 1 when it is not
+ * decided here (an octopus step with several merge bases, a virtual base
+ * with a conflict git resolves in ways not done here), -1 on an error
+ * (reported).
  */
 int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, int write,
 		   struct orch_automerge *list, const git_oid *parents, unsigned nr, const git_oid *tree,
-		   git_oid *root, int *clean);
+		   git_oid *root, int *clean, unsigned *how);
+
+#define ORCH_FOLD_VIRTUAL_BASE 1
+#define ORCH_FOLD_RENAMES_MOOT 2
 
 /* Listing the paths that differ (bounded by ORCH_AUTOMERGE_MAX_PATHS, all counted). */
 void orch_automerge_add_path(struct orch_automerge *m, const char *dir, const char *name);

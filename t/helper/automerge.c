@@ -2,10 +2,13 @@
  * Test helper: the content rule's engines on merge commits, so tests and
  * benchmarks can replay a real history's merges.
  *
- *   automerge [--libgit2 | --git] [--write] COMMIT...     (or the ids on stdin)
+ *   automerge [--libgit2 | --git] [--write] [--server] COMMIT...     (or the ids on stdin)
  *
  * --libgit2: libgit2 only (no confirmation by git); --git: git merge-tree
- * only; neither: the gate's decision. Prints one line per merge:
+ * only; neither: the gate's decision. --server: libgit2 set up as
+ * pre-receive sets it up (no re-hashing of the objects read, no object
+ * cache), to measure the check as the server runs it; otherwise libgit2's
+ * defaults, as the local hooks keep them. Prints one line per merge:
  * "<commit> same|differs|conflict <engine> [paths...]", and at the end
  * "merges: N same: S differs: D". Exits 0, or 128 on an error.
  */
@@ -17,6 +20,7 @@
 
 #include "automerge.h"
 #include "error.h"
+#include "repo.h"
 
 static int one(git_repository *repo, const char *spec, const struct orch_automerge_opts *o,
 	       size_t *same, size_t *merges)
@@ -61,6 +65,7 @@ static int one(git_repository *repo, const char *spec, const struct orch_automer
 int main(int argc, char **argv)
 {
 	struct orch_automerge_opts o = ORCH_AUTOMERGE_OPTS_INIT;
+	struct orch_commit_graph *graph = NULL;
 	git_repository *repo = NULL;
 	size_t same = 0, merges = 0;
 	char line[256];
@@ -71,6 +76,8 @@ int main(int argc, char **argv)
 		orch_git_error("cannot open the repository");
 		return 128;
 	}
+	/* one commit-graph for all the merges, as the server gate holds one for a push */
+	o.graph = graph = orch_commit_graph_open_repo(repo);
 	for (i = 1; i < argc && rc == 0; i++) {
 		if (!strcmp(argv[i], "--libgit2"))
 			o.confirm_with_git = 0;
@@ -78,6 +85,8 @@ int main(int argc, char **argv)
 			o.skip_libgit2 = 1;
 		else if (!strcmp(argv[i], "--write"))
 			o.write = 1;
+		else if (!strcmp(argv[i], "--server"))
+			orch_libgit2_server_opts();
 		else if ((any = 1) && one(repo, argv[i], &o, &same, &merges) < 0)
 			rc = 128;
 	}
@@ -87,6 +96,7 @@ int main(int argc, char **argv)
 			rc = 128;
 	}
 	printf("merges: %zu same: %zu differs: %zu\n", merges, same, merges - same);
+	orch_commit_graph_free(graph);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc;
