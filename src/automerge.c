@@ -256,7 +256,7 @@ int orch_automerge_check(git_repository *repo, const git_oid *parents, unsigned 
 	 * are in files all three trees have, where libgit2's merge would stop
 	 * at the same conflict (the same file merge) after detecting renames.
 	 */
-	if (!opts->skip_libgit2 && !(how & (ORCH_FOLD_VIRTUAL_BASE | ORCH_FOLD_RENAMES_MOOT))) {
+	if (!opts->skip_libgit2 && !(how & (ORCH_FOLD_VIRTUAL_BASE | ORCH_FOLD_RENAMES_MOOT | ORCH_FOLD_LIBGIT2_DIFFERS))) {
 		if (libgit2_merge(repo, graph, parents, tree, opts, out) < 0)
 			goto done;
 		if (out->same)

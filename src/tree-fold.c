@@ -33,6 +33,7 @@ struct dir {
 
 #define CONFLICT_IN_PLACE 1	/* lines of a file all three sides have */
 #define CONFLICT_OTHER 2
+#define CONFLICT_ADD_MODES 4	/* added on both sides with two modes: libgit2 picks one, git does not */
 
 /* A blob made here and not written: a virtual merge base's file with conflict markers. */
 struct mem_blob {
@@ -416,6 +417,9 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 		r->present = n > 0;	/* git stores no empty directory */
 		r->mode = GIT_FILEMODE_TREE;
 		recursed = 1;
+	} else if (!f->depth && !eb.present && is_file(&eo) && is_file(&et) && eo.mode != et.mode) {
+		/* git's add/add conflict; libgit2's file merge would call the base 644 and pick 755 */
+		f->conflict |= CONFLICT_OTHER | CONFLICT_ADD_MODES;
 	} else if (is_file(&eo) && is_file(&et) &&
 		   (!eb.present || is_file(&eb) || (f->depth && eb.mode != GIT_FILEMODE_TREE))) {
 		full = xasprintf("%s%s", path, name);
@@ -730,6 +734,8 @@ static int fold_parents(struct fold *f, const git_oid *parents, unsigned nr, con
 	*clean = !f->conflict;
 	if (f->conflict == CONFLICT_IN_PLACE)
 		*how |= ORCH_FOLD_RENAMES_MOOT;
+	if (f->conflict & CONFLICT_ADD_MODES)
+		*how |= ORCH_FOLD_LIBGIT2_DIFFERS;
 	ret = 0;
 done:
 	free(inputs);

@@ -23,6 +23,9 @@ struct orch_automerge;
  * gives up. ORCH_FOLD_RENAMES_MOOT in *how: every conflict is in the lines
  * of a file all three trees have at the same path, which a merge with rename
  * detection (libgit2's, git's) pairs with itself and merges the same way.
+ * ORCH_FOLD_LIBGIT2_DIFFERS: a conflict git sees and libgit2's merge
+ * resolves on its own (a file added on both sides with two modes), so only
+ * git may decide.
  *
  * Returns 0 with the merged tree in *root and *clean set, 1 when it is not
  * decided here (an octopus step with several merge bases, a virtual base
@@ -35,6 +38,7 @@ int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, 
 
 #define ORCH_FOLD_VIRTUAL_BASE 1
 #define ORCH_FOLD_RENAMES_MOOT 2
+#define ORCH_FOLD_LIBGIT2_DIFFERS 4
 
 /* Listing the paths that differ (bounded by ORCH_AUTOMERGE_MAX_PATHS, all counted). */
 void orch_automerge_add_path(struct orch_automerge *m, const char *dir, const char *name);

@@ -1,11 +1,12 @@
 #!/bin/sh
-test_description='attack: the content rule takes an add/add mode conflict for an automatic merge
+test_description='content rule: an add/add mode conflict is not an automatic merge
 
 main and a reviewed branch each add the same file, one executable and one
 not. git calls that a conflict (CONFLICT (add/add)) and wants a resolution
-reviewed; the gate'"'"'s in-process merge (tree-fold, and libgit2'"'"'s merge after
-it) resolves it to the executable mode on its own, so a merge made by hand
-with that tree needs no review of its own.'
+reviewed; libgit2's file merge calls the missing base 644 and picks 755 on
+its own. tree-fold calls it a conflict and leaves it to git, never to
+libgit2 (ORCH_FOLD_LIBGIT2_DIFFERS), so a merge made by hand with either
+mode needs a review of its own.'
 . "${ORCH_HOOKS_SRC:-.}/t/lib.sh"
 . "$ORCH_HOOKS_SRC/t/lib-gated-server.sh"
 
