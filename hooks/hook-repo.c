@@ -16,6 +16,7 @@ int orch_hook_ctx_open(struct orch_hook_ctx *ctx)
 	orch_policy_init(&ctx->policy);
 	if (orch_libgit2_init() < 0)
 		return -1;
+	orch_libgit2_hook_opts();
 	if (orch_repo_open_env(&ctx->repo) < 0)
 		return -1;
 	ctx->commondir = orch_repo_commondir(ctx->repo);

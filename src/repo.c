@@ -21,20 +21,26 @@ int orch_libgit2_init(void)
 	return 0;
 }
 
+void orch_libgit2_hook_opts(void)
+{
+	/*
+	 * No re-hashing of the objects read. A hook runs inside git's own
+	 * command on git's own repository: every object in it was hashed when
+	 * git wrote it, or when index-pack or unpack-objects received it (a
+	 * fetch, a push: they refuse a mismatch), and git does not re-hash on
+	 * read either. Whoever can rewrite .git/objects behind git's back can
+	 * rewrite the hooks too. libgit2 re-hashed every object it read: a third
+	 * of a whole-history walk, 0.14 M instructions of a local merge.
+	 * The orch-hooks commands keep libgit2's default.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
+
 void orch_libgit2_server_opts(void)
 {
 	/* A whole-history push reads every commit once: caching them all buys nothing. */
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-	/*
-	 * No re-hashing of the objects read: every object here came through
-	 * git's receive path, where index-pack or unpack-objects hashed each
-	 * pushed object as it arrived (and refused a mismatch), and the rest were
-	 * in the repository before. git does not re-hash on read either; libgit2
-	 * did, on every object, a third of a whole-history walk. Everything else
-	 * (the orch-hooks commands, the local hooks) keeps libgit2's default:
-	 * their objects may come from anywhere.
-	 */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	orch_libgit2_hook_opts();
 }
 
 void orch_libgit2_shutdown(void)

@@ -8,9 +8,10 @@ int orch_libgit2_init(void);
 void orch_libgit2_shutdown(void);
 
 /*
- * pre-receive's settings, after the above (src/repo.c says why): no object
- * cache, no re-hashing of the objects read. Only the server gate runs so.
+ * The hooks' settings, after the above (src/repo.c says why): no re-hashing
+ * of the objects read. pre-receive's add: no object cache.
  */
+void orch_libgit2_hook_opts(void);
 void orch_libgit2_server_opts(void);
 
 /*
