@@ -79,10 +79,10 @@ echo "libgit2 in process reproduces:        $(same libgit2.out)"
 echo "git merge-tree --write-tree reproduces: $(same git.out)"
 echo "the gate (libgit2, then git) accepts:  $(same gate.out); merges git reproduces that it refuses: $missed"
 echo "carrying changes of their own:        $((n - $(same gate.out)))"
-report "git merge-tree --write-tree, per merge" "$((t_git / n))" "$((t_git / n))" ""
+baseline "git merge-tree --write-tree, per merge" "$((t_git / n))"
 report "in-process check (libgit2), per merge" "$((t_libgit2 / n))" "$((t_git / n))" 0.25 || status=1
 echo "-- the same, CPU time (user + system, children included: what a loaded machine does not inflate) --"
-report "git merge-tree --write-tree, CPU per merge" "$((cpu_git / n))" "$((cpu_git / n))" ""
+baseline "git merge-tree --write-tree, CPU per merge" "$((cpu_git / n))"
 report "in-process check (libgit2), CPU per merge" "$((cpu_libgit2 / n))" "$((cpu_git / n))" 0.25 || status=1
 [ -z "$BENCH_CONTENT_REAL_ONLY" ] || exit ${status:-0}
 
@@ -106,7 +106,7 @@ t0=$(now_ns); (cd push.git && GIT_DIR=. ./hooks/pre-receive <../push.in >/dev/nu
 t1=$(now_ns); (cd push.git && GIT_DIR=. sh ../shell-content.sh <../push.in) || die "the shell gate refused"
 t2=$(now_ns)
 echo "-- a push of $PUSH reviewed merges into an existing protected branch --"
-report "shell: git merge-tree per merge" "$((t2 - t1))" "$((t2 - t1))" ""
+baseline "shell: git merge-tree per merge" "$((t2 - t1))"
 report "orch-hooks pre-receive (verdicts and content)" "$((t1 - t0))" "$((t2 - t1))" 0.1 || status=1
 
 # ---- 3. a typical push into a big repository ----
@@ -127,9 +127,9 @@ while [ $i -lt "$BENCH_RUNS" ]; do
 done
 echo "-- a typical push: one reviewed merge into $BIG merges ($BENCH_RUNS runs, medians) --"
 if [ -n "$BENCH_OLD_HOOKS" ]; then
-	report "the gate before the content rule ($BENCH_OLD_HOOKS)" "$(median t-old)" "$(median t-old)" ""
+	baseline "the gate before the content rule ($BENCH_OLD_HOOKS)" "$(median t-old)"
 	report "the gate with the content rule" "$(median t-new)" "$(median t-old)" 1.5 || status=1
 else
-	report "the gate with the content rule" "$(median t-new)" "$(median t-new)" ""
+	baseline "the gate with the content rule" "$(median t-new)"
 fi
 exit ${status:-0}

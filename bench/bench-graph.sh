@@ -57,11 +57,11 @@ report_case() {
 	plain=$(median "$1-plain"); graph=$(median "$1-graph")
 	batched=$(median "$1-batched"); floor=$(median "$1-floor")
 	echo "-- $2 ($RUNS runs, medians) --"
-	report "orch-hooks pre-receive, no commit-graph (baseline)" "$plain" "$plain" ""
+	baseline "orch-hooks pre-receive, no commit-graph (baseline)" "$plain"
 	report "orch-hooks pre-receive, commit-graph" "$graph" "$plain" 0.33 || status=1
-	report "batched shell gate, commit-graph" "$batched" "$batched" ""
+	baseline "batched shell gate, commit-graph" "$batched"
 	report "orch-hooks pre-receive, commit-graph, vs batched" "$graph" "$batched" 0.5 || status=1
-	report "rev-list --count --merges + notes list, commit-graph (floor)" "$floor" "$floor" ""
+	baseline "rev-list --count --merges + notes list, commit-graph (floor)" "$floor"
 	report "orch-hooks pre-receive, commit-graph, vs the floor" "$graph" "$floor" ""
 }
 

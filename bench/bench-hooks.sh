@@ -76,9 +76,9 @@ done
 m_none=$(median ../m-none); m_shell=$(median ../m-shell); m_orch=$(median ../m-orch)
 
 echo "orch-hooks hook latency ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3), $BENCH_RUNS runs, medians)"
-report "commit, empty hooks (baseline)" "$c_true" "$c_true" ""
+baseline "commit, empty hooks (baseline)" "$c_true"
 report "commit, orch-hooks hooks" "$c_orch" "$c_true" 1.05 || status=1
-report "merge --no-ff, no hooks (baseline)" "$m_none" "$m_none" ""
+baseline "merge --no-ff, no hooks (baseline)" "$m_none"
 report "merge --no-ff, shell pre-merge-commit (notes show | grep)" "$m_shell" "$m_none" ""
 report "merge --no-ff, orch-hooks (verdict + tests 'true' run)" "$m_orch" "$m_none" 2 || status=1
 exit $status

@@ -132,11 +132,11 @@ growth_target=1.3
 
 echo "orch-hooks server gate ($(date -u +%Y-%m-%d), $(nproc) cores, git $(git --version | cut -d' ' -f3), medians)"
 echo "-- whole history: $BIG merges, $((BIG * 6 + 1)) commits, the pre-receive run directly ($RUNS runs) --"
-report "rev-list --count --merges + notes list (floor)" "$w_floor" "$w_floor" ""
+baseline "rev-list --count --merges + notes list (floor)" "$w_floor"
 report "batched shell gate (rev-list, ls-tree, cat-file --batch)" "$w_batched" "$w_floor" ""
 report "orch-hooks pre-receive" "$w_orch" "$w_floor" 1.05 || status=1
 echo "-- whole history: $NAIVE merges, the naive gate measured at that size --"
-report "naive shell gate (git notes show per merge)" "$w_naive" "$w_naive" ""
+baseline "naive shell gate (git notes show per merge)" "$w_naive"
 report "orch-hooks pre-receive" "$w_naive_orch" "$w_naive" ""
 speedup=$(ratio "$w_naive" "$w_naive_orch")
 if awk -v s="$speedup" 'BEGIN { exit !(s >= 100) }'; then verdict=ok; else verdict="OVER TARGET"; status=1; fi
@@ -144,12 +144,12 @@ printf '%-58s %9s x faster     (target >= 100x) %s\n' "orch-hooks pre-receive vs
 report_mem "peak memory: git rev-list --merges (baseline)" "$revlist_kb" "$revlist_kb" ""
 report_mem "peak memory: orch-hooks pre-receive" "$orch_kb" "$revlist_kb" 1 || status=1
 echo "-- whole history: git push of main + notes into a new bare repository ($PUSH_RUNS runs) --"
-report "git push, no hook (baseline)" "$p_none" "$p_none" ""
+baseline "git push, no hook (baseline)" "$p_none"
 report "git push, orch-hooks gate" "$p_orch" "$p_none" ""
 echo "-- a typical push (one reviewed merge of 5 commits) ($BENCH_RUNS runs) --"
-report "$BIG merges, $BRANCHES branches: batched shell gate" "$t_big_batched" "$t_big_batched" ""
+baseline "$BIG merges, $BRANCHES branches: batched shell gate" "$t_big_batched"
 report "$BIG merges, $BRANCHES branches: orch-hooks pre-receive" "$t_big_orch" "$t_big_batched" 1.5 || status=1
-report "$SMALL merges, $BRANCHES branches: batched shell gate" "$t_small_batched" "$t_small_batched" ""
+baseline "$SMALL merges, $BRANCHES branches: batched shell gate" "$t_small_batched"
 report "$SMALL merges, $BRANCHES branches: orch-hooks pre-receive" "$t_small_orch" "$t_small_batched" 1.5 || status=1
 report "rev-list NEW --not --all: $BIG vs $SMALL merges" "$t_big_revlist" "$t_small_revlist" ""
 report "orch-hooks: $BIG vs $SMALL merges (growth)" "$t_big_orch" "$t_small_orch" "$growth_target" || status=1
