@@ -43,6 +43,11 @@ report() {
 	[ "$verdict" = ok ]
 }
 
+# baseline NAME VALUE_NS: the line the next results are measured against (1.00x, no target).
+baseline() {
+	report "$1" "$2" "$2" ""
+}
+
 ZERO=0000000000000000000000000000000000000000
 
 die() { echo "bench: $*" >&2; exit 1; }

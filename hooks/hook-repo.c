@@ -6,6 +6,7 @@
 #include "content-rule.h"
 #include "gate-lock.h"
 #include "hook-repo.h"
+#include "merge-marker.h"
 #include "repo.h"
 #include "test-gate.h"
 #include "undo.h"
@@ -13,6 +14,7 @@
 int orch_hook_ctx_open(struct orch_hook_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
+	ctx->gate_lock = (struct orch_gate_lock)ORCH_GATE_LOCK_INIT;
 	orch_policy_init(&ctx->policy);
 	if (orch_libgit2_init() < 0)
 		return -1;
@@ -29,19 +31,21 @@ int orch_hook_ctx_open(struct orch_hook_ctx *ctx)
 
 void orch_hook_ctx_release(struct orch_hook_ctx *ctx)
 {
+	orch_gate_lock_release(&ctx->gate_lock);
 	git_repository_free(ctx->repo);
 	orch_policy_release(&ctx->policy);
 	free(ctx->commondir);
 	free(ctx->target);
 	memset(ctx, 0, sizeof(*ctx));
+	ctx->gate_lock = (struct orch_gate_lock)ORCH_GATE_LOCK_INIT;
 	orch_libgit2_shutdown();
 }
 
-int orch_hook_test_gate_lock(struct orch_hook_ctx *ctx, const struct orch_landed *l, struct orch_gate_lock *lock)
+int orch_hook_test_gate_lock(struct orch_hook_ctx *ctx, const struct orch_landed *l)
 {
 	int resumed;
 
-	if (orch_gate_lock_take(lock, ctx->commondir, orch_test_gate_lock_wait_ms(&ctx->policy)) < 0) {
+	if (orch_gate_lock_take(&ctx->gate_lock, ctx->commondir, orch_test_gate_lock_wait_ms(&ctx->policy)) < 0) {
 		orch_test_gate_refuse(ctx->repo, l, NULL, "the merge cannot be tested while another test "
 				      "gate runs in this repository", "merge again when it has finished");
 		return -1;
@@ -50,9 +54,31 @@ int orch_hook_test_gate_lock(struct orch_hook_ctx *ctx, const struct orch_landed
 	return 0;
 }
 
-int orch_hook_test_landed(struct orch_hook_ctx *ctx, const struct orch_landed *l, struct orch_gate_lock *lock)
+int orch_hook_test_landed(struct orch_hook_ctx *ctx, const struct orch_landed *l)
 {
-	if (orch_content_rule_check_landed(ctx->repo, &ctx->policy, l, lock) != 0)
+	if (orch_content_rule_check_landed(ctx->repo, &ctx->policy, l, &ctx->gate_lock) != 0)
 		return 1;
-	return orch_test_gate_run(ctx->repo, &ctx->policy, l, lock) != 0;
+	return orch_test_gate_run(ctx->repo, &ctx->policy, l, &ctx->gate_lock) != 0;
+}
+
+int orch_hook_merge_read(struct orch_hook_ctx *ctx, const git_oid *orig, const char *hook,
+			 struct orch_hook_merge *m)
+{
+	if (orch_landed_from_head(ctx->repo, ctx->target, orig, &m->landed) < 0)
+		return -1;
+	m->landed.hook = hook;
+	return 0;
+}
+
+int orch_hook_merge_approved(const struct orch_hook_merge *m)
+{
+	return m->n_approved > 0 &&
+	       orch_merge_marker_matches(m->approved, (size_t)m->n_approved, m->landed.merged, m->landed.n_merged);
+}
+
+void orch_hook_merge_release(struct orch_hook_merge *m)
+{
+	orch_landed_release(&m->landed);
+	free(m->approved);
+	memset(m, 0, sizeof(*m));
 }

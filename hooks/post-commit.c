@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "error.h"
-#include "gate-lock.h"
 #include "handoff.h"
 #include "hook.h"
 #include "hooks.h"
@@ -41,14 +40,13 @@ static int first_parent(git_repository *repo, git_oid *out, unsigned *parents)
 int orch_hook_post_commit(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
-	struct orch_landed l;
-	struct orch_gate_lock lock = ORCH_GATE_LOCK_INIT;
-	git_oid orig, *approved = NULL;
+	struct orch_hook_merge m;
+	git_oid orig;
 	unsigned parents = 0;
 	char *gitdir;
-	int n_approved, rc;
+	int rc;
 
-	memset(&l, 0, sizeof(l));
+	memset(&m, 0, sizeof(m));
 	orch_hook_hold_signals();
 	orch_hook_run_chained(argv[0], "post-commit", argc, argv, NULL, 0);
 
@@ -58,9 +56,9 @@ int orch_hook_post_commit(int argc, char **argv)
 		free(gitdir);
 		return 0;
 	}
-	n_approved = orch_merge_marker_take_unless_skipped("post-commit (the test gate)", gitdir, &approved);
+	m.n_approved = orch_merge_marker_take_unless_skipped("post-commit (the test gate)", gitdir, &m.approved);
 	free(gitdir);
-	if (n_approved < 0)
+	if (m.n_approved < 0)
 		return 0;
 
 	rc = 1;
@@ -78,23 +76,20 @@ int orch_hook_post_commit(int argc, char **argv)
 	}
 	if (parents < 2)
 		goto done; /* a marker left by a merge commit that was never made */
-	if (orch_landed_from_head(ctx.repo, ctx.target, &orig, &l) < 0) {
+	if (orch_hook_merge_read(&ctx, &orig, "post-commit", &m) < 0) {
 		rc = 1;
 		goto done;
 	}
-	l.hook = "post-commit";
-	if (!orch_merge_marker_matches(approved, (size_t)n_approved, l.merged, l.n_merged))
+	if (!orch_hook_merge_approved(&m))
 		goto done; /* a stale marker: this merge commit is not the one approved */
 
 	rc = 1;
-	if (orch_hook_test_gate_lock(&ctx, &l, &lock) < 0)
+	if (orch_hook_test_gate_lock(&ctx, &m.landed) < 0)
 		goto done;
 	/* A resolved conflict or an edit made during the merge needs the merge's own review. */
-	rc = orch_hook_test_landed(&ctx, &l, &lock);
+	rc = orch_hook_test_landed(&ctx, &m.landed);
 done:
-	orch_gate_lock_release(&lock);
-	orch_landed_release(&l);
-	free(approved);
+	orch_hook_merge_release(&m);
 	orch_hook_ctx_release(&ctx);
 	return rc;
 }

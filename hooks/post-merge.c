@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "error.h"
-#include "gate-lock.h"
 #include "hook.h"
 #include "hooks.h"
 #include "upstream.h"
@@ -45,8 +44,7 @@ static int read_orig_head(git_repository *repo, git_oid *out)
 }
 
 /* A fast-forward needs a PASS on the commit it brings. Returns 0 if it has one, 1 if undone, -1. */
-static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_landed *l,
-			      struct orch_gate_lock *lock, int *upstream)
+static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_landed *l, int *upstream)
 {
 	struct orch_judgement_result j;
 	char *why, *label, *remote = NULL, *name, *quoted, *hint;
@@ -79,7 +77,7 @@ static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_lande
 	hint = xasprintf("%s first (orch-hooks review %s), then merge it again; "
 			 "git merge --no-ff %s makes a merge commit", orch_trust_fix_hint(j.kind),
 			 quoted, quoted);
-	r = orch_test_gate_refuse(ctx->repo, l, lock, why, hint);
+	r = orch_test_gate_refuse(ctx->repo, l, &ctx->gate_lock, why, hint);
 	free(hint);
 	free(quoted);
 	free(name);
@@ -165,22 +163,22 @@ static int cannot_decide(struct orch_hook_ctx *ctx)
 int orch_hook_post_merge(int argc, char **argv)
 {
 	struct orch_hook_ctx ctx;
-	struct orch_landed l;
-	struct orch_gate_lock lock = ORCH_GATE_LOCK_INIT;
-	git_oid orig, *approved = NULL;
+	struct orch_hook_merge m;
+	struct orch_landed *l = &m.landed;
+	git_oid orig;
 	char *gitdir;
 	int squash = argc > 1 && !strcmp(argv[1], "1");
-	int n_approved, upstream = 0, rc, r;
+	int upstream = 0, rc, r;
 
-	memset(&l, 0, sizeof(l));
+	memset(&m, 0, sizeof(m));
 	orch_hook_hold_signals();
 	/* git ignores our exit status; a chained hook's failure is its own to report. */
 	orch_hook_run_chained(argv[0], "post-merge", argc, argv, NULL, 0);
 
 	gitdir = orch_hook_git_dir();
-	n_approved = orch_merge_marker_take_unless_skipped("post-merge (the test gate)", gitdir, &approved);
+	m.n_approved = orch_merge_marker_take_unless_skipped("post-merge (the test gate)", gitdir, &m.approved);
 	free(gitdir);
-	if (n_approved < 0)
+	if (m.n_approved < 0)
 		return 0;
 
 	rc = 1;
@@ -198,40 +196,37 @@ int orch_hook_post_merge(int argc, char **argv)
 		goto done;
 	}
 	rc = 1;
-	if (read_orig_head(ctx.repo, &orig) < 0 || orch_landed_from_head(ctx.repo, ctx.target, &orig, &l) < 0) {
+	if (read_orig_head(ctx.repo, &orig) < 0 || orch_hook_merge_read(&ctx, &orig, "post-merge", &m) < 0) {
 		cannot_decide(&ctx);
 		goto done;
 	}
-	l.hook = "post-merge";
 	rc = 0;
-	if (git_oid_equal(&l.tip, &orig))
+	if (git_oid_equal(&l->tip, &orig))
 		goto done; /* nothing landed */
 	/*
 	 * A merge commit prepare-commit-msg did not approve was not made by this
 	 * merge: git fast-forwarded onto an existing merge commit.
 	 */
-	if (!l.fast_forward && !orch_merge_marker_matches(approved, (size_t)n_approved, l.merged, l.n_merged)) {
-		l.fast_forward = 1;
-		l.n_merged = 1;
-		git_oid_cpy(&l.merged[0], &l.tip);
+	if (!l->fast_forward && !orch_hook_merge_approved(&m)) {
+		l->fast_forward = 1;
+		l->n_merged = 1;
+		git_oid_cpy(&l->merged[0], &l->tip);
 	}
 
 	rc = 1;
-	if (orch_hook_test_gate_lock(&ctx, &l, &lock) < 0)
+	if (orch_hook_test_gate_lock(&ctx, l) < 0)
 		goto done;
-	if (l.fast_forward) {
-		r = check_fast_forward(&ctx, &l, &lock, &upstream);
+	if (l->fast_forward) {
+		r = check_fast_forward(&ctx, l, &upstream);
 		if (r != 0 || upstream) {
 			rc = r != 0;
 			goto done;
 		}
 	}
 	/* A merge carrying changes of its own needs its own review before it is tested. */
-	rc = orch_hook_test_landed(&ctx, &l, &lock);
+	rc = orch_hook_test_landed(&ctx, l);
 done:
-	orch_gate_lock_release(&lock);
-	orch_landed_release(&l);
-	free(approved);
+	orch_hook_merge_release(&m);
 	orch_hook_ctx_release(&ctx);
 	return rc;
 }

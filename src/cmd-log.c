@@ -260,18 +260,11 @@ static int cmd_log(int argc, char **argv)
 	if (orch_policy_load(&policy, common) < 0)
 		goto done;
 	if (rev) {
-		git_object *obj = NULL, *peeled = NULL;
-
-		if (git_revparse_single(&obj, ls.repo, rev) < 0 ||
-		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-			git_object_free(obj);
+		if (orch_revparse_commit(ls.repo, rev, &only) < 0) {
 			orch_error("'%s' does not name a commit here", rev);
 			goto done;
 		}
-		git_oid_cpy(&only, git_object_id(peeled));
 		ls.only = &only;
-		git_object_free(peeled);
-		git_object_free(obj);
 	}
 	err = git_reference_name_to_id(&id, ls.repo, policy.notes_ref);
 	if (err == GIT_ENOTFOUND) {

@@ -19,17 +19,8 @@
 
 static int resolve_commit(git_repository *repo, const char *rev, git_oid *out)
 {
-	git_object *obj = NULL, *peeled = NULL;
-
-	if (git_revparse_single(&obj, repo, rev) < 0)
+	if (orch_revparse_commit(repo, rev, out) < 0)
 		return orch_error("'%s' does not name a commit here", rev);
-	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-		git_object_free(obj);
-		return orch_error("'%s' does not name a commit here", rev);
-	}
-	git_oid_cpy(out, git_object_id(peeled));
-	git_object_free(peeled);
-	git_object_free(obj);
 	return 0;
 }
 

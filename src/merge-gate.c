@@ -192,19 +192,15 @@ int orch_merge_heads_from_env(git_repository *repo, struct orch_merge_head **out
 		return 0;
 	copy = xstrdup(rest);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		git_object *obj = NULL, *peeled = NULL;
+		git_oid id;
 
-		if (git_revparse_single(&obj, repo, tok) < 0 ||
-		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		if (orch_revparse_commit(repo, tok, &id) < 0) {
 			/* Not something we can resolve: leave it to prepare-commit-msg. */
-			git_object_free(obj);
 			orch_merge_heads_free(heads, n);
 			free(copy);
 			return 0;
 		}
-		add_head(repo, &heads, &n, git_object_id(peeled), tok);
-		git_object_free(peeled);
-		git_object_free(obj);
+		add_head(repo, &heads, &n, &id, tok);
 	}
 	free(copy);
 	*out = heads;

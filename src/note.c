@@ -405,17 +405,11 @@ done:
 	orch_verdict_records_free(recs, n);
 }
 
+/* A verdict note leaves an empty header out. */
 static void add_header(struct strbuf *sb, const char *key, const char *value)
 {
-	const char *p;
-
-	if (!value || !*value)
-		return;
-	strbuf_addf(sb, "%s: ", key);
-	/* A header is one line: fold any line break a value smuggles in. */
-	for (p = value; *p; p++)
-		strbuf_addch(sb, (*p == '\n' || *p == '\r') ? ' ' : *p);
-	strbuf_addch(sb, '\n');
+	if (value && *value)
+		strbuf_add_header(sb, key, value);
 }
 
 char *orch_note_format(const struct orch_verdict_record *r)

@@ -17,7 +17,11 @@
 
 #define MAX_LINE 4096
 
-/* T_COMMAND is shell text (quotes allowed); T_STRING any other text value. */
+/*
+ * T_COMMAND is shell text (quotes allowed); T_STRING any other text value.
+ * T_ON_FAILURE and those after it are enums: one of the words their
+ * enum_words lists, kept as its index.
+ */
 enum key_type { T_PATTERNS, T_NOTES_REF, T_COMMAND, T_STRING, T_DURATION, T_BOOL, T_ON_FAILURE, T_SANDBOX,
 		T_CARRY_OVER };
 
@@ -61,6 +65,26 @@ static const struct key_info keys[ORCH_KEY__COUNT] = {
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };
 static const char *const sandbox_names[] = { "none", "bwrap", "auto" };
 static const char *const carry_over_names[] = { "none", "patch-id" };
+
+struct enum_words {
+	const char *const *names;	/* indexed by the enum's values */
+	size_t n;
+	const char *want;		/* for the error: "one of ..." */
+};
+
+#define ENUM_WORDS(names, want) { (names), sizeof(names) / sizeof(*(names)), (want) }
+
+/* Indexed by enum key_type: the enum types' words. */
+static const struct enum_words enum_words[T_CARRY_OVER + 1] = {
+	[T_ON_FAILURE] = ENUM_WORDS(on_failure_names, "one of undo, revert, keep"),
+	[T_SANDBOX] = ENUM_WORDS(sandbox_names, "one of none, bwrap, auto"),
+	[T_CARRY_OVER] = ENUM_WORDS(carry_over_names, "one of patch-id, none"),
+};
+
+/* An enum key's field is read and written as an int. */
+_Static_assert(sizeof(enum orch_on_failure) == sizeof(int), "enum orch_on_failure is not an int");
+_Static_assert(sizeof(enum orch_sandbox) == sizeof(int), "enum orch_sandbox is not an int");
+_Static_assert(sizeof(enum orch_carry_over) == sizeof(int), "enum orch_carry_over is not an int");
 
 const char *orch_on_failure_name(enum orch_on_failure f)
 {
@@ -262,8 +286,6 @@ static int name_index(const char *const *names, size_t n, const char *value)
 	return -1;
 }
 
-#define NAME_INDEX(names, value) name_index((names), sizeof(names) / sizeof(*(names)), (value))
-
 static int set_value(struct parse_state *st, const struct key_info *ki, const char *value)
 {
 	char *field = (char *)st->policy + ki->offset;
@@ -307,20 +329,15 @@ static int set_value(struct parse_state *st, const struct key_info *ki, const ch
 			return not_a(st, ki, value, "a boolean (true or false)");
 		return 1;
 	case T_ON_FAILURE:
-		if ((i = NAME_INDEX(on_failure_names, value)) < 0)
-			return not_a(st, ki, value, "one of undo, revert, keep");
-		*(enum orch_on_failure *)field = (enum orch_on_failure)i;
-		return 1;
 	case T_SANDBOX:
-		if ((i = NAME_INDEX(sandbox_names, value)) < 0)
-			return not_a(st, ki, value, "one of none, bwrap, auto");
-		*(enum orch_sandbox *)field = (enum orch_sandbox)i;
+	case T_CARRY_OVER: {
+		const struct enum_words *w = &enum_words[ki->type];
+
+		if ((i = name_index(w->names, w->n, value)) < 0)
+			return not_a(st, ki, value, w->want);
+		*(int *)field = i;
 		return 1;
-	case T_CARRY_OVER:
-		if ((i = NAME_INDEX(carry_over_names, value)) < 0)
-			return not_a(st, ki, value, "one of patch-id, none");
-		*(enum orch_carry_over *)field = (enum orch_carry_over)i;
-		return 1;
+	}
 	}
 	return 0;
 }
@@ -534,13 +551,9 @@ char *orch_policy_value_text(const struct orch_policy *p, enum orch_policy_key k
 		strbuf_adds(&sb, *(const int *)field ? "true" : "false");
 		break;
 	case T_ON_FAILURE:
-		strbuf_adds(&sb, on_failure_names[*(const enum orch_on_failure *)field]);
-		break;
 	case T_SANDBOX:
-		strbuf_adds(&sb, sandbox_names[*(const enum orch_sandbox *)field]);
-		break;
 	case T_CARRY_OVER:
-		strbuf_adds(&sb, carry_over_names[*(const enum orch_carry_over *)field]);
+		strbuf_adds(&sb, enum_words[keys[k].type].names[*(const int *)field]);
 		break;
 	}
 	return strbuf_detach(&sb);

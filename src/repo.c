@@ -279,3 +279,17 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 	git_commit_free(c);
 	return 0;
 }
+
+int orch_revparse_commit(git_repository *repo, const char *spec, git_oid *out)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int r = -1;
+
+	if (git_revparse_single(&obj, repo, spec) == 0 && git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_cpy(out, git_object_id(peeled));
+		r = 0;
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	return r;
+}

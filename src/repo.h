@@ -45,6 +45,9 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 /* The tree of `commit` (caller frees); -1, unreported, when either cannot be read. */
 int orch_commit_tree(git_repository *repo, const git_oid *commit, git_tree **out);
 
+/* The commit `spec` names (a tag peeled), as git rev-parse SPEC^{commit}; -1, unreported, when none. */
+int orch_revparse_commit(git_repository *repo, const char *spec, git_oid *out);
+
 /* First 12 hex digits of an oid, in a static buffer (two in turn). */
 const char *orch_short_oid(const git_oid *oid);
 

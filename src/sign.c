@@ -106,7 +106,7 @@ static int keygen(const char *const *argv, const char *in, struct orch_run_resul
 }
 
 int orch_sign_bytes(const char *payload, const char *key_path, const char *namespace,
-		    const char *what, char **out)
+		    const char *what, char **signature)
 {
 	struct orch_run_result res;
 	struct strbuf sig = STRBUF_INIT, b64 = STRBUF_INIT;
@@ -114,7 +114,6 @@ int orch_sign_bytes(const char *payload, const char *key_path, const char *names
 	const char *p;
 	int ret = -1;
 
-	*out = NULL;
 	memset(&res, 0, sizeof(res));
 	if (scratch_open(&s) < 0)
 		goto done;
@@ -149,7 +148,8 @@ int orch_sign_bytes(const char *payload, const char *key_path, const char *names
 		orch_error("ssh-keygen wrote an empty signature");
 		goto cleanup;
 	}
-	*out = strbuf_detach(&b64);
+	free(*signature);
+	*signature = strbuf_detach(&b64);
 	ret = 0;
 cleanup:
 	scratch_close(&s);
@@ -162,13 +162,9 @@ done:
 
 int orch_sign_record(struct orch_verdict_record *r, const char *key_path)
 {
-	char *payload = orch_sign_payload(r), *sig = NULL;
-	int ret = orch_sign_bytes(payload, key_path, ORCH_SIGN_NAMESPACE, "verdict", &sig);
+	char *payload = orch_sign_payload(r);
+	int ret = orch_sign_bytes(payload, key_path, ORCH_SIGN_NAMESPACE, "verdict", &r->signature);
 
-	if (!ret) {
-		free(r->signature);
-		r->signature = sig;
-	}
 	free(payload);
 	return ret;
 }

@@ -27,12 +27,12 @@ int orch_sign_record(struct orch_verdict_record *r, const char *key_path);
 
 /*
  * The signing itself, for any record kind: signs `payload` in `namespace`
- * with the key at key_path; *out gets the signature as one line of base64
- * (caller frees). `what` names the record in messages. Returns 0 or -1
- * (reported).
+ * with the key at key_path and puts the signature, as one line of base64,
+ * into the record's *signature (the old one freed; left alone on failure).
+ * `what` names the record in messages. Returns 0 or -1 (reported).
  */
 int orch_sign_bytes(const char *payload, const char *key_path, const char *namespace,
-		    const char *what, char **out);
+		    const char *what, char **signature);
 
 enum orch_sig_status {
 	ORCH_SIG_GOOD,		/* valid, by a principal of the allowed signers */

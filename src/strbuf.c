@@ -194,6 +194,18 @@ void strbuf_rtrim(struct strbuf *sb)
 		sb->buf[--sb->len] = '\0';
 }
 
+void strbuf_add_header(struct strbuf *sb, const char *key, const char *value)
+{
+	const char *p;
+
+	if (!value)
+		return;
+	strbuf_addf(sb, "%s: ", key);
+	for (p = value; *p; p++)
+		strbuf_addch(sb, *p == '\n' || *p == '\r' ? ' ' : *p);
+	strbuf_addch(sb, '\n');
+}
+
 int xwrite_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;

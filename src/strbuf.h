@@ -32,6 +32,12 @@ const char *strbuf_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and resets sb. */
 char *strbuf_detach(struct strbuf *sb);
 void strbuf_rtrim(struct strbuf *sb);
+/*
+ * A record's header line, "key: value\n" (verdict notes, test records): a
+ * line break in value becomes a space, for a header is one line. Nothing
+ * for a NULL value.
+ */
+void strbuf_add_header(struct strbuf *sb, const char *key, const char *value);
 
 /* 1 if s begins with prefix. */
 int starts_with(const char *s, const char *prefix);

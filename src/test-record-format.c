@@ -213,36 +213,24 @@ fail:
 /* ---- writing --------------------------------------------------------------- */
 
 /* A header value on one line: newlines and carriage returns become spaces. */
-static void add_header(struct strbuf *sb, const char *key, const char *value)
-{
-	const char *p;
-
-	if (!value)
-		return;
-	strbuf_addf(sb, "%s: ", key);
-	for (p = value; *p; p++)
-		strbuf_addch(sb, *p == '\n' || *p == '\r' ? ' ' : *p);
-	strbuf_addch(sb, '\n');
-}
-
 char *orch_test_record_format(const struct orch_test_record *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p;
 
 	strbuf_addf(&sb, "Tests: %s\n", r->passed ? "PASS" : "FAIL");
-	add_header(&sb, "Commit", r->commit);
-	add_header(&sb, "Tree", r->tree);
-	add_header(&sb, "Target", r->target);
-	add_header(&sb, "Merged", r->merged);
-	add_header(&sb, "Command", r->command);
-	add_header(&sb, "Runner", r->runner);
-	add_header(&sb, "Exit", r->exit);
-	add_header(&sb, "Duration", r->duration);
-	add_header(&sb, "Date", r->date);
-	add_header(&sb, "Action", r->action);
-	add_header(&sb, "Worktree", r->worktree);
-	add_header(&sb, "Signature", r->signature);
+	strbuf_add_header(&sb, "Commit", r->commit);
+	strbuf_add_header(&sb, "Tree", r->tree);
+	strbuf_add_header(&sb, "Target", r->target);
+	strbuf_add_header(&sb, "Merged", r->merged);
+	strbuf_add_header(&sb, "Command", r->command);
+	strbuf_add_header(&sb, "Runner", r->runner);
+	strbuf_add_header(&sb, "Exit", r->exit);
+	strbuf_add_header(&sb, "Duration", r->duration);
+	strbuf_add_header(&sb, "Date", r->date);
+	strbuf_add_header(&sb, "Action", r->action);
+	strbuf_add_header(&sb, "Worktree", r->worktree);
+	strbuf_add_header(&sb, "Signature", r->signature);
 	if (r->body && *r->body) {
 		strbuf_addch(&sb, '\n');
 		/* A body line must not pass for the start of another record. */

@@ -13,13 +13,9 @@
 
 int orch_test_record_sign(struct orch_test_record *r, const char *key_path)
 {
-	char *payload = orch_test_record_payload(r), *sig = NULL;
-	int ret = orch_sign_bytes(payload, key_path, ORCH_TEST_SIGN_NAMESPACE, "test record", &sig);
+	char *payload = orch_test_record_payload(r);
+	int ret = orch_sign_bytes(payload, key_path, ORCH_TEST_SIGN_NAMESPACE, "test record", &r->signature);
 
-	if (!ret) {
-		free(r->signature);
-		r->signature = sig;
-	}
 	free(payload);
 	return ret;
 }

@@ -15,17 +15,7 @@
 #include <git2.h>
 
 #include "carry-over.h"
-
-static int resolve(git_repository *repo, const char *spec, git_oid *out)
-{
-	git_object *obj = NULL;
-
-	if (git_revparse_single(&obj, repo, spec) < 0)
-		return -1;
-	git_oid_cpy(out, git_object_id(obj));
-	git_object_free(obj);
-	return 0;
-}
+#include "repo.h"
 
 static int each(git_repository *repo)
 {
@@ -77,7 +67,7 @@ int main(int argc, char **argv)
 	if (series) {
 		char hex[GIT_OID_HEXSZ + 1];
 
-		if (resolve(repo, argv[3], &x) < 0 || resolve(repo, argv[4], &y) < 0 ||
+		if (orch_revparse_commit(repo, argv[3], &x) < 0 || orch_revparse_commit(repo, argv[4], &y) < 0 ||
 		    orch_patch_id_series(repo, &x, &y, &ids, &n) < 0)
 			goto done;
 		for (i = 0; i < n; i++)
@@ -85,7 +75,8 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto done;
 	}
-	if (resolve(repo, argv[2], &x) < 0 || resolve(repo, argv[3], &y) < 0 || resolve(repo, argv[4], &z) < 0)
+	if (orch_revparse_commit(repo, argv[2], &x) < 0 || orch_revparse_commit(repo, argv[3], &y) < 0 ||
+	    orch_revparse_commit(repo, argv[4], &z) < 0)
 		goto done;
 	r = orch_carry_over_check(repo, &x, &y, &z);
 	if (r < 0)

@@ -101,6 +101,20 @@ static void test_prefixes(void **state)
 	assert_false(mem_equals("PAS", 3, "PASS"));
 }
 
+static void test_add_header(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_add_header(&sb, "Commit", "abc");
+	strbuf_add_header(&sb, "Runner", NULL);
+	strbuf_add_header(&sb, "Exit", "");
+	/* A header is one line: a line break a value smuggles in is folded. */
+	strbuf_add_header(&sb, "Command", "make\nVerdict: PASS\r");
+	assert_string_equal(sb.buf, "Commit: abc\nExit: \nCommand: make Verdict: PASS \n");
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +123,7 @@ int main(void)
 		cmocka_unit_test(test_detach_empty_is_owned),
 		cmocka_unit_test(test_zeroed_struct),
 		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_add_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
