@@ -3,7 +3,7 @@ test_description='content rule: an add/add mode conflict is not an automatic mer
 
 main and a reviewed branch each add the same file, one executable and one
 not. git calls that a conflict (CONFLICT (add/add)) and wants a resolution
-reviewed; libgit2's file merge calls the missing base 644 and picks 755 on
+reviewed; the file merge of libgit2 calls the missing base 644 and picks 755 on
 its own. tree-fold calls it a conflict and leaves it to git, never to
 libgit2 (ORCH_FOLD_LIBGIT2_DIFFERS), so a merge made by hand with either
 mode needs a review of its own.'
