@@ -5,266 +5,30 @@
 
 #include "automerge.h"
 #include "error.h"
+#include "fold-store.h"
 #include "merge-base.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "tree-fold.h"
 
-/* ---- trees: in the repository, or made by an earlier octopus step -------- */
-
-struct ent {
-	int present;
-	git_filemode_t mode;
-	git_oid id;
-	const char *name;
-};
-
-struct mem_tree {
-	git_oid id;
-	struct ent *items;	/* names owned here */
-	size_t nr;
-};
-
-/* One directory level as the merge reads it. */
-struct dir {
-	git_tree *tree;
-	const struct mem_tree *mem;
-};
-
 #define CONFLICT_IN_PLACE 1	/* lines of a file all three sides have */
 #define CONFLICT_OTHER 2
 #define CONFLICT_ADD_MODES 4	/* added on both sides with two modes: libgit2 picks one, git does not */
 
-/* A blob made here and not written: a virtual merge base's file with conflict markers. */
-struct mem_blob {
-	git_oid id;
-	char *data;
-	size_t len;
-};
-
 struct fold {
 	git_repository *repo;
 	const struct orch_commit_graph *graph;	/* NULL: libgit2 finds the merge bases */
-	git_odb *odb;
-	int write;
+	struct fold_store store;	/* the trees and blobs this fold made */
 	int conflict;			/* CONFLICT_* bits */
 	int depth;			/* 0: the merge itself; above: building a virtual merge base */
 	int unsupported;		/* a virtual base met a conflict not resolved here as git does */
 	struct orch_automerge *list;	/* NULL: do not list differences */
-	struct mem_tree **mem;		/* trees not written (octopus steps, virtual bases) */
-	size_t nr_mem, alloc_mem;
-	struct mem_blob *blobs;
-	size_t nr_blobs, alloc_blobs;
 };
-
-static int is_tree(const struct ent *e)
-{
-	return e->present && e->mode == GIT_FILEMODE_TREE;
-}
-
-static int is_file(const struct ent *e)
-{
-	return e->present && (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE);
-}
-
-static int ent_eq(const struct ent *a, const struct ent *b)
-{
-	if (!a->present || !b->present)
-		return a->present == b->present;
-	return a->mode == b->mode && git_oid_equal(&a->id, &b->id);
-}
-
-static struct ent dir_find(const struct dir *d, const char *name)
-{
-	struct ent e = { .present = 0 };
-	size_t i;
-
-	if (d->tree) {
-		const git_tree_entry *te = git_tree_entry_byname(d->tree, name);
-
-		if (te) {
-			e.present = 1;
-			e.mode = git_tree_entry_filemode(te);
-			git_oid_cpy(&e.id, git_tree_entry_id(te));
-			e.name = git_tree_entry_name(te);
-		}
-	} else if (d->mem) {
-		for (i = 0; i < d->mem->nr; i++)
-			if (!strcmp(d->mem->items[i].name, name))
-				return d->mem->items[i];
-	}
-	return e;
-}
-
-static size_t dir_count(const struct dir *d)
-{
-	return d->tree ? git_tree_entrycount(d->tree) : d->mem ? d->mem->nr : 0;
-}
-
-/* Entry i of a directory, in git's order. */
-static void dir_at(const struct dir *d, size_t i, struct ent *e)
-{
-	if (d->tree) {
-		const git_tree_entry *te = git_tree_entry_byindex(d->tree, i);
-
-		e->present = 1;
-		e->mode = git_tree_entry_filemode(te);
-		git_oid_cpy(&e->id, git_tree_entry_id(te));
-		e->name = git_tree_entry_name(te);
-	} else {
-		*e = d->mem->items[i];
-	}
-}
-
-static int load_dir(struct fold *f, const struct ent *e, struct dir *out)
-{
-	size_t i;
-
-	memset(out, 0, sizeof(*out));
-	if (!is_tree(e))
-		return 0;
-	for (i = 0; i < f->nr_mem; i++) {
-		if (git_oid_equal(&f->mem[i]->id, &e->id)) {
-			out->mem = f->mem[i];
-			return 0;
-		}
-	}
-	if (git_tree_lookup(&out->tree, f->repo, &e->id) < 0)
-		return orch_git_error("cannot read tree %s", orch_short_oid(&e->id));
-	return 0;
-}
-
-static void free_dir(struct dir *d)
-{
-	git_tree_free(d->tree);
-	memset(d, 0, sizeof(*d));
-}
-
-/* git's order: a directory sorts as if its name ended in '/'. */
-static int ent_order(const void *pa, const void *pb)
-{
-	const struct ent *a = pa, *b = pb;
-	size_t la = strlen(a->name), lb = strlen(b->name), n = la < lb ? la : lb;
-	int c = memcmp(a->name, b->name, n);
-	unsigned char ca, cb;
-
-	if (c)
-		return c;
-	ca = la > n ? (unsigned char)a->name[n] : is_tree(a) ? '/' : 0;
-	cb = lb > n ? (unsigned char)b->name[n] : is_tree(b) ? '/' : 0;
-	return (int)ca - (int)cb;
-}
-
-/*
- * Hashes (and, when asked, writes) one object. A blob not written is kept
- * in memory: a later step (of an octopus, or over a virtual merge base) may
- * merge it again.
- */
-static int put_object(struct fold *f, const void *data, size_t len, git_object_t type, git_oid *out)
-{
-	struct mem_blob *b;
-
-	if (f->write)
-		return git_odb_write(out, f->odb, data, len, type);
-	if (git_odb_hash(out, data, len, type) < 0)
-		return -1;
-	if (type != GIT_OBJECT_BLOB)
-		return 0;
-	if (f->nr_blobs == f->alloc_blobs) {
-		f->alloc_blobs = f->alloc_blobs ? 2 * f->alloc_blobs : 16;
-		f->blobs = xrealloc(f->blobs, f->alloc_blobs * sizeof(*f->blobs));
-	}
-	b = &f->blobs[f->nr_blobs++];
-	git_oid_cpy(&b->id, out);
-	b->data = xmalloc(len ? len : 1);
-	memcpy(b->data, data, len);
-	b->len = len;
-	return 0;
-}
-
-/* A file's content, from memory or the repository (*held to free). */
-static int read_blob(struct fold *f, const git_oid *id, const char **data, size_t *len, git_blob **held)
-{
-	size_t i;
-
-	*held = NULL;
-	for (i = 0; i < f->nr_blobs; i++) {
-		if (git_oid_equal(&f->blobs[i].id, id)) {
-			*data = f->blobs[i].data;
-			*len = f->blobs[i].len;
-			return 0;
-		}
-	}
-	if (git_blob_lookup(held, f->repo, id) < 0)
-		return -1;
-	*data = git_blob_rawcontent(*held);
-	*len = (size_t)git_blob_rawsize(*held);
-	return 0;
-}
 
 /* git's test for a file it does not merge line by line: a NUL in its first 8,000 bytes. */
 static int is_binary(const char *data, size_t len)
 {
 	return memchr(data, 0, len < 8000 ? len : 8000) != NULL;
-}
-
-/* A mode as a tree entry spells it (git's are 40000, 100644, 100755, 120000, 160000). */
-static void add_mode(struct strbuf *sb, unsigned mode)
-{
-	char buf[12];
-	size_t n = sizeof(buf);
-
-	do {
-		buf[--n] = (char)('0' + (mode & 7));
-		mode >>= 3;
-	} while (mode && n);
-	strbuf_add(sb, buf + n, sizeof(buf) - n);
-}
-
-/*
- * The tree of `items`; kept in memory too when it is not written. They come
- * in git's order from merge_dir, but for a name whose kind changed (a file
- * that became a directory sorts elsewhere): sorted then.
- */
-static int make_tree(struct fold *f, struct ent *items, size_t nr, git_oid *out)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-	int r;
-
-	for (i = 1; i < nr; i++) {
-		if (ent_order(&items[i - 1], &items[i]) > 0) {
-			qsort(items, nr, sizeof(*items), ent_order);
-			break;
-		}
-	}
-	for (i = 0; i < nr; i++) {
-		add_mode(&sb, (unsigned)items[i].mode);
-		strbuf_add(&sb, " ", 1);
-		strbuf_add(&sb, items[i].name, strlen(items[i].name) + 1);
-		strbuf_add(&sb, items[i].id.id, GIT_OID_RAWSZ);
-	}
-	r = put_object(f, sb.buf, sb.len, GIT_OBJECT_TREE, out);
-	strbuf_release(&sb);
-	if (r < 0)
-		return orch_git_error("cannot make a merged tree");
-	if (!f->write) {
-		struct mem_tree *m;
-
-		if (f->nr_mem == f->alloc_mem) {
-			f->alloc_mem = f->alloc_mem ? 2 * f->alloc_mem : 16;
-			f->mem = xrealloc(f->mem, f->alloc_mem * sizeof(*f->mem));
-		}
-		m = f->mem[f->nr_mem++] = xcalloc(1, sizeof(*m));
-		git_oid_cpy(&m->id, out);
-		m->items = xcalloc(nr ? nr : 1, sizeof(*m->items));
-		for (i = 0; i < nr; i++) {
-			m->items[i] = items[i];
-			m->items[i].name = xstrdup(items[i].name);
-		}
-		m->nr = nr;
-	}
-	return 0;
 }
 
 /*
@@ -282,7 +46,7 @@ static int merge_file(struct fold *f, const char *path, const struct ent *b, con
 {
 	git_blob *held[3] = { NULL, NULL, NULL };
 	/* git merges two regular files over a base of another kind as over no base */
-	int two_way = b->present && !is_file(b);
+	int two_way = b->present && !fold_is_file(b);
 	const struct ent *ents[3] = { two_way ? NULL : b, o, t };
 	git_merge_file_input in[3];
 	git_merge_file_options fo;
@@ -297,7 +61,7 @@ static int merge_file(struct fold *f, const char *path, const struct ent *b, con
 		git_merge_file_input_init(&in[i], GIT_MERGE_FILE_INPUT_VERSION);
 		if (!ents[i] || !ents[i]->present)
 			continue;
-		if (read_blob(f, &ents[i]->id, &data, &len, &held[i]) < 0) {
+		if (fold_read_blob(&f->store, &ents[i]->id, &data, &len, &held[i]) < 0) {
 			orch_git_error("cannot read '%s'", path);
 			goto done;
 		}
@@ -317,7 +81,7 @@ static int merge_file(struct fold *f, const char *path, const struct ent *b, con
 		r->mode = o->mode == t->mode || (b->present && o->mode == b->mode) ? t->mode : o->mode;
 	}
 	if (binary) {
-		ret = put_object(f, in[0].ptr ? in[0].ptr : "", in[0].size, GIT_OBJECT_BLOB, &r->id) < 0 ? -1 : 0;
+		ret = fold_put_object(&f->store, in[0].ptr ? in[0].ptr : "", in[0].size, GIT_OBJECT_BLOB, &r->id) < 0 ? -1 : 0;
 		if (ret < 0)
 			orch_git_error("cannot store the merge of '%s'", path);
 		goto done;
@@ -340,7 +104,7 @@ static int merge_file(struct fold *f, const char *path, const struct ent *b, con
 		r->present = 1;
 		r->mode = res.mode;
 	}
-	if (put_object(f, res.ptr ? res.ptr : "", res.len, GIT_OBJECT_BLOB, &r->id) < 0) {
+	if (fold_put_object(&f->store, res.ptr ? res.ptr : "", res.len, GIT_OBJECT_BLOB, &r->id) < 0) {
 		orch_git_error("cannot store the merge of '%s'", path);
 		ret = -1;
 		goto done;
@@ -373,7 +137,7 @@ static int virtual_resolve(struct fold *f, const struct ent *eb, const struct en
 {
 	const struct ent *side = eo->present ? eo : et;
 
-	if (is_tree(eo) || is_tree(et) || is_tree(eb) || side->mode == GIT_FILEMODE_COMMIT ||
+	if (fold_is_tree(eo) || fold_is_tree(et) || fold_is_tree(eb) || side->mode == GIT_FILEMODE_COMMIT ||
 	    (eo->present && et->present && eo->mode == GIT_FILEMODE_COMMIT && et->mode == GIT_FILEMODE_COMMIT)) {
 		f->unsupported = 1;
 		return 1;
@@ -393,12 +157,12 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 	int recursed = 0, ret = -1, c;
 
 	memset(r, 0, sizeof(*r));
-	if (ent_eq(&eo, &et) || ent_eq(&eb, &et)) {
+	if (fold_ent_eq(&eo, &et) || fold_ent_eq(&eb, &et)) {
 		*r = eo;
-	} else if (ent_eq(&eb, &eo)) {
+	} else if (fold_ent_eq(&eb, &eo)) {
 		*r = et;
 	} else if (f->depth ? is_tree_or_absent(&eo) && is_tree_or_absent(&et) && is_tree_or_absent(&eb) :
-		   is_tree(&eo) && is_tree(&et) && (!eb.present || is_tree(&eb))) {
+		   fold_is_tree(&eo) && fold_is_tree(&et) && (!eb.present || fold_is_tree(&eb))) {
 		/* (in a virtual base, a directory deleted on one side is merged file by file too) */
 		struct dir sub[4];
 		char *subpath = xasprintf("%s%s/", path, name);
@@ -406,22 +170,22 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 		int err = 0;
 
 		for (i = 0; i < 4; i++)
-			err |= load_dir(f, &e[i], &sub[i]) < 0;
+			err |= fold_load_dir(&f->store, &e[i], &sub[i]) < 0;
 		if (!err)
 			err = merge_dir(f, subpath, &sub[0], &sub[1], &sub[2], &sub[3], &r->id, &n) < 0;
 		for (i = 0; i < 4; i++)
-			free_dir(&sub[i]);
+			fold_free_dir(&sub[i]);
 		free(subpath);
 		if (err)
 			goto done;
 		r->present = n > 0;	/* git stores no empty directory */
 		r->mode = GIT_FILEMODE_TREE;
 		recursed = 1;
-	} else if (!f->depth && !eb.present && is_file(&eo) && is_file(&et) && eo.mode != et.mode) {
+	} else if (!f->depth && !eb.present && fold_is_file(&eo) && fold_is_file(&et) && eo.mode != et.mode) {
 		/* git's add/add conflict; libgit2's file merge would call the base 644 and pick 755 */
 		f->conflict |= CONFLICT_OTHER | CONFLICT_ADD_MODES;
-	} else if (is_file(&eo) && is_file(&et) &&
-		   (!eb.present || is_file(&eb) || (f->depth && eb.mode != GIT_FILEMODE_TREE))) {
+	} else if (fold_is_file(&eo) && fold_is_file(&et) &&
+		   (!eb.present || fold_is_file(&eb) || (f->depth && eb.mode != GIT_FILEMODE_TREE))) {
 		full = xasprintf("%s%s", path, name);
 		c = merge_file(f, full, &eb, &eo, &et, r);
 		if (c < 0)
@@ -434,8 +198,8 @@ static int merge_entry(struct fold *f, const char *path, const char *name, const
 		f->conflict |= CONFLICT_OTHER;	/* modify/delete, file/directory, symlinks, submodules */
 	}
 	r->name = name;
-	if (f->list && !ent_eq(r, &ea) && !(recursed && is_tree(&ea))) {
-		if (is_tree(r) && is_tree(&ea)) {
+	if (f->list && !fold_ent_eq(r, &ea) && !(recursed && fold_is_tree(&ea))) {
+		if (fold_is_tree(r) && fold_is_tree(&ea)) {
 			char *prefix = xasprintf("%s%s/", path, name);
 
 			orch_automerge_list_tree_diff(f->repo, f->list, prefix, &ea.id, &r->id);
@@ -467,10 +231,10 @@ static int merge_dir(struct fold *f, const char *path, const struct dir *b, cons
 
 	for (k = 0; k < 4; k++) {
 		pos[k] = 0;
-		cnt[k] = dir_count(dirs[k]);
+		cnt[k] = fold_dir_count(dirs[k]);
 		total += cnt[k];
 		if (cnt[k])
-			dir_at(dirs[k], 0, &head[k]);
+			fold_dir_at(dirs[k], 0, &head[k]);
 	}
 	items = xcalloc(total ? total : 1, sizeof(*items));
 	/*
@@ -487,11 +251,11 @@ static int merge_dir(struct fold *f, const char *path, const struct dir *b, cons
 			for (i = 0; i < nr_early && pos[k] < cnt[k]; i++) {
 				if (early[i].k == k && !strcmp(early[i].name, head[k].name)) {
 					if (++pos[k] < cnt[k])
-						dir_at(dirs[k], pos[k], &head[k]);
+						fold_dir_at(dirs[k], pos[k], &head[k]);
 					i = (size_t)-1;	/* again, for the next entry */
 				}
 			}
-			if (pos[k] < cnt[k] && (min < 0 || ent_order(&head[k], &head[min]) < 0))
+			if (pos[k] < cnt[k] && (min < 0 || fold_ent_order(&head[k], &head[min]) < 0))
 				min = (int)k;
 		}
 		if (min < 0)
@@ -501,14 +265,14 @@ static int merge_dir(struct fold *f, const char *path, const struct dir *b, cons
 			if (pos[k] < cnt[k] && !strcmp(head[k].name, name)) {
 				e[k] = head[k];
 				if (++pos[k] < cnt[k]) {
-					dir_at(dirs[k], pos[k], &head[k]);
-					if (ent_order(&e[k], &head[k]) >= 0) {
+					fold_dir_at(dirs[k], pos[k], &head[k]);
+					if (fold_ent_order(&e[k], &head[k]) >= 0) {
 						f->unsupported = 1;	/* a tree out of git's order */
 						goto done_ok;
 					}
 				}
 			} else {
-				e[k] = dir_find(dirs[k], name);
+				e[k] = fold_dir_find(dirs[k], name);
 				if (e[k].present) {
 					early = xrealloc(early, (nr_early + 1) * sizeof(*early));
 					early[nr_early].k = k;
@@ -521,7 +285,7 @@ static int merge_dir(struct fold *f, const char *path, const struct dir *b, cons
 		if (items[n].present)
 			n++;
 	}
-	if (make_tree(f, items, n, out) < 0)
+	if (fold_make_tree(&f->store, items, n, out) < 0)
 		goto done;
 done_ok:
 	*nr_out = n;
@@ -534,19 +298,7 @@ done:
 
 static void fold_release(struct fold *f)
 {
-	size_t i, k;
-
-	for (i = 0; i < f->nr_mem; i++) {
-		for (k = 0; k < f->mem[i]->nr; k++)
-			free((char *)f->mem[i]->items[k].name);
-		free(f->mem[i]->items);
-		free(f->mem[i]);
-	}
-	free(f->mem);
-	for (i = 0; i < f->nr_blobs; i++)
-		free(f->blobs[i].data);
-	free(f->blobs);
-	git_odb_free(f->odb);
+	fold_store_release(&f->store);
 }
 
 static struct ent root_ent(int present)
@@ -567,11 +319,11 @@ static int merge_roots(struct fold *f, const struct ent *base, const struct ent 
 
 	memset(d, 0, sizeof(d));
 	for (k = 0; k < 4 && !err; k++)
-		err = load_dir(f, e[k], &d[k]) < 0;
+		err = fold_load_dir(&f->store, e[k], &d[k]) < 0;
 	if (!err)
 		err = merge_dir(f, "", &d[0], &d[1], &d[2], &d[3], out, &n) < 0;
 	for (k = 0; k < 4; k++)
-		free_dir(&d[k]);
+		fold_free_dir(&d[k]);
 	return err ? -1 : 0;
 }
 
@@ -751,11 +503,12 @@ int orch_tree_fold(git_repository *repo, const struct orch_commit_graph *graph, 
 
 	memset(&f, 0, sizeof(f));
 	f.repo = repo;
+	f.store.repo = repo;
 	f.graph = graph;
-	f.write = write;
+	f.store.write = write;
 	f.list = list;
 	*how = 0;
-	if (git_repository_odb(&f.odb, repo) < 0)
+	if (git_repository_odb(&f.store.odb, repo) < 0)
 		return orch_git_error("cannot open the object database");
 	r = fold_parents(&f, parents, nr, tree, root, clean, how);
 	fold_release(&f);
