@@ -28,6 +28,11 @@ int orch_branch_is_protected(const struct orch_policy *policy, const char *branc
 	return branch && orch_patterns_match(&policy->protected, branch);
 }
 
+int orch_ref_is_protected_branch(const struct orch_policy *policy, const char *ref)
+{
+	return starts_with(ref, "refs/heads/") && orch_branch_is_protected(policy, ref);
+}
+
 /*
  * Glob with '*' (not across '/'), '**' (across '/'), '?' (not '/') and no
  * classes. Simulated as a set of pattern positions advanced one character

@@ -43,5 +43,10 @@ int orch_pattern_is_literal(const char *pattern);
 /* Whether the policy protects a branch (short or full ref name): the one answer to "is it protected". */
 struct orch_policy;
 int orch_branch_is_protected(const struct orch_policy *policy, const char *branch);
+/*
+ * The same for a full ref name as a push names it: 1 only for a branch
+ * ("refs/heads/...") the policy protects (the server gate's rule).
+ */
+int orch_ref_is_protected_branch(const struct orch_policy *policy, const char *ref);
 
 #endif

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "merge-gate.h"
 #include "oidset.h"
+#include "pattern.h"
 #include "repo.h"
 #include "server-gate.h"
 #include "server-notes.h"
@@ -28,11 +29,6 @@ struct gate {
 	struct orch_server_walk walk;
 	int refused;
 };
-
-static int is_branch(const char *ref)
-{
-	return !strncmp(ref, "refs/heads/", 11);
-}
 
 /* ---- judging a merged tip ----------------------------------------------- */
 
@@ -387,14 +383,9 @@ done:
 
 /* ---- the whole push ------------------------------------------------------ */
 
-static int is_protected(const struct orch_policy *policy, const char *ref)
-{
-	return is_branch(ref) && orch_branch_is_protected(policy, ref);
-}
-
 static int protected_update(const struct gate *g, const struct orch_ref_update *u)
 {
-	return is_protected(g->policy, u->ref);
+	return orch_ref_is_protected_branch(g->policy, u->ref);
 }
 
 /*
@@ -406,7 +397,7 @@ static void refuse_replace_ref(const struct orch_ref_update *u, int *refused)
 {
 	struct orch_offences o = ORCH_OFFENCES_INIT(u->ref, refused);
 
-	if (strncmp(u->ref, "refs/replace/", 13) || orch_ref_update_is_delete(u))
+	if (!starts_with(u->ref, "refs/replace/") || orch_ref_update_is_delete(u))
 		return;
 	orch_refuse(&o, "replace refs are refused: git on the server would show %.12s in place of "
 		    "%s, which no review saw; push the commit to a branch instead",
@@ -418,7 +409,7 @@ static int gate_claims(const char *ref, void *payload)
 {
 	const struct orch_policy *policy = payload;
 
-	return is_protected(policy, ref) || !strcmp(ref, policy->notes_ref);
+	return orch_ref_is_protected_branch(policy, ref) || !strcmp(ref, policy->notes_ref);
 }
 
 /* Each update as what it moves: pushing to an alias of main is pushing to main. */

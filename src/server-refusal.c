@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "pattern.h"
 #include "server-gate.h"
 #include "server-refusal.h"
 #include "strbuf.h"
@@ -37,5 +38,7 @@ void orch_offences_summarize(const struct orch_offences *o)
 
 const char *orch_server_branch_name(const char *ref)
 {
-	return strncmp(ref, "refs/heads/", 11) ? ref : ref + 11;
+	const char *branch = orch_branch_short_name(ref);
+
+	return branch ? branch : ref;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "pattern.h"
 #include "repo.h"
 #include "server-gate.h"
 #include "server-tests.h"
@@ -15,12 +16,6 @@
 #include "test-record-growth.h"
 #include "notes-index.h"
 #include "notes-growth.h"
-
-/* The rule of server-gate.c's protected_update: a branch the policy protects. */
-static int protected_ref(const struct orch_policy *p, const char *ref)
-{
-	return starts_with(ref, "refs/heads/") && orch_patterns_match(&p->protected, ref);
-}
 
 static void report_growth(void *payload, const char *text)
 {
@@ -177,7 +172,7 @@ int orch_server_tests_check(git_repository *repo, const struct orch_policy *poli
 	for (i = 0; i < updates->nr; i++) {
 		const struct orch_ref_update *u = &updates->items[i];
 
-		if (!protected_ref(policy, u->ref) || orch_ref_update_is_delete(u))
+		if (!orch_ref_is_protected_branch(policy, u->ref) || orch_ref_update_is_delete(u))
 			continue;
 		/* No trusted signer, no trusted record: refuse rather than accept anything. */
 		if (!signers || access(signers, R_OK) != 0) {

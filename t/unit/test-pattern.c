@@ -281,6 +281,11 @@ static void test_branch_is_protected(void **state)
 	assert_false(orch_branch_is_protected(&p, "refs/tags/main"));
 	assert_false(orch_branch_is_protected(&p, "feature"));
 	assert_false(orch_branch_is_protected(&p, NULL));
+	/* A pushed ref is a full name: only refs/heads/ is a branch there. */
+	assert_true(orch_ref_is_protected_branch(&p, "refs/heads/main"));
+	assert_false(orch_ref_is_protected_branch(&p, "main"));
+	assert_false(orch_ref_is_protected_branch(&p, "refs/tags/main"));
+	assert_false(orch_ref_is_protected_branch(&p, "refs/heads/feature"));
 	orch_policy_release(&p);
 }
 
