@@ -71,7 +71,7 @@ static char *tests_result(struct lander *l, const git_oid *merge)
 
 static int tests_passed(const char *word)
 {
-	return !strncmp(word, "PASS", 4) || !strcmp(word, "not run");
+	return starts_with(word, "PASS") || !strcmp(word, "not run");
 }
 
 void land_stop_item(struct lander *l, struct land_item *it, enum land_status status, const char *reason)

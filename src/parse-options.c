@@ -83,15 +83,19 @@ static const struct orch_option *find_long(const struct orch_option *opts, const
 					   int *negated)
 {
 	const struct orch_option *o;
+	const char *rest;
 
 	*negated = 0;
 	for (o = opts; o->type != ORCH_OPT_END; o++)
 		if (o->long_name && strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
 			return o;
-	if (len > 3 && !strncmp(name, "no-", 3)) {
+	/* "--no-NAME": NAME is what follows "no-" within the len bytes. */
+	if (skip_prefix(name, "no-", &rest) && (size_t)(rest - name) < len) {
+		size_t n = len - (size_t)(rest - name);
+
 		for (o = opts; o->type != ORCH_OPT_END; o++)
-			if (o->type == ORCH_OPT_BOOL && o->long_name && strlen(o->long_name) == len - 3 &&
-			    !strncmp(o->long_name, name + 3, len - 3)) {
+			if (o->type == ORCH_OPT_BOOL && o->long_name && strlen(o->long_name) == n &&
+			    !strncmp(o->long_name, rest, n)) {
 				*negated = 1;
 				return o;
 			}
