@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "exit-codes.h"
+#include "files.h"
 #include "json.h"
 #include "parse-options.h"
 #include "policy.h"
@@ -56,14 +57,15 @@ struct run {
 static void progress(struct run *run, const char *fmt, ...) ORCH_PRINTF(2, 3);
 static void progress(struct run *run, const char *fmt, ...)
 {
+	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "orch-hooks: [%d/%d done, %d running, %.0fs] ", run->done, run->n,
-		run->running, orch_now() - run->start);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	orch_say("[%d/%d done, %d running, %.0fs] %s", run->done, run->n, run->running,
+		 orch_now() - run->start, sb.buf);
+	strbuf_release(&sb);
 	run->last_progress = orch_now();
 }
 
@@ -416,12 +418,11 @@ static int choose_sandbox(struct run *run, const struct orch_policy *policy)
 static int prepare_run(struct run *run, git_repository *repo, const struct orch_policy *policy,
 		       const char *commondir, const char *target, char **tmp_root)
 {
-	const char *env = getenv("TMPDIR");
+	const char *env;
 
-	*tmp_root = realpath(env && *env ? env : "/tmp", NULL);
+	*tmp_root = realpath(orch_tmpdir(), NULL);
 	if (!*tmp_root) {
-		orch_error("cannot use '%s' for temporary files: %s", env && *env ? env : "/tmp",
-			   strerror(errno));
+		orch_error("cannot use '%s' for temporary files: %s", orch_tmpdir(), strerror(errno));
 		return -1;
 	}
 	run->setup.repo = repo;

@@ -75,7 +75,7 @@ static void child(const struct land_step *s)
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(2, 1) < 0)
 		_exit(127);
 	execvp(s->argv[0], (char *const *)s->argv);
-	fprintf(stderr, "orch-hooks: cannot run '%s': %s\n", s->argv[0], strerror(errno));
+	orch_error("cannot run '%s': %s", s->argv[0], strerror(errno));
 	_exit(127);
 }
 
@@ -98,7 +98,7 @@ static void heartbeat(const struct land_step *s, double started)
 {
 	const char *phase = s->mode == LAND_STEP_MERGE && merge_commit_exists(s) ? "testing" : "merging";
 
-	fprintf(stderr, "orch-hooks: [%.0fs] %s %s\n", orch_now() - started, phase, s->what);
+	orch_say("[%.0fs] %s %s", orch_now() - started, phase, s->what);
 }
 
 static unsigned grace_ms(void)
