@@ -49,7 +49,7 @@ static int unordered(const void *a, const void *b, const void *ctx)
 
 static void queue(struct walk *w, uint32_t pos)
 {
-	struct entry e = { 0, pos };
+	struct entry e = { .gen = 0, .pos = pos };
 
 	if (w->heap.before == higher)
 		e.gen = orch_commit_graph_generation(w->graph, pos);

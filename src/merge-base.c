@@ -304,7 +304,7 @@ int orch_merge_bases_graph(git_repository *repo, const struct orch_commit_graph 
 			   const git_oid *inputs, size_t nr, struct orch_merge_bases *out)
 {
 	struct mb mb = { .repo = repo, .graph = graph, .row = ORCH_GRAPH_ROW_INIT };
-	struct nodes twos = { NULL, 0, 0 }, res = { NULL, 0, 0 };
+	struct nodes twos = { .v = NULL }, res = { .v = NULL };
 	size_t k;
 	int64_t one, two = -1;
 	int r = 1;
@@ -342,7 +342,7 @@ done:
 int orch_merge_bases_find(git_repository *repo, const struct orch_commit_graph *graph,
 			  const git_oid *inputs, size_t nr, struct orch_merge_bases *out)
 {
-	git_oidarray bases = { NULL, 0 };
+	git_oidarray bases = { .ids = NULL, .count = 0 };
 	size_t k;
 	int err = orch_merge_bases_graph(repo, graph, inputs, nr, out);
 

@@ -32,34 +32,36 @@ struct key_info {
 	size_t offset;
 };
 
-#define F(field) offsetof(struct orch_policy, field)
+/* One row: where the key lives in the file and in struct orch_policy. */
+#define KEY(section_, name_, type_, field_) \
+	{ .section = (section_), .name = (name_), .type = (type_), .offset = offsetof(struct orch_policy, field_) }
 
 /* Indexed by enum orch_policy_key. */
 static const struct key_info keys[ORCH_KEY__COUNT] = {
-	[ORCH_KEY_PROTECTED] = { "branches", "protected", T_PATTERNS, F(protected) },
-	[ORCH_KEY_REQUIRE_SIGNED] = { "branches", "require_signed", T_BOOL, F(require_signed) },
-	[ORCH_KEY_NOTES_REF] = { "notes", "ref", T_NOTES_REF, F(notes_ref) },
-	[ORCH_KEY_TESTS_REF] = { "notes", "tests_ref", T_NOTES_REF, F(tests_ref) },
-	[ORCH_KEY_REVIEW_COMMAND] = { "review", "command", T_COMMAND, F(review_command) },
-	[ORCH_KEY_REVIEW_TIMEOUT] = { "review", "timeout", T_DURATION, F(review_timeout) },
-	[ORCH_KEY_REVIEW_ALLOW_MANUAL] = { "review", "allow_manual", T_BOOL, F(allow_manual) },
-	[ORCH_KEY_REVIEW_SANDBOX] = { "review", "sandbox", T_SANDBOX, F(review_sandbox) },
-	[ORCH_KEY_REVIEW_SIGNING_KEY] = { "review", "signing_key", T_STRING, F(signing_key) },
-	[ORCH_KEY_REVIEW_CARRY_OVER] = { "review", "carry_over", T_CARRY_OVER, F(carry_over) },
-	[ORCH_KEY_TEST_COMMAND] = { "test", "command", T_COMMAND, F(test_command) },
-	[ORCH_KEY_TEST_TIMEOUT] = { "test", "timeout", T_DURATION, F(test_timeout) },
-	[ORCH_KEY_TEST_ON_FAILURE] = { "test", "on_failure", T_ON_FAILURE, F(on_failure) },
-	[ORCH_KEY_TEST_REUSE] = { "test", "reuse", T_BOOL, F(test_reuse) },
-	[ORCH_KEY_TEST_SIGNING_KEY] = { "test", "signing_key", T_COMMAND, F(test_signing_key) },
-	[ORCH_KEY_SERVER_ALLOW_DIRECT] = { "server", "allow_direct", T_BOOL, F(allow_direct) },
-	[ORCH_KEY_SERVER_TEST_COMMAND] = { "server", "test_command", T_COMMAND, F(server_test_command) },
-	[ORCH_KEY_SERVER_TEST_TIMEOUT] = { "server", "test_timeout", T_DURATION, F(server_test_timeout) },
-	[ORCH_KEY_SERVER_ALLOWED_SIGNERS] = { "server", "allowed_signers", T_STRING, F(allowed_signers) },
-	[ORCH_KEY_SERVER_REQUIRE_SIGNED] = { "server", "require_signed", T_BOOL, F(server_require_signed) },
-	[ORCH_KEY_SERVER_REVIEWERS] = { "server", "reviewers", T_STRING, F(reviewers) },
-	[ORCH_KEY_SERVER_REQUIRE_TESTS] = { "server", "require_tests", T_BOOL, F(require_tests) },
-	[ORCH_KEY_SERVER_TEST_SIGNERS] = { "server", "test_signers", T_STRING, F(test_signers) },
-	[ORCH_KEY_CI_TIMEOUT] = { "ci", "timeout", T_DURATION, F(ci_timeout) },
+	[ORCH_KEY_PROTECTED] = KEY("branches", "protected", T_PATTERNS, protected),
+	[ORCH_KEY_REQUIRE_SIGNED] = KEY("branches", "require_signed", T_BOOL, require_signed),
+	[ORCH_KEY_NOTES_REF] = KEY("notes", "ref", T_NOTES_REF, notes_ref),
+	[ORCH_KEY_TESTS_REF] = KEY("notes", "tests_ref", T_NOTES_REF, tests_ref),
+	[ORCH_KEY_REVIEW_COMMAND] = KEY("review", "command", T_COMMAND, review_command),
+	[ORCH_KEY_REVIEW_TIMEOUT] = KEY("review", "timeout", T_DURATION, review_timeout),
+	[ORCH_KEY_REVIEW_ALLOW_MANUAL] = KEY("review", "allow_manual", T_BOOL, allow_manual),
+	[ORCH_KEY_REVIEW_SANDBOX] = KEY("review", "sandbox", T_SANDBOX, review_sandbox),
+	[ORCH_KEY_REVIEW_SIGNING_KEY] = KEY("review", "signing_key", T_STRING, signing_key),
+	[ORCH_KEY_REVIEW_CARRY_OVER] = KEY("review", "carry_over", T_CARRY_OVER, carry_over),
+	[ORCH_KEY_TEST_COMMAND] = KEY("test", "command", T_COMMAND, test_command),
+	[ORCH_KEY_TEST_TIMEOUT] = KEY("test", "timeout", T_DURATION, test_timeout),
+	[ORCH_KEY_TEST_ON_FAILURE] = KEY("test", "on_failure", T_ON_FAILURE, on_failure),
+	[ORCH_KEY_TEST_REUSE] = KEY("test", "reuse", T_BOOL, test_reuse),
+	[ORCH_KEY_TEST_SIGNING_KEY] = KEY("test", "signing_key", T_COMMAND, test_signing_key),
+	[ORCH_KEY_SERVER_ALLOW_DIRECT] = KEY("server", "allow_direct", T_BOOL, allow_direct),
+	[ORCH_KEY_SERVER_TEST_COMMAND] = KEY("server", "test_command", T_COMMAND, server_test_command),
+	[ORCH_KEY_SERVER_TEST_TIMEOUT] = KEY("server", "test_timeout", T_DURATION, server_test_timeout),
+	[ORCH_KEY_SERVER_ALLOWED_SIGNERS] = KEY("server", "allowed_signers", T_STRING, allowed_signers),
+	[ORCH_KEY_SERVER_REQUIRE_SIGNED] = KEY("server", "require_signed", T_BOOL, server_require_signed),
+	[ORCH_KEY_SERVER_REVIEWERS] = KEY("server", "reviewers", T_STRING, reviewers),
+	[ORCH_KEY_SERVER_REQUIRE_TESTS] = KEY("server", "require_tests", T_BOOL, require_tests),
+	[ORCH_KEY_SERVER_TEST_SIGNERS] = KEY("server", "test_signers", T_STRING, test_signers),
+	[ORCH_KEY_CI_TIMEOUT] = KEY("ci", "timeout", T_DURATION, ci_timeout),
 };
 
 static const char *const on_failure_names[] = { "undo", "revert", "keep" };

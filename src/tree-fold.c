@@ -303,7 +303,7 @@ static void fold_release(struct fold *f)
 
 static struct ent root_ent(int present)
 {
-	struct ent e = { present, GIT_FILEMODE_TREE, { { 0 } }, "" };
+	struct ent e = { .present = present, .mode = GIT_FILEMODE_TREE, .name = "" };
 
 	return e;
 }

@@ -9,7 +9,7 @@
 
 int orch_worktrees_list(git_repository *repo, struct orch_worktree **out, size_t *n)
 {
-	git_strarray names = { NULL, 0 };
+	git_strarray names = { .strings = NULL, .count = 0 };
 	struct orch_worktree *wts = NULL;
 	size_t i, k = 0;
 
