@@ -233,12 +233,11 @@ static void print_json(const struct log_state *ls)
 
 static int cmd_log(int argc, char **argv)
 {
-	struct orch_policy policy;
+	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	struct log_state ls;
 	git_revwalk *walk = NULL;
 	git_oid id, only;
 	const char *rev = NULL;
-	char *common = NULL;
 	int i, json = 0, ret = 128, err, nargs;
 	const struct orch_option options[] = {
 		OPT_BOOL(0, "json", &json, "print the records as JSON: one object with \"version\" (orch-hooks(1))"),
@@ -247,18 +246,15 @@ static int cmd_log(int argc, char **argv)
 	};
 
 	memset(&ls, 0, sizeof(ls));
-	orch_policy_init(&policy);
 	nargs = orch_parse_options(argc, argv, options, &orch_cmd_log);
 	if (nargs < 0 || nargs > 1) {
 		ret = nargs < 0 ? ORCH_EXIT_USAGE : orch_usage(&orch_cmd_log);
 		goto done;
 	}
 	rev = nargs ? argv[0] : NULL;
-	if (orch_repo_open_path(&ls.repo, NULL) < 0)
+	if (orch_cmd_repo_open(&here) < 0)
 		goto done;
-	common = orch_repo_commondir(ls.repo);
-	if (orch_policy_load(&policy, common) < 0)
-		goto done;
+	ls.repo = here.repo;
 	if (rev) {
 		if (orch_revparse_commit(ls.repo, rev, &only) < 0) {
 			orch_error("'%s' does not name a commit here", rev);
@@ -266,19 +262,19 @@ static int cmd_log(int argc, char **argv)
 		}
 		ls.only = &only;
 	}
-	err = git_reference_name_to_id(&id, ls.repo, policy.notes_ref);
+	err = git_reference_name_to_id(&id, ls.repo, here.policy.notes_ref);
 	if (err == GIT_ENOTFOUND) {
 		ret = 0;
 		if (json)
 			print_json(&ls);
 		else
-			orch_say("no verdicts recorded yet (%s does not exist)", policy.notes_ref);
+			orch_say("no verdicts recorded yet (%s does not exist)", here.policy.notes_ref);
 		goto done;
 	}
 	if (err < 0 || git_revwalk_new(&walk, ls.repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
 	    git_revwalk_push(walk, &id) < 0) {
-		orch_git_error("cannot walk the history of %s", policy.notes_ref);
+		orch_git_error("cannot walk the history of %s", here.policy.notes_ref);
 		goto done;
 	}
 	while ((err = git_revwalk_next(&id, walk)) == 0) {
@@ -302,10 +298,8 @@ done:
 		orch_verdict_record_release(&ls.e[i].rec);
 	}
 	free(ls.e);
-	free(common);
 	git_revwalk_free(walk);
-	git_repository_free(ls.repo);
-	orch_policy_release(&policy);
+	orch_cmd_repo_release(&here);
 	return ret;
 }
 

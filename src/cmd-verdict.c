@@ -24,25 +24,10 @@ static int resolve_commit(git_repository *repo, const char *rev, git_oid *out)
 	return 0;
 }
 
-static int open_with_policy(git_repository **repo, struct orch_policy *policy)
-{
-	char *common;
-	int r;
-
-	orch_policy_init(policy);
-	if (orch_repo_open_path(repo, NULL) < 0)
-		return -1;
-	common = orch_repo_commondir(*repo);
-	r = orch_policy_load(policy, common);
-	free(common);
-	return r;
-}
-
 static int verdict_show(int argc, char **argv)
 {
 	struct orch_judgement_result j;
-	struct orch_policy policy;
-	git_repository *repo = NULL;
+	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	git_oid oid;
 	char *text = NULL;
 	size_t len;
@@ -51,21 +36,21 @@ static int verdict_show(int argc, char **argv)
 	if (argc != 2)
 		return orch_usage(&orch_cmd_verdict);
 	memset(&j, 0, sizeof(j));
-	if (open_with_policy(&repo, &policy) < 0 || resolve_commit(repo, argv[1], &oid) < 0)
+	if (orch_cmd_repo_open(&here) < 0 || resolve_commit(here.repo, argv[1], &oid) < 0)
 		goto done;
-	orch_trust_judge(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &j);
+	orch_trust_judge(here.repo, &here.policy, ORCH_TRUST_LOCAL, NULL, &oid, &j);
 	if (j.kind == ORCH_JUDGE_CARRY_REFUSED) {
 		/* A carried verdict counts only for a merge into a branch: the one review would use. */
 		char *target = NULL;
 		git_oid onto;
 
-		if (orch_find_target(repo, &policy, NULL, &target, &onto) == 0) {
+		if (orch_find_target(here.repo, &here.policy, NULL, &target, &onto) == 0) {
 			orch_judgement_result_release(&j);
-			orch_trust_judge_onto(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, &onto, &j);
+			orch_trust_judge_onto(here.repo, &here.policy, ORCH_TRUST_LOCAL, NULL, &oid, &onto, &j);
 		}
 		free(target);
 	}
-	orch_trust_explain_missing(repo, &policy, ORCH_TRUST_LOCAL, NULL, &oid, NULL, &j, NULL);
+	orch_trust_explain_missing(here.repo, &here.policy, ORCH_TRUST_LOCAL, NULL, &oid, NULL, &j, NULL);
 	printf("%s %s: %s", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind));
 	if (j.detail)
 		printf(" (%s)", j.detail);
@@ -74,7 +59,7 @@ static int verdict_show(int argc, char **argv)
 	if (j.has_record && j.record.signature) {
 		struct orch_sig_check sc;
 
-		orch_sign_check_policy(&policy, &j.record, &sc);
+		orch_sign_check_policy(&here.policy, &j.record, &sc);
 		printf("signature: %s%s%s%s%s%s\n", orch_sig_status_name(sc.status),
 		       sc.principal ? ", signed by " : "", sc.principal ? sc.principal : "",
 		       sc.fingerprint ? " (" : "", sc.fingerprint ? sc.fingerprint : "",
@@ -82,10 +67,10 @@ static int verdict_show(int argc, char **argv)
 		if (sc.status != ORCH_SIG_GOOD && sc.detail)
 			printf("  %s\n", sc.detail);
 		orch_sig_check_release(&sc);
-	} else if (j.has_record && j.record.verdict == ORCH_VERDICT_PASS && policy.require_signed) {
+	} else if (j.has_record && j.record.verdict == ORCH_VERDICT_PASS && here.policy.require_signed) {
 		printf("signature: none, but [branches] require_signed is on\n");
 	}
-	if (orch_note_text(repo, policy.notes_ref, NULL, &oid, &text, &len) > 0) {
+	if (orch_note_text(here.repo, here.policy.notes_ref, NULL, &oid, &text, &len) > 0) {
 		printf("\n");
 		fwrite(text, 1, len, stdout);
 		if (len && text[len - 1] != '\n')
@@ -95,15 +80,13 @@ static int verdict_show(int argc, char **argv)
 done:
 	free(text);
 	orch_judgement_result_release(&j);
-	orch_policy_release(&policy);
-	git_repository_free(repo);
+	orch_cmd_repo_release(&here);
 	return ret;
 }
 
 static int verdict_set(int argc, char **argv, const char *msg)
 {
-	struct orch_policy policy;
-	git_repository *repo = NULL;
+	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	git_signature *me = NULL;
 	enum orch_verdict_value v;
 	const char *word, *rev;
@@ -124,32 +107,31 @@ static int verdict_set(int argc, char **argv, const char *msg)
 		return orch_usage(&orch_cmd_verdict);
 	}
 
-	if (open_with_policy(&repo, &policy) < 0)
+	if (orch_cmd_repo_open(&here) < 0)
 		goto done;
-	if (!policy.allow_manual) {
+	if (!here.policy.allow_manual) {
 		orch_error("manual verdicts are off ([review] allow_manual = false in %s); "
-			   "run 'orch-hooks review %s'", policy.path, rev);
+			   "run 'orch-hooks review %s'", here.policy.path, rev);
 		ret = ORCH_EXIT_NO;
 		goto done;
 	}
-	if (resolve_commit(repo, rev, &oid) < 0)
+	if (resolve_commit(here.repo, rev, &oid) < 0)
 		goto done;
-	if (orch_repo_signature(repo, &me) < 0)
+	if (orch_repo_signature(here.repo, &me) < 0)
 		goto done;
 	reviewer = xasprintf("%s <%s> (by hand)", me->name, me->email);
-	key = orch_policy_resolve_path(&policy, policy.signing_key);
-	if (orch_verdict_write_signed(repo, policy.notes_ref, &oid, v, reviewer, NULL,
+	key = orch_policy_resolve_path(&here.policy, here.policy.signing_key);
+	if (orch_verdict_write_signed(here.repo, here.policy.notes_ref, &oid, v, reviewer, NULL,
 				      msg ? msg : "Recorded by hand with 'orch-hooks verdict set'.", key) < 0)
 		goto done;
 	orch_say("recorded %s%s for %s (%s) in %s", key ? "signed " : "", word, rev,
-		 orch_short_oid(&oid), policy.notes_ref);
+		 orch_short_oid(&oid), here.policy.notes_ref);
 	ret = ORCH_EXIT_OK;
 done:
 	free(key);
 	free(reviewer);
 	git_signature_free(me);
-	orch_policy_release(&policy);
-	git_repository_free(repo);
+	orch_cmd_repo_release(&here);
 	return ret;
 }
 
