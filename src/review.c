@@ -42,6 +42,8 @@ void orch_review_init(struct orch_review *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
+	strbuf_init(&r->report);
+	strbuf_init(&r->output);
 }
 
 void orch_review_release(struct orch_review *r)

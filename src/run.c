@@ -505,6 +505,7 @@ int orch_run(const struct orch_run_opts *o, struct orch_run_result *res)
 	int watchdog_fd = -1;
 
 	memset(res, 0, sizeof(*res));
+	strbuf_init(&res->output);
 	if (pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
 	    pipe2(err_pipe, O_CLOEXEC) < 0) {
 		snprintf(res->start_error, sizeof(res->start_error), "cannot make a pipe: %s", strerror(errno));
