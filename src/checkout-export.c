@@ -12,6 +12,7 @@
 
 #include "checkout-export.h"
 #include "error.h"
+#include "files.h"
 #include "repo.h"
 #include "strbuf.h"
 
@@ -167,22 +168,6 @@ static void differs(struct verify *v, const char *what, const char *path)
 		strbuf_addf(v->out, "%s%s '%s'", v->out->len ? ", " : "", what, path);
 }
 
-static int read_fd(int fd, struct strbuf *sb)
-{
-	char buf[65536];
-	ssize_t n;
-
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		strbuf_add(sb, buf, (size_t)n);
-	}
-	return 0;
-}
-
 /* Does the file at dirfd/name hold exactly the blob `id`? */
 static int same_content(int dirfd, const char *name, const git_oid *id, int is_link)
 {
@@ -203,7 +188,8 @@ static int same_content(int dirfd, const char *name, const git_oid *id, int is_l
 
 		if (fd < 0)
 			goto done;
-		if (read_fd(fd, &sb) < 0) {
+		/* No limit: whatever its size, a blob of the reviewed tree is compared. */
+		if (orch_read_fd(&sb, fd, 0) < 0) {
 			close(fd);
 			goto done;
 		}

@@ -28,13 +28,31 @@ size_t orch_read_limit(enum orch_read_what what)
 	return read_kinds[what].max;
 }
 
+int orch_read_fd(struct strbuf *sb, int fd, size_t max)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (max && sb->len + (size_t)n > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		strbuf_add(sb, chunk, (size_t)n);
+	}
+	return 0;
+}
+
 int orch_read_file_max(struct strbuf *sb, const char *path, size_t max, int regular)
 {
-	char chunk[8192];
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular ? O_NONBLOCK : 0)), saved;
 	struct stat st;
-	ssize_t n;
 
 	if (fd < 0)
 		return -1;
@@ -46,18 +64,8 @@ int orch_read_file_max(struct strbuf *sb, const char *path, size_t max, int regu
 			goto fail;
 		}
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (max && sb->len + (size_t)n > max) {
-			errno = EFBIG;
-			goto fail;
-		}
-		strbuf_add(sb, chunk, (size_t)n);
-	}
+	if (orch_read_fd(sb, fd, max) < 0)
+		goto fail;
 	close(fd);
 	return 0;
 fail:

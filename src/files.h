@@ -37,6 +37,12 @@ int orch_read_file(struct strbuf *sb, const char *path, enum orch_read_what what
 int orch_read_file_max(struct strbuf *sb, const char *path, size_t max, int regular);
 
 /*
+ * The same from an open file descriptor (a file opened with openat, say),
+ * read to its end; max (0: none) bounds sb->len as above. The caller closes fd.
+ */
+int orch_read_fd(struct strbuf *sb, int fd, size_t max);
+
+/*
  * Writes `path` whole: into a temporary file beside it, fsynced, then
  * renamed over it, so a reader sees the old content or the new, never a
  * part. The temporary file is removed on failure. 0, or -1 with errno set.

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +51,31 @@ static void test_limits(void **state)
 		free(at);
 		free(over);
 	}
+}
+
+/* From an open descriptor: to its end, or EFBIG past max (0: no limit); the caller's fd stays open. */
+static void test_read_fd(void **state)
+{
+	char *path = file_of_size("fd", 100000);
+	struct strbuf sb = STRBUF_INIT;
+	int fd = open(path, O_RDONLY);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(orch_read_fd(&sb, fd, 0), 0);
+	assert_int_equal(sb.len, 100000);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	strbuf_reset(&sb);
+	assert_int_equal(orch_read_fd(&sb, fd, 100000), 0);
+	assert_int_equal(sb.len, 100000);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	strbuf_reset(&sb);
+	errno = 0;
+	assert_int_equal(orch_read_fd(&sb, fd, 99999), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(close(fd), 0);
+	strbuf_release(&sb);
+	free(path);
 }
 
 /* The limits are ordered as their uses need: a policy is small, an index large. */
@@ -129,6 +155,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_read_fd),
 		cmocka_unit_test(test_limit_values),
 		cmocka_unit_test(test_regular_only),
 		cmocka_unit_test(test_atomic_write),
