@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "hook.h"
+#include "hook-fast.h"
 #include "strbuf.h"
 
 __attribute__((used)) const char orch_hook_marker[] = ORCH_HOOK_MARKER;

@@ -3,20 +3,14 @@
 
 #include <stddef.h>
 
+#include "hook-fast.h"
+
 /*
- * What every installed hook shares. The cheap parts (finding the git
- * directory, chained hooks, the skip switch) work without libgit2, so a
- * hook with nothing to check returns in about a millisecond.
+ * What every installed hook shares (hooks/hook.c), beside the cheap part in
+ * hook-fast.h (the git directory, the marker). Chained hooks and the skip
+ * switch work without libgit2 too, so a hook with nothing to check returns
+ * in about a millisecond.
  */
-
-/* Embedded in every hook binary; `orch-hooks install` looks for it. */
-extern const char orch_hook_marker[];
-
-/* The git directory of this worktree as git handed it to us (caller frees). */
-char *orch_hook_git_dir(void);
-
-/* 1 if GIT_DIR-relative file `name` exists. */
-int orch_hook_git_file_exists(const char *gitdir, const char *name);
 
 /*
  * Runs the hook that `orch-hooks install --chain` kept aside, if any, with
