@@ -44,6 +44,7 @@ char *orch_branch_on_disk(const char *commondir, const char *name)
 char *orch_head_link_branch(const char *gitdir)
 {
 	char *path = xasprintf("%s/HEAD", gitdir), target[1024];
+	const char *branch;
 	struct stat st;
 	ssize_t n = -1;
 
@@ -53,5 +54,5 @@ char *orch_head_link_branch(const char *gitdir)
 	if (n <= 0)
 		return NULL;
 	target[n] = '\0';
-	return starts_with(target, "refs/heads/") && target[11] ? xstrdup(target + 11) : NULL;
+	return skip_prefix(target, "refs/heads/", &branch) && *branch ? xstrdup(branch) : NULL;
 }

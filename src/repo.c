@@ -192,14 +192,14 @@ char *orch_repo_current_branch(git_repository *repo)
 	 * moves the branch it names: a commit on it lands there. Follow it.
 	 */
 	for (depth = 0; git_reference_type(head) == GIT_REFERENCE_SYMBOLIC; depth++) {
-		const char *target = git_reference_symbolic_target(head);
+		const char *target = git_reference_symbolic_target(head), *branch;
 
-		if (!starts_with(target, "refs/heads/") || depth == 5) {
+		if (!skip_prefix(target, "refs/heads/", &branch) || depth == 5) {
 			FREE_AND_NULL(name); /* no branch, or a loop */
 			break;
 		}
 		free(name);
-		name = xstrdup(target + 11);
+		name = xstrdup(branch);
 		if (git_reference_lookup(&next, repo, target) < 0)
 			break; /* an unborn branch */
 		git_reference_free(head);

@@ -10,6 +10,7 @@
 #include "pattern.h"
 #include "repo.h"
 #include "server-gate.h"
+#include "server-refusal.h"
 #include "server-tests.h"
 #include "strbuf.h"
 #include "test-record.h"
@@ -140,8 +141,8 @@ static int check_tip(git_repository *repo, const struct orch_policy *policy, con
 	/* The server's [test] command, when it names one, is the only one whose PASS counts. */
 	orch_tests_judge(repo, policy->tests_ref, notes, tip, signers, policy->test_command, &res);
 	if (res.kind == ORCH_TESTS_PASS) {
-		orch_say("tests: '%s' at %s carries a PASS for its tree, signed by '%s'", u->ref + 11,
-			 orch_short_oid(&u->new_oid), res.principal);
+		orch_say("tests: '%s' at %s carries a PASS for its tree, signed by '%s'",
+			 orch_server_branch_name(u->ref), orch_short_oid(&u->new_oid), res.principal);
 	} else {
 		orch_error("push to '%s' refused: %s on its new tip %s ([server] require_tests)", u->ref,
 			   orch_tests_kind_name(res.kind), git_oid_tostr(hex, sizeof(hex), &u->new_oid));
