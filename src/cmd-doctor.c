@@ -271,7 +271,7 @@ static void check_policy(struct doctor *d, git_repository *repo, const char *com
 
 			if (git_branch_name(&name, ref) == 0) {
 				branches++;
-				matched += orch_patterns_match(&policy.protected, name);
+				matched += orch_branch_is_protected(&policy, name);
 			}
 			git_reference_free(ref);
 		}
