@@ -14,151 +14,12 @@
 #include <string.h>
 
 #include "error.h"
+#include "fast-forward-gate.h"
 #include "hook.h"
 #include "hooks.h"
-#include "upstream.h"
 #include "hook-repo.h"
-#include "run.h"
-#include "merge-gate.h"
 #include "merge-marker.h"
-#include "repo.h"
-#include "strbuf.h"
-#include "test-gate.h"
-#include "trust.h"
-#include "undo.h"
-#include "verdict.h"
-
-/* Where the branch was before the merge: ORIG_HEAD (HEAD@{1} if that is missing). */
-static int read_orig_head(git_repository *repo, git_oid *out)
-{
-	git_object *obj = NULL;
-
-	if (git_reference_name_to_id(out, repo, "ORIG_HEAD") == 0)
-		return 0;
-	if (git_revparse_single(&obj, repo, "HEAD@{1}") == 0) {
-		git_oid_cpy(out, git_object_id(obj));
-		git_object_free(obj);
-		return 0;
-	}
-	return orch_git_error("cannot tell where the branch was before the merge (no ORIG_HEAD)");
-}
-
-/* A fast-forward needs a PASS on the commit it brings. Returns 0 if it has one, 1 if undone, -1. */
-static int check_fast_forward(struct orch_hook_ctx *ctx, const struct orch_landed *l, int *upstream)
-{
-	struct orch_judgement_result j;
-	char *why, *label, *remote = NULL, *name, *quoted, *hint;
-	int r;
-
-	*upstream = 0;
-	if (orch_upstream_has(ctx->repo, ctx->target, &l->tip, &remote)) {
-		orch_say("'%s' fast-forwarded to %s, which '%s' already has: an update from upstream, "
-			 "gated by the server; not tested here", ctx->target, orch_short_oid(&l->tip), remote);
-		free(remote);
-		*upstream = 1;
-		return 0;
-	}
-	/* The same decision as the merge gate's, [branches] require_signed included. */
-	orch_trust_judge_onto(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &l->orig, &j);
-	{
-		const struct orch_history_bound bound = ORCH_HISTORY_BOUND_TIP(&l->orig);
-
-		orch_trust_explain_missing(ctx->repo, &ctx->policy, ORCH_TRUST_LOCAL, NULL, &l->tip, &bound, &j, NULL);
-	}
-	if (j.kind == ORCH_JUDGE_PASS) {
-		orch_judgement_result_release(&j);
-		return 0;
-	}
-	label = orch_landed_heads_label(ctx->repo, l);
-	why = xasprintf("a fast-forward runs no merge gate, and %s has %s%s%s", label,
-			orch_judgement_name(j.kind), j.detail ? ": " : "", j.detail ? j.detail : "");
-	name = orch_landed_head_name(ctx->repo, l, 0);
-	quoted = orch_shell_quote(name && !strchr(name, ',') ? name : orch_short_oid(&l->tip));
-	hint = xasprintf("%s first (orch-hooks review %s), then merge it again; "
-			 "git merge --no-ff %s makes a merge commit", orch_trust_fix_hint(j.kind),
-			 quoted, quoted);
-	r = orch_test_gate_refuse(ctx->repo, l, &ctx->gate_lock, why, hint);
-	free(hint);
-	free(quoted);
-	free(name);
-	free(why);
-	free(label);
-	orch_judgement_result_release(&j);
-	return r;
-}
-
-/* Runs git in the work tree; its first output line (trimmed) in out. */
-static int git_line(const char *const *argv, char *out, size_t len)
-{
-	struct orch_run_opts o = ORCH_RUN_OPTS_INIT;
-	struct orch_run_result res;
-	int ret;
-
-	o.argv = argv;
-	o.scrub_git_env = 0;	/* this work tree's GIT_DIR is the point here */
-	o.timeout_ms = 60 * 1000;
-	ret = orch_run(&o, &res);
-	if (out)
-		snprintf(out, len, "%.*s", (int)strcspn(strbuf_str(&res.output), "\n"), strbuf_str(&res.output));
-	if (ret < 0)
-		orch_error("'git %s' failed: %s", argv[1], orch_run_tail(&res, 2));
-	orch_run_result_release(&res);
-	return ret;
-}
-
-/*
- * libgit2 could not even read the merge (no memory, no descriptors): git
- * takes it back instead. A two-tree read-tree keeps the person's changes;
- * the branch moves only if it is still at the merge.
- */
-static int undo_with_git(void)
-{
-	const char *head[] = { "git", "rev-parse", "--verify", "--quiet", "HEAD", NULL };
-	const char *orig[] = { "git", "rev-parse", "--verify", "--quiet", "ORIG_HEAD", NULL };
-	const char *branch[] = { "git", "symbolic-ref", "-q", "HEAD", NULL };
-	char m[128], o[128], ref[512];
-	const char *read_tree[] = { "git", "read-tree", "-m", "-u", m, o, NULL };
-	const char *update[] = { "git", "update-ref", "-m", "orch-hooks: undo a merge the gate could not judge",
-				 ref, o, m, NULL };
-
-	if (git_line(head, m, sizeof(m)) < 0 || git_line(orig, o, sizeof(o)) < 0 ||
-	    git_line(branch, ref, sizeof(ref)) < 0)
-		return -1;
-	if (!strcmp(m, o))
-		return 1;
-	if (git_line(read_tree, NULL, 0) < 0 || git_line(update, NULL, 0) < 0)
-		return -1;
-	orch_say("MERGE REFUSED: the test gate could not judge it, so git took it back: '%s' is back at %s, "
-		 "your uncommitted changes kept; fix the problem above, then merge again", ref, o);
-	return 0;
-}
-
-/* The gate cannot load its policy or repository: fail closed, take the merge back. */
-static int cannot_decide(struct orch_hook_ctx *ctx)
-{
-	struct orch_landed l;
-	char *target = NULL;
-	git_oid orig;
-	int r = -1;
-
-	orch_error("the test gate cannot decide (see above)");
-	if (!ctx->repo || !(target = orch_repo_current_branch(ctx->repo)) ||
-	    read_orig_head(ctx->repo, &orig) < 0 || orch_landed_from_head(ctx->repo, target, &orig, &l) < 0) {
-		free(target);
-		if (undo_with_git() >= 0)
-			return 1;
-		orch_say("the merge was NOT TESTED and is still on the branch: fix the problem above, "
-			 "then run the tests yourself, or undo it: git reset --keep ORIG_HEAD");
-		return -1;
-	}
-	l.hook = "post-merge";
-	if (!git_oid_equal(&l.tip, &orig))
-		r = orch_test_gate_refuse(ctx->repo, &l, NULL, "the test gate cannot decide (see above)",
-					  "fix the problem above, then merge again");
-	orch_landed_release(&l);
-	free(target);
-	return r;
-}
+#include "undo-undecided.h"
 
 int orch_hook_post_merge(int argc, char **argv)
 {
@@ -183,7 +44,7 @@ int orch_hook_post_merge(int argc, char **argv)
 
 	rc = 1;
 	if (orch_hook_ctx_open(&ctx) < 0) {
-		cannot_decide(&ctx);
+		orch_undo_undecided(ctx.repo);
 		goto done;
 	}
 	rc = 0;
@@ -196,8 +57,8 @@ int orch_hook_post_merge(int argc, char **argv)
 		goto done;
 	}
 	rc = 1;
-	if (read_orig_head(ctx.repo, &orig) < 0 || orch_hook_merge_read(&ctx, &orig, "post-merge", &m) < 0) {
-		cannot_decide(&ctx);
+	if (orch_orig_head(ctx.repo, &orig) < 0 || orch_hook_merge_read(&ctx, &orig, "post-merge", &m) < 0) {
+		orch_undo_undecided(ctx.repo);
 		goto done;
 	}
 	rc = 0;
@@ -217,7 +78,7 @@ int orch_hook_post_merge(int argc, char **argv)
 	if (orch_hook_test_gate_lock(&ctx, l) < 0)
 		goto done;
 	if (l->fast_forward) {
-		r = check_fast_forward(&ctx, l, &upstream);
+		r = orch_fast_forward_gate(ctx.repo, &ctx.policy, l, &ctx.gate_lock, &upstream);
 		if (r != 0 || upstream) {
 			rc = r != 0;
 			goto done;

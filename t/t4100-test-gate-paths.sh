@@ -205,6 +205,20 @@ test_expect_success 'a broken policy: a fast-forward is undone (fail closed), an
 	test_grep "UNDONE" err
 '
 
+test_expect_success 'a repository libgit2 cannot open: git takes the fast-forward back and keeps local changes' '
+	set_policy r true &&
+	(cd r && branch_with_commit unopened unopened.t) &&
+	echo mine >r/local.t &&
+	test_when_finished "git -C r config --unset extensions.preciousObjects; git -C r config core.repositoryformatversion 0; rm -f r/local.t" &&
+	git -C r config core.repositoryformatversion 1 &&
+	git -C r config extensions.preciousObjects true &&
+	merge_undone git merge unopened &&
+	test_grep "the test gate cannot decide" err &&
+	test_grep "MERGE REFUSED: the test gate could not judge it, so git took it back: .refs/heads/main. is back at" err &&
+	echo mine >expect && test_cmp expect r/local.t &&
+	! test -e r/unopened.t
+'
+
 test_expect_success 'ordinary commits: post-commit does not even read the policy' '
 	printf "[nonsense\n" >r/.git/orch-hooks.ini &&
 	(cd r && test_commit ordinary 2>../err) &&
