@@ -15,62 +15,15 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "hook.h"
 #include "hooks.h"
 #include "hook-repo.h"
 #include "receive-lines.h"
 #include "repo.h"
+#include "server-env.h"
 #include "server-gate.h"
 #include "strbuf.h"
-
-extern char **environ;
-
-/*
- * The server decides from the repository alone. Over file:// the pusher's
- * whole environment reaches this hook, so no ORCH_HOOKS_* variable may steer
- * it: not the policy's location (ORCH_HOOKS_CONFIG, ORCH_HOOKS_SYSCONFDIR),
- * not ORCH_HOOKS_SKIP, not a timeout or any later switch. They are removed
- * before anything reads them, for this process and the commands it runs.
- */
-static void forget_pusher_settings(void)
-{
-	static const char prefix[] = "ORCH_HOOKS_";
-	size_t i = 0;
-
-	while (environ && environ[i]) {
-		const char *entry = environ[i], *eq = strchr(entry, '=');
-		char *name;
-
-		if (strncmp(entry, prefix, sizeof(prefix) - 1)) {
-			i++;
-			continue;
-		}
-		name = xstrndup(entry, eq ? (size_t)(eq - entry) : strlen(entry));
-		unsetenv(name);
-		free(name);
-		/* Removed, the next entry slid into this slot; an entry without '=' stays. */
-		if (environ[i] == entry)
-			i++;
-	}
-}
-
-/* All of stdin: the order of the lines is the client's, so decide only after the last. */
-static int read_stdin(struct strbuf *sb)
-{
-	char buf[65536];
-	ssize_t n;
-
-	for (;;) {
-		n = read(0, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return orch_error("cannot read the pushed refs from stdin: %s", strerror(errno));
-		if (n == 0)
-			return 0;
-		strbuf_add(sb, buf, (size_t)n);
-	}
-}
 
 int orch_hook_pre_receive(int argc, char **argv)
 {
@@ -81,7 +34,7 @@ int orch_hook_pre_receive(int argc, char **argv)
 	char *err = NULL;
 	int rc = 1, opened = 0;
 
-	forget_pusher_settings();
+	orch_server_forget_pusher_settings();
 	/*
 	 * A server's wrapper script may name a shared policy: git runs the hook
 	 * without arguments, so unlike the environment, argv is the server's.
@@ -92,8 +45,11 @@ int orch_hook_pre_receive(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	if (read_stdin(&input) < 0)
+	/* All of stdin: the order of the lines is the client's, so decide only after the last. */
+	if (orch_read_fd(&input, 0, 0) < 0) {
+		orch_error("cannot read the pushed refs from stdin: %s", strerror(errno));
 		goto refuse;
+	}
 	rc = orch_hook_run_chained(argv[0], "pre-receive", argc, argv, strbuf_str(&input), input.len);
 	if (rc)
 		goto done;
