@@ -36,7 +36,7 @@ void orch_handoff_remove(const char *gitdir, const char *name)
 	free(path);
 }
 
-static int read_git_file(const char *gitdir, const char *name, struct strbuf *sb)
+int orch_handoff_read(const char *gitdir, const char *name, struct strbuf *sb)
 {
 	char *path = orch_handoff_path(gitdir, name);
 	int r = orch_read_file(sb, path, ORCH_READ_GIT_STATE);
@@ -77,7 +77,7 @@ int orch_handoff_stamp_write(const char *gitdir, int protected, const struct str
 	int r = -1;
 
 	strbuf_adds(&sb, protected ? "protected\n" : "unprotected\n");
-	if (read_git_file(gitdir, "ORIG_HEAD", &sb) == 0) {
+	if (orch_handoff_read(gitdir, "ORIG_HEAD", &sb) == 0) {
 		strbuf_add(&sb, heads->buf, heads->len);
 		r = write_git_file(gitdir, ORCH_HANDOFF_STAMP, &sb);
 	}
@@ -97,7 +97,7 @@ int orch_handoff_stamp_take(const char *gitdir, int *protected)
 	    orch_read_file(&stamp, path, ORCH_READ_GIT_STATE) < 0)
 		goto done;
 	/* The same ORIG_HEAD and MERGE_HEAD, byte for byte, as when the stamp was written. */
-	if (read_git_file(gitdir, "ORIG_HEAD", &want) < 0 || read_git_file(gitdir, "MERGE_HEAD", &want) < 0)
+	if (orch_handoff_read(gitdir, "ORIG_HEAD", &want) < 0 || orch_handoff_read(gitdir, "MERGE_HEAD", &want) < 0)
 		goto done;
 	if (skip_prefix(stamp.buf, "protected\n", &rest))
 		*protected = 1;
@@ -120,7 +120,7 @@ int orch_handoff_marker_write(const char *gitdir, const struct strbuf *heads)
 int orch_handoff_marker_from_merge_head(const char *gitdir)
 {
 	struct strbuf heads = STRBUF_INIT;
-	int r = read_git_file(gitdir, "MERGE_HEAD", &heads);
+	int r = orch_handoff_read(gitdir, "MERGE_HEAD", &heads);
 
 	if (r == 0)
 		r = orch_handoff_marker_write(gitdir, &heads);
@@ -134,7 +134,7 @@ int orch_handoff_marker_take(const char *gitdir, struct strbuf *heads)
 	const char *p;
 	int n = 0;
 
-	if (read_git_file(gitdir, ORCH_HANDOFF_MARKER, &sb) < 0)
+	if (orch_handoff_read(gitdir, ORCH_HANDOFF_MARKER, &sb) < 0)
 		goto done;
 	orch_handoff_remove(gitdir, ORCH_HANDOFF_MARKER);
 	for (p = sb.buf; *p;) {
@@ -166,7 +166,7 @@ int orch_handoff_unreviewed_write(const char *gitdir, const char *hex)
 int orch_handoff_unreviewed_read(const char *gitdir, char out[ORCH_HANDOFF_HEXSZ + 1])
 {
 	struct strbuf sb = STRBUF_INIT;
-	int found = read_git_file(gitdir, ORCH_HANDOFF_UNREVIEWED_MERGE, &sb) == 0 &&
+	int found = orch_handoff_read(gitdir, ORCH_HANDOFF_UNREVIEWED_MERGE, &sb) == 0 &&
 		    is_hex_id(sb.buf, strcspn(sb.buf, "\n"));
 
 	out[0] = '\0';

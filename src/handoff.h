@@ -43,6 +43,9 @@ char *orch_handoff_path(const char *gitdir, const char *name);
 /* 1 if the file `name` exists in gitdir. */
 int orch_handoff_exists(const char *gitdir, const char *name);
 
+/* Appends the file `name` in gitdir (git's own, such as HEAD, or ours) to sb; as orch_read_file. */
+int orch_handoff_read(const char *gitdir, const char *name, struct strbuf *sb);
+
 /* Removes the file `name` from gitdir; an absent one is fine. */
 void orch_handoff_remove(const char *gitdir, const char *name);
 
