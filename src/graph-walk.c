@@ -23,7 +23,7 @@ struct walk {
 	const struct orch_commit_graph *graph;
 	git_odb *odb;
 	unsigned char *flags;
-	struct orch_heap heap;		/* highest generation first, if ordered */
+	struct orch_heap heap;		/* highest generation first; a stack when nothing is hidden */
 	size_t live;			/* queued commits reachable from the tip only */
 	git_oid *stack;			/* the commits outside the graph still to read */
 	size_t nr_stack, alloc_stack;
@@ -38,20 +38,11 @@ static int higher(const void *a, const void *b, const void *ctx)
 	return ((const struct entry *)a)->gen > ((const struct entry *)b)->gen;
 }
 
-/* Nothing hidden: any order will do, so none is kept. */
-static int unordered(const void *a, const void *b, const void *ctx)
-{
-	(void)a;
-	(void)b;
-	(void)ctx;
-	return 0;
-}
-
 static void queue(struct walk *w, uint32_t pos)
 {
 	struct entry e = { .gen = 0, .pos = pos };
 
-	if (w->heap.before == higher)
+	if (w->heap.before)
 		e.gen = orch_commit_graph_generation(w->graph, pos);
 	orch_heap_push(&w->heap, &e);
 }
@@ -217,7 +208,7 @@ int orch_graph_walk(const struct orch_commit_graph *graph, git_odb *odb, const g
 		.seen_loose = ORCH_OIDSET_INIT,
 		.row = ORCH_GRAPH_ROW_INIT,
 		.head = ORCH_COMMIT_HEAD_INIT,
-		.heap = ORCH_HEAP_INIT(sizeof(struct entry), nr_hide ? higher : unordered, NULL),
+		.heap = ORCH_HEAP_INIT(sizeof(struct entry), nr_hide ? higher : NULL, NULL),
 	};
 	int r;
 

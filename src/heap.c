@@ -35,6 +35,10 @@ void orch_heap_push(struct orch_heap *h, const void *item)
 		h->alloc = h->alloc ? 2 * h->alloc : 64;
 		h->v = xrealloc(h->v, h->alloc * h->size);
 	}
+	if (!h->before) {	/* a stack */
+		copy(h, at(h, i), item);
+		return;
+	}
 	for (; i && h->before(item, at(h, (i - 1) / 2), h->ctx); i = (i - 1) / 2)
 		copy(h, at(h, i), at(h, (i - 1) / 2));
 	copy(h, at(h, i), item);
@@ -45,6 +49,10 @@ void orch_heap_pop(struct orch_heap *h, void *out)
 	size_t i = 0, n = --h->nr;
 	const unsigned char *last = at(h, n);
 
+	if (!h->before) {	/* a stack */
+		copy(h, out, last);
+		return;
+	}
 	copy(h, out, at(h, 0));
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, first;

@@ -8,6 +8,8 @@
  * ordered by `before`: the item it puts before all others comes out first.
  * The commit walks queue by it (src/graph-walk.c: the highest generation
  * first; src/merge-base.c: the highest generation, then the newest).
+ * With `before` NULL no order is kept and none is paid for: the last item
+ * pushed comes out first (a stack; src/graph-walk.c when nothing is hidden).
  */
 #define ORCH_HEAP_MAX_ITEM 32
 

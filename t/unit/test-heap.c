@@ -83,6 +83,41 @@ static void test_two_keys_through_a_table(void **state)
 	orch_heap_release(&h);
 }
 
+/*
+ * No comparison (src/graph-walk.c when nothing is hidden): a stack, the
+ * last item pushed first out, pops between pushes included. A heap asked
+ * with a comparison that never orders would hand out its root instead.
+ */
+static void test_no_order_is_a_stack(void **state)
+{
+	static const uint32_t expect[] = { 2, 4, 3, 1, 0 };
+	struct orch_heap h = ORCH_HEAP_INIT(sizeof(struct item), NULL, NULL);
+	struct item it = { 0, 0 };
+	uint32_t i, n = 0;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		it.key = i;
+		it.id = i;
+		orch_heap_push(&h, &it);
+	}
+	orch_heap_pop(&h, &it);
+	assert_int_equal(it.id, expect[n++]);
+	for (; i < 5; i++) {
+		it.key = i;
+		it.id = i;
+		orch_heap_push(&h, &it);
+	}
+	while (h.nr) {
+		orch_heap_pop(&h, &it);
+		assert_int_equal(it.id, expect[n++]);
+		assert_int_equal(it.key, it.id);
+	}
+	assert_int_equal(n, 5);
+	orch_heap_release(&h);
+}
+
 UNIT_MAIN("heap",
 	  cmocka_unit_test(test_items_come_out_in_order),
-	  cmocka_unit_test(test_two_keys_through_a_table))
+	  cmocka_unit_test(test_two_keys_through_a_table),
+	  cmocka_unit_test(test_no_order_is_a_stack))
