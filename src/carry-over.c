@@ -19,34 +19,23 @@ void orch_carry_release(struct orch_carry *c)
 
 static int patch_id_of(git_repository *repo, const git_commit *c, git_oid *out)
 {
-	git_commit *parent = NULL;
-	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options o;
-	int ret = -1;
+	int ret = 0;
 
 	/* As git diffs by default: its indent heuristic places a hunk as git does. */
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	o.flags |= GIT_DIFF_INDENT_HEURISTIC;
-	if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old_tree, parent) < 0 ||
-	    git_commit_tree(&new_tree, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &o) < 0) {
-		orch_git_error("cannot compute the patch-id of %s", orch_short_oid(git_commit_id(c)));
-		goto done;
-	}
 	/* git patch-id prints nothing for an empty change: give it an id no change has. */
-	if (!git_diff_num_deltas(diff)) {
+	if (orch_commit_diff(&diff, repo, c, &o) < 0)
+		ret = -1;
+	else if (!git_diff_num_deltas(diff))
 		memset(out, 0, sizeof(*out));
-	} else if (git_diff_patchid(out, diff, NULL) < 0) {
+	else if (git_diff_patchid(out, diff, NULL) < 0)
+		ret = -1;
+	if (ret < 0)
 		orch_git_error("cannot compute the patch-id of %s", orch_short_oid(git_commit_id(c)));
-		goto done;
-	}
-	ret = 0;
-done:
 	git_diff_free(diff);
-	git_tree_free(new_tree);
-	git_tree_free(old_tree);
-	git_commit_free(parent);
 	return ret;
 }
 

@@ -45,6 +45,14 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 /* The tree of `commit` (caller frees); -1, unreported, when either cannot be read. */
 int orch_commit_tree(git_repository *repo, const git_oid *commit, git_tree **out);
 
+/*
+ * What `commit` changes against its first parent, or against the empty tree
+ * for a root commit (caller frees *out); -1, unreported, when a tree cannot
+ * be read. `opts` may be NULL.
+ */
+int orch_commit_diff(git_diff **out, git_repository *repo, const git_commit *commit,
+		     const git_diff_options *opts);
+
 /* The commit `spec` names (a tag peeled), as git rev-parse SPEC^{commit}; -1, unreported, when none. */
 int orch_revparse_commit(git_repository *repo, const char *spec, git_oid *out);
 
