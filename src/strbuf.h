@@ -59,6 +59,20 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 #define FREE_AND_NULL(p) do { free(p); (p) = NULL; } while (0)
 
+/*
+ * Makes room for `nr` items in the array x, which has room for `alloc` (as
+ * git's ALLOC_GROW): doubles it, from 64 items.
+ */
+#define ALLOC_GROW(x, nr, alloc)                                        \
+	do {                                                            \
+		if ((nr) > (alloc)) {                                   \
+			(alloc) = (alloc) ? (alloc) * 2 : 64;           \
+			if ((alloc) < (nr))                             \
+				(alloc) = (nr);                         \
+			(x) = xrealloc((x), (alloc) * sizeof(*(x)));    \
+		}                                                       \
+	} while (0)
+
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
