@@ -57,6 +57,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
 #define FREE_AND_NULL(p) do { free(p); (p) = NULL; } while (0)
 
 /*
