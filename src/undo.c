@@ -198,25 +198,20 @@ done:
 	return ret;
 }
 
-static int diff_commits(git_repository *repo, const git_oid *from, const git_oid *to, git_diff **out,
-			git_tree **from_tree)
+static int diff_commits(git_repository *repo, const git_oid *from, const git_oid *to, git_diff **out)
 {
 	git_diff_options opts;
-	git_tree *bt = NULL;
-	int ret = -1;
+	git_tree *at = NULL, *bt = NULL;
+	int ret = 0;
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	*out = NULL;
-	*from_tree = NULL;
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
-	if (orch_commit_tree(repo, from, from_tree) < 0 || orch_commit_tree(repo, to, &bt) < 0 ||
-	    git_diff_tree_to_tree(out, repo, *from_tree, bt, &opts) < 0) {
-		orch_git_error("cannot compare %s with %s", orch_short_oid(from), orch_short_oid(to));
-		goto done;
-	}
-	ret = 0;
-done:
+	if (orch_commit_tree(repo, from, &at) < 0 || orch_commit_tree(repo, to, &bt) < 0 ||
+	    git_diff_tree_to_tree(out, repo, at, bt, &opts) < 0)
+		ret = orch_git_error("cannot compare %s with %s", orch_short_oid(from), orch_short_oid(to));
 	git_tree_free(bt);
+	git_tree_free(at);
 	return ret;
 }
 
@@ -369,15 +364,12 @@ static int move_one(git_repository *repo, const struct orch_undo_journal *j, con
 		    const git_oid *orig_tree, git_diff **undo, const git_oid *state, git_oid *out,
 		    struct strbuf *conflicts)
 {
-	git_tree *mtree = NULL;
-
 	if (git_oid_equal(state, merge_tree)) {
 		git_oid_cpy(out, orig_tree);
 		return 0;
 	}
-	if (!*undo && diff_commits(repo, &j->merge, &j->orig, undo, &mtree) < 0)
+	if (!*undo && diff_commits(repo, &j->merge, &j->orig, undo) < 0)
 		return -1;
-	git_tree_free(mtree);
 	return move_state(repo, *undo, state, out, conflicts);
 }
 
@@ -424,7 +416,6 @@ void orch_undo_disarm(git_repository *repo, struct orch_undo *u)
 int orch_undo_run(git_repository *repo, struct orch_undo *u, const char *why, struct orch_undo_result *res)
 {
 	git_diff *undo = NULL;
-	git_tree *mtree = NULL;
 	int ret = -1;
 
 	if (!u->ready)
@@ -440,11 +431,10 @@ int orch_undo_run(git_repository *repo, struct orch_undo *u, const char *why, st
 		res->broken_off = 1;
 		goto done;
 	}
-	if (diff_commits(repo, &u->j.merge, &u->j.orig, &undo, &mtree) == 0)
+	if (diff_commits(repo, &u->j.merge, &u->j.orig, &undo) == 0)
 		find_ignored(repo, undo, &res->ignored);
 	ret = 0;
 done:
-	git_tree_free(mtree);
 	git_diff_free(undo);
 	return ret;
 }
@@ -462,12 +452,10 @@ int orch_undo_overwritten_ignored(git_repository *repo, const git_oid *merge, co
 				  struct strbuf *out)
 {
 	git_diff *undo = NULL;
-	git_tree *mtree = NULL;
 
-	if (diff_commits(repo, merge, orig, &undo, &mtree) < 0)
+	if (diff_commits(repo, merge, orig, &undo) < 0)
 		return -1;
 	find_ignored(repo, undo, out);
-	git_tree_free(mtree);
 	git_diff_free(undo);
 	return 0;
 }
