@@ -280,6 +280,21 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 	return 0;
 }
 
+int orch_tree_index(git_index **out, git_repository *repo, const git_oid *tree)
+{
+	git_tree *t = NULL;
+	int r;
+
+	*out = NULL;
+	r = git_tree_lookup(&t, repo, tree) < 0 || git_index_new(out) < 0 || git_index_read_tree(*out, t) < 0;
+	if (r) {
+		git_index_free(*out);
+		*out = NULL;
+	}
+	git_tree_free(t);
+	return r ? -1 : 0;
+}
+
 int orch_commit_diff(git_diff **out, git_repository *repo, const git_commit *commit,
 		     const git_diff_options *opts)
 {

@@ -45,6 +45,9 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 /* The tree of `commit` (caller frees); -1, unreported, when either cannot be read. */
 int orch_commit_tree(git_repository *repo, const git_oid *commit, git_tree **out);
 
+/* A new in-memory index holding tree `tree` (caller frees); -1, unreported, when it cannot be read. */
+int orch_tree_index(git_index **out, git_repository *repo, const git_oid *tree);
+
 /*
  * What `commit` changes against its first parent, or against the empty tree
  * for a root commit (caller frees *out); -1, unreported, when a tree cannot

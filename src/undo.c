@@ -146,14 +146,11 @@ static int move_state(git_repository *repo, git_diff *undo, const git_oid *state
 		      struct strbuf *conflicts)
 {
 	git_index *idx = NULL;
-	git_tree *tree = NULL;
 	size_t i, n = git_diff_num_deltas(undo);
 	int pass, ret = -1;
 
-	if (git_index_new(&idx) < 0 || git_tree_lookup(&tree, repo, state) < 0 || git_index_read_tree(idx, tree) < 0) {
-		orch_git_error("cannot read the saved state %s", orch_short_oid(state));
-		goto done;
-	}
+	if (orch_tree_index(&idx, repo, state) < 0)
+		return orch_git_error("cannot read the saved state %s", orch_short_oid(state));
 	for (i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(undo, i);
 
@@ -193,7 +190,6 @@ static int move_state(git_repository *repo, git_diff *undo, const git_oid *state
 	}
 	ret = 0;
 done:
-	git_tree_free(tree);
 	git_index_free(idx);
 	return ret;
 }
