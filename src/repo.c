@@ -280,6 +280,18 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 	return 0;
 }
 
+int orch_branch_move(git_repository *repo, const char *branch, const git_oid *from, const git_oid *to,
+		     const char *log)
+{
+	char *refname = xasprintf("refs/heads/%s", branch);
+	git_reference *moved = NULL;
+	int err = git_reference_create_matching(&moved, repo, refname, to, 1, from, log);
+
+	git_reference_free(moved);
+	free(refname);
+	return err;
+}
+
 int orch_tree_index(git_index **out, git_repository *repo, const git_oid *tree)
 {
 	git_tree *t = NULL;

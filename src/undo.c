@@ -10,6 +10,7 @@
 #include "error.h"
 #include "files.h"
 #include "handoff.h"
+#include "landing.h"
 #include "local-state.h"
 #include "repo.h"
 #include "strbuf.h"
@@ -214,41 +215,18 @@ static int diff_commits(git_repository *repo, const git_oid *from, const git_oid
 /* The branch back from the merge to orig (compare-and-swap); already there is fine. */
 static int move_branch(git_repository *repo, const struct orch_undo_journal *j, const char *why)
 {
-	git_reference *ref = NULL, *moved = NULL;
-	char *refname = xasprintf("refs/heads/%s", j->branch), *log = NULL;
-	int ret = -1;
+	char *log;
+	int r = orch_take_back_in_place(repo, j->branch, &j->merge, &j->orig);
 
-	if (!orch_repo_head_on(repo, j->branch)) {
-		orch_error("HEAD is no longer on '%s'; the merge %s was not taken back", j->branch,
-			   orch_short_oid(&j->merge));
-		goto done;
-	}
-	if (git_reference_lookup(&ref, repo, refname) < 0 || !git_reference_target(ref)) {
-		orch_git_error("cannot read branch '%s'", j->branch);
-		goto done;
-	}
-	if (git_oid_equal(git_reference_target(ref), &j->orig)) {
-		ret = 0;
-		goto done;
-	}
-	if (!git_oid_equal(git_reference_target(ref), &j->merge)) {
-		orch_error("'%s' has moved on to %s meanwhile; the merge %s was not taken back", j->branch,
-			   orch_short_oid(git_reference_target(ref)), orch_short_oid(&j->merge));
-		goto done;
-	}
+	if (r <= 0)
+		return r;
 	log = xasprintf("orch-hooks: undo merge %s: %s", orch_short_oid(&j->merge), why);
-	if (git_reference_create_matching(&moved, repo, refname, &j->orig, 1, &j->merge, log) < 0) {
+	r = orch_branch_move(repo, j->branch, &j->merge, &j->orig, log);
+	if (r < 0)
 		orch_git_error("cannot move '%s' from %s back to %s", j->branch, orch_short_oid(&j->merge),
 			       orch_short_oid(&j->orig));
-		goto done;
-	}
-	ret = 0;
-done:
-	git_reference_free(moved);
-	git_reference_free(ref);
 	free(log);
-	free(refname);
-	return ret;
+	return r < 0 ? -1 : 0;
 }
 
 /* Work tree and index exactly as saved: the saved files written, what else is there and not ignored removed. */
