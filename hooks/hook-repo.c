@@ -5,6 +5,7 @@
 
 #include "content-rule.h"
 #include "gate-lock.h"
+#include "hook.h"
 #include "hook-repo.h"
 #include "merge-marker.h"
 #include "repo.h"
@@ -68,6 +69,20 @@ int orch_hook_merge_read(struct orch_hook_ctx *ctx, const git_oid *orig, const c
 		return -1;
 	m->landed.hook = hook;
 	return 0;
+}
+
+int orch_hook_merge_take(struct orch_hook_merge *m, const char *hook)
+{
+	char *gitdir = orch_hook_git_dir();
+	int skipped;
+
+	memset(m, 0, sizeof(*m));
+	m->n_approved = orch_merge_marker_take(gitdir, &m->approved);
+	skipped = orch_hook_skipped(hook, gitdir);
+	free(gitdir);
+	if (skipped)
+		orch_hook_merge_release(m);
+	return skipped ? -1 : 0;
 }
 
 int orch_hook_merge_approved(const struct orch_hook_merge *m)

@@ -42,9 +42,16 @@ int orch_hook_test_landed(struct orch_hook_ctx *ctx, const struct orch_landed *l
  */
 struct orch_hook_merge {
 	git_oid *approved;
-	int n_approved;		/* -1: the person skips the gate */
+	int n_approved;
 	struct orch_landed landed;
 };
+
+/*
+ * The test gate's first step: takes the merge marker into m (so that it
+ * never outlives the merge it was left for), then honours ORCH_HOOKS_SKIP
+ * for `hook`. Returns 0, or -1 (m left empty) when the person skips the gate.
+ */
+int orch_hook_merge_take(struct orch_hook_merge *m, const char *hook);
 
 /* What landed on ctx->target since orig, for `hook`'s messages. Returns 0, or -1 after saying why. */
 int orch_hook_merge_read(struct orch_hook_ctx *ctx, const git_oid *orig, const char *hook,

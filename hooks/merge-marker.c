@@ -8,7 +8,6 @@
 
 #include "error.h"
 #include "handoff.h"
-#include "hook.h"
 #include "merge-marker.h"
 #include "strbuf.h"
 
@@ -45,16 +44,6 @@ int orch_merge_marker_take(const char *gitdir, git_oid **out)
 	*out = ids;
 	strbuf_release(&sb);
 	return n;
-}
-
-int orch_merge_marker_take_unless_skipped(const char *hook, const char *gitdir, git_oid **out)
-{
-	int n = orch_merge_marker_take(gitdir, out);
-
-	if (!orch_hook_skipped(hook, gitdir))
-		return n;
-	FREE_AND_NULL(*out);
-	return -1;
 }
 
 int orch_merge_marker_matches(const git_oid *ids, size_t n, const git_oid *merged, size_t n_merged)

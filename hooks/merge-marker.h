@@ -25,14 +25,6 @@ int orch_merge_marker_write(const char *gitdir, const struct orch_merge_head *he
  */
 int orch_merge_marker_take(const char *gitdir, git_oid **out);
 
-/*
- * The test gate's first step (post-merge, post-commit): takes the marker, so
- * it never outlives the merge it was left for, then honours ORCH_HOOKS_SKIP
- * for `hook`. Returns the marker's id count as orch_merge_marker_take does,
- * or -1 (*out NULL) when the person skips the gate.
- */
-int orch_merge_marker_take_unless_skipped(const char *hook, const char *gitdir, git_oid **out);
-
 /* 1 if every head in `merged` is among the marker's ids (all of them were checked). */
 int orch_merge_marker_matches(const git_oid *ids, size_t n, const git_oid *merged, size_t n_merged);
 

@@ -16,7 +16,6 @@
 #include "hook.h"
 #include "hooks.h"
 #include "hook-repo.h"
-#include "merge-marker.h"
 #include "repo.h"
 #include "test-gate.h"
 #include "undo.h"
@@ -44,21 +43,16 @@ int orch_hook_post_commit(int argc, char **argv)
 	git_oid orig;
 	unsigned parents = 0;
 	char *gitdir;
-	int rc;
+	int waiting, rc;
 
-	memset(&m, 0, sizeof(m));
 	orch_hook_hold_signals();
 	orch_hook_run_chained(argv[0], "post-commit", argc, argv, NULL, 0);
 
 	/* The hot path: no approved merge is waiting for its tests. */
 	gitdir = orch_hook_git_dir();
-	if (!orch_handoff_exists(gitdir, ORCH_HANDOFF_MARKER)) {
-		free(gitdir);
-		return 0;
-	}
-	m.n_approved = orch_merge_marker_take_unless_skipped("post-commit (the test gate)", gitdir, &m.approved);
+	waiting = orch_handoff_exists(gitdir, ORCH_HANDOFF_MARKER);
 	free(gitdir);
-	if (m.n_approved < 0)
+	if (!waiting || orch_hook_merge_take(&m, "post-commit (the test gate)") < 0)
 		return 0;
 
 	rc = 1;

@@ -18,7 +18,6 @@
 #include "hook.h"
 #include "hooks.h"
 #include "hook-repo.h"
-#include "merge-marker.h"
 #include "undo-undecided.h"
 
 int orch_hook_post_merge(int argc, char **argv)
@@ -27,19 +26,14 @@ int orch_hook_post_merge(int argc, char **argv)
 	struct orch_hook_merge m;
 	struct orch_landed *l = &m.landed;
 	git_oid orig;
-	char *gitdir;
 	int squash = argc > 1 && !strcmp(argv[1], "1");
 	int upstream = 0, rc, r;
 
-	memset(&m, 0, sizeof(m));
 	orch_hook_hold_signals();
 	/* git ignores our exit status; a chained hook's failure is its own to report. */
 	orch_hook_run_chained(argv[0], "post-merge", argc, argv, NULL, 0);
 
-	gitdir = orch_hook_git_dir();
-	m.n_approved = orch_merge_marker_take_unless_skipped("post-merge (the test gate)", gitdir, &m.approved);
-	free(gitdir);
-	if (m.n_approved < 0)
+	if (orch_hook_merge_take(&m, "post-merge (the test gate)") < 0)
 		return 0;
 
 	rc = 1;

@@ -19,34 +19,23 @@ void orch_carry_release(struct orch_carry *c)
 
 static int patch_id_of(git_repository *repo, const git_commit *c, git_oid *out)
 {
-	git_commit *parent = NULL;
-	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options o;
-	int ret = -1;
+	int ret = 0;
 
 	/* As git diffs by default: its indent heuristic places a hunk as git does. */
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	o.flags |= GIT_DIFF_INDENT_HEURISTIC;
-	if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old_tree, parent) < 0 ||
-	    git_commit_tree(&new_tree, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &o) < 0) {
-		orch_git_error("cannot compute the patch-id of %s", orch_short_oid(git_commit_id(c)));
-		goto done;
-	}
 	/* git patch-id prints nothing for an empty change: give it an id no change has. */
-	if (!git_diff_num_deltas(diff)) {
+	if (orch_commit_diff(&diff, repo, c, &o) < 0)
+		ret = -1;
+	else if (!git_diff_num_deltas(diff))
 		memset(out, 0, sizeof(*out));
-	} else if (git_diff_patchid(out, diff, NULL) < 0) {
+	else if (git_diff_patchid(out, diff, NULL) < 0)
+		ret = -1;
+	if (ret < 0)
 		orch_git_error("cannot compute the patch-id of %s", orch_short_oid(git_commit_id(c)));
-		goto done;
-	}
-	ret = 0;
-done:
 	git_diff_free(diff);
-	git_tree_free(new_tree);
-	git_tree_free(old_tree);
-	git_commit_free(parent);
 	return ret;
 }
 
@@ -122,6 +111,46 @@ int orch_patch_id_series(git_repository *repo, const git_oid *tip, const git_oid
 	return r;
 }
 
+/* The reviewed changes (reviewed_base..reviewed) merged onto base, as libgit2 merges three trees. */
+static int merge_reviewed(git_index **out, git_repository *repo, const git_oid *reviewed_base,
+			  const git_oid *reviewed, const git_oid *base)
+{
+	git_tree *ancestor = NULL, *ours = NULL, *theirs = NULL;
+	git_merge_options mo;
+	int r;
+
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	r = orch_commit_tree(repo, reviewed_base, &ancestor) < 0 || orch_commit_tree(repo, base, &ours) < 0 ||
+	    orch_commit_tree(repo, reviewed, &theirs) < 0 ||
+	    git_merge_trees(out, repo, ancestor, ours, theirs, &mo) < 0;
+	if (r)
+		orch_git_error("cannot merge the reviewed changes onto %s", orch_short_oid(base));
+	git_tree_free(theirs);
+	git_tree_free(ours);
+	git_tree_free(ancestor);
+	return r ? -1 : 0;
+}
+
+/* The first path where tip's tree differs from `index` (caller frees), NULL when none; -1 on an error (reported). */
+static int first_difference(git_repository *repo, const git_oid *tip, git_index *index, char **out)
+{
+	git_tree *actual = NULL;
+	git_diff *diff = NULL;
+	int ret = 0;
+
+	*out = NULL;
+	if (orch_commit_tree(repo, tip, &actual) < 0 || git_diff_tree_to_index(&diff, repo, actual, index, NULL) < 0) {
+		ret = orch_git_error("cannot compare %s with the reviewed changes", orch_short_oid(tip));
+	} else if (git_diff_num_deltas(diff)) {
+		const git_diff_delta *d = git_diff_get_delta(diff, 0);
+
+		*out = xstrdup(d->new_file.path ? d->new_file.path : d->old_file.path);
+	}
+	git_diff_free(diff);
+	git_tree_free(actual);
+	return ret;
+}
+
 /*
  * 1 when tip's tree is the reviewed changes (reviewed_base..reviewed) merged
  * onto base, 0 when not (*why set), -1 on an error (reported).
@@ -129,46 +158,24 @@ int orch_patch_id_series(git_repository *repo, const git_oid *tip, const git_oid
 static int same_as_merged(git_repository *repo, const git_oid *reviewed_base, const git_oid *reviewed,
 			  const git_oid *base, const git_oid *tip, char **why)
 {
-	git_tree *ancestor = NULL, *ours = NULL, *theirs = NULL, *actual = NULL;
 	git_index *index = NULL;
-	git_diff *diff = NULL;
-	git_merge_options mo;
-	int ret = -1;
+	char *path = NULL;
+	int ret = 0;
 
-	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
-	if (orch_commit_tree(repo, reviewed_base, &ancestor) < 0 || orch_commit_tree(repo, base, &ours) < 0 ||
-	    orch_commit_tree(repo, reviewed, &theirs) < 0 || orch_commit_tree(repo, tip, &actual) < 0 ||
-	    git_merge_trees(&index, repo, ancestor, ours, theirs, &mo) < 0) {
-		orch_git_error("cannot merge the reviewed changes onto %s", orch_short_oid(base));
-		goto done;
-	}
-	if (git_index_has_conflicts(index)) {
+	if (merge_reviewed(&index, repo, reviewed_base, reviewed, base) < 0)
+		return -1;
+	if (git_index_has_conflicts(index))
 		*why = xasprintf("the reviewed changes do not merge cleanly onto the new base %s: a "
 				 "resolved conflict is new code", orch_short_oid(base));
-		ret = 0;
-		goto done;
-	}
-	if (git_diff_tree_to_index(&diff, repo, actual, index, NULL) < 0) {
-		orch_git_error("cannot compare %s with the reviewed changes", orch_short_oid(tip));
-		goto done;
-	}
-	if (git_diff_num_deltas(diff)) {
-		const git_diff_delta *d = git_diff_get_delta(diff, 0);
-
+	else if (first_difference(repo, tip, index, &path) < 0)
+		ret = -1;
+	else if (path)
 		*why = xasprintf("its tree differs from the reviewed changes merged onto the new base %s "
-				 "(first in '%s')", orch_short_oid(base),
-				 d->new_file.path ? d->new_file.path : d->old_file.path);
-		ret = 0;
-		goto done;
-	}
-	ret = 1;
-done:
-	git_diff_free(diff);
+				 "(first in '%s')", orch_short_oid(base), path);
+	else
+		ret = 1;
+	free(path);
 	git_index_free(index);
-	git_tree_free(actual);
-	git_tree_free(theirs);
-	git_tree_free(ours);
-	git_tree_free(ancestor);
 	return ret;
 }
 
@@ -200,48 +207,55 @@ static int same_series(const git_oid *a, size_t na, const git_oid *b, size_t nb,
 	return 1;
 }
 
-int orch_carry_over_compare(git_repository *repo, const git_oid *reviewed, const git_oid *tip,
-			    const git_oid *target, struct orch_carry *out)
+/*
+ * The patch-ids of the reviewed series and of tip's, compared commit for
+ * commit (out->reviewed_base and out->base set on the way): the number of
+ * commits when they match, 0 when not (out->why set), -1 on an error
+ * (reported).
+ */
+static int same_patches(git_repository *repo, const git_oid *reviewed, const git_oid *tip,
+			const git_oid *target, struct orch_carry *out)
 {
 	git_oid *a = NULL, *b = NULL;
 	size_t na = 0, nb = 0;
 	char *why = NULL;
-	int ra, rb, r, ret = -1;
+	int r = series(repo, reviewed, target, &a, &na, &out->reviewed_base, &why);
+
+	if (r > 0) {
+		r = differs(out, xasprintf("the reviewed commit: %s", why));
+	} else if (r == 0) {
+		r = series(repo, tip, target, &b, &nb, &out->base, &why);
+		if (r == 0 && same_series(a, na, b, nb, tip, &why)) {
+			r = (int)na;
+		} else if (r >= 0) {
+			r = differs(out, why);
+			why = NULL;
+		}
+	}
+	free(why);
+	free(a);
+	free(b);
+	return r;
+}
+
+int orch_carry_over_compare(git_repository *repo, const git_oid *reviewed, const git_oid *tip,
+			    const git_oid *target, struct orch_carry *out)
+{
+	char *why = NULL;
+	int n, r;
 
 	memset(out, 0, sizeof(*out));
 	if (git_oid_equal(reviewed, tip))
 		return differs(out, xstrdup("it is the reviewed commit itself"));
-	ra = series(repo, reviewed, target, &a, &na, &out->reviewed_base, &why);
-	if (ra > 0) {
-		differs(out, xasprintf("the reviewed commit: %s", why));
-		ret = 0;
-		goto done;
-	}
-	rb = ra < 0 ? -1 : series(repo, tip, target, &b, &nb, &out->base, &why);
-	if (ra < 0 || rb < 0)
-		goto done;
-	if (rb > 0 || !same_series(a, na, b, nb, tip, &why)) {
-		differs(out, why);
-		why = NULL;
-		ret = 0;
-		goto done;
-	}
+	n = same_patches(repo, reviewed, tip, target, out);
+	if (n <= 0)
+		return n;
 	r = same_as_merged(repo, &out->reviewed_base, reviewed, &out->base, tip, &why);
-	if (r < 0)
-		goto done;
-	if (!r) {
-		differs(out, why);
-		why = NULL;
-	} else {
-		out->holds = 1;
-		out->nr = na;
-	}
-	ret = 0;
-done:
-	free(why);
-	free(a);
-	free(b);
-	return ret;
+	if (r <= 0)
+		return r < 0 ? -1 : differs(out, why);
+	out->holds = 1;
+	out->nr = (size_t)n;
+	return 0;
 }
 
 int orch_carry_over_check(git_repository *repo, const git_oid *reviewed, const git_oid *tip,

@@ -133,26 +133,20 @@ int orch_tree_export(git_repository *repo, git_tree *tree, const char *dir)
 int orch_commit_check_out_to(git_repository *repo, const git_oid *commit, const char *dir)
 {
 	git_checkout_options co;
-	git_tree *tree = NULL;
 	git_index *index = NULL;
-	int ret = -1;
+	git_oid tree;
+	int ret = 0;
 
-	if (orch_commit_tree(repo, commit, &tree) < 0 || git_index_new(&index) < 0 ||
-	    git_index_read_tree(index, tree) < 0) {
-		orch_git_error("cannot read the tree of %s", orch_short_oid(commit));
-		goto done;
-	}
+	if (orch_commit_tree_id(repo, commit, &tree) < 0)
+		return -1;
+	if (orch_tree_index(&index, repo, &tree) < 0)
+		return orch_git_error("cannot read the tree of %s", orch_short_oid(commit));
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
 	co.target_directory = dir;
-	if (git_checkout_index(repo, index, &co) < 0) {
-		orch_git_error("cannot check out %s to test it", orch_short_oid(commit));
-		goto done;
-	}
-	ret = 0;
-done:
+	if (git_checkout_index(repo, index, &co) < 0)
+		ret = orch_git_error("cannot check out %s to test it", orch_short_oid(commit));
 	git_index_free(index);
-	git_tree_free(tree);
 	return ret;
 }
 

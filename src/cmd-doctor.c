@@ -443,16 +443,15 @@ int orch_doctor_run(const char *path, int quiet)
 	return d.problems ? 1 : 0;
 }
 
+static int doctor(const char *path)
+{
+	return orch_doctor_run(path, 0);
+}
+
 static int cmd_doctor(int argc, char **argv)
 {
-	const struct orch_option options[] = {
-		OPT_EXITS("0 the gate is in force; 1 it is not (each problem is named)"),
-		OPT_END(),
-	};
-	const char *path;
-	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_doctor, NULL, &path);
-
-	return r ? r : orch_doctor_run(path, 0);
+	return orch_run_one_operand(argc, argv, &orch_cmd_doctor,
+				    "0 the gate is in force; 1 it is not (each problem is named)", NULL, doctor);
 }
 
 ORCH_CMD_DEFINE(doctor, "doctor [DIR]",

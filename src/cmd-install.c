@@ -501,14 +501,8 @@ static int cmd_install(int argc, char **argv)
 
 static int cmd_uninstall(int argc, char **argv)
 {
-	const struct orch_option options[] = {
-		OPT_EXITS("0 done (also when nothing was installed)"),
-		OPT_END(),
-	};
-	const char *path;
-	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_uninstall, NULL, &path);
-
-	return r ? r : uninstall(path);
+	return orch_run_one_operand(argc, argv, &orch_cmd_uninstall, "0 done (also when nothing was installed)",
+				    NULL, uninstall);
 }
 
 ORCH_CMD_DEFINE(install, "install [--chain | --force] [--server] [DIR]",

@@ -97,17 +97,11 @@ static void add_entry(struct log_state *ls, const git_oid *commit, const git_com
 /* The records one notes commit added, compared with its first parent. */
 static int scan_notes_commit(struct log_state *ls, git_commit *nc)
 {
-	git_commit *parent = NULL;
-	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_diff *diff = NULL;
 	size_t i, nd;
 	int ret = -1;
 
-	if (git_commit_parentcount(nc) > 0 && git_commit_parent(&parent, nc, 0) < 0)
-		goto done;
-	if ((parent && git_commit_tree(&old_tree, parent) < 0) || git_commit_tree(&new_tree, nc) < 0)
-		goto done;
-	if (git_diff_tree_to_tree(&diff, ls->repo, old_tree, new_tree, NULL) < 0)
+	if (orch_commit_diff(&diff, ls->repo, nc, NULL) < 0)
 		goto done;
 	nd = git_diff_num_deltas(diff);
 	for (i = 0; i < nd; i++) {
@@ -144,9 +138,6 @@ done:
 	if (ret < 0)
 		orch_git_error("cannot read notes commit %s", orch_short_oid(git_commit_id(nc)));
 	git_diff_free(diff);
-	git_tree_free(old_tree);
-	git_tree_free(new_tree);
-	git_commit_free(parent);
 	return ret;
 }
 

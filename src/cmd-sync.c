@@ -136,14 +136,9 @@ done:
 
 static int cmd_sync(int argc, char **argv)
 {
-	const struct orch_option options[] = {
-		OPT_EXITS("0 the verdicts were merged and pushed (or there were none to share)"),
-		OPT_END(),
-	};
-	const char *remote;
-	int r = orch_parse_options_one(argc, argv, options, &orch_cmd_sync, "origin", &remote);
-
-	return r ? r : sync_notes(remote);
+	return orch_run_one_operand(argc, argv, &orch_cmd_sync,
+				    "0 the verdicts were merged and pushed (or there were none to share)", "origin",
+				    sync_notes);
 }
 
 ORCH_CMD_DEFINE(sync, "sync [REMOTE]",

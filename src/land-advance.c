@@ -73,16 +73,13 @@ static int put_back(git_repository *repo, const char *onto, const git_oid *from,
 int land_advance(git_repository *repo, const char *onto, const git_oid *from, const git_oid *to, const char *why)
 {
 	char *refname = xasprintf("refs/heads/%s", onto);
-	git_reference *moved = NULL;
 	int r = still_at(repo, refname, onto, from) ? check_out(repo, from, to) : 1, e;
 
 	if (r == 0) {
-		/* Compare-and-swap: only from `from`, so a commit made meanwhile is never lost. */
-		e = git_reference_create_matching(&moved, repo, refname, to, 1, from, why);
+		e = orch_branch_move(repo, onto, from, to, why);
 		if (e < 0)
 			r = put_back(repo, onto, from, to, e);
 	}
-	git_reference_free(moved);
 	free(refname);
 	return r;
 }

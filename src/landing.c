@@ -25,30 +25,25 @@ static int note_conflict(git_checkout_notify_t why, const char *path, const git_
 	return 0;
 }
 
-/* HEAD must still be `branch`, at `merge`: someone may have moved on meanwhile. */
-static int still_in_place(git_repository *repo, const char *refname, const char *branch,
-			  const git_oid *merge)
+int orch_take_back_in_place(git_repository *repo, const char *branch, const git_oid *merge, const git_oid *orig)
 {
 	git_reference *ref = NULL;
-	int ok = 0;
+	const git_oid *at;
+	int ret = -1;
 
-	if (!orch_repo_head_on(repo, branch)) {
-		orch_error("HEAD is no longer on '%s'; the merge was not taken back", branch);
-		goto done;
-	}
-	if (git_reference_lookup(&ref, repo, refname) < 0 || !git_reference_target(ref)) {
+	if (!orch_repo_head_on(repo, branch))
+		orch_error("HEAD is no longer on '%s'; the merge %s was not taken back", branch, orch_short_oid(merge));
+	else if (git_branch_lookup(&ref, repo, branch, GIT_BRANCH_LOCAL) < 0 || !(at = git_reference_target(ref)))
 		orch_git_error("cannot read branch '%s'", branch);
-		goto done;
-	}
-	if (!git_oid_equal(git_reference_target(ref), merge)) {
-		orch_error("'%s' has moved on to %s meanwhile; the merge %s was not taken back",
-			   branch, orch_short_oid(git_reference_target(ref)), orch_short_oid(merge));
-		goto done;
-	}
-	ok = 1;
-done:
+	else if (git_oid_equal(at, merge))
+		ret = 1;
+	else if (orig && git_oid_equal(at, orig))
+		ret = 0;
+	else
+		orch_error("'%s' has moved on to %s meanwhile; the merge %s was not taken back", branch,
+			   orch_short_oid(at), orch_short_oid(merge));
 	git_reference_free(ref);
-	return ok;
+	return ret;
 }
 
 static int make_revert(git_repository *repo, const git_commit *merge, const git_commit *orig,
@@ -81,14 +76,13 @@ int orch_take_back(git_repository *repo, enum orch_take_back how, const char *br
 	git_checkout_options co;
 	git_commit *mc = NULL, *oc = NULL;
 	git_tree *otree = NULL, *mtree = NULL;
-	git_reference *moved = NULL;
 	struct strbuf conflicts = STRBUF_INIT;
-	char *refname = xasprintf("refs/heads/%s", branch), *log = NULL;
+	char *log = NULL;
 	git_oid target;
 	int err, ret = -1;
 
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	if (!still_in_place(repo, refname, branch, merge)) {
+	if (orch_take_back_in_place(repo, branch, merge, NULL) < 0) {
 		ret = 1;
 		goto done;
 	}
@@ -130,7 +124,7 @@ int orch_take_back(git_repository *repo, enum orch_take_back how, const char *br
 
 	log = xasprintf("orch-hooks: %s merge %s: %s", how == ORCH_TAKE_BACK_REVERT ? "revert" : "undo",
 			orch_short_oid(merge), why);
-	if (git_reference_create_matching(&moved, repo, refname, &target, 1, merge, log) < 0) {
+	if (orch_branch_move(repo, branch, merge, &target, log) < 0) {
 		orch_git_error("cannot move '%s' from %s to %s", branch, orch_short_oid(merge),
 			       orch_short_oid(&target));
 		orch_say("  the work tree now holds the files of %s while '%s' is elsewhere: "
@@ -140,13 +134,11 @@ int orch_take_back(git_repository *repo, enum orch_take_back how, const char *br
 	git_oid_cpy(new_tip, &target);
 	ret = 0;
 done:
-	git_reference_free(moved);
 	git_tree_free(otree);
 	git_tree_free(mtree);
 	git_commit_free(oc);
 	git_commit_free(mc);
 	strbuf_release(&conflicts);
 	free(log);
-	free(refname);
 	return ret;
 }

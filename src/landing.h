@@ -29,4 +29,12 @@ enum orch_take_back {
 int orch_take_back(git_repository *repo, enum orch_take_back how, const char *branch,
 		   const git_oid *merge, const git_oid *orig, const char *why, git_oid *new_tip);
 
+/*
+ * Whether merge `merge` can still be taken back off `branch`: 1 when HEAD
+ * is on the branch and the branch at the merge; 0 when the branch is at
+ * `orig` already (an undo broken off after moving it; never when orig is
+ * NULL); -1 when someone has moved on meanwhile, after saying so.
+ */
+int orch_take_back_in_place(git_repository *repo, const char *branch, const git_oid *merge, const git_oid *orig);
+
 #endif

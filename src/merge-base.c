@@ -51,10 +51,7 @@ struct mb {
 
 static void push(struct nodes *a, uint32_t x)
 {
-	if (a->nr == a->alloc) {
-		a->alloc = a->alloc ? 2 * a->alloc : 64;
-		a->v = xrealloc(a->v, a->alloc * sizeof(*a->v));
-	}
+	ALLOC_GROW(a->v, a->nr + 1, a->alloc);
 	a->v[a->nr++] = x;
 }
 
@@ -98,10 +95,7 @@ static int64_t node_get(struct mb *mb, const git_oid *id, uint32_t pos)
 	s = slot_of(mb, id);
 	if (mb->slots[s])
 		return mb->slots[s] - 1;
-	if (mb->nr == mb->alloc) {
-		mb->alloc = mb->alloc ? 2 * mb->alloc : 256;
-		mb->nodes = xrealloc(mb->nodes, mb->alloc * sizeof(*mb->nodes));
-	}
+	ALLOC_GROW(mb->nodes, mb->nr + 1, mb->alloc);
 	n = &mb->nodes[mb->nr];
 	memset(n, 0, sizeof(*n));
 	git_oid_cpy(&n->id, id);

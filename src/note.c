@@ -6,19 +6,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "header-fields.h"
 #include "note.h"
 #include "strbuf.h"
 
+/*
+ * The headers after "Verdict:", in the order a note is written, and the
+ * field each fills (header-fields.h).
+ */
+static const struct orch_header_field headers[] = {
+#define H(name, field) ORCH_HEADER_FIELD(struct orch_verdict_record, name, field)
+	H("Commit", commit), H("Tree", tree), H("Reviewer", reviewer), H("Date", date),
+	H("Duration", duration), H("Carried-From", carried_from), H("Carried-Base", carried_base),
+	H("Signature", signature),
+#undef H
+};
+
 void orch_verdict_record_release(struct orch_verdict_record *r)
 {
-	free(r->commit);
-	free(r->tree);
-	free(r->reviewer);
-	free(r->date);
-	free(r->duration);
-	free(r->signature);
-	free(r->carried_from);
-	free(r->carried_base);
+	orch_header_fields_free(headers, ARRAY_SIZE(headers), r);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }
@@ -179,26 +185,9 @@ static char *trimmed(const char *p, size_t n)
 /* Where the value of header `key` (klen bytes) goes; NULL for a header this version does not know. */
 static char **header_field(struct orch_verdict_record *r, char **verdict, const char *key, size_t klen)
 {
-	const struct {
-		const char *name;
-		char **field;
-	} headers[] = {
-		{ .name = "Verdict", .field = verdict },
-		{ .name = "Commit", .field = &r->commit },
-		{ .name = "Tree", .field = &r->tree },
-		{ .name = "Reviewer", .field = &r->reviewer },
-		{ .name = "Date", .field = &r->date },
-		{ .name = "Duration", .field = &r->duration },
-		{ .name = "Signature", .field = &r->signature },
-		{ .name = "Carried-From", .field = &r->carried_from },
-		{ .name = "Carried-Base", .field = &r->carried_base },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
-		if (mem_equals(key, klen, headers[i].name))
-			return headers[i].field;
-	return NULL;
+	if (mem_equals(key, klen, "Verdict"))
+		return verdict;
+	return orch_header_field_find(headers, ARRAY_SIZE(headers), r, key, klen);
 }
 
 /* Parses the record starting at *pos; leaves *pos at the next record. */
@@ -416,17 +405,11 @@ char *orch_note_format(const struct orch_verdict_record *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p;
-	size_t written = 0;
+	size_t written = 0, i;
 
 	add_header(&sb, "Verdict", r->verdict == ORCH_VERDICT_PASS ? "PASS" : "FAIL");
-	add_header(&sb, "Commit", r->commit);
-	add_header(&sb, "Tree", r->tree);
-	add_header(&sb, "Reviewer", r->reviewer);
-	add_header(&sb, "Date", r->date);
-	add_header(&sb, "Duration", r->duration);
-	add_header(&sb, "Carried-From", r->carried_from);
-	add_header(&sb, "Carried-Base", r->carried_base);
-	add_header(&sb, "Signature", r->signature);
+	for (i = 0; i < ARRAY_SIZE(headers); i++)
+		add_header(&sb, headers[i].name, orch_header_field_value(&headers[i], r));
 	if (r->body && *r->body) {
 		strbuf_addch(&sb, '\n');
 		for (p = r->body; *p;) {

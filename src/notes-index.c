@@ -124,10 +124,7 @@ static int index_add(void *payload, const char *hex, const git_oid *blob, unsign
 {
 	struct orch_notes_index *idx = payload;
 
-	if (idx->nr == idx->alloc) {
-		idx->alloc = idx->alloc ? 2 * idx->alloc : 256;
-		idx->items = xrealloc(idx->items, idx->alloc * sizeof(*idx->items));
-	}
+	ALLOC_GROW(idx->items, idx->nr + 1, idx->alloc);
 	git_oid_fromstr(&idx->items[idx->nr].annotated, hex);
 	git_oid_cpy(&idx->items[idx->nr].blob, blob);
 	idx->items[idx->nr].depth = depth;

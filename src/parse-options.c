@@ -247,15 +247,18 @@ void orch_option_list_release(struct orch_option_list *l)
 	l->nr = 0;
 }
 
-int orch_parse_options_one(int argc, char **argv, const struct orch_option *opts, const struct orch_cmd *cmd,
-			   const char *fallback, const char **operand)
+int orch_run_one_operand(int argc, char **argv, const struct orch_cmd *cmd, const char *exits,
+			 const char *fallback, int (*fn)(const char *operand))
 {
-	int n = orch_parse_options(argc, argv, opts, cmd);
+	const struct orch_option options[] = {
+		OPT_EXITS(exits),
+		OPT_END(),
+	};
+	int n = orch_parse_options(argc, argv, options, cmd);
 
 	if (n < 0)
 		return ORCH_EXIT_USAGE;
 	if (n > 1)
 		return orch_usage(cmd);
-	*operand = n ? argv[0] : fallback;
-	return 0;
+	return fn(n ? argv[0] : fallback);
 }

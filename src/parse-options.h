@@ -63,12 +63,13 @@ struct orch_cmd;
 int orch_parse_options(int argc, char **argv, const struct orch_option *opts, const struct orch_cmd *cmd);
 
 /*
- * The same for a command that takes at most one operand: *operand is it, or
- * `fallback` when there is none. Returns 0, or ORCH_EXIT_USAGE after saying
+ * Runs a command that has no options and at most one operand: returns
+ * fn(operand), `fallback` when none is given, after parsing argv as above
+ * (its help lists `exits` as OPT_EXITS does); ORCH_EXIT_USAGE after saying
  * what is wrong (more than one operand: the usage).
  */
-int orch_parse_options_one(int argc, char **argv, const struct orch_option *opts, const struct orch_cmd *cmd,
-			   const char *fallback, const char **operand);
+int orch_run_one_operand(int argc, char **argv, const struct orch_cmd *cmd, const char *exits,
+			 const char *fallback, int (*fn)(const char *operand));
 
 /* The help of cmd with its options on f (usage line, summary, option list). */
 void orch_options_help(FILE *f, const struct orch_option *opts, const struct orch_cmd *cmd);

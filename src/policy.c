@@ -132,24 +132,21 @@ void orch_policy_init(struct orch_policy *p)
 	p->path = xstrdup("built-in defaults");
 }
 
+/* Each key's value as its type holds it: the key table says which to free. */
 void orch_policy_release(struct orch_policy *p)
 {
 	int k;
 
-	orch_patterns_release(&p->protected);
-	free(p->notes_ref);
-	free(p->tests_ref);
-	free(p->review_command);
-	free(p->test_command);
-	free(p->server_test_command);
-	free(p->signing_key);
-	free(p->allowed_signers);
-	free(p->reviewers);
-	free(p->test_signing_key);
-	free(p->test_signers);
-	free(p->path);
-	for (k = 0; k < ORCH_KEY__COUNT; k++)
+	for (k = 0; k < ORCH_KEY__COUNT; k++) {
+		char *field = (char *)p + keys[k].offset;
+
+		if (keys[k].type == T_PATTERNS)
+			orch_patterns_release((struct orch_patterns *)field);
+		else if (keys[k].type == T_NOTES_REF || keys[k].type == T_COMMAND || keys[k].type == T_STRING)
+			free(*(char **)field);
 		free(p->origin[k]);
+	}
+	free(p->path);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -94,10 +94,7 @@ static int parse_line(struct orch_ref_updates *out, const char *p, size_t n, cha
 		*err = xstrdup("both object ids are zero");
 		return -1;
 	}
-	if (out->nr == out->alloc) {
-		out->alloc = out->alloc ? 2 * out->alloc : 8;
-		out->items = xrealloc(out->items, out->alloc * sizeof(*out->items));
-	}
+	ALLOC_GROW(out->items, out->nr + 1, out->alloc);
 	u = &out->items[out->nr++];
 	git_oid_cpy(&u->old_oid, &old_oid);
 	git_oid_cpy(&u->new_oid, &new_oid);

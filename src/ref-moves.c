@@ -16,10 +16,7 @@ static void add(struct orch_ref_moves *m, char *name, char *value, char *log)
 {
 	struct stat st;
 
-	if (m->nr == m->alloc) {
-		m->alloc = m->alloc ? m->alloc * 2 : 64;
-		m->items = xrealloc(m->items, m->alloc * sizeof(*m->items));
-	}
+	ALLOC_GROW(m->items, m->nr + 1, m->alloc);
 	m->items[m->nr].name = name;
 	m->items[m->nr].value = value;
 	m->items[m->nr].log = log;

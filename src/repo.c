@@ -280,6 +280,53 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 	return 0;
 }
 
+int orch_branch_move(git_repository *repo, const char *branch, const git_oid *from, const git_oid *to,
+		     const char *log)
+{
+	char *refname = xasprintf("refs/heads/%s", branch);
+	git_reference *moved = NULL;
+	int err = git_reference_create_matching(&moved, repo, refname, to, 1, from, log);
+
+	git_reference_free(moved);
+	free(refname);
+	return err;
+}
+
+int orch_tree_index(git_index **out, git_repository *repo, const git_oid *tree)
+{
+	git_tree *t = NULL;
+	int r;
+
+	*out = NULL;
+	r = git_tree_lookup(&t, repo, tree) < 0 || git_index_new(out) < 0 || git_index_read_tree(*out, t) < 0;
+	if (r) {
+		git_index_free(*out);
+		*out = NULL;
+	}
+	git_tree_free(t);
+	return r ? -1 : 0;
+}
+
+int orch_commit_diff(git_diff **out, git_repository *repo, const git_commit *commit,
+		     const git_diff_options *opts)
+{
+	git_commit *parent = NULL;
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	int r;
+
+	*out = NULL;
+	if (git_commit_parentcount(commit) > 0 &&
+	    (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&old_tree, parent) < 0))
+		r = -1;
+	else
+		r = git_commit_tree(&new_tree, commit) < 0 ||
+		    git_diff_tree_to_tree(out, repo, old_tree, new_tree, opts) < 0 ? -1 : 0;
+	git_tree_free(new_tree);
+	git_tree_free(old_tree);
+	git_commit_free(parent);
+	return r;
+}
+
 int orch_revparse_commit(git_repository *repo, const char *spec, git_oid *out)
 {
 	git_object *obj = NULL, *peeled = NULL;

@@ -45,6 +45,26 @@ int orch_commit_tree_id(git_repository *repo, const git_oid *commit, git_oid *ou
 /* The tree of `commit` (caller frees); -1, unreported, when either cannot be read. */
 int orch_commit_tree(git_repository *repo, const git_oid *commit, git_tree **out);
 
+/*
+ * Moves branch `branch` (a short name) from `from` to `to` as a
+ * compare-and-swap, so that a commit made meanwhile is never lost, with
+ * reflog message `log`. Returns 0, or libgit2's error, unreported
+ * (GIT_EMODIFIED: the branch is no longer at `from`).
+ */
+int orch_branch_move(git_repository *repo, const char *branch, const git_oid *from, const git_oid *to,
+		     const char *log);
+
+/* A new in-memory index holding tree `tree` (caller frees); -1, unreported, when it cannot be read. */
+int orch_tree_index(git_index **out, git_repository *repo, const git_oid *tree);
+
+/*
+ * What `commit` changes against its first parent, or against the empty tree
+ * for a root commit (caller frees *out); -1, unreported, when a tree cannot
+ * be read. `opts` may be NULL.
+ */
+int orch_commit_diff(git_diff **out, git_repository *repo, const git_commit *commit,
+		     const git_diff_options *opts);
+
 /* The commit `spec` names (a tag peeled), as git rev-parse SPEC^{commit}; -1, unreported, when none. */
 int orch_revparse_commit(git_repository *repo, const char *spec, git_oid *out);
 

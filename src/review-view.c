@@ -29,10 +29,7 @@ static int packed_refs(git_repository *repo, struct strbuf *out)
 		return orch_git_error("cannot list the refs");
 	while ((err = git_reference_next(&ref, it)) == 0) {
 		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
-			if (n == alloc) {
-				alloc = alloc ? alloc * 2 : 64;
-				lines = xrealloc(lines, alloc * sizeof(*lines));
-			}
+			ALLOC_GROW(lines, n + 1, alloc);
 			lines[n++] = xasprintf("%s %s\n", git_reference_name(ref),
 					       git_oid_tostr(hex, sizeof(hex), git_reference_target(ref)));
 		}

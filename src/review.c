@@ -95,27 +95,36 @@ static int automerge_of(git_repository *repo, const git_commit *commit, struct o
 	return 0;
 }
 
-int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r)
+/* The review's directory: its checkout, and a private TMPDIR with a cache; its name makes the reviewer's e-mail. */
+static int make_dirs(const struct orch_review_setup *s, struct orch_review *r)
 {
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	char *tmpl = xasprintf("%s/orch-review.XXXXXX", s->tmp_root), *cache = NULL;
-	int ret = -1;
+	char *tmpl = xasprintf("%s/orch-review.XXXXXX", s->tmp_root), *cache;
+	int ret = 0;
 
 	if (!mkdtemp(tmpl)) {
 		orch_error("cannot make a directory for the review in '%s': %s", s->tmp_root, strerror(errno));
 		free(tmpl);
-		goto done;
+		return -1;
 	}
 	r->tmpdir = tmpl;
 	r->checkout = xasprintf("%s/checkout", r->tmpdir);
 	r->private_tmp = xasprintf("%s/tmp", r->tmpdir);
 	r->email = xasprintf("%s@orch-hooks.invalid", strrchr(r->tmpdir, '/') + 1);
 	cache = xasprintf("%s/cache", r->private_tmp);
-	if (mkdir(r->checkout, 0700) < 0 || mkdir(r->private_tmp, 0700) < 0 || mkdir(cache, 0700) < 0) {
-		orch_error("cannot make a directory in '%s': %s", r->tmpdir, strerror(errno));
-		goto done;
-	}
+	if (mkdir(r->checkout, 0700) < 0 || mkdir(r->private_tmp, 0700) < 0 || mkdir(cache, 0700) < 0)
+		ret = orch_error("cannot make a directory in '%s': %s", r->tmpdir, strerror(errno));
+	free(cache);
+	return ret;
+}
+
+int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	int ret = -1;
+
+	if (make_dirs(s, r) < 0)
+		return -1;
 	if (git_commit_lookup(&commit, s->repo, &r->commit) < 0 || git_commit_tree(&tree, commit) < 0) {
 		orch_git_error("cannot read commit %s", orch_short_oid(&r->commit));
 		goto done;
@@ -126,7 +135,6 @@ int orch_review_prepare(const struct orch_review_setup *s, struct orch_review *r
 		goto done;
 	ret = 0;
 done:
-	free(cache);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	return ret;

@@ -106,10 +106,7 @@ static void new_merges_add(struct orch_new_merges *m, const struct orch_commit_h
 {
 	unsigned i;
 
-	if (m->nr == m->alloc) {
-		m->alloc = m->alloc ? 2 * m->alloc : 64;
-		m->items = xrealloc(m->items, m->alloc * sizeof(*m->items));
-	}
+	ALLOC_GROW(m->items, m->nr + 1, m->alloc);
 	while (m->nr_parents + h->nr_parents > m->alloc_parents) {
 		m->alloc_parents = m->alloc_parents ? 2 * m->alloc_parents : 128;
 		m->parents = xrealloc(m->parents, m->alloc_parents * sizeof(*m->parents));
@@ -145,8 +142,7 @@ static int walk_all_commits(struct orch_server_walk *w, const git_oid *tip, stru
 	unsigned i;
 	int ret = -1;
 
-	stack = xmalloc(sizeof(*stack));
-	alloc = 1;
+	ALLOC_GROW(stack, nr + 1, alloc);
 	git_oid_cpy(&stack[nr++], tip);
 	while (nr) {
 		git_oid_cpy(&oid, &stack[--nr]);
@@ -162,10 +158,7 @@ static int walk_all_commits(struct orch_server_walk *w, const git_oid *tip, stru
 		for (i = h.nr_parents; i-- > 0;) {
 			if (orch_oidset_contains(fresh, &h.parents[i]))
 				continue;
-			if (nr == alloc) {
-				alloc *= 2;
-				stack = xrealloc(stack, alloc * sizeof(*stack));
-			}
+			ALLOC_GROW(stack, nr + 1, alloc);
 			git_oid_cpy(&stack[nr++], &h.parents[i]);
 		}
 	}

@@ -24,10 +24,7 @@ static const char *const steering_dirs[] = { "hooks", "info", NULL };
 
 static void add(struct orch_snapshot *s, char *key, char *value)
 {
-	if (s->nr == s->alloc) {
-		s->alloc = s->alloc ? s->alloc * 2 : 64;
-		s->items = xrealloc(s->items, s->alloc * sizeof(*s->items));
-	}
+	ALLOC_GROW(s->items, s->nr + 1, s->alloc);
 	s->items[s->nr].key = key;
 	s->items[s->nr].value = value;
 	s->nr++;

@@ -57,7 +57,22 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
 #define FREE_AND_NULL(p) do { free(p); (p) = NULL; } while (0)
+
+/*
+ * Makes room for `nr` items in the array x, which has room for `alloc` (as
+ * git's ALLOC_GROW): doubles it, from 64 items.
+ */
+#define ALLOC_GROW(x, nr, alloc)                                        \
+	do {                                                            \
+		if ((nr) > (alloc)) {                                   \
+			(alloc) = (alloc) ? (alloc) * 2 : 64;           \
+			if ((alloc) < (nr))                             \
+				(alloc) = (nr);                         \
+			(x) = xrealloc((x), (alloc) * sizeof(*(x)));    \
+		}                                                       \
+	} while (0)
 
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -8,25 +8,27 @@
 
 #include <git2.h>
 
+#include "header-fields.h"
 #include "strbuf.h"
 #include "test-record.h"
 
 /* The test record format: parsing and writing, no repository (fuzzed: fuzz/fuzz-test-record.c). */
 
+/*
+ * The headers after "Tests:", in the order a record is written, and the
+ * field each fills (header-fields.h).
+ */
+static const struct orch_header_field headers[] = {
+#define H(name, field) ORCH_HEADER_FIELD(struct orch_test_record, name, field)
+	H("Commit", commit), H("Tree", tree), H("Target", target), H("Merged", merged),
+	H("Command", command), H("Runner", runner), H("Exit", exit), H("Duration", duration),
+	H("Date", date), H("Action", action), H("Worktree", worktree), H("Signature", signature),
+#undef H
+};
+
 void orch_test_record_release(struct orch_test_record *r)
 {
-	free(r->commit);
-	free(r->tree);
-	free(r->command);
-	free(r->runner);
-	free(r->exit);
-	free(r->duration);
-	free(r->date);
-	free(r->target);
-	free(r->merged);
-	free(r->action);
-	free(r->worktree);
-	free(r->signature);
+	orch_header_fields_free(headers, ARRAY_SIZE(headers), r);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }
@@ -50,24 +52,6 @@ static int is_hex_oid(const char *s)
 static int is_base64(const char *s)
 {
 	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == strlen(s);
-}
-
-/* The field a header fills, or NULL for a header we do not know (kept for later versions). */
-static char **field_of(struct orch_test_record *r, const char *key, size_t n)
-{
-	static const struct { const char *name; size_t off; } map[] = {
-#define M(name, f) { name, offsetof(struct orch_test_record, f) }
-		M("Commit", commit), M("Tree", tree), M("Command", command), M("Runner", runner),
-		M("Exit", exit), M("Duration", duration), M("Date", date), M("Target", target),
-		M("Merged", merged), M("Action", action), M("Worktree", worktree), M("Signature", signature),
-#undef M
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(*map); i++)
-		if (strlen(map[i].name) == n && !strncmp(map[i].name, key, n))
-			return (char **)((char *)r + map[i].off);
-	return NULL;
 }
 
 static int starts_record(const char *line, size_t n)
@@ -102,9 +86,9 @@ static char *parse_header(struct orch_test_record *r, const char *line, size_t n
 			return xasprintf("Tests is '%.*s', not PASS or FAIL", (int)(vlen > 20 ? 20 : vlen), v);
 		return NULL;
 	}
-	field = field_of(r, line, klen);
+	field = orch_header_field_find(headers, ARRAY_SIZE(headers), r, line, klen);
 	if (!field)
-		return NULL;
+		return NULL;	/* a header of a later version: ignored */
 	if (*field)
 		return xasprintf("%.*s is given twice", (int)klen, line);
 	*field = xstrndup(v, vlen);
@@ -217,20 +201,11 @@ char *orch_test_record_format(const struct orch_test_record *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p;
+	size_t i;
 
 	strbuf_addf(&sb, "Tests: %s\n", r->passed ? "PASS" : "FAIL");
-	strbuf_add_header(&sb, "Commit", r->commit);
-	strbuf_add_header(&sb, "Tree", r->tree);
-	strbuf_add_header(&sb, "Target", r->target);
-	strbuf_add_header(&sb, "Merged", r->merged);
-	strbuf_add_header(&sb, "Command", r->command);
-	strbuf_add_header(&sb, "Runner", r->runner);
-	strbuf_add_header(&sb, "Exit", r->exit);
-	strbuf_add_header(&sb, "Duration", r->duration);
-	strbuf_add_header(&sb, "Date", r->date);
-	strbuf_add_header(&sb, "Action", r->action);
-	strbuf_add_header(&sb, "Worktree", r->worktree);
-	strbuf_add_header(&sb, "Signature", r->signature);
+	for (i = 0; i < ARRAY_SIZE(headers); i++)
+		strbuf_add_header(&sb, headers[i].name, orch_header_field_value(&headers[i], r));
 	if (r->body && *r->body) {
 		strbuf_addch(&sb, '\n');
 		/* A body line must not pass for the start of another record. */

@@ -205,33 +205,37 @@ void orch_tests_result_release(struct orch_tests_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * What each kind is called, and how near it is to passing (of several
+ * refusals, the nearest is the one reported).
+ */
+static const struct {
+	const char *name;
+	int rank;
+} kinds[] = {
+	[ORCH_TESTS_PASS] = { "PASS", 9 },
+	[ORCH_TESTS_UNCHECKABLE] = { "test record cannot be checked", 8 },
+	[ORCH_TESTS_UNTRUSTED] = { "untrusted test record", 7 },
+	[ORCH_TESTS_UNSIGNED] = { "unsigned test record", 6 },
+	[ORCH_TESTS_FAIL] = { "tests FAILED", 5 },
+	[ORCH_TESTS_OTHER_COMMAND] = { "test record of another command", 5 },
+	[ORCH_TESTS_OTHER_TREE] = { "test record for another tree", 4 },
+	[ORCH_TESTS_UNREADABLE] = { "test record unreadable", 3 },
+	[ORCH_TESTS_GARBAGE] = { "damaged test record", 2 },
+	[ORCH_TESTS_NONE] = { "no test record", 1 },
+};
+
+/* Every kind has its row: a kind added at the end without one fails here. */
+_Static_assert(ARRAY_SIZE(kinds) == ORCH_TESTS_UNREADABLE + 1, "a kind of test result without its row");
+
 const char *orch_tests_kind_name(enum orch_tests_kind k)
 {
-	switch (k) {
-	case ORCH_TESTS_PASS: return "PASS";
-	case ORCH_TESTS_NONE: return "no test record";
-	case ORCH_TESTS_GARBAGE: return "damaged test record";
-	case ORCH_TESTS_OTHER_TREE: return "test record for another tree";
-	case ORCH_TESTS_OTHER_COMMAND: return "test record of another command";
-	case ORCH_TESTS_FAIL: return "tests FAILED";
-	case ORCH_TESTS_UNSIGNED: return "unsigned test record";
-	case ORCH_TESTS_UNTRUSTED: return "untrusted test record";
-	case ORCH_TESTS_UNCHECKABLE: return "test record cannot be checked";
-	case ORCH_TESTS_UNREADABLE: return "test record unreadable";
-	}
-	return "?";
+	return (unsigned)k < ARRAY_SIZE(kinds) && kinds[k].name ? kinds[k].name : "?";
 }
 
-/* How near a kind is to passing: the nearest refusal is the one reported. */
 static int rank(enum orch_tests_kind k)
 {
-	static const int order[] = {
-		[ORCH_TESTS_PASS] = 9, [ORCH_TESTS_UNCHECKABLE] = 8, [ORCH_TESTS_UNTRUSTED] = 7,
-		[ORCH_TESTS_UNSIGNED] = 6, [ORCH_TESTS_FAIL] = 5, [ORCH_TESTS_OTHER_COMMAND] = 5,
-		[ORCH_TESTS_OTHER_TREE] = 4,
-		[ORCH_TESTS_UNREADABLE] = 3, [ORCH_TESTS_GARBAGE] = 2, [ORCH_TESTS_NONE] = 1,
-	};
-	return order[k];
+	return kinds[k].rank;
 }
 
 static void consider(struct orch_tests_result *out, enum orch_tests_kind k, char *detail, char *principal)

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "files.h"
 #include "handoff.h"
+#include "landing.h"
 #include "local-state.h"
 #include "repo.h"
 #include "strbuf.h"
@@ -146,14 +147,11 @@ static int move_state(git_repository *repo, git_diff *undo, const git_oid *state
 		      struct strbuf *conflicts)
 {
 	git_index *idx = NULL;
-	git_tree *tree = NULL;
 	size_t i, n = git_diff_num_deltas(undo);
 	int pass, ret = -1;
 
-	if (git_index_new(&idx) < 0 || git_tree_lookup(&tree, repo, state) < 0 || git_index_read_tree(idx, tree) < 0) {
-		orch_git_error("cannot read the saved state %s", orch_short_oid(state));
-		goto done;
-	}
+	if (orch_tree_index(&idx, repo, state) < 0)
+		return orch_git_error("cannot read the saved state %s", orch_short_oid(state));
 	for (i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(undo, i);
 
@@ -193,71 +191,42 @@ static int move_state(git_repository *repo, git_diff *undo, const git_oid *state
 	}
 	ret = 0;
 done:
-	git_tree_free(tree);
 	git_index_free(idx);
 	return ret;
 }
 
-static int diff_commits(git_repository *repo, const git_oid *from, const git_oid *to, git_diff **out,
-			git_tree **from_tree)
+static int diff_commits(git_repository *repo, const git_oid *from, const git_oid *to, git_diff **out)
 {
 	git_diff_options opts;
-	git_tree *bt = NULL;
-	int ret = -1;
+	git_tree *at = NULL, *bt = NULL;
+	int ret = 0;
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	*out = NULL;
-	*from_tree = NULL;
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
-	if (orch_commit_tree(repo, from, from_tree) < 0 || orch_commit_tree(repo, to, &bt) < 0 ||
-	    git_diff_tree_to_tree(out, repo, *from_tree, bt, &opts) < 0) {
-		orch_git_error("cannot compare %s with %s", orch_short_oid(from), orch_short_oid(to));
-		goto done;
-	}
-	ret = 0;
-done:
+	if (orch_commit_tree(repo, from, &at) < 0 || orch_commit_tree(repo, to, &bt) < 0 ||
+	    git_diff_tree_to_tree(out, repo, at, bt, &opts) < 0)
+		ret = orch_git_error("cannot compare %s with %s", orch_short_oid(from), orch_short_oid(to));
 	git_tree_free(bt);
+	git_tree_free(at);
 	return ret;
 }
 
 /* The branch back from the merge to orig (compare-and-swap); already there is fine. */
 static int move_branch(git_repository *repo, const struct orch_undo_journal *j, const char *why)
 {
-	git_reference *ref = NULL, *moved = NULL;
-	char *refname = xasprintf("refs/heads/%s", j->branch), *log = NULL;
-	int ret = -1;
+	char *log;
+	int r = orch_take_back_in_place(repo, j->branch, &j->merge, &j->orig);
 
-	if (!orch_repo_head_on(repo, j->branch)) {
-		orch_error("HEAD is no longer on '%s'; the merge %s was not taken back", j->branch,
-			   orch_short_oid(&j->merge));
-		goto done;
-	}
-	if (git_reference_lookup(&ref, repo, refname) < 0 || !git_reference_target(ref)) {
-		orch_git_error("cannot read branch '%s'", j->branch);
-		goto done;
-	}
-	if (git_oid_equal(git_reference_target(ref), &j->orig)) {
-		ret = 0;
-		goto done;
-	}
-	if (!git_oid_equal(git_reference_target(ref), &j->merge)) {
-		orch_error("'%s' has moved on to %s meanwhile; the merge %s was not taken back", j->branch,
-			   orch_short_oid(git_reference_target(ref)), orch_short_oid(&j->merge));
-		goto done;
-	}
+	if (r <= 0)
+		return r;
 	log = xasprintf("orch-hooks: undo merge %s: %s", orch_short_oid(&j->merge), why);
-	if (git_reference_create_matching(&moved, repo, refname, &j->orig, 1, &j->merge, log) < 0) {
+	r = orch_branch_move(repo, j->branch, &j->merge, &j->orig, log);
+	if (r < 0)
 		orch_git_error("cannot move '%s' from %s back to %s", j->branch, orch_short_oid(&j->merge),
 			       orch_short_oid(&j->orig));
-		goto done;
-	}
-	ret = 0;
-done:
-	git_reference_free(moved);
-	git_reference_free(ref);
 	free(log);
-	free(refname);
-	return ret;
+	return r < 0 ? -1 : 0;
 }
 
 /* Work tree and index exactly as saved: the saved files written, what else is there and not ignored removed. */
@@ -369,15 +338,12 @@ static int move_one(git_repository *repo, const struct orch_undo_journal *j, con
 		    const git_oid *orig_tree, git_diff **undo, const git_oid *state, git_oid *out,
 		    struct strbuf *conflicts)
 {
-	git_tree *mtree = NULL;
-
 	if (git_oid_equal(state, merge_tree)) {
 		git_oid_cpy(out, orig_tree);
 		return 0;
 	}
-	if (!*undo && diff_commits(repo, &j->merge, &j->orig, undo, &mtree) < 0)
+	if (!*undo && diff_commits(repo, &j->merge, &j->orig, undo) < 0)
 		return -1;
-	git_tree_free(mtree);
 	return move_state(repo, *undo, state, out, conflicts);
 }
 
@@ -424,7 +390,6 @@ void orch_undo_disarm(git_repository *repo, struct orch_undo *u)
 int orch_undo_run(git_repository *repo, struct orch_undo *u, const char *why, struct orch_undo_result *res)
 {
 	git_diff *undo = NULL;
-	git_tree *mtree = NULL;
 	int ret = -1;
 
 	if (!u->ready)
@@ -440,11 +405,10 @@ int orch_undo_run(git_repository *repo, struct orch_undo *u, const char *why, st
 		res->broken_off = 1;
 		goto done;
 	}
-	if (diff_commits(repo, &u->j.merge, &u->j.orig, &undo, &mtree) == 0)
+	if (diff_commits(repo, &u->j.merge, &u->j.orig, &undo) == 0)
 		find_ignored(repo, undo, &res->ignored);
 	ret = 0;
 done:
-	git_tree_free(mtree);
 	git_diff_free(undo);
 	return ret;
 }
@@ -462,12 +426,10 @@ int orch_undo_overwritten_ignored(git_repository *repo, const git_oid *merge, co
 				  struct strbuf *out)
 {
 	git_diff *undo = NULL;
-	git_tree *mtree = NULL;
 
-	if (diff_commits(repo, merge, orig, &undo, &mtree) < 0)
+	if (diff_commits(repo, merge, orig, &undo) < 0)
 		return -1;
 	find_ignored(repo, undo, out);
-	git_tree_free(mtree);
 	git_diff_free(undo);
 	return 0;
 }
