@@ -104,8 +104,9 @@ static int index_tree_of(git_repository *repo, const char *index, git_oid *out)
 /*
  * 1 when no clean filter can apply to any file: no attributes anywhere git
  * looks for them (the index, info/attributes, the user's file, the usual
- * system files) and core.autocrlf off. Only then does a file's raw content
- * hash to what `git add` would stage.
+ * system files) and core.autocrlf off, in configuration files libgit2
+ * reads as git does (none given in git's environment). Only then does a
+ * file's raw content hash to what `git add` would stage.
  */
 static int no_filters(git_repository *repo, int attributes_tracked)
 {
@@ -117,7 +118,10 @@ static int no_filters(git_repository *repo, int attributes_tracked)
 				 : xasprintf("%s/.config/git/attributes", home ? home : "/nonexistent");
 	int on = 1, none;
 
-	none = !attributes_tracked && !getenv("GIT_ATTR_SOURCE") && access(info, F_OK) < 0 &&
+	/* settings git takes from its environment, libgit2 1.5 does not (`git -c`, ...) */
+	none = !attributes_tracked && !getenv("GIT_ATTR_SOURCE") && !getenv("GIT_CONFIG_PARAMETERS") &&
+	       !getenv("GIT_CONFIG_COUNT") && !getenv("GIT_CONFIG_GLOBAL") && !getenv("GIT_CONFIG_SYSTEM") &&
+	       !getenv("GIT_CONFIG") && access(info, F_OK) < 0 &&
 	       access(user, F_OK) < 0 && access("/etc/gitattributes", F_OK) < 0 &&
 	       access("/usr/local/etc/gitattributes", F_OK) < 0 &&
 	       git_repository_config(&cfg, repo) == 0 &&

@@ -95,4 +95,19 @@ test_expect_success '... and so does a file a clean filter would change, though 
 	test_grep "^add --all" git-runs
 '
 
+test_expect_success '... also when the filter comes from git -c, which libgit2 does not read' '
+	new_repo d &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >d/.git/orch-hooks.ini &&
+	printf "*.up filter=upper\n" >attrs &&
+	(cd d && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
+	 git checkout -q main && orch-hooks verdict set PASS up 2>/dev/null &&
+	 printf "#!/bin/sh\ntouch -r b.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C d -c core.attributesFile="$TRASH/attrs" \
+		-c filter.upper.clean="tr a-z A-Z" merge --no-ff -m m up 2>err &&
+	test_grep "tests PASSED" err &&
+	test_grep "not kept for reuse" err &&
+	test_grep "add --all" git-runs
+'
+
 test_done
