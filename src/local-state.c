@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -99,6 +101,183 @@ static int index_tree_of(git_repository *repo, const char *index, git_oid *out)
 	return git_tree_of(repo, index, write_tree, out);
 }
 
+/*
+ * 1 when no clean filter can apply to any file: no attributes anywhere git
+ * looks for them (the index, info/attributes, the user's file, the usual
+ * system files) and core.autocrlf off, in configuration files libgit2
+ * reads as git does (none given in git's environment). Only then does a
+ * file's raw content hash to what `git add` would stage.
+ */
+static int no_filters(git_repository *repo, int attributes_tracked)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	git_config *cfg = NULL;
+	git_config_entry *attrfile = NULL;
+	char *info = xasprintf("%sinfo/attributes", git_repository_commondir(repo));
+	char *user = xdg && *xdg ? xasprintf("%s/git/attributes", xdg)
+				 : xasprintf("%s/.config/git/attributes", home ? home : "/nonexistent");
+	int on = 1, none;
+
+	/* settings git takes from its environment, libgit2 1.5 does not (`git -c`, ...) */
+	none = !attributes_tracked && !getenv("GIT_ATTR_SOURCE") && !getenv("GIT_CONFIG_PARAMETERS") &&
+	       !getenv("GIT_CONFIG_COUNT") && !getenv("GIT_CONFIG_GLOBAL") && !getenv("GIT_CONFIG_SYSTEM") &&
+	       !getenv("GIT_CONFIG") && access(info, F_OK) < 0 &&
+	       access(user, F_OK) < 0 && access("/etc/gitattributes", F_OK) < 0 &&
+	       access("/usr/local/etc/gitattributes", F_OK) < 0 &&
+	       git_repository_config(&cfg, repo) == 0 &&
+	       git_config_get_entry(&attrfile, cfg, "core.attributesfile") == GIT_ENOTFOUND &&
+	       (git_config_get_bool(&on, cfg, "core.autocrlf") == GIT_ENOTFOUND || !on);
+	/* the live configuration: two values, no snapshot (a copy of every entry) */
+	git_config_entry_free(attrfile);
+	git_config_free(cfg);
+	git_error_clear();
+	free(user);
+	free(info);
+	return none;
+}
+
+/*
+ * 1 when the entry's file is on disk as `e` recorded it: the same kind and
+ * executable bit, and the same stat data, all of it (git compares less).
+ */
+static int stat_matches(const git_index_entry *e, const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode) ? e->mode != GIT_FILEMODE_LINK
+	    : !S_ISREG(st->st_mode) || e->mode != (st->st_mode & S_IXUSR ? GIT_FILEMODE_BLOB_EXECUTABLE
+									 : GIT_FILEMODE_BLOB))
+		return 0;
+	return e->mtime.seconds == (int32_t)st->st_mtim.tv_sec &&
+	       e->mtime.nanoseconds == (uint32_t)st->st_mtim.tv_nsec &&
+	       e->ctime.seconds == (int32_t)st->st_ctim.tv_sec &&
+	       e->ctime.nanoseconds == (uint32_t)st->st_ctim.tv_nsec &&
+	       e->file_size == (uint32_t)st->st_size && e->ino == (uint32_t)st->st_ino &&
+	       e->dev == (uint32_t)st->st_dev && e->uid == (uint32_t)st->st_uid &&
+	       e->gid == (uint32_t)st->st_gid;
+}
+
+/* Cuts `sb` back to its first `len` bytes. */
+static void truncate_to(struct strbuf *sb, size_t len)
+{
+	if (sb->alloc) {
+		sb->len = len;
+		sb->buf[len] = '\0';
+	}
+}
+
+/*
+ * 1 when every file under the directory `path` (the work tree's `top` bytes,
+ * then a relative part that is empty or ends in '/') is in the index.
+ */
+static int nothing_untracked(const git_index *idx, size_t top, struct strbuf *path)
+{
+	size_t len = path->len;
+	struct dirent *de;
+	int ok = 1;
+	DIR *d = opendir(path->buf);
+
+	if (!d)
+		return 0;
+	while (ok && (de = readdir(d))) {
+		unsigned char type = de->d_type;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		/* git never looks into a .git; one below the top is a repository of its own */
+		if (!strcmp(de->d_name, ".git")) {
+			ok = len == top;
+			continue;
+		}
+		truncate_to(path, len);
+		strbuf_adds(path, de->d_name);
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+
+			if (lstat(path->buf, &st) == 0)
+				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG
+					: S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+		}
+		if (type == DT_DIR) {
+			strbuf_addch(path, '/');
+			ok = nothing_untracked(idx, top, path);
+		} else {
+			ok = (type == DT_REG || type == DT_LNK) &&
+			     git_index_get_bypath((git_index *)idx, path->buf + top, 0) != NULL;
+		}
+	}
+	closedir(d);
+	truncate_to(path, len);
+	return ok;
+}
+
+/*
+ * 1 when `git add --all` would provably leave the index `idx` as it is,
+ * so that the work tree's tree is the index's: every entry an ordinary
+ * file or link on disk with all its recorded stat data, and no file the
+ * index lacks (ignored ones included: only git knows its ignore rules).
+ * An entry git would call racily clean (changed in the index's second or
+ * later) is compared by content, and only where no filter can apply.
+ * Anything else, or any doubt: 0, and git decides.
+ * `index_st` is the index file's stat data from before it was read.
+ */
+static int work_tree_is_index(git_repository *repo, const git_index *idx, const struct stat *index_st)
+{
+	const char *top = git_repository_workdir(repo);
+	size_t i, n = git_index_entrycount(idx), racy = 0, attrs = 0, len;
+	struct strbuf path = STRBUF_INIT;
+	const struct stat ist = *index_st;
+	struct stat st;
+	int ok = 0;
+
+	if (!top)
+		return 0;
+	strbuf_adds(&path, top);
+	len = path.len;
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex((git_index *)idx, i);
+		const char *base = strrchr(e->path, '/');
+
+		if (GIT_INDEX_ENTRY_STAGE(e) || (e->flags_extended & (GIT_INDEX_ENTRY_INTENT_TO_ADD |
+								       GIT_INDEX_ENTRY_SKIP_WORKTREE)))
+			goto done;
+		truncate_to(&path, len);
+		strbuf_adds(&path, e->path);
+		if (lstat(path.buf, &st) < 0 || !stat_matches(e, &st))
+			goto done;
+		if (!strcmp(base ? base + 1 : e->path, ".gitattributes"))
+			attrs = 1;
+		if (st.st_mtim.tv_sec >= ist.st_mtim.tv_sec)
+			racy++;
+	}
+	if (racy && !no_filters(repo, attrs))
+		goto done;
+	for (i = 0; racy && i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex((git_index *)idx, i);
+		git_oid oid;
+
+		truncate_to(&path, len);
+		strbuf_adds(&path, e->path);
+		if (lstat(path.buf, &st) < 0 || st.st_mtim.tv_sec < ist.st_mtim.tv_sec)
+			continue;
+		if (!S_ISREG(st.st_mode) || git_odb_hashfile(&oid, path.buf, GIT_OBJECT_BLOB) < 0 ||
+		    !git_oid_equal(&oid, &e->id))
+			goto done;
+	}
+	truncate_to(&path, len);
+	ok = nothing_untracked(idx, len, &path);
+done:
+	git_error_clear();
+	strbuf_release(&path);
+	return ok;
+}
+
+/* 1 when two stat results are of one file, unchanged between them. */
+static int same_file_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /* 1 when the file at `path` holds exactly the bytes of `sb`. */
 static int same_content(const char *path, const struct strbuf *sb)
 {
@@ -115,6 +294,9 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	const char *add_all[] = { "git", "add", "--all", "--", ".", NULL };
 	const char *gitdir = git_repository_path(repo);
 	char *real = xasprintf("%sindex", gitdir);
+	git_index *idx = NULL;
+	struct stat before, after;
+	int have_before;
 	char *copy = orch_handoff_path(gitdir, ORCH_HANDOFF_STATE_INDEX);
 	struct strbuf sb = STRBUF_INIT;
 	int ret = -1;
@@ -125,15 +307,47 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 		goto done;
 	}
 	/*
-	 * Both trees come from one copy of the index: its own tree, then the
-	 * work tree as `git add --all` sees it in that copy (untracked files
-	 * count, ignored ones do not, and the copy's stat data keeps it fast).
+	 * Most merges leave nothing else behind: then the index is the work
+	 * tree too, and no git has to run (read the index, check, and make
+	 * sure the file read is the one still there).
+	 */
+	have_before = stat(real, &before) == 0;
+	if (have_before && git_index_open(&idx, real) == 0 &&
+	    work_tree_is_index(repo, idx, &before) && stat(real, &after) == 0 &&
+	    same_file_state(&before, &after) && git_index_write_tree_to(&out->index_tree, idx, repo) == 0) {
+		git_oid_cpy(&out->work_tree, &out->index_tree);
+		out->taken = 1;
+		ret = 0;
+		goto done;
+	}
+	git_error_clear();
+	/*
+	 * Else both trees come from one copy of the index: its own tree, then
+	 * the work tree as `git add --all` sees it in that copy (untracked
+	 * files count, ignored ones do not, and the copy's stat data keeps it
+	 * fast).
 	 */
 	if (access(real, F_OK) == 0) {
 		if (orch_read_file(&sb, real, ORCH_READ_INDEX) < 0 ||
 		    orch_write_file(copy, sb.buf, sb.len) < 0) {
 			orch_error("cannot copy the index '%s' to '%s': %s", real, copy, strerror(errno));
 			goto done;
+		}
+		/*
+		 * The copy keeps the index's time: git compares the entries
+		 * written in that second or later by content (racily clean),
+		 * and a copy dated now would make them look clean by their
+		 * stat data alone.
+		 */
+		if (have_before) {
+			struct timespec times[2];
+
+			times[0] = before.st_atim;
+			times[1] = before.st_mtim;
+			if (utimensat(AT_FDCWD, copy, times, 0) < 0) {
+				orch_error("cannot date the index copy '%s': %s", copy, strerror(errno));
+				goto done;
+			}
 		}
 	} else {
 		unlink(copy);
@@ -148,6 +362,7 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 	out->taken = 1;
 	ret = 0;
 done:
+	git_index_free(idx);
 	unlink(copy);
 	strbuf_release(&sb);
 	free(copy);

@@ -35,4 +35,79 @@ test_expect_success 'an intent-to-add file comes back as git write-tree sees it:
 	echo new >expect && test_cmp expect r/ita.t
 '
 
+# A git that notes each run in $TRASH/git-runs: git puts its exec path first
+# in the hooks' PATH, so the gate's own `git` runs are this one's too.
+test_expect_success 'setup: a repository whose tests pass, and a git that notes its runs' '
+	new_repo c &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >c/.git/orch-hooks.ini &&
+	mkdir bin && real=$(command -v git) &&
+	printf "#!/bin/sh\necho \"\$*\" >>\"%s/git-runs\"\nexec \"%s\" \"\$@\"\n" "$TRASH" "$real" >bin/git &&
+	chmod +x bin/git
+'
+
+test_expect_success 'a work tree that is exactly its index: the snapshot needs no git add, the PASS is kept' '
+	(cd c && reviewed_branch clean1 c1.t) && rm -f git-runs &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C c merge --no-ff -m m clean1 2>err &&
+	test_grep "tests PASSED" err &&
+	test_grep ! "not kept for reuse" err &&
+	test_grep ! "^add --all" git-runs &&
+	git -C c notes --ref=refs/notes/tests show "HEAD^{tree}" >note && test_grep "^Tests: PASS$" note
+'
+
+test_expect_success '... an untracked file, even an ignored one, leaves the snapshot to git add' '
+	(cd c && reviewed_branch clean2 c2.t && echo mine >mine.u && echo "*.i" >.git/info/exclude &&
+	 echo x >build.i) && rm -f git-runs &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C c merge --no-ff -m m clean2 2>err &&
+	test_grep "not kept for reuse" err &&
+	test_grep "^add --all" git-runs &&
+	rm c/mine.u && rm -f git-runs &&
+	(cd c && git reset -q --hard HEAD^ && reviewed_branch clean3 c3.t) &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C c merge --no-ff -m m clean3 2>err &&
+	test_grep ! "not kept for reuse" err &&
+	test_grep "^add --all" git-runs &&
+	rm c/build.i c/.git/info/exclude
+'
+
+test_expect_success '... and so does a tracked file changed after the merge, before the tests' '
+	(cd c && reviewed_branch clean4 c4.t &&
+	 printf "#!/bin/sh\necho XXXX >c4.t\n" >.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) &&
+	git -C c merge --no-ff -m m clean4 2>err &&
+	rm c/.git/hooks/post-merge.orch-chained && git -C c checkout -- c4.t &&
+	test_grep "not kept for reuse" err
+'
+
+# The merge writes a.up in the index'"'"'s second, so git compares its content
+# (racily clean); the chained hook makes sure of that second. The blob is
+# "abc", the file too, but git add would stage "ABC" through the filter.
+test_expect_success '... and so does a file a clean filter would change, though its bytes are the blob' '
+	(cd c && git checkout -q -b up main && printf "*.up filter=upper\n" >.gitattributes &&
+	 echo abc >a.up && git add .gitattributes a.up && git commit -q -m up && git checkout -q main &&
+	 orch-hooks verdict set PASS up 2>/dev/null &&
+	 git config filter.upper.clean "tr a-z A-Z" &&
+	 printf "#!/bin/sh\ntouch -r a.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
+	git -C c status --porcelain --ignored >status && test_must_be_empty status &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C c merge --no-ff -m m up 2>err &&
+	rm c/.git/hooks/post-merge.orch-chained &&
+	test_grep "tests PASSED" err &&
+	test_grep "not kept for reuse" err &&
+	test_grep "^add --all" git-runs
+'
+
+test_expect_success '... also when the filter comes from git -c, which libgit2 does not read' '
+	new_repo d &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >d/.git/orch-hooks.ini &&
+	printf "*.up filter=upper\n" >attrs &&
+	(cd d && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
+	 git checkout -q main && orch-hooks verdict set PASS up 2>/dev/null &&
+	 printf "#!/bin/sh\ntouch -r b.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C d -c core.attributesFile="$TRASH/attrs" \
+		-c filter.upper.clean="tr a-z A-Z" merge --no-ff -m m up 2>err &&
+	test_grep "tests PASSED" err &&
+	test_grep "not kept for reuse" err &&
+	test_grep "add --all" git-runs
+'
+
 test_done
