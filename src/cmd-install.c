@@ -476,7 +476,7 @@ done:
 	return ret;
 }
 
-static int cmd_install(int argc, char **argv)
+static int cmd_install(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	int chain = 0, force = 0, server = 0, nargs;
 	const struct orch_option options[] = {
@@ -499,7 +499,7 @@ static int cmd_install(int argc, char **argv)
 	return install(nargs ? argv[0] : NULL, chain ? MODE_CHAIN : force ? MODE_FORCE : MODE_REFUSE, server);
 }
 
-static int cmd_uninstall(int argc, char **argv)
+static int cmd_uninstall(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	const struct orch_option options[] = {
 		OPT_EXITS("0 done (also when nothing was installed)"),
@@ -511,8 +511,10 @@ static int cmd_uninstall(int argc, char **argv)
 	return r ? r : uninstall(path);
 }
 
-ORCH_CMD_DEFINE(install, "install [--chain | --force] [--server] [DIR]",
+/* No flags: DIR names the repository (default: the cwd's), which need not have a policy yet. */
+ORCH_CMD_DEFINE(install, 0, "install [--chain | --force] [--server] [DIR]",
 		"put the gate's hooks into the repository at DIR (default: this one)");
 
-ORCH_CMD_DEFINE(uninstall, "uninstall [DIR]",
+/* No flags: DIR names the repository, as for install. */
+ORCH_CMD_DEFINE(uninstall, 0, "uninstall [DIR]",
 		"take out exactly the hooks install put in, restoring any it moved aside");
