@@ -522,5 +522,6 @@ done:
 	return ret;
 }
 
-ORCH_CMD_DEFINE(review, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY, "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
+ORCH_CMD_DEFINE(review, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY,
+		"review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
 		"run the read-only reviewer on branch tips (N at once) and record their verdicts");

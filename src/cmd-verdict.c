@@ -154,5 +154,6 @@ static int cmd_verdict(int argc, char **argv, struct orch_cmd_ctx *ctx)
 	return orch_usage(&orch_cmd_verdict);
 }
 
-ORCH_CMD_DEFINE(verdict, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY, "verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
+ORCH_CMD_DEFINE(verdict, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY,
+		"verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
 		"show a commit's verdict (exit 0 only for a valid PASS), or record one by hand");

@@ -19,8 +19,8 @@
  * (129) need no repository, then calls orch_cmd_setup(ctx), which opens
  * what the flags ask for once. The dispatcher frees it when the command
  * returns. Commands whose repository is not simply the cwd's (a DIR
- * operand, an optional one, the hook's environment) have no flags and open
- * their own.
+ * operand, an optional one, the hook's environment, land's own state) have
+ * no flags, open their own and say why at their ORCH_CMD_DEFINE.
  */
 struct orch_cmd_ctx;
 
@@ -56,8 +56,8 @@ int orch_cmd_setup(struct orch_cmd_ctx *ctx);
 
 /*
  * Defines orch_cmd_NAME, run by the file's cmd_NAME(), the command's name
- * written once: ORCH_CMD_DEFINE(sync, ORCH_CMD_NEEDS_POLICY, "sync [REMOTE]",
- * "share verdicts ...");
+ * written once: ORCH_CMD_DEFINE(sync, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY,
+ * "sync [REMOTE]", "share verdicts ...");
  */
 #define ORCH_CMD_DEFINE(name_, flags_, usage_, summary_) \
 	const struct orch_cmd orch_cmd_##name_ = { \
