@@ -443,16 +443,18 @@ int orch_doctor_run(const char *path, int quiet)
 	return d.problems ? 1 : 0;
 }
 
-static int doctor(const char *path)
+static int doctor(struct orch_cmd_ctx *ctx, const char *path)
 {
+	(void)ctx;
 	return orch_doctor_run(path, 0);
 }
 
-static int cmd_doctor(int argc, char **argv)
+static int cmd_doctor(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
-	return orch_run_one_operand(argc, argv, &orch_cmd_doctor,
+	return orch_run_one_operand(argc, argv, ctx,
 				    "0 the gate is in force; 1 it is not (each problem is named)", NULL, doctor);
 }
 
-ORCH_CMD_DEFINE(doctor, "doctor [DIR]",
+/* No flags: DIR names the repository, and a broken policy is one of the problems it reports. */
+ORCH_CMD_DEFINE(doctor, 0, "doctor [DIR]",
 		"say whether the gate is really in force here, and how to fix what is not");

@@ -60,7 +60,7 @@ static int gitolite_admin_push(const char *name)
 	return 1;
 }
 
-static int cmd_hook(int argc, char **argv)
+static int cmd_hook(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	const char *name, *extra[2] = { NULL, NULL };
 	char **args;
@@ -122,5 +122,6 @@ static int cmd_hook(int argc, char **argv)
 	return 1;
 }
 
-ORCH_CMD_DEFINE(hook, "hook NAME [ARGS...]",
+/* No flags: it runs a gate program, which finds its repository itself (GIT_DIR, as git sets it). */
+ORCH_CMD_DEFINE(hook, 0, "hook NAME [ARGS...]",
 		"run the gate for hook NAME (for hook managers' and gitolite's configuration)");

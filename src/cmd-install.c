@@ -413,13 +413,15 @@ done:
 	return ret;
 }
 
-static int uninstall(const char *path)
+static int uninstall(struct orch_cmd_ctx *ctx, const char *path)
 {
 	const char *const *sets[] = { local_hooks, server_hooks };
 	git_repository *repo = NULL;
 	char *dir = NULL;
 	size_t s, i, removed = 0;
 	int ret = 128;
+
+	(void)ctx;	/* no flags: DIR names the repository */
 
 	if (orch_repo_open_path(&repo, path) < 0)
 		goto done;
@@ -476,7 +478,7 @@ done:
 	return ret;
 }
 
-static int cmd_install(int argc, char **argv)
+static int cmd_install(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	int chain = 0, force = 0, server = 0, nargs;
 	const struct orch_option options[] = {
@@ -499,14 +501,16 @@ static int cmd_install(int argc, char **argv)
 	return install(nargs ? argv[0] : NULL, chain ? MODE_CHAIN : force ? MODE_FORCE : MODE_REFUSE, server);
 }
 
-static int cmd_uninstall(int argc, char **argv)
+static int cmd_uninstall(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
-	return orch_run_one_operand(argc, argv, &orch_cmd_uninstall, "0 done (also when nothing was installed)",
+	return orch_run_one_operand(argc, argv, ctx, "0 done (also when nothing was installed)",
 				    NULL, uninstall);
 }
 
-ORCH_CMD_DEFINE(install, "install [--chain | --force] [--server] [DIR]",
+/* No flags: DIR names the repository (default: the cwd's), which need not have a policy yet. */
+ORCH_CMD_DEFINE(install, 0, "install [--chain | --force] [--server] [DIR]",
 		"put the gate's hooks into the repository at DIR (default: this one)");
 
-ORCH_CMD_DEFINE(uninstall, "uninstall [DIR]",
+/* No flags: DIR names the repository, as for install. */
+ORCH_CMD_DEFINE(uninstall, 0, "uninstall [DIR]",
 		"take out exactly the hooks install put in, restoring any it moved aside");

@@ -329,7 +329,7 @@ done:
 	return ret;
 }
 
-static int cmd_land(int argc, char **argv)
+static int cmd_land(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	struct lander l;
 	struct land_args a = { .onto = NULL };
@@ -397,7 +397,8 @@ done:
 	return ret;
 }
 
-ORCH_CMD_DEFINE(land,
+/* No flags: the landing keeps its repository and policy in its own struct (land.h) for its steps. */
+ORCH_CMD_DEFINE(land, 0,
 		"land [--onto BRANCH] [--pull] [--delete-branches] [--review] [-j N] [--keep-going] [--json] BRANCH...\n"
 		"   or: orch-hooks land --ci REMOTE [--ci-timeout DURATION] [--onto BRANCH] [--json] BRANCH...\n"
 		"   or: orch-hooks land (--continue | --skip | --abort) [--json]",

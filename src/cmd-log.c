@@ -222,9 +222,8 @@ static void print_json(const struct log_state *ls)
 	printf("%s]}\n", ls->nr ? "\n  " : "");
 }
 
-static int cmd_log(int argc, char **argv)
+static int cmd_log(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
-	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	struct log_state ls;
 	git_revwalk *walk = NULL;
 	git_oid id, only;
@@ -243,9 +242,9 @@ static int cmd_log(int argc, char **argv)
 		goto done;
 	}
 	rev = nargs ? argv[0] : NULL;
-	if (orch_cmd_repo_open(&here) < 0)
+	if (orch_cmd_setup(ctx) < 0)
 		goto done;
-	ls.repo = here.repo;
+	ls.repo = ctx->repo;
 	if (rev) {
 		if (orch_revparse_commit(ls.repo, rev, &only) < 0) {
 			orch_error("'%s' does not name a commit here", rev);
@@ -253,19 +252,19 @@ static int cmd_log(int argc, char **argv)
 		}
 		ls.only = &only;
 	}
-	err = git_reference_name_to_id(&id, ls.repo, here.policy.notes_ref);
+	err = git_reference_name_to_id(&id, ls.repo, ctx->policy->notes_ref);
 	if (err == GIT_ENOTFOUND) {
 		ret = 0;
 		if (json)
 			print_json(&ls);
 		else
-			orch_say("no verdicts recorded yet (%s does not exist)", here.policy.notes_ref);
+			orch_say("no verdicts recorded yet (%s does not exist)", ctx->policy->notes_ref);
 		goto done;
 	}
 	if (err < 0 || git_revwalk_new(&walk, ls.repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
 	    git_revwalk_push(walk, &id) < 0) {
-		orch_git_error("cannot walk the history of %s", here.policy.notes_ref);
+		orch_git_error("cannot walk the history of %s", ctx->policy->notes_ref);
 		goto done;
 	}
 	while ((err = git_revwalk_next(&id, walk)) == 0) {
@@ -290,9 +289,8 @@ done:
 	}
 	free(ls.e);
 	git_revwalk_free(walk);
-	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-ORCH_CMD_DEFINE(log, "log [--json] [REV]",
+ORCH_CMD_DEFINE(log, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY, "log [--json] [REV]",
 		"list the verdict history from the notes ref's own history, replaced verdicts included");

@@ -13,7 +13,7 @@
 #include "protected.h"
 #include "repo.h"
 
-static int cmd_policy(int argc, char **argv)
+static int cmd_policy(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	struct orch_policy policy;
 	git_repository *repo = NULL;
@@ -57,5 +57,6 @@ done:
 	return ret;
 }
 
-ORCH_CMD_DEFINE(policy, "policy",
+/* No flags: outside a repository the policy still resolves (environment, then system). */
+ORCH_CMD_DEFINE(policy, 0, "policy",
 		"check the policy and print it with where each value came from");

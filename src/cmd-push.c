@@ -299,28 +299,27 @@ static int push_loop(struct push *p, int tries)
 	return ret;
 }
 
-static int push(const char *remote_name, char **refspecs, int nref)
+static int push(struct orch_cmd_ctx *ctx, const char *remote_name, char **refspecs, int nref)
 {
-	struct orch_cmd_repo r;
 	struct push p = { 0 };
 	git_remote *remote = NULL;
 	const char *tries_env = getenv("ORCH_HOOKS_PUSH_TRIES");
 	int ret = 128, i, tries = tries_env && atoi(tries_env) > 0 ? atoi(tries_env) : DEFAULT_TRIES;
 
-	if (orch_cmd_repo_open(&r) < 0)
+	if (orch_cmd_setup(ctx) < 0)
 		goto done;
-	if (!(p.dir = git_repository_workdir(r.repo))) {
+	if (!(p.dir = git_repository_workdir(ctx->repo))) {
 		orch_error("push needs a work tree: the merges are made again there when the branch moved");
 		goto done;
 	}
-	if (orch_sync_remote_lookup(&remote, r.repo, remote_name) < 0)
+	if (orch_sync_remote_lookup(&remote, ctx->repo, remote_name) < 0)
 		goto done;
-	if (!(p.branch = orch_repo_current_branch(r.repo))) {
+	if (!(p.branch = orch_repo_current_branch(ctx->repo))) {
 		orch_error("HEAD is not on a branch: check out the branch to push");
 		goto done;
 	}
 	p.remote = remote_name;
-	p.notes_ref = r.policy.notes_ref;
+	p.notes_ref = ctx->policy->notes_ref;
 	p.branch_ref = xasprintf("refs/heads/%s", p.branch);
 	p.specs = xcalloc((size_t)nref + 1, sizeof(*p.specs));
 	for (i = 0; i < nref; i++) {
@@ -336,7 +335,7 @@ static int push(const char *remote_name, char **refspecs, int nref)
 		p.specs[p.nspecs++] = p.branch_ref;
 		p.redo = 1;
 	}
-	p.notes_spec = xasprintf("%s:%s", r.policy.notes_ref, r.policy.notes_ref);
+	p.notes_spec = xasprintf("%s:%s", ctx->policy->notes_ref, ctx->policy->notes_ref);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	ret = push_loop(&p, tries);
 done:
@@ -345,11 +344,10 @@ done:
 	free(p.specs);
 	free(p.notes_spec);
 	git_remote_free(remote);
-	orch_cmd_repo_release(&r);
 	return ret;
 }
 
-static int cmd_push(int argc, char **argv)
+static int cmd_push(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	const struct orch_option options[] = {
 		OPT_EXITS("0 pushed\n"
@@ -361,9 +359,9 @@ static int cmd_push(int argc, char **argv)
 
 	if (nargs < 0)
 		return ORCH_EXIT_USAGE;
-	return push(nargs ? argv[0] : "origin", argv + 1, nargs > 1 ? nargs - 1 : 0);
+	return push(ctx, nargs ? argv[0] : "origin", argv + 1, nargs > 1 ? nargs - 1 : 0);
 }
 
-ORCH_CMD_DEFINE(push, "push [REMOTE] [REFSPEC...]",
+ORCH_CMD_DEFINE(push, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY, "push [REMOTE] [REFSPEC...]",
 		"push the branch (or REFSPECs) and its verdicts in one atomic push; redo local merges and retry "
 		"when others landed first");

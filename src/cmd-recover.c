@@ -10,7 +10,7 @@
 #include "repo.h"
 #include "undo.h"
 
-static int cmd_recover(int argc, char **argv)
+static int cmd_recover(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	git_repository *repo = NULL;
 	int resumed = 0, ret = 128, nargs;
@@ -39,5 +39,6 @@ done:
 	return ret;
 }
 
-ORCH_CMD_DEFINE(recover, "recover",
+/* No flags: it opens the repository as the hooks do (orch_repo_open_env) and needs no policy. */
+ORCH_CMD_DEFINE(recover, 0, "recover",
 		"finish an undo of the test gate that was broken off (killed, or the disk was full)");

@@ -439,9 +439,8 @@ static int prepare_run(struct run *run, git_repository *repo, const struct orch_
 	return 0;
 }
 
-static int cmd_review(int argc, char **argv)
+static int cmd_review(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
-	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	struct run run;
 	const char *onto = NULL;
 	char *target = NULL, *tmp_root = NULL;
@@ -470,25 +469,25 @@ static int cmd_review(int argc, char **argv)
 		return orch_usage(&orch_cmd_review);
 	run.jobs = (int)jobs;
 	run.out_fd = json ? 2 : 1;
-	if (orch_cmd_repo_open(&here) < 0)
+	if (orch_cmd_setup(ctx) < 0)
 		goto done;
-	if (!here.policy.review_command || !*here.policy.review_command) {
+	if (!ctx->policy->review_command || !*ctx->policy->review_command) {
 		orch_error("no reviewer is configured: [review] command is empty in %s; "
 			   "set it to a reviewer such as the ones in etc/reviewers/, or record a "
-			   "verdict by hand with 'orch-hooks verdict set'", here.policy.path);
+			   "verdict by hand with 'orch-hooks verdict set'", ctx->policy->path);
 		goto done;
 	}
-	if (choose_sandbox(&run, &here.policy) < 0)
+	if (choose_sandbox(&run, ctx->policy) < 0)
 		goto done;
-	if (orch_find_target(here.repo, &here.policy, onto, &target, &target_oid) < 0)
+	if (orch_find_target(ctx->repo, ctx->policy, onto, &target, &target_oid) < 0)
 		goto done;
 
 	run.reviews = xcalloc((size_t)nrevs, sizeof(*run.reviews));
-	if (orch_review_select(here.repo, &here.policy, (const char *const *)revs, nrevs, &target_oid, carry,
+	if (orch_review_select(ctx->repo, ctx->policy, (const char *const *)revs, nrevs, &target_oid, carry,
 			       run.reviews, &run.n) < 0)
 		goto done;
 
-	if (prepare_run(&run, here.repo, &here.policy, here.commondir, target, &tmp_root) < 0)
+	if (prepare_run(&run, ctx->repo, ctx->policy, ctx->commondir, target, &tmp_root) < 0)
 		goto done;
 
 	if (setup_signals(1) < 0)
@@ -506,7 +505,7 @@ static int cmd_review(int argc, char **argv)
 	}
 	if (!json)
 		print_summary(&run);
-	ret = record(&run, here.repo, &here.policy) < 0 ? ORCH_EXIT_FATAL : exit_status(&run);
+	ret = record(&run, ctx->repo, ctx->policy) < 0 ? ORCH_EXIT_FATAL : exit_status(&run);
 	if (json)
 		print_json(&run, ret);
 	printed = 1;
@@ -520,9 +519,9 @@ done:
 	free(run.reviews);
 	free(tmp_root);
 	free(target);
-	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-ORCH_CMD_DEFINE(review, "review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
+ORCH_CMD_DEFINE(review, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY,
+		"review [-j N] [--onto BRANCH] [--json] [--no-carry-over] BRANCH|COMMIT...",
 		"run the read-only reviewer on branch tips (N at once) and record their verdicts");

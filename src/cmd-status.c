@@ -299,9 +299,8 @@ static struct row *add_row(struct row **rows, size_t *n, const char *branch, con
 	return r;
 }
 
-static int cmd_status(int argc, char **argv)
+static int cmd_status(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
-	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	git_branch_iterator *it = NULL;
 	git_reference *ref = NULL, *target_ref = NULL;
 	struct orch_worktree *wts = NULL;
@@ -326,24 +325,24 @@ static int cmd_status(int argc, char **argv)
 	}
 	patterns.items = (const char **)argv;
 	patterns.nr = nargs;
-	if (orch_cmd_repo_open(&here) < 0)
+	if (orch_cmd_setup(ctx) < 0)
 		goto done;
-	onto = onto_opt ? xstrdup(onto_opt) : orch_repo_current_branch(here.repo);
+	onto = onto_opt ? xstrdup(onto_opt) : orch_repo_current_branch(ctx->repo);
 	if (!onto) {
 		orch_error("HEAD is detached; name the target with --onto BRANCH");
 		goto done;
 	}
-	if (git_branch_lookup(&target_ref, here.repo, onto, GIT_BRANCH_LOCAL) < 0) {
+	if (git_branch_lookup(&target_ref, ctx->repo, onto, GIT_BRANCH_LOCAL) < 0) {
 		orch_error("no branch '%s' to compare with", onto);
 		goto done;
 	}
-	if (orch_worktrees_list(here.repo, &wts, &nwt) < 0)
+	if (orch_worktrees_list(ctx->repo, &wts, &nwt) < 0)
 		goto done;
 	wt_dirty = xcalloc(nwt + 1, sizeof(*wt_dirty));
 	for (i = 0; i < nwt; i++)
 		wt_dirty[i] = worktree_dirty(wts[i].path);
-	nlands = find_lands(here.commondir, wts, nwt, &lands);
-	if (git_branch_iterator_new(&it, here.repo, GIT_BRANCH_LOCAL) < 0) {
+	nlands = find_lands(ctx->commondir, wts, nwt, &lands);
+	if (git_branch_iterator_new(&it, ctx->repo, GIT_BRANCH_LOCAL) < 0) {
 		orch_git_error("cannot list branches");
 		goto done;
 	}
@@ -354,22 +353,22 @@ static int cmd_status(int argc, char **argv)
 		struct row *r;
 
 		if (git_branch_name(&name, ref) < 0 || !git_reference_target(ref) ||
-		    !wanted(name, (wt = orch_worktrees_find(wts, nwt, name)), &patterns, &here.policy, onto)) {
+		    !wanted(name, (wt = orch_worktrees_find(wts, nwt, name)), &patterns, ctx->policy, onto)) {
 			git_reference_free(ref);
 			continue;
 		}
 		r = add_row(&rows, &n, name, git_reference_target(ref));
 		r->wt = wt;
 		r->dirty = wt ? wt_dirty[wt - wts] : 0;
-		judge_row(here.repo, &here.policy, target, r);
-		r->merged = git_oid_equal(&r->tip, target) || git_graph_descendant_of(here.repo, target, &r->tip) == 1;
-		count(here.repo, target, r);
+		judge_row(ctx->repo, ctx->policy, target, r);
+		r->merged = git_oid_equal(&r->tip, target) || git_graph_descendant_of(ctx->repo, target, &r->tip) == 1;
+		count(ctx->repo, target, r);
 		git_reference_free(ref);
 	}
 	if (json)
-		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands, here.repo);
+		print_json(rows, n, onto, wts, nwt, wt_dirty, lands, nlands, ctx->repo);
 	else
-		print_table(rows, n, onto, lands, nlands, here.repo);
+		print_table(rows, n, onto, lands, nlands, ctx->repo);
 	if (orch_doctor_run(NULL, 1) == 1)
 		orch_say("warning: the gate is not fully in force here; 'orch-hooks doctor' says why");
 	ret = ORCH_EXIT_OK;
@@ -388,9 +387,8 @@ done:
 	orch_worktrees_free(wts, nwt);
 	git_branch_iterator_free(it);
 	git_reference_free(target_ref);
-	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-ORCH_CMD_DEFINE(status, "status [--onto BRANCH] [--json] [PATTERN...]",
+ORCH_CMD_DEFINE(status, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY, "status [--onto BRANCH] [--json] [PATTERN...]",
 		"show each worker branch: tip, verdict, merged or not, ahead/behind, worktree; and any land in progress");

@@ -78,9 +78,8 @@ int orch_sync_fetch_notes(const char *dir, const char *remote, const char *notes
 	return r;
 }
 
-static int sync_notes(const char *remote_name)
+static int sync_notes(struct orch_cmd_ctx *ctx, const char *remote_name)
 {
-	struct orch_cmd_repo r;
 	git_remote *remote = NULL;
 	git_reference *local = NULL;
 	struct strbuf listed = STRBUF_INIT;
@@ -88,31 +87,31 @@ static int sync_notes(const char *remote_name)
 	const char *dir;
 	int ret = 128, has_local;
 
-	if (orch_cmd_repo_open(&r) < 0 || orch_sync_remote_lookup(&remote, r.repo, remote_name) < 0)
+	if (orch_cmd_setup(ctx) < 0 || orch_sync_remote_lookup(&remote, ctx->repo, remote_name) < 0)
 		goto done;
-	dir = git_repository_workdir(r.repo) ? git_repository_workdir(r.repo) : git_repository_path(r.repo);
+	dir = git_repository_workdir(ctx->repo) ? git_repository_workdir(ctx->repo) : git_repository_path(ctx->repo);
 
 	/* Fetching a ref the remote lacks is an error to git: ask first. */
 	{
-		const char *argv[] = { "git", "ls-remote", remote_name, r.policy.notes_ref, NULL };
+		const char *argv[] = { "git", "ls-remote", remote_name, ctx->policy->notes_ref, NULL };
 
 		if (orch_sync_git(dir, argv, &listed) < 0)
 			goto done;
 	}
 	if (listed.len) {
-		if (orch_sync_fetch_notes(dir, remote_name, r.policy.notes_ref) < 0)
+		if (orch_sync_fetch_notes(dir, remote_name, ctx->policy->notes_ref) < 0)
 			goto done;
-		orch_say("merged the verdicts of '%s' into %s", remote_name, r.policy.notes_ref);
+		orch_say("merged the verdicts of '%s' into %s", remote_name, ctx->policy->notes_ref);
 	} else {
 		orch_say("'%s' has no verdicts yet", remote_name);
 	}
 
-	has_local = git_reference_lookup(&local, r.repo, r.policy.notes_ref) == 0;
+	has_local = git_reference_lookup(&local, ctx->repo, ctx->policy->notes_ref) == 0;
 	if (has_local) {
 		const char *push[] = { "git", "push", "--quiet", remote_name, NULL, NULL };
 
 		/* No '+': the merged notes contain the remote's, so this fast-forwards. */
-		push_spec = xasprintf("%s:%s", r.policy.notes_ref, r.policy.notes_ref);
+		push_spec = xasprintf("%s:%s", ctx->policy->notes_ref, ctx->policy->notes_ref);
 		push[4] = push_spec;
 		if (orch_sync_git(dir, push, NULL) < 0) {
 			orch_say("someone pushed verdicts meanwhile: run 'orch-hooks sync %s' again; "
@@ -120,7 +119,7 @@ static int sync_notes(const char *remote_name)
 				 "by itself", remote_name);
 			goto done;
 		}
-		orch_say("pushed %s to '%s'", r.policy.notes_ref, remote_name);
+		orch_say("pushed %s to '%s'", ctx->policy->notes_ref, remote_name);
 	} else {
 		orch_say("no verdicts here to push");
 	}
@@ -130,16 +129,15 @@ done:
 	free(push_spec);
 	git_reference_free(local);
 	git_remote_free(remote);
-	orch_cmd_repo_release(&r);
 	return ret;
 }
 
-static int cmd_sync(int argc, char **argv)
+static int cmd_sync(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
-	return orch_run_one_operand(argc, argv, &orch_cmd_sync,
+	return orch_run_one_operand(argc, argv, ctx,
 				    "0 the verdicts were merged and pushed (or there were none to share)", "origin",
 				    sync_notes);
 }
 
-ORCH_CMD_DEFINE(sync, "sync [REMOTE]",
+ORCH_CMD_DEFINE(sync, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY, "sync [REMOTE]",
 		"share verdicts: fetch REMOTE's (default origin), merge them into ours, push the result");

@@ -183,9 +183,8 @@ static int reuse(git_repository *repo, const struct orch_policy *policy, struct 
 	return 1;
 }
 
-static int cmd_test(int argc, char **argv)
+static int cmd_test(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
-	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	struct sigaction sa, old_int, old_term, old_hup;
 	struct tested *t = NULL;
 	int i, n, json = 0, failed = 0, ret = ORCH_EXIT_FATAL;
@@ -206,16 +205,16 @@ static int cmd_test(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	t = xcalloc((size_t)n, sizeof(*t));
-	if (orch_cmd_repo_open(&here) < 0)
+	if (orch_cmd_setup(ctx) < 0)
 		goto done;
-	if (!*here.policy.test_command) {
-		orch_error("no [test] command in the policy (%s): nothing to run", here.policy.path);
+	if (!*ctx->policy->test_command) {
+		orch_error("no [test] command in the policy (%s): nothing to run", ctx->policy->path);
 		goto done;
 	}
-	if (resolve_all(here.repo, n, argv, t) < 0)
+	if (resolve_all(ctx->repo, n, argv, t) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
-		if (!reuse(here.repo, &here.policy, &t[i]) && run_one(here.repo, &here.policy, &t[i]) < 0) {
+		if (!reuse(ctx->repo, ctx->policy, &t[i]) && run_one(ctx->repo, ctx->policy, &t[i]) < 0) {
 			ret = interrupted() ? ORCH_EXIT_INTERRUPTED : ORCH_EXIT_FATAL;
 			goto done;
 		}
@@ -229,10 +228,9 @@ done:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	free(t);
-	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-ORCH_CMD_DEFINE(test, "test [--json] COMMIT...",
+ORCH_CMD_DEFINE(test, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY, "test [--json] COMMIT...",
 		"run the test command on each commit's tree in a disposable checkout and record the result "
 		"(signed with [test] signing_key)");

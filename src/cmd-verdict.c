@@ -24,10 +24,9 @@ static int resolve_commit(git_repository *repo, const char *rev, git_oid *out)
 	return 0;
 }
 
-static int verdict_show(int argc, char **argv)
+static int verdict_show(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	struct orch_judgement_result j;
-	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	git_oid oid;
 	char *text = NULL;
 	size_t len;
@@ -36,21 +35,21 @@ static int verdict_show(int argc, char **argv)
 	if (argc != 2)
 		return orch_usage(&orch_cmd_verdict);
 	memset(&j, 0, sizeof(j));
-	if (orch_cmd_repo_open(&here) < 0 || resolve_commit(here.repo, argv[1], &oid) < 0)
+	if (orch_cmd_setup(ctx) < 0 || resolve_commit(ctx->repo, argv[1], &oid) < 0)
 		goto done;
-	orch_trust_judge(here.repo, &here.policy, ORCH_TRUST_LOCAL, NULL, &oid, &j);
+	orch_trust_judge(ctx->repo, ctx->policy, ORCH_TRUST_LOCAL, NULL, &oid, &j);
 	if (j.kind == ORCH_JUDGE_CARRY_REFUSED) {
 		/* A carried verdict counts only for a merge into a branch: the one review would use. */
 		char *target = NULL;
 		git_oid onto;
 
-		if (orch_find_target(here.repo, &here.policy, NULL, &target, &onto) == 0) {
+		if (orch_find_target(ctx->repo, ctx->policy, NULL, &target, &onto) == 0) {
 			orch_judgement_result_release(&j);
-			orch_trust_judge_onto(here.repo, &here.policy, ORCH_TRUST_LOCAL, NULL, &oid, &onto, &j);
+			orch_trust_judge_onto(ctx->repo, ctx->policy, ORCH_TRUST_LOCAL, NULL, &oid, &onto, &j);
 		}
 		free(target);
 	}
-	orch_trust_explain_missing(here.repo, &here.policy, ORCH_TRUST_LOCAL, NULL, &oid, NULL, &j, NULL);
+	orch_trust_explain_missing(ctx->repo, ctx->policy, ORCH_TRUST_LOCAL, NULL, &oid, NULL, &j, NULL);
 	printf("%s %s: %s", orch_short_oid(&oid), argv[1], orch_judgement_name(j.kind));
 	if (j.detail)
 		printf(" (%s)", j.detail);
@@ -59,7 +58,7 @@ static int verdict_show(int argc, char **argv)
 	if (j.has_record && j.record.signature) {
 		struct orch_sig_check sc;
 
-		orch_sign_check_policy(&here.policy, &j.record, &sc);
+		orch_sign_check_policy(ctx->policy, &j.record, &sc);
 		printf("signature: %s%s%s%s%s%s\n", orch_sig_status_name(sc.status),
 		       sc.principal ? ", signed by " : "", sc.principal ? sc.principal : "",
 		       sc.fingerprint ? " (" : "", sc.fingerprint ? sc.fingerprint : "",
@@ -67,10 +66,10 @@ static int verdict_show(int argc, char **argv)
 		if (sc.status != ORCH_SIG_GOOD && sc.detail)
 			printf("  %s\n", sc.detail);
 		orch_sig_check_release(&sc);
-	} else if (j.has_record && j.record.verdict == ORCH_VERDICT_PASS && here.policy.require_signed) {
+	} else if (j.has_record && j.record.verdict == ORCH_VERDICT_PASS && ctx->policy->require_signed) {
 		printf("signature: none, but [branches] require_signed is on\n");
 	}
-	if (orch_note_text(here.repo, here.policy.notes_ref, NULL, &oid, &text, &len) > 0) {
+	if (orch_note_text(ctx->repo, ctx->policy->notes_ref, NULL, &oid, &text, &len) > 0) {
 		printf("\n");
 		fwrite(text, 1, len, stdout);
 		if (len && text[len - 1] != '\n')
@@ -80,13 +79,11 @@ static int verdict_show(int argc, char **argv)
 done:
 	free(text);
 	orch_judgement_result_release(&j);
-	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-static int verdict_set(int argc, char **argv, const char *msg)
+static int verdict_set(int argc, char **argv, const char *msg, struct orch_cmd_ctx *ctx)
 {
-	struct orch_cmd_repo here = ORCH_CMD_REPO_INIT;
 	git_signature *me = NULL;
 	enum orch_verdict_value v;
 	const char *word, *rev;
@@ -107,35 +104,34 @@ static int verdict_set(int argc, char **argv, const char *msg)
 		return orch_usage(&orch_cmd_verdict);
 	}
 
-	if (orch_cmd_repo_open(&here) < 0)
+	if (orch_cmd_setup(ctx) < 0)
 		goto done;
-	if (!here.policy.allow_manual) {
+	if (!ctx->policy->allow_manual) {
 		orch_error("manual verdicts are off ([review] allow_manual = false in %s); "
-			   "run 'orch-hooks review %s'", here.policy.path, rev);
+			   "run 'orch-hooks review %s'", ctx->policy->path, rev);
 		ret = ORCH_EXIT_NO;
 		goto done;
 	}
-	if (resolve_commit(here.repo, rev, &oid) < 0)
+	if (resolve_commit(ctx->repo, rev, &oid) < 0)
 		goto done;
-	if (orch_repo_signature(here.repo, &me) < 0)
+	if (orch_repo_signature(ctx->repo, &me) < 0)
 		goto done;
 	reviewer = xasprintf("%s <%s> (by hand)", me->name, me->email);
-	key = orch_policy_resolve_path(&here.policy, here.policy.signing_key);
-	if (orch_verdict_write_signed(here.repo, here.policy.notes_ref, &oid, v, reviewer, NULL,
+	key = orch_policy_resolve_path(ctx->policy, ctx->policy->signing_key);
+	if (orch_verdict_write_signed(ctx->repo, ctx->policy->notes_ref, &oid, v, reviewer, NULL,
 				      msg ? msg : "Recorded by hand with 'orch-hooks verdict set'.", key) < 0)
 		goto done;
 	orch_say("recorded %s%s for %s (%s) in %s", key ? "signed " : "", word, rev,
-		 orch_short_oid(&oid), here.policy.notes_ref);
+		 orch_short_oid(&oid), ctx->policy->notes_ref);
 	ret = ORCH_EXIT_OK;
 done:
 	free(key);
 	free(reviewer);
 	git_signature_free(me);
-	orch_cmd_repo_release(&here);
 	return ret;
 }
 
-static int cmd_verdict(int argc, char **argv)
+static int cmd_verdict(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	const char *msg = NULL;
 	const struct orch_option options[] = {
@@ -150,13 +146,14 @@ static int cmd_verdict(int argc, char **argv)
 	if (nargs < 0)
 		return ORCH_EXIT_USAGE;
 	if (nargs >= 1 && !strcmp(argv[0], "show") && !msg)
-		return verdict_show(nargs, argv);
+		return verdict_show(nargs, argv, ctx);
 	if (nargs >= 1 && !strcmp(argv[0], "set"))
-		return verdict_set(nargs, argv, msg);
+		return verdict_set(nargs, argv, msg, ctx);
 	if (nargs >= 1 && strcmp(argv[0], "show"))
 		orch_error("unknown subcommand '%s'", argv[0]);
 	return orch_usage(&orch_cmd_verdict);
 }
 
-ORCH_CMD_DEFINE(verdict, "verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
+ORCH_CMD_DEFINE(verdict, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY,
+		"verdict show <rev> | verdict set [-m <text>] (PASS|FAIL) <rev>",
 		"show a commit's verdict (exit 0 only for a valid PASS), or record one by hand");

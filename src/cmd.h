@@ -11,21 +11,57 @@
  * check said no (some commands tell kinds of "no" apart), 128 an error,
  * 129 bad usage, 130 interrupted. Options are parsed with
  * src/parse-options.h; "orch-hooks help CMD" runs "CMD --help".
+ *
+ * A command's flags say what it works on, as git.c's RUN_SETUP: the
+ * repository around the cwd and its policy. The dispatcher (orch-hooks.c)
+ * hands each command a struct orch_cmd_ctx; a command with flags parses its
+ * options and checks its operands first, so that --help and usage errors
+ * (129) need no repository, then calls orch_cmd_setup(ctx), which opens
+ * what the flags ask for once. The dispatcher frees it when the command
+ * returns. Commands whose repository is not simply the cwd's (a DIR
+ * operand, an optional one, the hook's environment, land's own state) have
+ * no flags, open their own and say why at their ORCH_CMD_DEFINE.
  */
+struct orch_cmd_ctx;
+
+enum {
+	ORCH_CMD_NEEDS_REPO = 1 << 0,	/* the repository containing the cwd */
+	ORCH_CMD_NEEDS_POLICY = 1 << 1,	/* its policy (implies the repository) */
+};
+
 struct orch_cmd {
 	const char *name;
 	const char *usage;
 	const char *summary;
-	int (*fn)(int argc, char **argv);
+	unsigned flags;
+	int (*fn)(int argc, char **argv, struct orch_cmd_ctx *ctx);
 };
+
+/* What orch_cmd_setup opened for the command: NULL for what it did not ask for. */
+struct orch_cmd_ctx {
+	const struct orch_cmd *cmd;
+	git_repository *repo;
+	char *commondir;
+	struct orch_policy *policy;
+	int setup;		/* 0 not yet, 1 done, -1 failed */
+};
+
+#define ORCH_CMD_CTX_INIT(cmd_) { .cmd = (cmd_), .repo = NULL, .commondir = NULL, .policy = NULL, .setup = 0 }
+
+/*
+ * Opens what the command's flags ask for: 0, or -1 after saying why (the
+ * command then returns ORCH_EXIT_FATAL). A second call answers the same.
+ */
+int orch_cmd_setup(struct orch_cmd_ctx *ctx);
 
 /*
  * Defines orch_cmd_NAME, run by the file's cmd_NAME(), the command's name
- * written once: ORCH_CMD_DEFINE(sync, "sync [REMOTE]", "share verdicts ...");
+ * written once: ORCH_CMD_DEFINE(sync, ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY,
+ * "sync [REMOTE]", "share verdicts ...");
  */
-#define ORCH_CMD_DEFINE(name_, usage_, summary_) \
+#define ORCH_CMD_DEFINE(name_, flags_, usage_, summary_) \
 	const struct orch_cmd orch_cmd_##name_ = { \
-		.name = #name_, .usage = (usage_), .summary = (summary_), .fn = cmd_##name_, \
+		.name = #name_, .usage = (usage_), .summary = (summary_), .flags = (flags_), .fn = cmd_##name_, \
 	}
 
 extern const struct orch_cmd orch_cmd_install;
@@ -59,22 +95,6 @@ int orch_doctor_run(const char *path, int quiet);
  */
 int orch_doctor_hook_runs_gate(const char *dir, const char *name, const char *top, int count_moved,
 			       const char **manager);
-
-/* What most commands work on: the repository around the cwd and its policy. */
-struct orch_cmd_repo {
-	git_repository *repo;
-	char *commondir;
-	struct orch_policy policy;
-};
-
-#define ORCH_CMD_REPO_INIT { .repo = NULL }
-
-/*
- * Opens the repository containing the cwd and loads its policy: 0, or -1
- * after saying why. Release `r` either way (also safe when never opened).
- */
-int orch_cmd_repo_open(struct orch_cmd_repo *r);
-void orch_cmd_repo_release(struct orch_cmd_repo *r);
 
 /* "usage: orch-hooks <usage>" on stderr; returns ORCH_EXIT_USAGE. */
 int orch_usage(const struct orch_cmd *cmd);

@@ -96,22 +96,35 @@ char *orch_hook_program(const char *name)
 	return xasprintf("%s/%s", orch_libexecdir(), strcmp(name, "pre-receive") ? name : "orch-hooks-gate");
 }
 
-int orch_cmd_repo_open(struct orch_cmd_repo *r)
+int orch_cmd_setup(struct orch_cmd_ctx *ctx)
 {
-	memset(r, 0, sizeof(*r));
-	orch_policy_init(&r->policy);
-	if (orch_repo_open_path(&r->repo, NULL) < 0)
-		return -1;
-	r->commondir = orch_repo_commondir(r->repo);
-	return orch_policy_load(&r->policy, r->commondir);
+	unsigned flags = ctx->cmd->flags;
+
+	if (ctx->setup)
+		return ctx->setup < 0 ? -1 : 0;
+	ctx->setup = -1;
+	if (flags & (ORCH_CMD_NEEDS_REPO | ORCH_CMD_NEEDS_POLICY)) {
+		if (orch_repo_open_path(&ctx->repo, NULL) < 0)
+			return -1;
+		ctx->commondir = orch_repo_commondir(ctx->repo);
+	}
+	if (flags & ORCH_CMD_NEEDS_POLICY) {
+		ctx->policy = xmalloc(sizeof(*ctx->policy));
+		orch_policy_init(ctx->policy);
+		if (orch_policy_load(ctx->policy, ctx->commondir) < 0)
+			return -1;
+	}
+	ctx->setup = 1;
+	return 0;
 }
 
-void orch_cmd_repo_release(struct orch_cmd_repo *r)
+static void cmd_ctx_release(struct orch_cmd_ctx *ctx)
 {
-	git_repository_free(r->repo);
-	free(r->commondir);
-	orch_policy_release(&r->policy);
-	memset(r, 0, sizeof(*r));
+	if (ctx->policy)
+		orch_policy_release(ctx->policy);
+	free(ctx->policy);
+	free(ctx->commondir);
+	git_repository_free(ctx->repo);
 }
 
 static void help(FILE *f)
@@ -139,11 +152,13 @@ static const struct orch_cmd *find_command(const char *name)
 
 static int run_command(const struct orch_cmd *cmd, int argc, char **argv)
 {
+	struct orch_cmd_ctx ctx = ORCH_CMD_CTX_INIT(cmd);
 	int rc;
 
 	if (orch_libgit2_init() < 0)
 		return ORCH_EXIT_FATAL;
-	rc = cmd->fn(argc, argv);
+	rc = cmd->fn(argc, argv, &ctx);
+	cmd_ctx_release(&ctx);
 	orch_libgit2_shutdown();
 	return rc;
 }

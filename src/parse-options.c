@@ -247,9 +247,10 @@ void orch_option_list_release(struct orch_option_list *l)
 	l->nr = 0;
 }
 
-int orch_run_one_operand(int argc, char **argv, const struct orch_cmd *cmd, const char *exits,
-			 const char *fallback, int (*fn)(const char *operand))
+int orch_run_one_operand(int argc, char **argv, struct orch_cmd_ctx *ctx, const char *exits, const char *fallback,
+			 int (*fn)(struct orch_cmd_ctx *ctx, const char *operand))
 {
+	const struct orch_cmd *cmd = ctx->cmd;
 	const struct orch_option options[] = {
 		OPT_EXITS(exits),
 		OPT_END(),
@@ -260,5 +261,5 @@ int orch_run_one_operand(int argc, char **argv, const struct orch_cmd *cmd, cons
 		return ORCH_EXIT_USAGE;
 	if (n > 1)
 		return orch_usage(cmd);
-	return fn(n ? argv[0] : fallback);
+	return fn(ctx, n ? argv[0] : fallback);
 }

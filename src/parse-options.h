@@ -52,6 +52,7 @@ struct orch_option_list {
 #define OPT_END() { .type = ORCH_OPT_END }
 
 struct orch_cmd;
+struct orch_cmd_ctx;
 
 /*
  * Parses argv[1..argc) against opts. The arguments that are not options
@@ -64,12 +65,12 @@ int orch_parse_options(int argc, char **argv, const struct orch_option *opts, co
 
 /*
  * Runs a command that has no options and at most one operand: returns
- * fn(operand), `fallback` when none is given, after parsing argv as above
- * (its help lists `exits` as OPT_EXITS does); ORCH_EXIT_USAGE after saying
- * what is wrong (more than one operand: the usage).
+ * fn(ctx, operand), `fallback` when none is given, after parsing argv as
+ * above (its help lists `exits` as OPT_EXITS does); ORCH_EXIT_USAGE after
+ * saying what is wrong (more than one operand: the usage).
  */
-int orch_run_one_operand(int argc, char **argv, const struct orch_cmd *cmd, const char *exits,
-			 const char *fallback, int (*fn)(const char *operand));
+int orch_run_one_operand(int argc, char **argv, struct orch_cmd_ctx *ctx, const char *exits, const char *fallback,
+			 int (*fn)(struct orch_cmd_ctx *ctx, const char *operand));
 
 /* The help of cmd with its options on f (usage line, summary, option list). */
 void orch_options_help(FILE *f, const struct orch_option *opts, const struct orch_cmd *cmd);

@@ -94,6 +94,24 @@ test_expect_success 'every command: help CMD, CMD --help, and an unknown option 
 	done <../commands)
 '
 
+# Here, outside any repository: usage comes before the repository (src/cmd.h).
+test_expect_success 'outside a repository: CMD --help exits 0, a bad option 129; then the repository is missing' '
+	test_must_fail git rev-parse --git-dir 2>/dev/null &&
+	orch-hooks --help | sed -n "s/^  \\([a-z]*\\)  .*/\\1/p" >commands &&
+	test $(wc -l <commands) -ge 14 &&
+	while read c; do
+		orch-hooks $c --help >out || { echo "$c --help failed"; return 1; }
+		test_grep "^usage: orch-hooks $c" out &&
+		orch-hooks $c --no-such-option 2>err
+		test $? = 129 || { echo "$c --no-such-option did not exit 129"; return 1; }
+	done <commands &&
+	for c in log status "verdict show HEAD" "test HEAD" "review HEAD" sync push; do
+		orch-hooks $c >out 2>err
+		test $? = 128 || { echo "$c did not exit 128"; return 1; }
+		test_grep "cannot open repository" err || return 1
+	done
+'
+
 test_expect_success 'hook: options before NAME only; the hook arguments pass through' '
 	mkdir fakegate &&
 	printf "#!/bin/sh\nfor a; do echo \"[\$a]\"; done\n" >fakegate/post-merge &&

@@ -16,14 +16,17 @@
 #include "parse-options.h"
 #include "unit-helpers.h"
 
-static int fake_fn(int argc, char **argv)
+static int fake_fn(int argc, char **argv, struct orch_cmd_ctx *ctx)
 {
 	(void)argc;
 	(void)argv;
+	(void)ctx;
 	return 0;
 }
 
-static const struct orch_cmd fake = { "fake", "fake [--flag] [--name <x>] ARG...", "a command for tests", fake_fn };
+static const struct orch_cmd fake = {
+	.name = "fake", .usage = "fake [--flag] [--name <x>] ARG...", .summary = "a command for tests", .fn = fake_fn,
+};
 
 struct values {
 	int flag;
