@@ -101,18 +101,30 @@ static int index_tree_of(git_repository *repo, const char *index, git_oid *out)
 	return git_tree_of(repo, index, write_tree, out);
 }
 
+/* Stops git_config_foreach_match at the first entry. */
+static int any_entry(const git_config_entry *entry, void *payload)
+{
+	(void)entry;
+	(void)payload;
+	return 1;
+}
+
 /*
  * 1 when no clean filter can apply to any file: no attributes anywhere git
  * looks for them (the index, info/attributes, the user's file, the usual
  * system files) and core.autocrlf off, in configuration files libgit2
  * reads as git does (none given in git's environment). Only then does a
  * file's raw content hash to what `git add` would stage.
+ * Configuration git reads and libgit2 1.5 may not is doubt too: any
+ * includeIf (libgit2 skips the conditions it does not know, hasconfig)
+ * and extensions.worktreeConfig (git then reads config.worktree, even
+ * in a repository of format 0).
  */
 static int no_filters(git_repository *repo, int attributes_tracked)
 {
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
 	git_config *cfg = NULL;
-	git_config_entry *attrfile = NULL;
+	git_config_entry *attrfile = NULL, *wtcfg = NULL;
 	char *info = xasprintf("%sinfo/attributes", git_repository_commondir(repo));
 	char *user = xdg && *xdg ? xasprintf("%s/git/attributes", xdg)
 				 : xasprintf("%s/.config/git/attributes", home ? home : "/nonexistent");
@@ -126,9 +138,12 @@ static int no_filters(git_repository *repo, int attributes_tracked)
 	       access("/usr/local/etc/gitattributes", F_OK) < 0 &&
 	       git_repository_config(&cfg, repo) == 0 &&
 	       git_config_get_entry(&attrfile, cfg, "core.attributesfile") == GIT_ENOTFOUND &&
-	       (git_config_get_bool(&on, cfg, "core.autocrlf") == GIT_ENOTFOUND || !on);
-	/* the live configuration: two values, no snapshot (a copy of every entry) */
+	       (git_config_get_bool(&on, cfg, "core.autocrlf") == GIT_ENOTFOUND || !on) &&
+	       git_config_get_entry(&wtcfg, cfg, "extensions.worktreeconfig") == GIT_ENOTFOUND &&
+	       git_config_foreach_match(cfg, "^includeif\\.", any_entry, NULL) == 0;
+	/* the live configuration: a few values, no snapshot (a copy of every entry) */
 	git_config_entry_free(attrfile);
+	git_config_entry_free(wtcfg);
 	git_config_free(cfg);
 	git_error_clear();
 	free(user);
