@@ -35,6 +35,22 @@ test_expect_success 'an intent-to-add file comes back as git write-tree sees it:
 	echo new >expect && test_cmp expect r/ita.t
 '
 
+# The chained hook runs after the merge wrote the index: a change of the
+# same size, its time set back with touch -r, still changes the ctime the
+# index recorded, so the snapshot goes to git add and the undo keeps it.
+test_expect_success 'a same-size change dated back to the index entry is kept by the undo' '
+	(cd r && git reset -q --hard && reviewed_branch feat3 f3.t &&
+	 printf "#!/bin/sh\ntouch -r u.t ../u.time && echo Q >u.t && touch -r ../u.time u.t\n" \
+		>.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) &&
+	git -C r merge feat3 2>err &&
+	rm r/.git/hooks/post-merge.orch-chained &&
+	test_grep "the merge was UNDONE" err &&
+	echo Q >expect && test_cmp expect r/u.t &&
+	git -C r diff --name-only HEAD >changed &&
+	echo u.t >expect && test_cmp expect changed
+'
+
 # A git that notes each run in $TRASH/git-runs: git puts its exec path first
 # in the hooks' PATH, so the gate's own `git` runs are this one's too.
 test_expect_success 'setup: a repository whose tests pass, and a git that notes its runs' '
