@@ -170,6 +170,42 @@ static int stat_matches(const git_index_entry *e, const struct stat *st)
 	       e->gid == (uint32_t)st->st_gid;
 }
 
+/*
+ * Clears the assume-unchanged bit of every entry of the index file `path`
+ * (0 when there was none or all are cleared): git add never looks at the
+ * work tree file of such an entry, and an unstaged change there would be
+ * missing from the snapshot the undo writes back. An index libgit2 cannot
+ * read (split, sparse) is left as it is.
+ */
+static int clear_assume_unchanged(const char *path)
+{
+	git_index *idx = NULL;
+	size_t i, n;
+	int changed = 0, ret = 0;
+
+	if (git_index_open(&idx, path) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	n = git_index_entrycount(idx);
+	for (i = 0; ret == 0 && i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		git_index_entry copy;
+
+		if (!(e->flags & GIT_INDEX_ENTRY_VALID))
+			continue;
+		copy = *e;
+		copy.flags &= (uint16_t)~GIT_INDEX_ENTRY_VALID;
+		ret = git_index_add(idx, &copy);
+		changed = 1;
+	}
+	if (ret == 0 && changed)
+		ret = git_index_write(idx);
+	git_index_free(idx);
+	git_error_clear();
+	return ret < 0 ? -1 : 0;
+}
+
 /* Cuts `sb` back to its first `len` bytes. */
 static void truncate_to(struct strbuf *sb, size_t len)
 {
@@ -354,6 +390,10 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 		 * and a copy dated now would make them look clean by their
 		 * stat data alone.
 		 */
+		if (clear_assume_unchanged(copy) < 0) {
+			orch_error("cannot clear the assume-unchanged bits in the index copy '%s'", copy);
+			goto done;
+		}
 		if (have_before) {
 			struct timespec times[2];
 

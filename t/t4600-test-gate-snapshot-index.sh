@@ -51,6 +51,19 @@ test_expect_success 'a same-size change dated back to the index entry is kept by
 	echo u.t >expect && test_cmp expect changed
 '
 
+# git add never looks at the file of an assume-unchanged entry: the
+# snapshot lacked the change there, and the undo wrote the file back
+# without it.
+test_expect_success 'an unstaged change to an assume-unchanged file is kept by the undo' '
+	(cd r && git reset -q --hard && reviewed_branch feat4 f4.t &&
+	 git update-index --assume-unchanged s.t && echo mine >>s.t) &&
+	cp r/s.t expect &&
+	git -C r merge feat4 2>err &&
+	test_grep "the merge was UNDONE" err &&
+	test_cmp expect r/s.t &&
+	git -C r update-index --no-assume-unchanged s.t
+'
+
 # A git that notes each run in $TRASH/git-runs: git puts its exec path first
 # in the hooks' PATH, so the gate's own `git` runs are this one's too.
 test_expect_success 'setup: a repository whose tests pass, and a git that notes its runs' '
