@@ -64,6 +64,23 @@ test_expect_success 'an unstaged change to an assume-unchanged file is kept by t
 	git -C r update-index --no-assume-unchanged s.t
 '
 
+# The snapshot has it (git add stages the file d, the deletion of d/x.t),
+# but writing it back (undo.c, a libgit2 checkout onto the merge as its
+# baseline) removes the file d with the directory it replaces.
+test_expect_failure 'an untracked file in the place of a tracked directory is kept by the undo' '
+	new_repo dd &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = false\non_failure = undo\n" \
+		>dd/.git/orch-hooks.ini &&
+	(cd dd && mkdir d && test_commit d d/x.t && reviewed_branch feat5 f5.t &&
+	 rm -r d && echo mine >d) &&
+	state_of dd >before &&
+	git -C dd merge feat5 2>err &&
+	test_grep "the merge was UNDONE" err &&
+	state_of dd >after &&
+	test_cmp before after &&
+	echo mine >expect && test_cmp expect dd/d
+'
+
 # A git that notes each run in $TRASH/git-runs: git puts its exec path first
 # in the hooks' PATH, so the gate's own `git` runs are this one's too.
 test_expect_success 'setup: a repository whose tests pass, and a git that notes its runs' '
