@@ -101,18 +101,30 @@ static int index_tree_of(git_repository *repo, const char *index, git_oid *out)
 	return git_tree_of(repo, index, write_tree, out);
 }
 
+/* Stops git_config_foreach_match at the first entry. */
+static int any_entry(const git_config_entry *entry, void *payload)
+{
+	(void)entry;
+	(void)payload;
+	return 1;
+}
+
 /*
  * 1 when no clean filter can apply to any file: no attributes anywhere git
  * looks for them (the index, info/attributes, the user's file, the usual
  * system files) and core.autocrlf off, in configuration files libgit2
  * reads as git does (none given in git's environment). Only then does a
  * file's raw content hash to what `git add` would stage.
+ * Configuration git reads and libgit2 1.5 may not is doubt too: any
+ * includeIf (libgit2 skips the conditions it does not know, hasconfig)
+ * and extensions.worktreeConfig (git then reads config.worktree, even
+ * in a repository of format 0).
  */
 static int no_filters(git_repository *repo, int attributes_tracked)
 {
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
 	git_config *cfg = NULL;
-	git_config_entry *attrfile = NULL;
+	git_config_entry *attrfile = NULL, *wtcfg = NULL;
 	char *info = xasprintf("%sinfo/attributes", git_repository_commondir(repo));
 	char *user = xdg && *xdg ? xasprintf("%s/git/attributes", xdg)
 				 : xasprintf("%s/.config/git/attributes", home ? home : "/nonexistent");
@@ -126,9 +138,12 @@ static int no_filters(git_repository *repo, int attributes_tracked)
 	       access("/usr/local/etc/gitattributes", F_OK) < 0 &&
 	       git_repository_config(&cfg, repo) == 0 &&
 	       git_config_get_entry(&attrfile, cfg, "core.attributesfile") == GIT_ENOTFOUND &&
-	       (git_config_get_bool(&on, cfg, "core.autocrlf") == GIT_ENOTFOUND || !on);
-	/* the live configuration: two values, no snapshot (a copy of every entry) */
+	       (git_config_get_bool(&on, cfg, "core.autocrlf") == GIT_ENOTFOUND || !on) &&
+	       git_config_get_entry(&wtcfg, cfg, "extensions.worktreeconfig") == GIT_ENOTFOUND &&
+	       git_config_foreach_match(cfg, "^includeif\\.", any_entry, NULL) == 0;
+	/* the live configuration: a few values, no snapshot (a copy of every entry) */
 	git_config_entry_free(attrfile);
+	git_config_entry_free(wtcfg);
 	git_config_free(cfg);
 	git_error_clear();
 	free(user);
@@ -153,6 +168,42 @@ static int stat_matches(const git_index_entry *e, const struct stat *st)
 	       e->file_size == (uint32_t)st->st_size && e->ino == (uint32_t)st->st_ino &&
 	       e->dev == (uint32_t)st->st_dev && e->uid == (uint32_t)st->st_uid &&
 	       e->gid == (uint32_t)st->st_gid;
+}
+
+/*
+ * Clears the assume-unchanged bit of every entry of the index file `path`
+ * (0 when there was none or all are cleared): git add never looks at the
+ * work tree file of such an entry, and an unstaged change there would be
+ * missing from the snapshot the undo writes back. An index libgit2 cannot
+ * read (split, sparse) is left as it is.
+ */
+static int clear_assume_unchanged(const char *path)
+{
+	git_index *idx = NULL;
+	size_t i, n;
+	int changed = 0, ret = 0;
+
+	if (git_index_open(&idx, path) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	n = git_index_entrycount(idx);
+	for (i = 0; ret == 0 && i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		git_index_entry copy;
+
+		if (!(e->flags & GIT_INDEX_ENTRY_VALID))
+			continue;
+		copy = *e;
+		copy.flags &= (uint16_t)~GIT_INDEX_ENTRY_VALID;
+		ret = git_index_add(idx, &copy);
+		changed = 1;
+	}
+	if (ret == 0 && changed)
+		ret = git_index_write(idx);
+	git_index_free(idx);
+	git_error_clear();
+	return ret < 0 ? -1 : 0;
 }
 
 /* Cuts `sb` back to its first `len` bytes. */
@@ -339,6 +390,10 @@ int orch_local_state_take(git_repository *repo, struct orch_local_state *out)
 		 * and a copy dated now would make them look clean by their
 		 * stat data alone.
 		 */
+		if (clear_assume_unchanged(copy) < 0) {
+			orch_error("cannot clear the assume-unchanged bits in the index copy '%s'", copy);
+			goto done;
+		}
 		if (have_before) {
 			struct timespec times[2];
 

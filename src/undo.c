@@ -250,6 +250,18 @@ static int restore_files(git_repository *repo, const git_oid *work_tree, const g
 		orch_git_error("cannot write the saved work tree back");
 		goto done;
 	}
+	/*
+	 * Against the merge as its baseline, libgit2 takes a file that stands
+	 * where the merge has a directory for that directory and removes it.
+	 * A second pass against the saved tree itself writes back whatever
+	 * the first left missing or different, and removes nothing.
+	 */
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	co.baseline = wt;
+	if (git_checkout_tree(repo, (git_object *)wt, &co) < 0) {
+		orch_git_error("cannot write the saved work tree back");
+		goto done;
+	}
 	if (git_repository_index(&idx, repo) < 0 || git_index_read_tree(idx, it) < 0 || git_index_write(idx) < 0) {
 		orch_git_error("cannot write the saved index back");
 		goto done;

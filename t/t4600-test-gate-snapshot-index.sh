@@ -35,6 +35,52 @@ test_expect_success 'an intent-to-add file comes back as git write-tree sees it:
 	echo new >expect && test_cmp expect r/ita.t
 '
 
+# The chained hook runs after the merge wrote the index: a change of the
+# same size, its time set back with touch -r, still changes the ctime the
+# index recorded, so the snapshot goes to git add and the undo keeps it.
+test_expect_success 'a same-size change dated back to the index entry is kept by the undo' '
+	(cd r && git reset -q --hard && reviewed_branch feat3 f3.t &&
+	 printf "#!/bin/sh\ntouch -r u.t ../u.time && echo Q >u.t && touch -r ../u.time u.t\n" \
+		>.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) &&
+	git -C r merge feat3 2>err &&
+	rm r/.git/hooks/post-merge.orch-chained &&
+	test_grep "the merge was UNDONE" err &&
+	echo Q >expect && test_cmp expect r/u.t &&
+	git -C r diff --name-only HEAD >changed &&
+	echo u.t >expect && test_cmp expect changed
+'
+
+# git add never looks at the file of an assume-unchanged entry: the
+# snapshot lacked the change there, and the undo wrote the file back
+# without it.
+test_expect_success 'an unstaged change to an assume-unchanged file is kept by the undo' '
+	(cd r && git reset -q --hard && reviewed_branch feat4 f4.t &&
+	 git update-index --assume-unchanged s.t && echo mine >>s.t) &&
+	cp r/s.t expect &&
+	git -C r merge feat4 2>err &&
+	test_grep "the merge was UNDONE" err &&
+	test_cmp expect r/s.t &&
+	git -C r update-index --no-assume-unchanged s.t
+'
+
+# The snapshot has it (git add stages the file d, the deletion of d/x.t),
+# but writing it back (undo.c, a libgit2 checkout onto the merge as its
+# baseline) removes the file d with the directory it replaces.
+test_expect_success 'an untracked file in the place of a tracked directory is kept by the undo' '
+	new_repo dd &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = false\non_failure = undo\n" \
+		>dd/.git/orch-hooks.ini &&
+	(cd dd && mkdir d && test_commit d d/x.t && reviewed_branch feat5 f5.t &&
+	 rm -r d && echo mine >d) &&
+	state_of dd >before &&
+	git -C dd merge feat5 2>err &&
+	test_grep "the merge was UNDONE" err &&
+	state_of dd >after &&
+	test_cmp before after &&
+	echo mine >expect && test_cmp expect dd/d
+'
+
 # A git that notes each run in $TRASH/git-runs: git puts its exec path first
 # in the hooks' PATH, so the gate's own `git` runs are this one's too.
 test_expect_success 'setup: a repository whose tests pass, and a git that notes its runs' '
@@ -105,6 +151,44 @@ test_expect_success '... also when the filter comes from git -c, which libgit2 d
 	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
 	GIT_EXEC_PATH="$TRASH/bin" git -C d -c core.attributesFile="$TRASH/attrs" \
 		-c filter.upper.clean="tr a-z A-Z" merge --no-ff -m m up 2>err &&
+	test_grep "tests PASSED" err &&
+	test_grep "not kept for reuse" err &&
+	test_grep "add --all" git-runs
+'
+
+# git reads config.worktree when extensions.worktreeConfig is on, even in a
+# repository of format 0; libgit2 1.5 reads neither, so the filter and the
+# attributes file set there were invisible to the check.
+test_expect_success '... also when the filter is set in config.worktree, which libgit2 does not read' '
+	new_repo w &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >w/.git/orch-hooks.ini &&
+	(cd w && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
+	 git checkout -q main && orch-hooks verdict set PASS up 2>/dev/null &&
+	 git config extensions.worktreeConfig true &&
+	 git config --worktree core.attributesFile "$TRASH/attrs" &&
+	 git config --worktree filter.upper.clean "tr a-z A-Z" &&
+	 printf "#!/bin/sh\ntouch -r b.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C w merge --no-ff -m m up 2>err &&
+	test_grep "tests PASSED" err &&
+	test_grep "not kept for reuse" err &&
+	test_grep "add --all" git-runs
+'
+
+# libgit2 1.5 knows the gitdir and onbranch conditions of includeIf only:
+# a file included on another condition (hasconfig) it skips, git reads.
+test_expect_success '... and when it comes from a file included on a condition libgit2 does not know' '
+	new_repo h &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >h/.git/orch-hooks.ini &&
+	printf "[core]\n\tattributesFile = %s/attrs\n[filter \"upper\"]\n\tclean = tr a-z A-Z\n" \
+		"$TRASH" >upper.cfg &&
+	(cd h && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
+	 git checkout -q main && orch-hooks verdict set PASS up 2>/dev/null &&
+	 git remote add origin https://example.invalid/h.git &&
+	 git config "includeIf.hasconfig:remote.*.url:https://example.invalid/**.path" "$TRASH/upper.cfg" &&
+	 printf "#!/bin/sh\ntouch -r b.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
+	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C h merge --no-ff -m m up 2>err &&
 	test_grep "tests PASSED" err &&
 	test_grep "not kept for reuse" err &&
 	test_grep "add --all" git-runs
