@@ -141,57 +141,54 @@ test_expect_success '... and so does a file a clean filter would change, though 
 	test_grep "^add --all" git-runs
 '
 
-test_expect_success '... also when the filter comes from git -c, which libgit2 does not read' '
-	new_repo d &&
-	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >d/.git/orch-hooks.ini &&
-	printf "*.up filter=upper\n" >attrs &&
-	(cd d && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
+# up_repo NAME: a repository whose tests pass, with a reviewed branch up that
+# adds b.up ("abc"), and a chained post-merge that dates the index to b.up,
+# so that git compares b.up by content (racily clean).
+up_repo() {
+	new_repo "$1" &&
+	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >"$1"/.git/orch-hooks.ini &&
+	(cd "$1" && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
 	 git checkout -q main && orch-hooks verdict set PASS up 2>/dev/null &&
 	 printf "#!/bin/sh\ntouch -r b.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
-	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
-	GIT_EXEC_PATH="$TRASH/bin" git -C d -c core.attributesFile="$TRASH/attrs" \
-		-c filter.upper.clean="tr a-z A-Z" merge --no-ff -m m up 2>err &&
+	 chmod +x .git/hooks/post-merge.orch-chained)
+}
+
+# merge_up_through_git_add NAME [GIT-OPTION...]: merging up passes its tests,
+# and the snapshot went to git add (the PASS is not kept for reuse).
+merge_up_through_git_add() {
+	repo=$1 && shift && rm -f git-runs &&
+	GIT_EXEC_PATH="$TRASH/bin" git -C "$repo" "$@" merge --no-ff -m m up 2>err &&
 	test_grep "tests PASSED" err &&
 	test_grep "not kept for reuse" err &&
 	test_grep "add --all" git-runs
+}
+
+test_expect_success '... also when the filter comes from git -c, which libgit2 does not read' '
+	up_repo d &&
+	printf "*.up filter=upper\n" >attrs &&
+	merge_up_through_git_add d -c core.attributesFile="$TRASH/attrs" -c filter.upper.clean="tr a-z A-Z"
 '
 
 # git reads config.worktree when extensions.worktreeConfig is on, even in a
 # repository of format 0; libgit2 1.5 reads neither, so the filter and the
 # attributes file set there were invisible to the check.
 test_expect_success '... also when the filter is set in config.worktree, which libgit2 does not read' '
-	new_repo w &&
-	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >w/.git/orch-hooks.ini &&
-	(cd w && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
-	 git checkout -q main && orch-hooks verdict set PASS up 2>/dev/null &&
-	 git config extensions.worktreeConfig true &&
+	up_repo w &&
+	(cd w && git config extensions.worktreeConfig true &&
 	 git config --worktree core.attributesFile "$TRASH/attrs" &&
-	 git config --worktree filter.upper.clean "tr a-z A-Z" &&
-	 printf "#!/bin/sh\ntouch -r b.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
-	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
-	GIT_EXEC_PATH="$TRASH/bin" git -C w merge --no-ff -m m up 2>err &&
-	test_grep "tests PASSED" err &&
-	test_grep "not kept for reuse" err &&
-	test_grep "add --all" git-runs
+	 git config --worktree filter.upper.clean "tr a-z A-Z") &&
+	merge_up_through_git_add w
 '
 
 # libgit2 1.5 knows the gitdir and onbranch conditions of includeIf only:
 # a file included on another condition (hasconfig) it skips, git reads.
 test_expect_success '... and when it comes from a file included on a condition libgit2 does not know' '
-	new_repo h &&
-	printf "[branches]\nprotected = main\n[test]\ncommand = true\n" >h/.git/orch-hooks.ini &&
+	up_repo h &&
 	printf "[core]\n\tattributesFile = %s/attrs\n[filter \"upper\"]\n\tclean = tr a-z A-Z\n" \
 		"$TRASH" >upper.cfg &&
-	(cd h && git checkout -q -b up main && echo abc >b.up && git add b.up && git commit -q -m up &&
-	 git checkout -q main && orch-hooks verdict set PASS up 2>/dev/null &&
-	 git remote add origin https://example.invalid/h.git &&
-	 git config "includeIf.hasconfig:remote.*.url:https://example.invalid/**.path" "$TRASH/upper.cfg" &&
-	 printf "#!/bin/sh\ntouch -r b.up .git/index\n" >.git/hooks/post-merge.orch-chained &&
-	 chmod +x .git/hooks/post-merge.orch-chained) && rm -f git-runs &&
-	GIT_EXEC_PATH="$TRASH/bin" git -C h merge --no-ff -m m up 2>err &&
-	test_grep "tests PASSED" err &&
-	test_grep "not kept for reuse" err &&
-	test_grep "add --all" git-runs
+	(cd h && git remote add origin https://example.invalid/h.git &&
+	 git config "includeIf.hasconfig:remote.*.url:https://example.invalid/**.path" "$TRASH/upper.cfg") &&
+	merge_up_through_git_add h
 '
 
 test_done
