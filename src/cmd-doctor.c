@@ -286,16 +286,18 @@ done:
 	orch_policy_release(&policy);
 }
 
-/* remote.NAME.KEY: 1 and NAME's length when `var` is such a name. */
-static int remote_var(const char *var, const char *key, size_t *namelen)
+/* remote.NAME.KEY: NAME (caller frees) when `var` is such a name, else NULL. */
+static char *remote_of(const char *var, const char *key)
 {
-	size_t len = strlen(var), klen = strlen(key);
+	size_t len, klen = strlen(key);
+	const char *name;
 
-	if (strncmp(var, "remote.", 7) || len < 7 + 1 + klen + 1 || var[len - klen - 1] != '.' ||
-	    strcmp(var + len - klen, key))
-		return 0;
-	*namelen = len - 7 - klen - 1;
-	return 1;
+	if (!skip_prefix(var, "remote.", &name))
+		return NULL;
+	len = strlen(name);
+	if (len < 1 + klen + 1 || name[len - klen - 1] != '.' || strcmp(name + len - klen, key))
+		return NULL;
+	return xstrndup(name, len - klen - 1);
 }
 
 /*
@@ -307,7 +309,6 @@ static void check_notes_fetch(struct doctor *d, git_repository *repo)
 	git_config *cfg = NULL;
 	git_config_iterator *it = NULL, *it2 = NULL;
 	git_config_entry *e, *f;
-	size_t n, m;
 
 	if (git_repository_config_snapshot(&cfg, repo) < 0 || git_config_iterator_new(&it, cfg) < 0)
 		goto done;
@@ -315,14 +316,16 @@ static void check_notes_fetch(struct doctor *d, git_repository *repo)
 		char *name, *spec;
 		int have = 0;
 
-		if (!remote_var(e->name, "url", &n))
+		if (!(name = remote_of(e->name, "url")))
 			continue;
-		name = xstrndup(e->name + 7, n);
 		spec = xasprintf("+refs/notes/*:refs/notes/remotes/%s/*", name);
 		if (git_config_iterator_new(&it2, cfg) == 0) {
-			while (git_config_next(&f, it2) == 0)
-				have |= remote_var(f->name, "fetch", &m) && m == n && !strncmp(f->name + 7, name, n) &&
-					!strcmp(f->value, spec);
+			while (git_config_next(&f, it2) == 0) {
+				char *other = remote_of(f->name, "fetch");
+
+				have |= other && !strcmp(other, name) && !strcmp(f->value, spec);
+				free(other);
+			}
 			git_config_iterator_free(it2);
 			it2 = NULL;
 		}

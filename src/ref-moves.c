@@ -61,11 +61,12 @@ static void add_head(struct orch_ref_moves *m, const char *gitdir)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *path = xasprintf("%s/HEAD", gitdir);
+	const char *to;
 
 	if (orch_read_file(&sb, path, ORCH_READ_GIT_STATE) == 0 && sb.len) {
 		strbuf_rtrim(&sb);
 		add(m, xasprintf("HEAD of %s/", gitdir),
-		    !strncmp(sb.buf, "ref: ", 5) ? xasprintf("-> %s", sb.buf + 5) : xstrdup(sb.buf),
+		    skip_prefix(sb.buf, "ref: ", &to) ? xasprintf("-> %s", to) : xstrdup(sb.buf),
 		    xasprintf("%s/logs/HEAD", gitdir));
 	}
 	strbuf_release(&sb);
@@ -185,8 +186,8 @@ static int logged(const struct orch_ref_moves *m, const char *name, int had_log)
 {
 	if (had_log || m->log_all == 2)
 		return 1;
-	return m->log_all == 1 && (!strncmp(name, "HEAD of ", 8) || !strncmp(name, "refs/heads/", 11) ||
-				   !strncmp(name, "refs/remotes/", 13) || !strncmp(name, "refs/notes/", 11));
+	return m->log_all == 1 && (starts_with(name, "HEAD of ") || starts_with(name, "refs/heads/") ||
+				   starts_with(name, "refs/remotes/") || starts_with(name, "refs/notes/"));
 }
 
 static void say(struct strbuf *out, size_t *n, const char *name, const char *what)
@@ -212,10 +213,10 @@ static void judge_one(const struct orch_ref_moves *m, const struct orch_ref_move
 	strbuf_add(&fresh, log.buf + new, log.len - new);
 	if (lines_have(&fresh, email, NULL))
 		say(out, n, now->name, "moved by the reviewer (its reflog says so)");
-	else if (moved && !strncmp(now->name, "refs/replace/", 13))
+	else if (moved && starts_with(now->name, "refs/replace/"))
 		say(out, n, now->name, was ? "moved (it changes what git shows)" : "created (it changes what git shows)");
 	else if (moved && logged(m, now->name, was && was->log_size >= 0) &&
-		 (!strncmp(now->value, "-> ", 3) ? !log.len : !lines_have(&log, NULL, now->value)))
+		 (starts_with(now->value, "-> ") ? !log.len : !lines_have(&log, NULL, now->value)))
 		say(out, n, now->name, was ? "moved without a reflog entry" : "created without a reflog entry");
 	strbuf_release(&fresh);
 	strbuf_release(&log);

@@ -412,7 +412,7 @@ static void take_tree_entry(struct orch_snapshot *s, const char *top, const char
 	(void)name;
 	if (st && S_ISDIR(st->st_mode)) {
 		each_entry(s, top, sub, take_tree_entry);
-	} else if (!strncmp(sub, "objects/", 8) && strcmp(sub, "objects/info/alternates")) {
+	} else if (starts_with(sub, "objects/") && strcmp(sub, "objects/info/alternates")) {
 		add(s, xasprintf("object %s", sub + 8), xstrdup(""));
 	} else {
 		take_file(s, top, sub);
@@ -496,14 +496,14 @@ size_t orch_snapshot_diff(const struct orch_snapshot *before, const struct orch_
 		const struct orch_snapshot_item *b = j < after->nr ? &after->items[j] : NULL;
 		int c = !a ? 1 : !b ? -1 : strcmp(a->key, b->key);
 		const struct orch_snapshot_item *it = c <= 0 ? a : b;
-		int is_object = !strncmp(it->key, "object ", 7);
+		int is_object = starts_with(it->key, "object ");
 
 		if (c == 0) {
 			i++;
 			j++;
 			if (!strcmp(a->value, b->value))
 				continue;
-			say_change(out, &named, a->key, !strncmp(a->key, "ref ", 4) ? "moved" : "changed");
+			say_change(out, &named, a->key, starts_with(a->key, "ref ") ? "moved" : "changed");
 		} else if (c < 0) {
 			i++;
 			if (is_object)
