@@ -83,8 +83,8 @@ int main(int argc, char **argv)
 	quiet = hook && chained_hook_exists(argv[0], name);
 	free(name);
 	if (!hook) {
-		fprintf(stderr, "orch-hooks: '%s' is not a hook orch-hooks knows: the gate cannot decide, "
-				"so it refuses; reinstall with 'orch-hooks install'\n", base);
+		orch_error("'%s' is not a hook orch-hooks knows: the gate cannot decide, so it refuses; "
+			   "reinstall with 'orch-hooks install'", base);
 		return 1;
 	}
 	if (quiet || getenv("ORCH_HOOKS_SKIP"))

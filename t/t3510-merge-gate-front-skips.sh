@@ -108,4 +108,13 @@ test_expect_success 'with ORCH_HOOKS_SKIP the gate runs (and records the bypass)
 	test_grep "GATE SKIPPED" err
 '
 
+test_expect_success 'a front end under a name it does not know refuses, and starts no gate' '
+	: >gate-runs &&
+	cp r/.git/hooks/post-commit r/.git/hooks/post-rewrite &&
+	test_when_finished "rm -f r/.git/hooks/post-rewrite" &&
+	(cd r && test_must_fail .git/hooks/post-rewrite amend </dev/null 2>../err) &&
+	test_grep "^orch-hooks: .post-rewrite. is not a hook orch-hooks knows: the gate cannot decide, so it refuses; reinstall with .orch-hooks install.$" err &&
+	test_must_be_empty gate-runs
+'
+
 test_done
