@@ -21,6 +21,7 @@ static const struct {
 	[ORCH_READ_CONTENT] = { .max = 64 * 1024 * 1024, .regular = 0 },
 	[ORCH_READ_PROGRAM] = { .max = 256 * 1024 * 1024, .regular = 0 },
 	[ORCH_READ_INDEX] = { .max = (size_t)1 << 31, .regular = 1 },
+	[ORCH_READ_REFLOG] = { .max = 64 * 1024 * 1024, .regular = 1 },
 };
 
 size_t orch_read_limit(enum orch_read_what what)

@@ -21,6 +21,7 @@ enum orch_read_what {
 	ORCH_READ_CONTENT,	/* a file whose bytes are hashed or compared (snapshots, chained hooks) */
 	ORCH_READ_PROGRAM,	/* a hook program, read to install or inspect it */
 	ORCH_READ_INDEX,	/* git's index, copied whole (regular file) */
+	ORCH_READ_REFLOG,	/* a reflog, read to see who moved a ref (regular file) */
 };
 
 /* The most bytes a read of this kind accepts. */

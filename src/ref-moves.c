@@ -142,7 +142,7 @@ static void appended(const struct orch_ref_move_item *now, off_t size, struct st
 	size_t from = 0;
 
 	*new = 0;
-	if (now->log_size < 0 || orch_read_file_max(&sb, now->log, 64 * 1024 * 1024, 1) < 0)
+	if (now->log_size < 0 || orch_read_file(&sb, now->log, ORCH_READ_REFLOG) < 0)
 		return;
 	if (size > 0 && (size_t)size <= sb.len) {
 		from = (size_t)size;
