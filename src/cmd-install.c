@@ -191,15 +191,11 @@ static int write_default_policy(const char *commondir, int *wrote)
 		ret = copy_file(src, dst, 0644);
 	} else {
 		/* No system policy: write the defaults so there is a file to edit. */
-		FILE *f = fopen(dst, "w");
+		static const char defaults[] =
+			"# orch-hooks policy (see orch-hooks(1)); written by 'orch-hooks install'\n"
+			"[branches]\nprotected = main master\n\n[notes]\nref = refs/notes/verdicts\n";
 
-		if (!f) {
-			ret = orch_error("cannot write '%s': %s", dst, strerror(errno));
-			goto done;
-		}
-		fputs("# orch-hooks policy (see orch-hooks(1)); written by 'orch-hooks install'\n"
-		      "[branches]\nprotected = main master\n\n[notes]\nref = refs/notes/verdicts\n", f);
-		if (fclose(f) != 0)
+		if (orch_write_file_atomic_mode(dst, defaults, sizeof(defaults) - 1, 0644) < 0)
 			ret = orch_error("cannot write '%s': %s", dst, strerror(errno));
 	}
 	if (!ret) {

@@ -143,4 +143,14 @@ test_expect_success 'install outside a repository fails clearly' '
 	test_grep "cannot open repository .notrepo." err
 '
 
+test_expect_success 'with no system policy, install writes the defaults: a file of mode 644 to edit' '
+	git init -q nosys &&
+	(cd nosys && test_commit initial && umask 077 && ORCH_HOOKS_SYSCONFDIR="$TRASH/no-such-dir" orch-hooks install 2>../err) &&
+	test_grep "wrote the default policy to .*nosys/.git/orch-hooks.ini" err &&
+	test "$(stat -c %a nosys/.git/orch-hooks.ini)" = 644 &&
+	test_grep "^protected = main master$" nosys/.git/orch-hooks.ini &&
+	(cd nosys && orch-hooks policy >../out 2>&1) &&
+	test_grep "main master" out
+'
+
 test_done
